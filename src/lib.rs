@@ -1,0 +1,1 @@
+//! rdp-doctor: finds out why a Remote Desktop connection fails.
