@@ -159,3 +159,34 @@ pub fn diagnose(obs: &Observations) -> Diagnosis {
         findings.iter().filter(|f| f.severity <= Severity::Error).find_map(|f| f.client_error.clone());
     Diagnosis { verdict, predicted_client_error, findings }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observations::{NetworkObs, ResolveObs};
+
+    #[test]
+    fn a_name_that_does_not_resolve() {
+        // Built by hand: a failed lookup cannot be provoked without asking a DNS server off this machine.
+        let obs = Observations {
+            network: Some(NetworkObs {
+                resolve: ResolveObs {
+                    literal: false,
+                    addresses: vec![],
+                    error: Some("failed to lookup address information: Name or service not known".into()),
+                    ms: 12.0,
+                },
+                attempts: vec![],
+                connected: None,
+            }),
+            negotiation: None,
+        };
+        let d = diagnose(&obs);
+        assert_eq!(d.verdict, Verdict::Unreachable);
+        assert_eq!(d.findings.len(), 1);
+        let f = &d.findings[0];
+        assert_eq!(f.id, "dns-unresolved");
+        assert!(f.evidence[0].contains("Name or service not known"));
+        assert_eq!(d.predicted_client_error.as_ref().map(|c| c.code), Some(0x104));
+    }
+}
