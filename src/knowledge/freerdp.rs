@@ -212,7 +212,7 @@ pub static FREERDP_ERRORS: &[Entry] = &[
         0x0D,
         "ERRCONNECT_CONNECT_TRANSPORT_FAILED",
         "The transport (TCP, TLS or gateway) failed while connecting.",
-        Some(Layer::Network),
+        None,
         TCP,
     ),
     c(
@@ -651,8 +651,8 @@ pub static FREERDP_EXIT_CODES: &[Entry] = &[
     x(
         147,
         "XF_EXIT_CONNECT_TRANSPORT_FAILED",
-        "The transport failed while connecting (ERRCONNECT_CONNECT_TRANSPORT_FAILED).",
-        Some(Layer::Network),
+        "The transport (TCP, TLS or gateway) failed while connecting (ERRCONNECT_CONNECT_TRANSPORT_FAILED).",
+        None,
         TCP,
     ),
     x(
