@@ -29,7 +29,7 @@ const fn hn(
     value: u32,
     name: &'static str,
     meaning: &'static str,
-    layer: Layer,
+    layer: Option<Layer>,
     causes: &'static [Cause],
     note: &'static str,
 ) -> Entry {
@@ -40,7 +40,7 @@ const fn hn(
         meaning,
         source: SRC,
         basis: Basis::Documented,
-        layer: Some(layer),
+        layer,
         causes,
         note: Some(note),
     }
@@ -104,7 +104,7 @@ pub static SSPI_HRESULTS: &[Entry] = &[
         0x8009_0302,
         "SEC_E_UNSUPPORTED_FUNCTION",
         "The function requested is not supported.",
-        Layer::Credssp,
+        None,
         &[
             Cause {
                 text: "CredSSP encryption oracle remediation: an updated client meets a server without the 2018 CredSSP update (AllowEncryptionOracle = Mitigated)",
@@ -115,7 +115,7 @@ pub static SSPI_HRESULTS: &[Entry] = &[
                 check: "rdp-doctor diagnose HOST: the TLS stage lists the versions the server accepts",
             },
         ],
-        "The same number is shown for two unrelated failures: the CredSSP encryption-oracle remediation and a TLS version mismatch. Only a probe tells them apart.",
+        "The same number is shown for two unrelated failures: the CredSSP encryption-oracle remediation and a TLS version mismatch, so it names no single layer. Only a probe tells them apart.",
     ),
     h(
         0x8009_0303,
