@@ -14,6 +14,8 @@ pub struct Cli {
 pub enum Command {
     /// Walk a connection to TARGET layer by layer and diagnose it.
     Diagnose(DiagnoseArgs),
+    /// Decode a Remote Desktop error code (or pair) offline: meaning, how far the connection got, causes.
+    Explain(ExplainArgs),
     /// Run a misbehaving RDP server from the fault lab.
     Lab(LabArgs),
     /// Diagnose every lab scenario on loopback and print a table (or one scenario's full report).
@@ -45,6 +47,19 @@ pub struct CommonArgs {
     /// Trace every exchange on stderr (summarised; never secrets).
     #[arg(short, long)]
     pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// CODE [EXTENDED]: hex (0x904), decimal (2308), a symbolic name, or text pasted from the dialog.
+    #[arg(required_unless_present = "list", num_args = 0..)]
+    pub codes: Vec<String>,
+    /// Print a JSON document (docs/explain-schema.md).
+    #[arg(long)]
+    pub json: bool,
+    /// Print the tables (or one: disc-reason, errinfo, neg-failure, ...).
+    #[arg(long, value_name = "TABLE", num_args = 0..=1)]
+    pub list: Option<Option<String>>,
 }
 
 #[derive(Debug, Args)]

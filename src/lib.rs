@@ -7,6 +7,7 @@
 
 pub mod demo;
 pub mod diagnose;
+pub mod explain;
 pub mod knowledge;
 pub mod lab;
 pub mod observations;

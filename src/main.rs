@@ -33,6 +33,11 @@ fn main() -> ExitCode {
                 print_report(&report, args.common.json);
                 ExitCode::from(report.verdict.exit_code() as u8)
             }
+            Command::Explain(args) => {
+                let args = rdp_doctor::explain::ExplainArgs { codes: args.codes, json: args.json, list: args.list };
+                let code = rdp_doctor::explain::run(&args, &mut std::io::stdout().lock());
+                ExitCode::from(u8::try_from(code).unwrap_or(EXIT_INTERNAL))
+            }
             Command::Lab(args) => run_lab(args).await,
             Command::Demo(args) => run_demo(args).await,
         }
