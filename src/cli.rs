@@ -4,7 +4,11 @@
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "rdp-doctor", version, about = "Finds out why a Remote Desktop connection fails, proves it, and says how to fix it")]
+#[command(
+    name = "rdp-doctor",
+    version,
+    about = "Finds out why a Remote Desktop connection fails, proves it, and says how to fix it"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

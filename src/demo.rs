@@ -32,7 +32,11 @@ pub async fn run_all(opts: &Options) -> std::io::Result<Vec<(&'static Scenario, 
 /// The demo table: scenario → verdict → top finding → predicted client error.
 pub fn table(rows: &[(&'static Scenario, Report)], st: Style) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "{}", st.bold(&format!("{:<20} {:<12} {:<30} {}", "SCENARIO", "VERDICT", "TOP FINDING", "CLIENT ERROR")));
+    let _ = writeln!(
+        o,
+        "{}",
+        st.bold(&format!("{:<20} {:<12} {:<30} {}", "SCENARIO", "VERDICT", "TOP FINDING", "CLIENT ERROR"))
+    );
     for (s, r) in rows {
         let top = r.findings.first().map_or("-", |f| f.id);
         let pair = r
@@ -48,7 +52,11 @@ pub fn table(rows: &[(&'static Scenario, Report)], st: Style) -> String {
         };
         let _ = writeln!(o, "{:<20} {verdict} {:<30} {pair}", s.name, top);
     }
-    let _ = writeln!(o, "\n{}", st.dim("Full report for one scenario: rdp-doctor demo NAME   (lab servers: rdp-doctor lab --list)"));
+    let _ = writeln!(
+        o,
+        "\n{}",
+        st.dim("Full report for one scenario: rdp-doctor demo NAME   (lab servers: rdp-doctor lab --list)")
+    );
     o
 }
 

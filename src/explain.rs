@@ -183,24 +183,15 @@ fn parse_number(t: &str) -> Option<Result<(u32, CodeKind), ()>> {
                 return Some(Err(()));
             }
             return Some(match trimmed.parse::<i64>() {
-                Ok(v) if v <= i64::from(i32::MAX) + 1 => {
-                    Ok(((-v) as i32 as u32, CodeKind::SignedDecimal))
-                }
+                Ok(v) if v <= i64::from(i32::MAX) + 1 => Ok(((-v) as i32 as u32, CodeKind::SignedDecimal)),
                 _ => Err(()),
             });
         }
         return None;
     }
     // Eight hex digits with at least one letter: C000006D, 800759DD.
-    if t.len() == 8
-        && t.chars().all(|c| c.is_ascii_hexdigit())
-        && t.chars().any(|c| c.is_ascii_alphabetic())
-    {
-        return Some(
-            u32::from_str_radix(t, 16)
-                .map(|v| (v, CodeKind::Hex))
-                .map_err(|_| ()),
-        );
+    if t.len() == 8 && t.chars().all(|c| c.is_ascii_hexdigit()) && t.chars().any(|c| c.is_ascii_alphabetic()) {
+        return Some(u32::from_str_radix(t, 16).map(|v| (v, CodeKind::Hex)).map_err(|_| ()));
     }
     None
 }
@@ -210,24 +201,15 @@ fn tokenize(input: &str) -> Vec<Tok> {
     for raw in input.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')) {
         let t = raw.trim_matches('-');
         // Keep a leading minus for signed numbers.
-        let t = if raw.starts_with('-')
-            && raw[1..].chars().all(|c| c.is_ascii_digit())
-            && raw.len() > 1
-        {
-            raw
-        } else {
-            t
-        };
+        let t =
+            if raw.starts_with('-') && raw[1..].chars().all(|c| c.is_ascii_digit()) && raw.len() > 1 { raw } else { t };
         if t.is_empty() {
             continue;
         }
         match parse_number(t) {
-            Some(Ok((value, kind))) => toks.push(Tok::Number(Code {
-                text: t.to_string(),
-                kind,
-                value: Some(value),
-                role: Role::Primary,
-            })),
+            Some(Ok((value, kind))) => {
+                toks.push(Tok::Number(Code { text: t.to_string(), kind, value: Some(value), role: Role::Primary }))
+            }
             Some(Err(())) => toks.push(Tok::Number(Code {
                 text: t.to_string(),
                 kind: CodeKind::Unrecognized,
@@ -275,12 +257,7 @@ pub fn parse_query(input: &[String]) -> Query {
         match tok {
             Tok::Word(w) => {
                 if !knowledge::find_by_name(&w).is_empty() {
-                    names.push(Code {
-                        text: w.clone(),
-                        kind: CodeKind::Name,
-                        value: None,
-                        role: Role::Primary,
-                    });
+                    names.push(Code { text: w.clone(), kind: CodeKind::Name, value: None, role: Role::Primary });
                 } else if looks_like_symbol(&w) {
                     unknown_symbols.push(Code {
                         text: w.clone(),
@@ -293,11 +270,7 @@ pub fn parse_query(input: &[String]) -> Query {
             }
             Tok::Number(mut code) => {
                 let n = words.len();
-                if n >= 3
-                    && words[n - 3] == "extended"
-                    && words[n - 2] == "error"
-                    && words[n - 1] == "code"
-                {
+                if n >= 3 && words[n - 3] == "extended" && words[n - 2] == "error" && words[n - 1] == "code" {
                     code.role = Role::Extended;
                     dialog = true;
                 }
@@ -307,17 +280,11 @@ pub fn parse_query(input: &[String]) -> Query {
     }
 
     // A number that repeats a name's own value (FreeRDP log lines) adds nothing.
-    let name_values: Vec<(TableId, u32)> = names
-        .iter()
-        .flat_map(|c| knowledge::find_by_name(&c.text))
-        .map(|e| (e.table, e.value))
-        .collect();
+    let name_values: Vec<(TableId, u32)> =
+        names.iter().flat_map(|c| knowledge::find_by_name(&c.text)).map(|e| (e.table, e.value)).collect();
     numbers.retain(|c| match c.value {
         Some(v) => !name_values.iter().any(|&(t, ev)| {
-            ev == v
-                || (t == TableId::ErrorInfo
-                    && v >> 16 == freerdp::ERRINFO_CLASS
-                    && v & 0xFFFF == ev)
+            ev == v || (t == TableId::ErrorInfo && v >> 16 == freerdp::ERRINFO_CLASS && v & 0xFFFF == ev)
         }),
         None => true,
     });
@@ -375,9 +342,7 @@ fn nearest_category(v: u32, role: Role) -> Option<String> {
             0x1..=0xFF => Some("errorInfo protocol-independent range (0x1-0xFF)".into()),
             0x100..=0x1FF => Some("errorInfo licensing range (0x100-0x1FF)".into()),
             0x400..=0x4FF => Some("errorInfo Connection Broker range (0x400-0x4FF)".into()),
-            0x1000..=0x7FFF => Some(
-                "errorInfo RDP protocol range (ExtendedDisconnectReasonCode 4096-32767)".into(),
-            ),
+            0x1000..=0x7FFF => Some("errorInfo RDP protocol range (ExtendedDisconnectReasonCode 4096-32767)".into()),
             _ => None,
         };
     }
@@ -391,10 +356,7 @@ fn nearest_category(v: u32, role: Role) -> Option<String> {
         return Some("certificate trust HRESULT family (0x800Bxxxx)".into());
     }
     if v >> 16 == 0x8007 {
-        return Some(format!(
-            "Win32 error {} wrapped in an HRESULT (0x8007xxxx)",
-            v & 0xFFFF
-        ));
+        return Some(format!("Win32 error {} wrapped in an HRESULT (0x8007xxxx)", v & 0xFFFF));
     }
     if v >> 30 == 0b11 {
         return Some("NTSTATUS error (severity bits 11, 0xCxxxxxxx)".into());
@@ -407,10 +369,7 @@ fn nearest_category(v: u32, role: Role) -> Option<String> {
     }
     if v <= 0xFFFF {
         if let Some(cat) = knowledge::disc_reason_category(v) {
-            return Some(format!(
-                "disconnect reason category 0x{:02X}: {cat}",
-                v & 0xFF
-            ));
+            return Some(format!("disconnect reason category 0x{:02X}: {cat}", v & 0xFF));
         }
     }
     if (0x1000..=0x7FFF).contains(&v) {
@@ -448,26 +407,14 @@ fn progress_for(layer: Layer) -> Option<Progress> {
             let idx = STAGES.iter().position(|s| s.0 == other)?;
             let done: Vec<&str> = STAGES[..idx].iter().map(|s| s.1).collect();
             let summary = if done.is_empty() {
-                format!(
-                    "The connection failed at the first stage ({}); nothing beyond it happened.",
-                    STAGES[idx].1
-                )
+                format!("The connection failed at the first stage ({}); nothing beyond it happened.", STAGES[idx].1)
             } else {
-                format!(
-                    "{} completed; then the {} failed.",
-                    done.join(", "),
-                    STAGES[idx].1
-                )
+                format!("{} completed; then the {} failed.", done.join(", "), STAGES[idx].1)
             };
             (done, STAGES[idx].1, summary)
         }
     };
-    Some(Progress {
-        failed_layer: layer,
-        completed,
-        failed_at,
-        summary,
-    })
+    Some(Progress { failed_layer: layer, completed, failed_at, summary })
 }
 
 /// Builds the explanation of a query (the JSON document of `explain --json`).
@@ -509,11 +456,7 @@ pub fn explain(q: &Query) -> Explanation {
                     }
                     if v >> 16 == freerdp::ERRINFO_CLASS {
                         if let Some(e) = knowledge::lookup(TableId::ErrorInfo, v & 0xFFFF) {
-                            readings.push(reading(
-                                code,
-                                "FreeRDP class-1 wrapper of an errorInfo code",
-                                e,
-                            ));
+                            readings.push(reading(code, "FreeRDP class-1 wrapper of an errorInfo code", e));
                         }
                     }
                     if kind == CodeKind::Decimal {
@@ -525,11 +468,7 @@ pub fn explain(q: &Query) -> Explanation {
                                     let mut any = false;
                                     for &t in TableId::ALL {
                                         if let Some(e) = knowledge::lookup(t, hv) {
-                                            readings.push(reading(
-                                                code,
-                                                "decimal digits read as hexadecimal",
-                                                e,
-                                            ));
+                                            readings.push(reading(code, "decimal digits read as hexadecimal", e));
                                             any = true;
                                         }
                                     }
@@ -543,9 +482,7 @@ pub fn explain(q: &Query) -> Explanation {
                                 }
                             }
                         }
-                        if readings.len() > before
-                            && knowledge::lookup(TableId::DiscReason, v).is_none()
-                        {
+                        if readings.len() > before && knowledge::lookup(TableId::DiscReason, v).is_none() {
                             let cat = knowledge::disc_reason_category(v)
                                 .map(|c| format!(" (low byte 0x{:02X}: {c})", v & 0xFF))
                                 .unwrap_or_default();
@@ -569,16 +506,9 @@ pub fn explain(q: &Query) -> Explanation {
                     code.text,
                     hex(v),
                     v,
-                    if code.role == Role::Extended {
-                        " as an extended (errorInfo) code"
-                    } else {
-                        ""
-                    }
+                    if code.role == Role::Extended { " as an extended (errorInfo) code" } else { "" }
                 ),
-                None => format!(
-                    "unknown: \"{}\" is neither a number nor a symbolic name rdp-doctor knows",
-                    code.text
-                ),
+                None => format!("unknown: \"{}\" is neither a number nor a symbolic name rdp-doctor knows", code.text),
             };
             unknown_codes.push(UnknownCode {
                 input: code.text.clone(),
@@ -591,22 +521,10 @@ pub fn explain(q: &Query) -> Explanation {
     }
 
     // How far the connection got: only when the readings are not ambiguous.
-    let primary: Vec<&Reading> = readings
-        .iter()
-        .filter(|r| r.role == Role::Primary)
-        .collect();
-    let extended: Vec<&Reading> = readings
-        .iter()
-        .filter(|r| r.role == Role::Extended)
-        .collect();
+    let primary: Vec<&Reading> = readings.iter().filter(|r| r.role == Role::Primary).collect();
+    let extended: Vec<&Reading> = readings.iter().filter(|r| r.role == Role::Extended).collect();
     let layer = if has_extended {
-        extended.first().and_then(|r| r.layer).or_else(|| {
-            if primary.len() == 1 {
-                primary[0].layer
-            } else {
-                None
-            }
-        })
+        extended.first().and_then(|r| r.layer).or_else(|| if primary.len() == 1 { primary[0].layer } else { None })
     } else if readings.len() == 1 {
         readings[0].layer
     } else {
@@ -640,10 +558,7 @@ pub fn explain(q: &Query) -> Explanation {
         let auth = likely_causes.iter().any(|c| c.check.contains("--user"))
             || readings.iter().any(|r| {
                 r.layer == Some(Layer::Credssp)
-                    || matches!(
-                        r.table,
-                        TableId::NtStatus | TableId::CredsspVersion | TableId::EncryptionOracle
-                    )
+                    || matches!(r.table, TableId::NtStatus | TableId::CredsspVersion | TableId::EncryptionOracle)
             });
         Some(if auth {
             "rdp-doctor diagnose HOST --user USER".to_string()
@@ -686,15 +601,7 @@ fn render_text(x: &Explanation, out: &mut dyn Write) -> std::io::Result<()> {
             Role::Primary => "code",
             Role::Extended => "extended code",
         };
-        writeln!(
-            out,
-            "Reading {} of {}: {} {} ({})",
-            i + 1,
-            n,
-            role,
-            r.input,
-            r.interpretation
-        )?;
+        writeln!(out, "Reading {} of {}: {} {} ({})", i + 1, n, role, r.input, r.interpretation)?;
         writeln!(out, "  table    {} - {}", r.table_name, r.table.title())?;
         writeln!(out, "  value    {} ({})", r.value_hex, r.value)?;
         writeln!(out, "  name     {}", r.name)?;
@@ -721,10 +628,7 @@ fn render_text(x: &Explanation, out: &mut dyn Write) -> std::io::Result<()> {
     }
     if n > 1 && x.progress.is_none() && !x.query.codes.iter().any(|c| c.role == Role::Extended) {
         writeln!(out)?;
-        writeln!(
-            out,
-            "This number has {n} readings; which one applies depends on where you saw it."
-        )?;
+        writeln!(out, "This number has {n} readings; which one applies depends on where you saw it.")?;
     }
     for note in &x.notes {
         writeln!(out, "Note: {note}")?;
@@ -732,11 +636,7 @@ fn render_text(x: &Explanation, out: &mut dyn Write) -> std::io::Result<()> {
     if let Some(p) = &x.progress {
         writeln!(out)?;
         writeln!(out, "How far the connection got")?;
-        let done = if p.completed.is_empty() {
-            "nothing".to_string()
-        } else {
-            p.completed.join(", ")
-        };
+        let done = if p.completed.is_empty() { "nothing".to_string() } else { p.completed.join(", ") };
         writeln!(out, "  completed  {done}")?;
         writeln!(out, "  failed at  {}", p.failed_at)?;
         writeln!(out, "  {}", p.summary)?;
@@ -806,13 +706,7 @@ fn render_list(tables: &[TableId], json: bool, out: &mut dyn Write) -> std::io::
             writeln!(out)?;
         }
         let entries = knowledge::table(t);
-        writeln!(
-            out,
-            "{} - {} ({} entries)",
-            t.name(),
-            t.title(),
-            entries.len()
-        )?;
+        writeln!(out, "{} - {} ({} entries)", t.name(), t.title(), entries.len())?;
         let width = entries.iter().map(|e| e.name.len()).max().unwrap_or(0);
         for e in entries {
             let mark = match e.basis {
@@ -820,22 +714,12 @@ fn render_list(tables: &[TableId], json: bool, out: &mut dyn Write) -> std::io::
                 Basis::Observed => 'o',
                 Basis::Inferred => '?',
             };
-            writeln!(
-                out,
-                "  {:>10} {:>10} {mark} {:<width$}  {}",
-                hex(e.value),
-                e.value,
-                e.name,
-                e.meaning
-            )?;
+            writeln!(out, "  {:>10} {:>10} {mark} {:<width$}  {}", hex(e.value), e.value, e.name, e.meaning)?;
         }
     }
     if !json {
         writeln!(out)?;
-        writeln!(
-            out,
-            "'?' marks an inferred meaning, 'o' an observed one; see explain CODE for the note."
-        )?;
+        writeln!(out, "'?' marks an inferred meaning, 'o' an observed one; see explain CODE for the note.")?;
     }
     Ok(())
 }
@@ -849,12 +733,7 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> i32 {
                 Some(t) => vec![t],
                 None => {
                     let names: Vec<&str> = TableId::ALL.iter().map(|t| t.name()).collect();
-                    let _ = writeln!(
-                        out,
-                        "error: unknown table '{}'; tables: {}",
-                        name,
-                        names.join(", ")
-                    );
+                    let _ = writeln!(out, "error: unknown table '{}'; tables: {}", name, names.join(", "));
                     return 2;
                 }
             },
@@ -865,18 +744,13 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> i32 {
         };
     }
     if args.codes.iter().all(|c| c.trim().is_empty()) {
-        let _ = writeln!(
-            out,
-            "error: explain needs a code, e.g. rdp-doctor explain 0x904 0x7 (or --list)"
-        );
+        let _ = writeln!(out, "error: explain needs a code, e.g. rdp-doctor explain 0x904 0x7 (or --list)");
         return 2;
     }
     let q = parse_query(&args.codes);
     let x = explain(&q);
     let written = if args.json {
-        serde_json::to_writer_pretty(&mut *out, &x)
-            .map_err(std::io::Error::other)
-            .and_then(|()| writeln!(out))
+        serde_json::to_writer_pretty(&mut *out, &x).map_err(std::io::Error::other).and_then(|()| writeln!(out))
     } else {
         render_text(&x, out)
     };

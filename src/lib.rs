@@ -31,7 +31,12 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { timeout: Duration::from_secs(15), pace: probe::DEFAULT_PACE, plan: probe::Plan::default(), trace: None }
+        Options {
+            timeout: Duration::from_secs(15),
+            pace: probe::DEFAULT_PACE,
+            plan: probe::Plan::default(),
+            trace: None,
+        }
     }
 }
 

@@ -27,7 +27,9 @@ fn main() -> ExitCode {
                     Ok(t) => t,
                     Err(e) => return fail(EXIT_USAGE, &e.to_string()),
                 };
-                let Some(mut opts) = options(&args.common) else { return fail(EXIT_USAGE, "--timeout must be a positive number of seconds") };
+                let Some(mut opts) = options(&args.common) else {
+                    return fail(EXIT_USAGE, "--timeout must be a positive number of seconds");
+                };
                 opts.plan.quick = args.quick;
                 let report = rdp_doctor::run_diagnosis(&target, &opts).await;
                 print_report(&report, args.common.json);
@@ -50,7 +52,8 @@ fn options(c: &CommonArgs) -> Option<Options> {
     }
     let trace: Option<probe::Trace> = c.verbose.then(|| {
         let start = std::time::Instant::now();
-        Arc::new(move |line: &str| eprintln!("[{:>8.1} ms] {line}", start.elapsed().as_secs_f64() * 1000.0)) as probe::Trace
+        Arc::new(move |line: &str| eprintln!("[{:>8.1} ms] {line}", start.elapsed().as_secs_f64() * 1000.0))
+            as probe::Trace
     });
     Some(Options {
         timeout: Duration::from_secs_f64(c.timeout),
@@ -79,7 +82,9 @@ async fn run_lab(args: cli::LabArgs) -> ExitCode {
     let Some(scenario) = lab::scenario(&name) else {
         return fail(EXIT_USAGE, &format!("no scenario {name:?}; `rdp-doctor lab --list` lists them"));
     };
-    let Ok(addr) = args.listen.parse() else { return fail(EXIT_USAGE, &format!("--listen {:?} is not ADDR:PORT", args.listen)) };
+    let Ok(addr) = args.listen.parse() else {
+        return fail(EXIT_USAGE, &format!("--listen {:?} is not ADDR:PORT", args.listen));
+    };
     match lab::start(scenario, addr).await {
         Ok(server) => {
             println!("lab scenario {} listening on {}  (Ctrl-C stops it)", scenario.name, server.addr);
@@ -110,7 +115,8 @@ async fn run_demo(args: cli::DemoArgs) -> ExitCode {
     }
     match demo::run_all(&opts).await {
         Ok(rows) if args.json => {
-            let docs: Vec<_> = rows.iter().map(|(s, r)| serde_json::json!({ "scenario": s.name, "report": r })).collect();
+            let docs: Vec<_> =
+                rows.iter().map(|(s, r)| serde_json::json!({ "scenario": s.name, "report": r })).collect();
             println!("{}", serde_json::to_string_pretty(&docs).unwrap_or_default());
             ExitCode::SUCCESS
         }

@@ -72,10 +72,7 @@ impl Target {
         if host.is_empty() {
             return Err(err("no host"));
         }
-        if !host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '%'))
-        {
+        if !host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '%')) {
             return Err(err("the host name has characters a host name cannot have"));
         }
         Ok(Target { input: input.to_string(), host, port })

@@ -94,7 +94,11 @@ async fn cert_missing_fails_the_windows_request() {
     let r = run("cert-missing").await;
     let f = finding(&r, "cert-not-on-server");
     assert_eq!(f.severity, Severity::Error);
-    assert!(f.evidence.iter().any(|e| e.contains("SSL|HYBRID|HYBRID_EX (0xB)") && e.contains("SSL_CERT_NOT_ON_SERVER (0x3)")));
+    assert!(
+        f.evidence
+            .iter()
+            .any(|e| e.contains("SSL|HYBRID|HYBRID_EX (0xB)") && e.contains("SSL_CERT_NOT_ON_SERVER (0x3)"))
+    );
     assert!(f.remedies.iter().any(|m| m.contains("MachineKeys")));
     assert!(f.remedies.iter().any(|m| m.contains("SSLCertificateSHA1Hash")));
     assert_eq!(r.verdict, Verdict::Failing);

@@ -45,7 +45,12 @@ fn closed_port_exits_1_through_the_binary() {
 
 #[test]
 fn usage_errors_exit_2() {
-    for args in [vec!["diagnose", "[::1"], vec!["diagnose", "host:0"], vec!["nonsense"], vec!["diagnose", "h", "--timeout", "-1"]] {
+    for args in [
+        vec!["diagnose", "[::1"],
+        vec!["diagnose", "host:0"],
+        vec!["nonsense"],
+        vec!["diagnose", "h", "--timeout", "-1"],
+    ] {
         let out = Command::new(env!("CARGO_BIN_EXE_rdp-doctor")).args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     }

@@ -78,7 +78,9 @@ pub static CATALOGUE: &[FindingDef] = &[
         layer: Layer::Network,
         severity: Severity::Critical,
         title: "The TCP connect failed with a local socket error",
-        remedies: &["Read the socket error in the evidence: a local firewall, a proxy or an exhausted port range on the client can cause it."],
+        remedies: &[
+            "Read the socket error in the evidence: a local firewall, a proxy or an exhausted port range on the client can cause it.",
+        ],
     },
     FindingDef {
         id: "address-unreachable",

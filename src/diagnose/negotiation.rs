@@ -52,8 +52,10 @@ pub(super) fn describe(r: &NegRequestObs) -> String {
 
 /// The first bytes of a non-RDP answer, as text where they are printable.
 fn printable(hex: &str) -> String {
-    let bytes: Vec<u8> = (0..hex.len() / 2).filter_map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()).collect();
-    let text: String = bytes.iter().take(40).map(|&b| if (0x20..0x7F).contains(&b) { b as char } else { '.' }).collect();
+    let bytes: Vec<u8> =
+        (0..hex.len() / 2).filter_map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()).collect();
+    let text: String =
+        bytes.iter().take(40).map(|&b| if (0x20..0x7F).contains(&b) { b as char } else { '.' }).collect();
     format!("\"{text}\" (hex {})", &hex[..hex.len().min(32)])
 }
 
@@ -71,18 +73,35 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
     // Security, [MS-RDPBCGR] 2.2.1.2.2) and the server accepted that fallback.
     let rdp_fallback_ok = neg.requests.iter().any(|r| r.requested_value == Some(0) && r.selected == Some("rdp"));
     for (code, id, falls_back, what) in [
-        (1, "tls-required", false, "The server requires TLS: clients that offer only Standard RDP Security are refused"),
-        (2, "standard-rdp-security-only", rdp_fallback_ok, "The server accepts only Standard RDP Security: no TLS and no NLA"),
+        (
+            1,
+            "tls-required",
+            false,
+            "The server requires TLS: clients that offer only Standard RDP Security are refused",
+        ),
+        (
+            2,
+            "standard-rdp-security-only",
+            rdp_fallback_ok,
+            "The server accepts only Standard RDP Security: no TLS and no NLA",
+        ),
         (3, "cert-not-on-server", false, "The server has no usable TLS certificate (SSL_CERT_NOT_ON_SERVER)"),
-        (4, "inconsistent-flags", false, "The server finds the requested protocols inconsistent with its settings (INCONSISTENT_FLAGS)"),
-        (5, "nla-required", false, "The server requires Network Level Authentication: clients that do not offer CredSSP are refused"),
+        (
+            4,
+            "inconsistent-flags",
+            false,
+            "The server finds the requested protocols inconsistent with its settings (INCONSISTENT_FLAGS)",
+        ),
+        (
+            5,
+            "nla-required",
+            false,
+            "The server requires Network Level Authentication: clients that do not offer CredSSP are refused",
+        ),
         (6, "tls-with-user-auth-required", false, "The server requires TLS with client certificate authentication"),
     ] {
-        let hits: Vec<&NegRequestObs> = neg
-            .requests
-            .iter()
-            .filter(|r| r.outcome == NegOutcome::Failure && r.failure_code == Some(code))
-            .collect();
+        let hits: Vec<&NegRequestObs> =
+            neg.requests.iter().filter(|r| r.outcome == NegOutcome::Failure && r.failure_code == Some(code)).collect();
         if hits.is_empty() {
             continue;
         }
@@ -102,7 +121,9 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
     let downgraded: Vec<&NegRequestObs> = neg
         .requests
         .iter()
-        .filter(|r| r.outcome == NegOutcome::Selected && r.selected == Some("rdp") && r.requested_value.unwrap_or(0) != 0)
+        .filter(|r| {
+            r.outcome == NegOutcome::Selected && r.selected == Some("rdp") && r.requested_value.unwrap_or(0) != 0
+        })
         .collect();
     let windows_rdp_only = windows.is_some_and(|w| w.selected == Some("rdp"));
     if !downgraded.is_empty() && (windows_rdp_only || !neg.supports.tls && !neg.supports.credssp) {
@@ -185,8 +206,11 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
                 "restricted admin needs CredSSP, and the server never selected it"
             };
             out.push(
-                Finding::new("restricted-admin-unsupported", "Restricted admin mode (`mstsc /restrictedAdmin`) cannot work here")
-                    .evidence(why),
+                Finding::new(
+                    "restricted-admin-unsupported",
+                    "Restricted admin mode (`mstsc /restrictedAdmin`) cannot work here",
+                )
+                .evidence(why),
             );
         }
         _ => {}
@@ -218,7 +242,10 @@ fn transport_findings(neg: &NegotiationObs, windows: Option<&NegRequestObs>, out
 
     let malformed: Vec<&NegRequestObs> = neg.requests.iter().filter(|r| r.outcome == NegOutcome::Malformed).collect();
     if !malformed.is_empty() {
-        let mut f = Finding::new("malformed-response", "The server's answer to the Connection Request is not a valid Connection Confirm");
+        let mut f = Finding::new(
+            "malformed-response",
+            "The server's answer to the Connection Request is not a valid Connection Confirm",
+        );
         for r in malformed {
             f = f.evidence(format!("{} — received {}", describe(r), &r.received[..r.received.len().min(64)]));
         }

@@ -34,8 +34,11 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> bool {
             if failed.is_empty() {
                 continue;
             }
-            let mut f = Finding::new(id, format!("Port {} {how} on every address tried", port(net)))
-                .client_error(DISC_SOCKET_CONNECT_FAILED, 0, Basis::Documented);
+            let mut f = Finding::new(id, format!("Port {} {how} on every address tried", port(net))).client_error(
+                DISC_SOCKET_CONNECT_FAILED,
+                0,
+                Basis::Documented,
+            );
             for a in failed {
                 f = f.evidence(format!(
                     "TCP connect to {}: {} after {:.1} ms{}",
@@ -53,7 +56,12 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> bool {
     if !failed.is_empty() {
         let mut f = Finding::new(
             "address-unreachable",
-            format!("{} of {} addresses do not accept connections on port {}", failed.len(), net.attempts.len(), port(net)),
+            format!(
+                "{} of {} addresses do not accept connections on port {}",
+                failed.len(),
+                net.attempts.len(),
+                port(net)
+            ),
         )
         .severity(Severity::Warning);
         for a in &failed {

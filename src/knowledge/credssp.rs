@@ -150,39 +150,15 @@ const fn row(
     outcome: Interop,
     text: &'static str,
 ) -> InteropRow {
-    InteropRow {
-        client_patched,
-        policy,
-        server_patched,
-        outcome,
-        text,
-    }
+    InteropRow { client_patched, policy, server_patched, outcome, text }
 }
 
 /// The interoperability table. Source: KB4093492; our reading is that the policy matters on the
 /// side that has the update (a client's policy for old servers, a server's policy for old clients).
 pub static ORACLE_INTEROP: &[InteropRow] = &[
-    row(
-        true,
-        0,
-        true,
-        Interop::Allowed,
-        "Both sides updated: the connection works and is protected.",
-    ),
-    row(
-        true,
-        1,
-        true,
-        Interop::Allowed,
-        "Both sides updated: the connection works and is protected.",
-    ),
-    row(
-        true,
-        2,
-        true,
-        Interop::Allowed,
-        "Both sides updated: the connection works and is protected.",
-    ),
+    row(true, 0, true, Interop::Allowed, "Both sides updated: the connection works and is protected."),
+    row(true, 1, true, Interop::Allowed, "Both sides updated: the connection works and is protected."),
+    row(true, 2, true, Interop::Allowed, "Both sides updated: the connection works and is protected."),
     row(
         true,
         0,
@@ -250,14 +226,8 @@ pub static ORACLE_INTEROP: &[InteropRow] = &[
 
 /// Looks up the interoperability table. `policy` is the AllowEncryptionOracle value on the updated
 /// side; values above 2 give `None`.
-pub fn oracle_interop(
-    client_patched: bool,
-    policy: u8,
-    server_patched: bool,
-) -> Option<&'static InteropRow> {
-    ORACLE_INTEROP.iter().find(|r| {
-        r.client_patched == client_patched
-            && r.policy == policy
-            && r.server_patched == server_patched
-    })
+pub fn oracle_interop(client_patched: bool, policy: u8, server_patched: bool) -> Option<&'static InteropRow> {
+    ORACLE_INTEROP
+        .iter()
+        .find(|r| r.client_patched == client_patched && r.policy == policy && r.server_patched == server_patched)
 }

@@ -9,10 +9,8 @@
 use super::{Basis, Cause, Entry, Layer, TableId};
 
 const SRC: &str = "IMsTscAxEvents::OnDisconnected (Microsoft Learn, Remote Desktop Services API)";
-const SRC_OLD: &str =
-    "IMsTscAxEvents::OnDisconnected (Windows Embedded CE documentation) and OnConnectionTerminated";
-const SRC_NONE: &str =
-    "Not in Microsoft's published list; category from the low byte ([MS-RDPBCGR] gives no list)";
+const SRC_OLD: &str = "IMsTscAxEvents::OnDisconnected (Windows Embedded CE documentation) and OnConnectionTerminated";
+const SRC_NONE: &str = "Not in Microsoft's published list; category from the low byte ([MS-RDPBCGR] gives no list)";
 
 const fn d(
     value: u32,
@@ -153,13 +151,7 @@ const DECRYPT: &[Cause] = &[
 
 /// Sorted by value.
 pub static DISC_REASONS: &[Entry] = &[
-    d(
-        0x0,
-        "disconnectReasonNoInfo",
-        "No information is available about why the connection ended.",
-        None,
-        &[],
-    ),
+    d(0x0, "disconnectReasonNoInfo", "No information is available about why the connection ended.", None, &[]),
     d(
         0x1,
         "disconnectReasonLocalNotError",
@@ -184,27 +176,9 @@ pub static DISC_REASONS: &[Entry] = &[
             check: "Read the extended error code with rdp-doctor explain 0x3 EXTENDED; check the server's session time limits",
         }],
     ),
-    d(
-        0x104,
-        "disconnectReasonDNSLookupFailed",
-        "The host name could not be resolved.",
-        Some(Layer::Network),
-        DNS,
-    ),
-    d(
-        0x106,
-        "disconnectReasonOutOfMemory",
-        "The client ran out of memory.",
-        Some(Layer::Client),
-        &[],
-    ),
-    d(
-        0x108,
-        "disconnectReasonConnectionTimedOut",
-        "The connection attempt timed out.",
-        Some(Layer::Network),
-        TIMEOUT,
-    ),
+    d(0x104, "disconnectReasonDNSLookupFailed", "The host name could not be resolved.", Some(Layer::Network), DNS),
+    d(0x106, "disconnectReasonOutOfMemory", "The client ran out of memory.", Some(Layer::Client), &[]),
+    d(0x108, "disconnectReasonConnectionTimedOut", "The connection attempt timed out.", Some(Layer::Network), TIMEOUT),
     d(
         0x204,
         "disconnectReasonSocketConnectFailed",
@@ -212,41 +186,11 @@ pub static DISC_REASONS: &[Entry] = &[
         Some(Layer::Network),
         TCP_CONNECT,
     ),
-    d(
-        0x206,
-        "disconnectReasonOutOfMemory2",
-        "The client ran out of memory.",
-        Some(Layer::Client),
-        &[],
-    ),
-    d(
-        0x208,
-        "disconnectReasonHostNotFound",
-        "The host was not found.",
-        Some(Layer::Network),
-        DNS,
-    ),
-    d(
-        0x304,
-        "disconnectReasonWinsockSendFailed",
-        "Sending on the socket failed.",
-        Some(Layer::Network),
-        SOCKET_CLOSED,
-    ),
-    d(
-        0x306,
-        "disconnectReasonOutOfMemory3",
-        "The client ran out of memory.",
-        Some(Layer::Client),
-        &[],
-    ),
-    d(
-        0x308,
-        "disconnectReasonInvalidIPAddr",
-        "The IP address given is not valid.",
-        Some(Layer::Client),
-        &[],
-    ),
+    d(0x206, "disconnectReasonOutOfMemory2", "The client ran out of memory.", Some(Layer::Client), &[]),
+    d(0x208, "disconnectReasonHostNotFound", "The host was not found.", Some(Layer::Network), DNS),
+    d(0x304, "disconnectReasonWinsockSendFailed", "Sending on the socket failed.", Some(Layer::Network), SOCKET_CLOSED),
+    d(0x306, "disconnectReasonOutOfMemory3", "The client ran out of memory.", Some(Layer::Client), &[]),
+    d(0x308, "disconnectReasonInvalidIPAddr", "The IP address given is not valid.", Some(Layer::Client), &[]),
     d(
         0x404,
         "disconnectReasonSocketRecvFailed",
@@ -261,13 +205,7 @@ pub static DISC_REASONS: &[Entry] = &[
         Some(Layer::Negotiation),
         SECURITY_DATA,
     ),
-    d(
-        0x408,
-        "disconnectReasonInternalError",
-        "The client hit an internal error.",
-        Some(Layer::Client),
-        &[],
-    ),
+    d(0x408, "disconnectReasonInternalError", "The client hit an internal error.", Some(Layer::Client), &[]),
     d(
         0x506,
         "disconnectReasonInvalidEncryption",
@@ -275,13 +213,7 @@ pub static DISC_REASONS: &[Entry] = &[
         Some(Layer::Negotiation),
         SECURITY_DATA,
     ),
-    d(
-        0x508,
-        "disconnectReasonDNSLookupFailed2",
-        "The DNS lookup failed.",
-        Some(Layer::Network),
-        DNS,
-    ),
+    d(0x508, "disconnectReasonDNSLookupFailed2", "The DNS lookup failed.", Some(Layer::Network), DNS),
     d(
         0x604,
         "disconnectReasonGetHostByNameFailed",
@@ -296,20 +228,8 @@ pub static DISC_REASONS: &[Entry] = &[
         Some(Layer::Negotiation),
         SECURITY_DATA,
     ),
-    d(
-        0x608,
-        "disconnectReasonTimerError",
-        "An internal timer of the client failed.",
-        Some(Layer::Client),
-        &[],
-    ),
-    d(
-        0x704,
-        "disconnectReasonTimeoutOccurred",
-        "A timeout occurred.",
-        Some(Layer::Network),
-        TIMEOUT,
-    ),
+    d(0x608, "disconnectReasonTimerError", "An internal timer of the client failed.", Some(Layer::Client), &[]),
+    d(0x704, "disconnectReasonTimeoutOccurred", "A timeout occurred.", Some(Layer::Network), TIMEOUT),
     d(
         0x706,
         "disconnectReasonServerCertificateUnpackErr",
@@ -325,13 +245,7 @@ pub static DISC_REASONS: &[Entry] = &[
         &[],
         "Listed in the issue as seen in the dialog; absent from Microsoft's OnDisconnected list. Only the category is known.",
     ),
-    d(
-        0x804,
-        "disconnectReasonInvalidIP",
-        "The IP address given is not valid.",
-        Some(Layer::Client),
-        &[],
-    ),
+    d(0x804, "disconnectReasonInvalidIP", "The IP address given is not valid.", Some(Layer::Client), &[]),
     undocumented(
         0x806,
         "SECURITY_0x8",
@@ -391,13 +305,7 @@ pub static DISC_REASONS: &[Entry] = &[
         &[],
         "Listed in the issue as seen in the dialog; absent from Microsoft's OnDisconnected list. Only the category is known.",
     ),
-    d(
-        0xB06,
-        "disconnectReasonEncryptionError",
-        "Encrypting data failed.",
-        Some(Layer::Negotiation),
-        DECRYPT,
-    ),
+    d(0xB06, "disconnectReasonEncryptionError", "Encrypting data failed.", Some(Layer::Negotiation), DECRYPT),
     undocumented(
         0xB08,
         "CLIENT_CORE_0xB",

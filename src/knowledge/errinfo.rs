@@ -8,13 +8,7 @@ const SRC: &str = "[MS-RDPBCGR] 2.2.5.1.1 Set Error Info PDU Data (TS_SET_ERROR_
 const SRC_EX: &str = "ExtendedDisconnectReasonCode enumeration (Microsoft Learn)";
 const SRC_FREERDP: &str = "FreeRDP include/freerdp/error.h";
 
-const fn e(
-    value: u32,
-    name: &'static str,
-    meaning: &'static str,
-    layer: Layer,
-    causes: &'static [Cause],
-) -> Entry {
+const fn e(value: u32, name: &'static str, meaning: &'static str, layer: Layer, causes: &'static [Cause]) -> Entry {
     Entry {
         table: TableId::ErrorInfo,
         value,
@@ -132,10 +126,7 @@ const PROTOCOL: &[Cause] = &[
         text: "The client sent a PDU the server considers malformed (a client bug or an unusual client setting)",
         check: "Try another client or a plain configuration (no extra channels, one monitor); rdp-doctor diagnose HOST shows how far a reference client gets",
     },
-    Cause {
-        text: "Something on the path altered the stream",
-        check: "Connect from another network path and compare",
-    },
+    Cause { text: "Something on the path altered the stream", check: "Connect from another network path and compare" },
 ];
 
 const MONITOR: &[Cause] = &[Cause {
@@ -182,20 +173,8 @@ pub static ERROR_INFO: &[Entry] = &[
         Layer::Session,
         ADMIN,
     ),
-    e(
-        0x3,
-        "ERRINFO_IDLE_TIMEOUT",
-        "The session's idle time limit ran out.",
-        Layer::Session,
-        TIME_LIMIT,
-    ),
-    e(
-        0x4,
-        "ERRINFO_LOGON_TIMEOUT",
-        "The session's active time limit ran out.",
-        Layer::Session,
-        TIME_LIMIT,
-    ),
+    e(0x3, "ERRINFO_IDLE_TIMEOUT", "The session's idle time limit ran out.", Layer::Session, TIME_LIMIT),
+    e(0x4, "ERRINFO_LOGON_TIMEOUT", "The session's active time limit ran out.", Layer::Session, TIME_LIMIT),
     e(
         0x5,
         "ERRINFO_DISCONNECTED_BY_OTHER_CONNECTION",
@@ -206,13 +185,7 @@ pub static ERROR_INFO: &[Entry] = &[
             check: "Ask who else connected; check the 'Restrict each user to a single session' policy",
         }],
     ),
-    e(
-        0x6,
-        "ERRINFO_OUT_OF_MEMORY",
-        "The server ran out of memory.",
-        Layer::Session,
-        SERVER_CRASH,
-    ),
+    e(0x6, "ERRINFO_OUT_OF_MEMORY", "The server ran out of memory.", Layer::Session, SERVER_CRASH),
     e(
         0x7,
         "ERRINFO_SERVER_DENIED_CONNECTION",
@@ -232,9 +205,7 @@ pub static ERROR_INFO: &[Entry] = &[
             text: "The server requires FIPS-compliant encryption and the client's security settings do not meet it",
             check: "Check the 'System cryptography: Use FIPS compliant algorithms' policy on both sides; rdp-doctor diagnose HOST shows the security protocol",
         }],
-        note: Some(
-            "Only in ExtendedDisconnectReasonCode; [MS-RDPBCGR] 2.2.5.1.1 defines no errorInfo 0x8.",
-        ),
+        note: Some("Only in ExtendedDisconnectReasonCode; [MS-RDPBCGR] 2.2.5.1.1 defines no errorInfo 0x8."),
     },
     e(
         0x9,
@@ -257,13 +228,7 @@ pub static ERROR_INFO: &[Entry] = &[
         Layer::Session,
         &[],
     ),
-    e(
-        0xC,
-        "ERRINFO_LOGOFF_BY_USER",
-        "The user logged off the session.",
-        Layer::Session,
-        &[],
-    ),
+    e(0xC, "ERRINFO_LOGOFF_BY_USER", "The user logged off the session.", Layer::Session, &[]),
     e(
         0xF,
         "ERRINFO_CLOSE_STACK_ON_DRIVER_NOT_READY",
@@ -427,9 +392,7 @@ pub static ERROR_INFO: &[Entry] = &[
             text: "Wrong user name or password",
             check: "rdp-doctor diagnose HOST --user USER: the CredSSP stage reports the server's status code",
         }],
-        note: Some(
-            "Only in ExtendedDisconnectReasonCode (value 768); not an errorInfo value of [MS-RDPBCGR].",
-        ),
+        note: Some("Only in ExtendedDisconnectReasonCode (value 768); not an errorInfo value of [MS-RDPBCGR]."),
     },
     e(
         0x400,
@@ -452,13 +415,7 @@ pub static ERROR_INFO: &[Entry] = &[
         Layer::Session,
         BROKER,
     ),
-    e(
-        0x405,
-        "ERRINFO_CB_SESSION_ONLINE_VM_WAKE",
-        "Waking the target virtual machine failed.",
-        Layer::Session,
-        BROKER,
-    ),
+    e(0x405, "ERRINFO_CB_SESSION_ONLINE_VM_WAKE", "Waking the target virtual machine failed.", Layer::Session, BROKER),
     e(
         0x406,
         "ERRINFO_CB_SESSION_ONLINE_VM_BOOT",
@@ -508,71 +465,23 @@ pub static ERROR_INFO: &[Entry] = &[
         Layer::Session,
         BROKER,
     ),
-    p(
-        0x10C9,
-        "ERRINFO_UNKNOWN_DATA_PDU_TYPE",
-        "A Share Data Header carried an unknown pduType2.",
-    ),
-    p(
-        0x10CA,
-        "ERRINFO_UNKNOWN_PDU_TYPE",
-        "A Share Control Header carried an unknown pduType.",
-    ),
-    p(
-        0x10CB,
-        "ERRINFO_DATA_PDU_SEQUENCE",
-        "A slow-path data PDU arrived out of sequence.",
-    ),
-    p(
-        0x10CD,
-        "ERRINFO_CONTROL_PDU_SEQUENCE",
-        "A slow-path non-data PDU arrived out of sequence.",
-    ),
-    p(
-        0x10CE,
-        "ERRINFO_INVALID_CONTROL_PDU_ACTION",
-        "A Control PDU had an invalid action.",
-    ),
-    p(
-        0x10CF,
-        "ERRINFO_INVALID_INPUT_PDU_TYPE",
-        "An input event had an invalid type or event code.",
-    ),
-    p(
-        0x10D0,
-        "ERRINFO_INVALID_INPUT_PDU_MOUSE",
-        "A mouse event had invalid pointer flags.",
-    ),
-    p(
-        0x10D1,
-        "ERRINFO_INVALID_REFRESH_RECT_PDU",
-        "A Refresh Rect PDU was invalid.",
-    ),
+    p(0x10C9, "ERRINFO_UNKNOWN_DATA_PDU_TYPE", "A Share Data Header carried an unknown pduType2."),
+    p(0x10CA, "ERRINFO_UNKNOWN_PDU_TYPE", "A Share Control Header carried an unknown pduType."),
+    p(0x10CB, "ERRINFO_DATA_PDU_SEQUENCE", "A slow-path data PDU arrived out of sequence."),
+    p(0x10CD, "ERRINFO_CONTROL_PDU_SEQUENCE", "A slow-path non-data PDU arrived out of sequence."),
+    p(0x10CE, "ERRINFO_INVALID_CONTROL_PDU_ACTION", "A Control PDU had an invalid action."),
+    p(0x10CF, "ERRINFO_INVALID_INPUT_PDU_TYPE", "An input event had an invalid type or event code."),
+    p(0x10D0, "ERRINFO_INVALID_INPUT_PDU_MOUSE", "A mouse event had invalid pointer flags."),
+    p(0x10D1, "ERRINFO_INVALID_REFRESH_RECT_PDU", "A Refresh Rect PDU was invalid."),
     p(
         0x10D2,
         "ERRINFO_CREATE_USER_DATA_FAILED",
         "The server could not build its GCC Conference Create Response user data.",
     ),
-    p(
-        0x10D3,
-        "ERRINFO_CONNECT_FAILED",
-        "The channel connection phase of the connection sequence failed.",
-    ),
-    p(
-        0x10D4,
-        "ERRINFO_CONFIRM_ACTIVE_WRONG_SHAREID",
-        "The client's Confirm Active PDU had a wrong shareID.",
-    ),
-    p(
-        0x10D5,
-        "ERRINFO_CONFIRM_ACTIVE_WRONG_ORIGINATOR",
-        "The client's Confirm Active PDU had a wrong originatorID.",
-    ),
-    p(
-        0x10DA,
-        "ERRINFO_PERSISTENT_KEY_PDU_BAD_LENGTH",
-        "A Persistent Key List PDU was too short.",
-    ),
+    p(0x10D3, "ERRINFO_CONNECT_FAILED", "The channel connection phase of the connection sequence failed."),
+    p(0x10D4, "ERRINFO_CONFIRM_ACTIVE_WRONG_SHAREID", "The client's Confirm Active PDU had a wrong shareID."),
+    p(0x10D5, "ERRINFO_CONFIRM_ACTIVE_WRONG_ORIGINATOR", "The client's Confirm Active PDU had a wrong originatorID."),
+    p(0x10DA, "ERRINFO_PERSISTENT_KEY_PDU_BAD_LENGTH", "A Persistent Key List PDU was too short."),
     p(
         0x10DB,
         "ERRINFO_PERSISTENT_KEY_PDU_ILLEGAL_FIRST",
@@ -588,81 +497,25 @@ pub static ERROR_INFO: &[Entry] = &[
         "ERRINFO_PERSISTENT_KEY_PDU_TOO_MANY_CACHE_KEYS",
         "A Persistent Key List PDU announced too many keys for one bitmap cache.",
     ),
-    p(
-        0x10DE,
-        "ERRINFO_INPUT_PDU_BAD_LENGTH",
-        "An input PDU was too short.",
-    ),
-    p(
-        0x10DF,
-        "ERRINFO_BITMAP_CACHE_ERROR_PDU_BAD_LENGTH",
-        "A Bitmap Cache Error PDU was too short.",
-    ),
-    p(
-        0x10E0,
-        "ERRINFO_SECURITY_DATA_TOO_SHORT",
-        "The signature data of a fast-path input PDU was too short.",
-    ),
+    p(0x10DE, "ERRINFO_INPUT_PDU_BAD_LENGTH", "An input PDU was too short."),
+    p(0x10DF, "ERRINFO_BITMAP_CACHE_ERROR_PDU_BAD_LENGTH", "A Bitmap Cache Error PDU was too short."),
+    p(0x10E0, "ERRINFO_SECURITY_DATA_TOO_SHORT", "The signature data of a fast-path input PDU was too short."),
     p(
         0x10E1,
         "ERRINFO_VCHANNEL_DATA_TOO_SHORT",
         "Virtual channel configuration data or a channel PDU header was too short.",
     ),
-    p(
-        0x10E2,
-        "ERRINFO_SHARE_DATA_TOO_SHORT",
-        "A share control / data header or control data was too short.",
-    ),
-    p(
-        0x10E3,
-        "ERRINFO_BAD_SUPPRESS_OUTPUT_PDU",
-        "A Suppress Output PDU was too short or invalid.",
-    ),
-    p(
-        0x10E5,
-        "ERRINFO_CONFIRM_ACTIVE_PDU_TOO_SHORT",
-        "A Confirm Active PDU was too short.",
-    ),
-    p(
-        0x10E7,
-        "ERRINFO_CAPABILITY_SET_TOO_SMALL",
-        "A capability set header was too short.",
-    ),
-    p(
-        0x10E8,
-        "ERRINFO_CAPABILITY_SET_TOO_LARGE",
-        "A capability set claimed more data than was received.",
-    ),
-    p(
-        0x10E9,
-        "ERRINFO_NO_CURSOR_CACHE",
-        "The client announced no pointer cache at all.",
-    ),
-    p(
-        0x10EA,
-        "ERRINFO_BAD_CAPABILITIES",
-        "The server did not accept the client's capabilities.",
-    ),
-    p(
-        0x10EC,
-        "ERRINFO_VIRTUAL_CHANNEL_DECOMPRESSION_ERR",
-        "Decompressing a virtual channel PDU failed.",
-    ),
-    p(
-        0x10ED,
-        "ERRINFO_INVALID_VC_COMPRESSION_TYPE",
-        "A channel PDU named an invalid compression type.",
-    ),
-    p(
-        0x10EF,
-        "ERRINFO_INVALID_CHANNEL_ID",
-        "A virtual channel PDU named an invalid MCS channel.",
-    ),
-    p(
-        0x10F0,
-        "ERRINFO_VCHANNELS_TOO_MANY",
-        "The client asked for more than 31 static virtual channels.",
-    ),
+    p(0x10E2, "ERRINFO_SHARE_DATA_TOO_SHORT", "A share control / data header or control data was too short."),
+    p(0x10E3, "ERRINFO_BAD_SUPPRESS_OUTPUT_PDU", "A Suppress Output PDU was too short or invalid."),
+    p(0x10E5, "ERRINFO_CONFIRM_ACTIVE_PDU_TOO_SHORT", "A Confirm Active PDU was too short."),
+    p(0x10E7, "ERRINFO_CAPABILITY_SET_TOO_SMALL", "A capability set header was too short."),
+    p(0x10E8, "ERRINFO_CAPABILITY_SET_TOO_LARGE", "A capability set claimed more data than was received."),
+    p(0x10E9, "ERRINFO_NO_CURSOR_CACHE", "The client announced no pointer cache at all."),
+    p(0x10EA, "ERRINFO_BAD_CAPABILITIES", "The server did not accept the client's capabilities."),
+    p(0x10EC, "ERRINFO_VIRTUAL_CHANNEL_DECOMPRESSION_ERR", "Decompressing a virtual channel PDU failed."),
+    p(0x10ED, "ERRINFO_INVALID_VC_COMPRESSION_TYPE", "A channel PDU named an invalid compression type."),
+    p(0x10EF, "ERRINFO_INVALID_CHANNEL_ID", "A virtual channel PDU named an invalid MCS channel."),
+    p(0x10F0, "ERRINFO_VCHANNELS_TOO_MANY", "The client asked for more than 31 static virtual channels."),
     e(
         0x10F3,
         "ERRINFO_REMOTEAPP_NOT_ENABLED",
@@ -683,81 +536,29 @@ pub static ERROR_INFO: &[Entry] = &[
         "ERRINFO_BITMAP_CACHE_ERROR_PDU_BAD_LENGTH2",
         "A Bitmap Cache Error PDU's block count did not match its data.",
     ),
-    p(
-        0x10F6,
-        "ERRINFO_OFFSCREEN_CACHE_ERROR_PDU_BAD_LENGTH",
-        "An Offscreen Bitmap Cache Error PDU was too short.",
-    ),
-    p(
-        0x10F7,
-        "ERRINFO_DNG_CACHE_ERROR_PDU_BAD_LENGTH",
-        "A DrawNineGrid Cache Error PDU was too short.",
-    ),
-    p(
-        0x10F8,
-        "ERRINFO_GDIPLUS_PDU_BAD_LENGTH",
-        "A GDI+ Error PDU was too short.",
-    ),
-    p(
-        0x1111,
-        "ERRINFO_SECURITY_DATA_TOO_SHORT2",
-        "A Basic Security Header was too short.",
-    ),
-    p(
-        0x1112,
-        "ERRINFO_SECURITY_DATA_TOO_SHORT3",
-        "A Non-FIPS or FIPS Security Header was too short.",
-    ),
-    p(
-        0x1113,
-        "ERRINFO_SECURITY_DATA_TOO_SHORT4",
-        "The Security Exchange PDU was too short.",
-    ),
-    p(
-        0x1114,
-        "ERRINFO_SECURITY_DATA_TOO_SHORT5",
-        "The Info Packet was too short for its strings.",
-    ),
-    p(
-        0x1115,
-        "ERRINFO_SECURITY_DATA_TOO_SHORT6",
-        "The Info Packet was too short for its fixed fields.",
-    ),
+    p(0x10F6, "ERRINFO_OFFSCREEN_CACHE_ERROR_PDU_BAD_LENGTH", "An Offscreen Bitmap Cache Error PDU was too short."),
+    p(0x10F7, "ERRINFO_DNG_CACHE_ERROR_PDU_BAD_LENGTH", "A DrawNineGrid Cache Error PDU was too short."),
+    p(0x10F8, "ERRINFO_GDIPLUS_PDU_BAD_LENGTH", "A GDI+ Error PDU was too short."),
+    p(0x1111, "ERRINFO_SECURITY_DATA_TOO_SHORT2", "A Basic Security Header was too short."),
+    p(0x1112, "ERRINFO_SECURITY_DATA_TOO_SHORT3", "A Non-FIPS or FIPS Security Header was too short."),
+    p(0x1113, "ERRINFO_SECURITY_DATA_TOO_SHORT4", "The Security Exchange PDU was too short."),
+    p(0x1114, "ERRINFO_SECURITY_DATA_TOO_SHORT5", "The Info Packet was too short for its strings."),
+    p(0x1115, "ERRINFO_SECURITY_DATA_TOO_SHORT6", "The Info Packet was too short for its fixed fields."),
     p(
         0x1116,
         "ERRINFO_SECURITY_DATA_TOO_SHORT7",
         "The Extended Info Packet was too short for the client address family and length.",
     ),
-    p(
-        0x1117,
-        "ERRINFO_SECURITY_DATA_TOO_SHORT8",
-        "The Extended Info Packet was too short for the client address.",
-    ),
+    p(0x1117, "ERRINFO_SECURITY_DATA_TOO_SHORT8", "The Extended Info Packet was too short for the client address."),
     p(
         0x1118,
         "ERRINFO_SECURITY_DATA_TOO_SHORT9",
         "The Extended Info Packet was too short for the client directory length.",
     ),
-    p(
-        0x1119,
-        "ERRINFO_SECURITY_DATA_TOO_SHORT10",
-        "The Extended Info Packet was too short for the client directory.",
-    ),
-    p(
-        0x111A,
-        "ERRINFO_SECURITY_DATA_TOO_SHORT11",
-        "The Extended Info Packet was too short for the client time zone.",
-    ),
-    p(
-        0x111B,
-        "ERRINFO_SECURITY_DATA_TOO_SHORT12",
-        "The Extended Info Packet was too short for the client session id.",
-    ),
-    p(
-        0x111C,
-        "ERRINFO_SECURITY_DATA_TOO_SHORT13",
-        "The Extended Info Packet was too short for the performance flags.",
-    ),
+    p(0x1119, "ERRINFO_SECURITY_DATA_TOO_SHORT10", "The Extended Info Packet was too short for the client directory."),
+    p(0x111A, "ERRINFO_SECURITY_DATA_TOO_SHORT11", "The Extended Info Packet was too short for the client time zone."),
+    p(0x111B, "ERRINFO_SECURITY_DATA_TOO_SHORT12", "The Extended Info Packet was too short for the client session id."),
+    p(0x111C, "ERRINFO_SECURITY_DATA_TOO_SHORT13", "The Extended Info Packet was too short for the performance flags."),
     p(
         0x111D,
         "ERRINFO_SECURITY_DATA_TOO_SHORT14",
@@ -768,46 +569,22 @@ pub static ERROR_INFO: &[Entry] = &[
         "ERRINFO_SECURITY_DATA_TOO_SHORT15",
         "The Extended Info Packet was too short for the auto-reconnect cookie.",
     ),
-    p(
-        0x111F,
-        "ERRINFO_SECURITY_DATA_TOO_SHORT16",
-        "The auto-reconnect cookie was longer than the 128 bytes allowed.",
-    ),
+    p(0x111F, "ERRINFO_SECURITY_DATA_TOO_SHORT16", "The auto-reconnect cookie was longer than the 128 bytes allowed."),
     p(
         0x1120,
         "ERRINFO_SECURITY_DATA_TOO_SHORT17",
         "The Extended Info Packet was too short for the client address family and length.",
     ),
-    p(
-        0x1121,
-        "ERRINFO_SECURITY_DATA_TOO_SHORT18",
-        "The Extended Info Packet was too short for the client address.",
-    ),
+    p(0x1121, "ERRINFO_SECURITY_DATA_TOO_SHORT18", "The Extended Info Packet was too short for the client address."),
     p(
         0x1122,
         "ERRINFO_SECURITY_DATA_TOO_SHORT19",
         "The Extended Info Packet was too short for the client directory length.",
     ),
-    p(
-        0x1123,
-        "ERRINFO_SECURITY_DATA_TOO_SHORT20",
-        "The Extended Info Packet was too short for the client directory.",
-    ),
-    p(
-        0x1124,
-        "ERRINFO_SECURITY_DATA_TOO_SHORT21",
-        "The Extended Info Packet was too short for the client time zone.",
-    ),
-    p(
-        0x1125,
-        "ERRINFO_SECURITY_DATA_TOO_SHORT22",
-        "The Extended Info Packet was too short for the client session id.",
-    ),
-    p(
-        0x1126,
-        "ERRINFO_SECURITY_DATA_TOO_SHORT23",
-        "The Client Info PDU was too short.",
-    ),
+    p(0x1123, "ERRINFO_SECURITY_DATA_TOO_SHORT20", "The Extended Info Packet was too short for the client directory."),
+    p(0x1124, "ERRINFO_SECURITY_DATA_TOO_SHORT21", "The Extended Info Packet was too short for the client time zone."),
+    p(0x1125, "ERRINFO_SECURITY_DATA_TOO_SHORT22", "The Extended Info Packet was too short for the client session id."),
+    p(0x1126, "ERRINFO_SECURITY_DATA_TOO_SHORT23", "The Client Info PDU was too short."),
     e(
         0x1129,
         "ERRINFO_BAD_MONITOR_DATA",
@@ -820,16 +597,8 @@ pub static ERROR_INFO: &[Entry] = &[
         "ERRINFO_VC_DECOMPRESSED_REASSEMBLE_FAILED",
         "Decompressed virtual channel data was invalid or larger than the agreed chunk size.",
     ),
-    p(
-        0x112B,
-        "ERRINFO_VC_DATA_TOO_LONG",
-        "A virtual channel PDU was larger than the agreed chunk size.",
-    ),
-    p(
-        0x112C,
-        "ERRINFO_BAD_FRAME_ACK_DATA",
-        "A Frame Acknowledge PDU was too short.",
-    ),
+    p(0x112B, "ERRINFO_VC_DATA_TOO_LONG", "A virtual channel PDU was larger than the agreed chunk size."),
+    p(0x112C, "ERRINFO_BAD_FRAME_ACK_DATA", "A Frame Acknowledge PDU was too short."),
     e(
         0x112D,
         "ERRINFO_GRAPHICS_MODE_NOT_SUPPORTED",
@@ -866,11 +635,7 @@ pub static ERROR_INFO: &[Entry] = &[
         "ERRINFO_DYNAMIC_DST_DISABLED_FIELD_MISSING",
         "The Extended Info Packet lacked the dynamic daylight time flag.",
     ),
-    p(
-        0x1133,
-        "ERRINFO_VC_DECODING_ERROR",
-        "Processing dynamic virtual channel data failed.",
-    ),
+    p(0x1133, "ERRINFO_VC_DECODING_ERROR", "Processing dynamic virtual channel data failed."),
     e(
         0x1134,
         "ERRINFO_VIRTUALDESKTOPTOOLARGE",
@@ -885,13 +650,7 @@ pub static ERROR_INFO: &[Entry] = &[
         Layer::Session,
         MONITOR,
     ),
-    e(
-        0x1136,
-        "ERRINFO_INVALIDMONITORCOUNT",
-        "The client announced too many monitors.",
-        Layer::Session,
-        MONITOR,
-    ),
+    e(0x1136, "ERRINFO_INVALIDMONITORCOUNT", "The client announced too many monitors.", Layer::Session, MONITOR),
     e(
         0x1191,
         "ERRINFO_UPDATE_SESSION_KEY_FAILED",
@@ -906,13 +665,7 @@ pub static ERROR_INFO: &[Entry] = &[
         Layer::Session,
         STD_SECURITY,
     ),
-    e(
-        0x1193,
-        "ERRINFO_ENCRYPT_FAILED",
-        "Standard RDP Security encryption failed.",
-        Layer::Session,
-        STD_SECURITY,
-    ),
+    e(0x1193, "ERRINFO_ENCRYPT_FAILED", "Standard RDP Security encryption failed.", Layer::Session, STD_SECURITY),
     e(
         0x1194,
         "ERRINFO_ENCRYPTION_PACKAGE_MISMATCH",

@@ -4,8 +4,7 @@
 
 use super::{Basis, Cause, Entry, Layer, TableId};
 
-const SRC_ERR: &str =
-    "FreeRDP include/freerdp/error.h (ERRCONNECT_*, class 2 = FREERDP_ERROR_CONNECT_CLASS)";
+const SRC_ERR: &str = "FreeRDP include/freerdp/error.h (ERRCONNECT_*, class 2 = FREERDP_ERROR_CONNECT_CLASS)";
 const SRC_EXIT: &str = "FreeRDP client/X11/xfreerdp.h (enum XF_EXIT_CODE) and xf_client.c";
 
 /// FreeRDP error class of connect errors (high 16 bits of a logged code).
@@ -131,13 +130,7 @@ pub static FREERDP_ERRORS: &[Entry] = &[
         Some(Layer::Client),
         &[],
     ),
-    c(
-        0x02,
-        "ERRCONNECT_CONNECT_UNDEFINED",
-        "The connection failed for an unspecified reason.",
-        None,
-        TCP,
-    ),
+    c(0x02, "ERRCONNECT_CONNECT_UNDEFINED", "The connection failed for an unspecified reason.", None, TCP),
     c(
         0x03,
         "ERRCONNECT_POST_CONNECT_FAILED",
@@ -145,27 +138,9 @@ pub static FREERDP_ERRORS: &[Entry] = &[
         Some(Layer::Client),
         &[],
     ),
-    c(
-        0x04,
-        "ERRCONNECT_DNS_ERROR",
-        "Name resolution failed.",
-        Some(Layer::Network),
-        DNS,
-    ),
-    c(
-        0x05,
-        "ERRCONNECT_DNS_NAME_NOT_FOUND",
-        "The host name was not found.",
-        Some(Layer::Network),
-        DNS,
-    ),
-    c(
-        0x06,
-        "ERRCONNECT_CONNECT_FAILED",
-        "The connection could not be made.",
-        Some(Layer::Network),
-        TCP,
-    ),
+    c(0x04, "ERRCONNECT_DNS_ERROR", "Name resolution failed.", Some(Layer::Network), DNS),
+    c(0x05, "ERRCONNECT_DNS_NAME_NOT_FOUND", "The host name was not found.", Some(Layer::Network), DNS),
+    c(0x06, "ERRCONNECT_CONNECT_FAILED", "The connection could not be made.", Some(Layer::Network), TCP),
     c(
         0x07,
         "ERRCONNECT_MCS_CONNECT_INITIAL_ERROR",
@@ -173,20 +148,8 @@ pub static FREERDP_ERRORS: &[Entry] = &[
         Some(Layer::Session),
         &[],
     ),
-    c(
-        0x08,
-        "ERRCONNECT_TLS_CONNECT_FAILED",
-        "The TLS handshake failed.",
-        Some(Layer::Tls),
-        TLS,
-    ),
-    c(
-        0x09,
-        "ERRCONNECT_AUTHENTICATION_FAILED",
-        "Authentication (NLA) failed.",
-        Some(Layer::Credssp),
-        AUTH,
-    ),
+    c(0x08, "ERRCONNECT_TLS_CONNECT_FAILED", "The TLS handshake failed.", Some(Layer::Tls), TLS),
+    c(0x09, "ERRCONNECT_AUTHENTICATION_FAILED", "Authentication (NLA) failed.", Some(Layer::Credssp), AUTH),
     c(
         0x0A,
         "ERRCONNECT_INSUFFICIENT_PRIVILEGES",
@@ -215,13 +178,7 @@ pub static FREERDP_ERRORS: &[Entry] = &[
         None,
         TCP,
     ),
-    c(
-        0x0E,
-        "ERRCONNECT_PASSWORD_EXPIRED",
-        "The password has expired.",
-        Some(Layer::Credssp),
-        ACCOUNT,
-    ),
+    c(0x0E, "ERRCONNECT_PASSWORD_EXPIRED", "The password has expired.", Some(Layer::Credssp), ACCOUNT),
     c(
         0x0F,
         "ERRCONNECT_PASSWORD_CERTAINLY_EXPIRED",
@@ -229,13 +186,7 @@ pub static FREERDP_ERRORS: &[Entry] = &[
         Some(Layer::Credssp),
         ACCOUNT,
     ),
-    c(
-        0x10,
-        "ERRCONNECT_CLIENT_REVOKED",
-        "The client's credentials were revoked.",
-        Some(Layer::Credssp),
-        ACCOUNT,
-    ),
+    c(0x10, "ERRCONNECT_CLIENT_REVOKED", "The client's credentials were revoked.", Some(Layer::Credssp), ACCOUNT),
     c(
         0x11,
         "ERRCONNECT_KDC_UNREACHABLE",
@@ -246,13 +197,7 @@ pub static FREERDP_ERRORS: &[Entry] = &[
             check: "Check the krb5 configuration and reachability of the KDC on port 88",
         }],
     ),
-    c(
-        0x12,
-        "ERRCONNECT_ACCOUNT_DISABLED",
-        "The account is disabled.",
-        Some(Layer::Credssp),
-        ACCOUNT,
-    ),
+    c(0x12, "ERRCONNECT_ACCOUNT_DISABLED", "The account is disabled.", Some(Layer::Credssp), ACCOUNT),
     c(
         0x13,
         "ERRCONNECT_PASSWORD_MUST_CHANGE",
@@ -260,27 +205,9 @@ pub static FREERDP_ERRORS: &[Entry] = &[
         Some(Layer::Credssp),
         ACCOUNT,
     ),
-    c(
-        0x14,
-        "ERRCONNECT_LOGON_FAILURE",
-        "The logon failed (wrong user name or password).",
-        Some(Layer::Credssp),
-        AUTH,
-    ),
-    c(
-        0x15,
-        "ERRCONNECT_WRONG_PASSWORD",
-        "The password is wrong.",
-        Some(Layer::Credssp),
-        AUTH,
-    ),
-    c(
-        0x16,
-        "ERRCONNECT_ACCESS_DENIED",
-        "Access was denied.",
-        Some(Layer::Credssp),
-        ACCOUNT,
-    ),
+    c(0x14, "ERRCONNECT_LOGON_FAILURE", "The logon failed (wrong user name or password).", Some(Layer::Credssp), AUTH),
+    c(0x15, "ERRCONNECT_WRONG_PASSWORD", "The password is wrong.", Some(Layer::Credssp), AUTH),
+    c(0x16, "ERRCONNECT_ACCESS_DENIED", "Access was denied.", Some(Layer::Credssp), ACCOUNT),
     c(
         0x17,
         "ERRCONNECT_ACCOUNT_RESTRICTION",
@@ -288,20 +215,8 @@ pub static FREERDP_ERRORS: &[Entry] = &[
         Some(Layer::Credssp),
         ACCOUNT,
     ),
-    c(
-        0x18,
-        "ERRCONNECT_ACCOUNT_LOCKED_OUT",
-        "The account is locked out.",
-        Some(Layer::Credssp),
-        ACCOUNT,
-    ),
-    c(
-        0x19,
-        "ERRCONNECT_ACCOUNT_EXPIRED",
-        "The account has expired.",
-        Some(Layer::Credssp),
-        ACCOUNT,
-    ),
+    c(0x18, "ERRCONNECT_ACCOUNT_LOCKED_OUT", "The account is locked out.", Some(Layer::Credssp), ACCOUNT),
+    c(0x19, "ERRCONNECT_ACCOUNT_EXPIRED", "The account has expired.", Some(Layer::Credssp), ACCOUNT),
     c(
         0x1A,
         "ERRCONNECT_LOGON_TYPE_NOT_GRANTED",
@@ -316,20 +231,8 @@ pub static FREERDP_ERRORS: &[Entry] = &[
         Some(Layer::Credssp),
         AUTH,
     ),
-    c(
-        0x1C,
-        "ERRCONNECT_ACTIVATION_TIMEOUT",
-        "The session activation phase timed out.",
-        Some(Layer::Session),
-        &[],
-    ),
-    c(
-        0x1D,
-        "ERRCONNECT_TARGET_BOOTING",
-        "The target is still starting up.",
-        Some(Layer::Session),
-        &[],
-    ),
+    c(0x1C, "ERRCONNECT_ACTIVATION_TIMEOUT", "The session activation phase timed out.", Some(Layer::Session), &[]),
+    c(0x1D, "ERRCONNECT_TARGET_BOOTING", "The target is still starting up.", Some(Layer::Session), &[]),
     c(
         0x1E,
         "ERRCONNECT_HYBRID_REQUIRED_BY_SERVER",
@@ -343,13 +246,7 @@ const LICENSE_EXIT_NOTE: &str = "The enum reserves 16-26 for licensing errors, b
 
 /// xfreerdp exit codes, sorted by value.
 pub static FREERDP_EXIT_CODES: &[Entry] = &[
-    x(
-        0,
-        "XF_EXIT_SUCCESS",
-        "xfreerdp ended without error.",
-        None,
-        &[],
-    ),
+    x(0, "XF_EXIT_SUCCESS", "xfreerdp ended without error.", None, &[]),
     x(
         1,
         "XF_EXIT_DISCONNECT",
@@ -385,20 +282,8 @@ pub static FREERDP_EXIT_CODES: &[Entry] = &[
         Some(Layer::Session),
         &[],
     ),
-    x(
-        6,
-        "XF_EXIT_OUT_OF_MEMORY",
-        "The server ran out of memory (errorInfo 0x6).",
-        Some(Layer::Session),
-        &[],
-    ),
-    x(
-        7,
-        "XF_EXIT_CONN_DENIED",
-        "The server denied the connection (errorInfo 0x7).",
-        Some(Layer::Session),
-        &[],
-    ),
+    x(6, "XF_EXIT_OUT_OF_MEMORY", "The server ran out of memory (errorInfo 0x6).", Some(Layer::Session), &[]),
+    x(7, "XF_EXIT_CONN_DENIED", "The server denied the connection (errorInfo 0x7).", Some(Layer::Session), &[]),
     x(
         8,
         "XF_EXIT_CONN_DENIED_FIPS",
@@ -522,27 +407,9 @@ pub static FREERDP_EXIT_CODES: &[Entry] = &[
         Some(Layer::Session),
         &[],
     ),
-    x(
-        128,
-        "XF_EXIT_PARSE_ARGUMENTS",
-        "The command line could not be parsed.",
-        Some(Layer::Client),
-        &[],
-    ),
-    x(
-        129,
-        "XF_EXIT_MEMORY",
-        "xfreerdp ran out of memory.",
-        Some(Layer::Client),
-        &[],
-    ),
-    x(
-        130,
-        "XF_EXIT_PROTOCOL",
-        "A protocol error.",
-        Some(Layer::Session),
-        &[],
-    ),
+    x(128, "XF_EXIT_PARSE_ARGUMENTS", "The command line could not be parsed.", Some(Layer::Client), &[]),
+    x(129, "XF_EXIT_MEMORY", "xfreerdp ran out of memory.", Some(Layer::Client), &[]),
+    x(130, "XF_EXIT_PROTOCOL", "A protocol error.", Some(Layer::Session), &[]),
     x(
         131,
         "XF_EXIT_CONN_FAILED",
@@ -564,13 +431,7 @@ pub static FREERDP_EXIT_CODES: &[Entry] = &[
         Some(Layer::Negotiation),
         NEGO,
     ),
-    x(
-        134,
-        "XF_EXIT_LOGON_FAILURE",
-        "Logon failed (ERRCONNECT_LOGON_FAILURE).",
-        Some(Layer::Credssp),
-        AUTH,
-    ),
+    x(134, "XF_EXIT_LOGON_FAILURE", "Logon failed (ERRCONNECT_LOGON_FAILURE).", Some(Layer::Credssp), AUTH),
     x(
         135,
         "XF_EXIT_ACCOUNT_LOCKED_OUT",
@@ -585,13 +446,7 @@ pub static FREERDP_EXIT_CODES: &[Entry] = &[
         Some(Layer::Client),
         &[],
     ),
-    x(
-        137,
-        "XF_EXIT_CONNECT_UNDEFINED",
-        "Unspecified connection failure (ERRCONNECT_CONNECT_UNDEFINED).",
-        None,
-        TCP,
-    ),
+    x(137, "XF_EXIT_CONNECT_UNDEFINED", "Unspecified connection failure (ERRCONNECT_CONNECT_UNDEFINED).", None, TCP),
     x(
         138,
         "XF_EXIT_POST_CONNECT_FAILED",
@@ -599,13 +454,7 @@ pub static FREERDP_EXIT_CODES: &[Entry] = &[
         Some(Layer::Client),
         &[],
     ),
-    x(
-        139,
-        "XF_EXIT_DNS_ERROR",
-        "Name resolution failed (ERRCONNECT_DNS_ERROR).",
-        Some(Layer::Network),
-        DNS,
-    ),
+    x(139, "XF_EXIT_DNS_ERROR", "Name resolution failed (ERRCONNECT_DNS_ERROR).", Some(Layer::Network), DNS),
     x(
         140,
         "XF_EXIT_DNS_NAME_NOT_FOUND",
@@ -655,34 +504,10 @@ pub static FREERDP_EXIT_CODES: &[Entry] = &[
         None,
         TCP,
     ),
-    x(
-        148,
-        "XF_EXIT_CONNECT_PASSWORD_EXPIRED",
-        "The password has expired.",
-        Some(Layer::Credssp),
-        ACCOUNT,
-    ),
-    x(
-        149,
-        "XF_EXIT_CONNECT_PASSWORD_MUST_CHANGE",
-        "The password must be changed.",
-        Some(Layer::Credssp),
-        ACCOUNT,
-    ),
-    x(
-        150,
-        "XF_EXIT_CONNECT_KDC_UNREACHABLE",
-        "No Kerberos KDC could be reached.",
-        Some(Layer::Credssp),
-        &[],
-    ),
-    x(
-        151,
-        "XF_EXIT_CONNECT_ACCOUNT_DISABLED",
-        "The account is disabled.",
-        Some(Layer::Credssp),
-        ACCOUNT,
-    ),
+    x(148, "XF_EXIT_CONNECT_PASSWORD_EXPIRED", "The password has expired.", Some(Layer::Credssp), ACCOUNT),
+    x(149, "XF_EXIT_CONNECT_PASSWORD_MUST_CHANGE", "The password must be changed.", Some(Layer::Credssp), ACCOUNT),
+    x(150, "XF_EXIT_CONNECT_KDC_UNREACHABLE", "No Kerberos KDC could be reached.", Some(Layer::Credssp), &[]),
+    x(151, "XF_EXIT_CONNECT_ACCOUNT_DISABLED", "The account is disabled.", Some(Layer::Credssp), ACCOUNT),
     x(
         152,
         "XF_EXIT_CONNECT_PASSWORD_CERTAINLY_EXPIRED",
@@ -690,27 +515,9 @@ pub static FREERDP_EXIT_CODES: &[Entry] = &[
         Some(Layer::Credssp),
         ACCOUNT,
     ),
-    x(
-        153,
-        "XF_EXIT_CONNECT_CLIENT_REVOKED",
-        "The client's credentials were revoked.",
-        Some(Layer::Credssp),
-        ACCOUNT,
-    ),
-    x(
-        154,
-        "XF_EXIT_CONNECT_WRONG_PASSWORD",
-        "The password is wrong.",
-        Some(Layer::Credssp),
-        AUTH,
-    ),
-    x(
-        155,
-        "XF_EXIT_CONNECT_ACCESS_DENIED",
-        "Access was denied.",
-        Some(Layer::Credssp),
-        ACCOUNT,
-    ),
+    x(153, "XF_EXIT_CONNECT_CLIENT_REVOKED", "The client's credentials were revoked.", Some(Layer::Credssp), ACCOUNT),
+    x(154, "XF_EXIT_CONNECT_WRONG_PASSWORD", "The password is wrong.", Some(Layer::Credssp), AUTH),
+    x(155, "XF_EXIT_CONNECT_ACCESS_DENIED", "Access was denied.", Some(Layer::Credssp), ACCOUNT),
     x(
         156,
         "XF_EXIT_CONNECT_ACCOUNT_RESTRICTION",
@@ -718,13 +525,7 @@ pub static FREERDP_EXIT_CODES: &[Entry] = &[
         Some(Layer::Credssp),
         ACCOUNT,
     ),
-    x(
-        157,
-        "XF_EXIT_CONNECT_ACCOUNT_EXPIRED",
-        "The account has expired.",
-        Some(Layer::Credssp),
-        ACCOUNT,
-    ),
+    x(157, "XF_EXIT_CONNECT_ACCOUNT_EXPIRED", "The account has expired.", Some(Layer::Credssp), ACCOUNT),
     x(
         158,
         "XF_EXIT_CONNECT_LOGON_TYPE_NOT_GRANTED",
@@ -739,13 +540,7 @@ pub static FREERDP_EXIT_CODES: &[Entry] = &[
         Some(Layer::Credssp),
         AUTH,
     ),
-    x(
-        160,
-        "XF_EXIT_CONNECT_TARGET_BOOTING",
-        "The target is still starting up.",
-        Some(Layer::Session),
-        &[],
-    ),
+    x(160, "XF_EXIT_CONNECT_TARGET_BOOTING", "The target is still starting up.", Some(Layer::Session), &[]),
     x(
         161,
         "XF_EXIT_CONNECT_HYBRID_REQUIRED_BY_SERVER",
@@ -753,11 +548,5 @@ pub static FREERDP_EXIT_CODES: &[Entry] = &[
         Some(Layer::Negotiation),
         NEGO,
     ),
-    x(
-        255,
-        "XF_EXIT_UNKNOWN",
-        "An error xfreerdp could not classify.",
-        None,
-        &[],
-    ),
+    x(255, "XF_EXIT_UNKNOWN", "An error xfreerdp could not classify.", None, &[]),
 ];

@@ -5,13 +5,7 @@ use super::{Basis, Cause, Entry, Layer, TableId};
 
 const SRC: &str = "[MS-ERREF] 2.1.1 HRESULT Values (winerror.h)";
 
-const fn h(
-    value: u32,
-    name: &'static str,
-    meaning: &'static str,
-    layer: Layer,
-    causes: &'static [Cause],
-) -> Entry {
+const fn h(value: u32, name: &'static str, meaning: &'static str, layer: Layer, causes: &'static [Cause]) -> Entry {
     Entry {
         table: TableId::SspiHresult,
         value,
@@ -78,10 +72,7 @@ const KERBEROS: &[Cause] = &[
         text: "Kerberos cannot find the server's account (name not registered as SPN, IP address used instead of the name)",
         check: "Connect by the server's DNS name; check the SPN TERMSRV/HOST with setspn -Q",
     },
-    Cause {
-        text: "No domain controller reachable",
-        check: "From the client run nltest /dsgetdc:DOMAIN",
-    },
+    Cause { text: "No domain controller reachable", check: "From the client run nltest /dsgetdc:DOMAIN" },
 ];
 
 /// Sorted by value.
@@ -93,13 +84,7 @@ pub static SSPI_HRESULTS: &[Entry] = &[
         Layer::Client,
         &[],
     ),
-    h(
-        0x8009_0301,
-        "SEC_E_INVALID_HANDLE",
-        "The security handle given is not valid.",
-        Layer::Client,
-        &[],
-    ),
+    h(0x8009_0301, "SEC_E_INVALID_HANDLE", "The security handle given is not valid.", Layer::Client, &[]),
     hn(
         0x8009_0302,
         "SEC_E_UNSUPPORTED_FUNCTION",
@@ -134,13 +119,7 @@ pub static SSPI_HRESULTS: &[Entry] = &[
             check: "rdp-doctor diagnose HOST: a TLS handshake failure right after ClientHello points to the server certificate",
         }],
     ),
-    h(
-        0x8009_0305,
-        "SEC_E_SECPKG_NOT_FOUND",
-        "The requested security package does not exist.",
-        Layer::Credssp,
-        &[],
-    ),
+    h(0x8009_0305, "SEC_E_SECPKG_NOT_FOUND", "The requested security package does not exist.", Layer::Credssp, &[]),
     h(
         0x8009_0308,
         "SEC_E_INVALID_TOKEN",
@@ -148,20 +127,8 @@ pub static SSPI_HRESULTS: &[Entry] = &[
         Layer::Credssp,
         &[],
     ),
-    h(
-        0x8009_030C,
-        "SEC_E_LOGON_DENIED",
-        "The logon attempt failed.",
-        Layer::Credssp,
-        CREDS,
-    ),
-    h(
-        0x8009_030D,
-        "SEC_E_UNKNOWN_CREDENTIALS",
-        "The credentials supplied were not recognised.",
-        Layer::Credssp,
-        CREDS,
-    ),
+    h(0x8009_030C, "SEC_E_LOGON_DENIED", "The logon attempt failed.", Layer::Credssp, CREDS),
+    h(0x8009_030D, "SEC_E_UNKNOWN_CREDENTIALS", "The credentials supplied were not recognised.", Layer::Credssp, CREDS),
     h(
         0x8009_030E,
         "SEC_E_NO_CREDENTIALS",
@@ -169,13 +136,7 @@ pub static SSPI_HRESULTS: &[Entry] = &[
         Layer::Credssp,
         CREDS,
     ),
-    h(
-        0x8009_030F,
-        "SEC_E_MESSAGE_ALTERED",
-        "A message was altered (integrity check failed).",
-        Layer::Tls,
-        &[],
-    ),
+    h(0x8009_030F, "SEC_E_MESSAGE_ALTERED", "A message was altered (integrity check failed).", Layer::Tls, &[]),
     h(
         0x8009_0311,
         "SEC_E_NO_AUTHENTICATING_AUTHORITY",
@@ -183,27 +144,9 @@ pub static SSPI_HRESULTS: &[Entry] = &[
         Layer::Credssp,
         KERBEROS,
     ),
-    h(
-        0x8009_0317,
-        "SEC_E_CONTEXT_EXPIRED",
-        "The security context has expired.",
-        Layer::Credssp,
-        &[],
-    ),
-    h(
-        0x8009_0318,
-        "SEC_E_INCOMPLETE_MESSAGE",
-        "The message received was incomplete.",
-        Layer::Tls,
-        &[],
-    ),
-    h(
-        0x8009_0322,
-        "SEC_E_WRONG_PRINCIPAL",
-        "The target principal name is incorrect.",
-        Layer::Credssp,
-        KERBEROS,
-    ),
+    h(0x8009_0317, "SEC_E_CONTEXT_EXPIRED", "The security context has expired.", Layer::Credssp, &[]),
+    h(0x8009_0318, "SEC_E_INCOMPLETE_MESSAGE", "The message received was incomplete.", Layer::Tls, &[]),
+    h(0x8009_0322, "SEC_E_WRONG_PRINCIPAL", "The target principal name is incorrect.", Layer::Credssp, KERBEROS),
     h(
         0x8009_0324,
         "SEC_E_TIME_SKEW",
@@ -245,13 +188,7 @@ pub static SSPI_HRESULTS: &[Entry] = &[
             check: "rdp-doctor diagnose HOST: the TLS stage shows the certificate's validity dates; renew it",
         }],
     ),
-    h(
-        0x8009_0330,
-        "SEC_E_DECRYPT_FAILURE",
-        "The specified data could not be decrypted.",
-        Layer::Tls,
-        &[],
-    ),
+    h(0x8009_0330, "SEC_E_DECRYPT_FAILURE", "The specified data could not be decrypted.", Layer::Tls, &[]),
     h(
         0x8009_0331,
         "SEC_E_ALGORITHM_MISMATCH",
@@ -273,13 +210,7 @@ pub static SSPI_HRESULTS: &[Entry] = &[
         Layer::Credssp,
         CREDS,
     ),
-    h(
-        0x8009_0346,
-        "SEC_E_BAD_BINDINGS",
-        "The client's supplied channel bindings were incorrect.",
-        Layer::Credssp,
-        &[],
-    ),
+    h(0x8009_0346, "SEC_E_BAD_BINDINGS", "The client's supplied channel bindings were incorrect.", Layer::Credssp, &[]),
     h(
         0x8009_0349,
         "SEC_E_CERT_WRONG_USAGE",
@@ -318,13 +249,7 @@ pub static SSPI_HRESULTS: &[Entry] = &[
         Layer::Credssp,
         KERBEROS,
     ),
-    h(
-        0x8009_0367,
-        "SEC_E_APPLICATION_PROTOCOL_MISMATCH",
-        "No application protocol in common (ALPN).",
-        Layer::Tls,
-        &[],
-    ),
+    h(0x8009_0367, "SEC_E_APPLICATION_PROTOCOL_MISMATCH", "No application protocol in common (ALPN).", Layer::Tls, &[]),
     h(
         0x8009_2012,
         "CRYPT_E_NO_REVOCATION_CHECK",

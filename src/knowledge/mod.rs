@@ -110,24 +110,18 @@ impl TableId {
     /// One line saying what the table holds.
     pub fn title(self) -> &'static str {
         match self {
-            TableId::DiscReason => {
-                "Windows client disconnect reasons (discReason, IMsTscAxEvents::OnDisconnected)"
-            }
+            TableId::DiscReason => "Windows client disconnect reasons (discReason, IMsTscAxEvents::OnDisconnected)",
             TableId::ErrorInfo => {
                 "Server Set Error Info PDU errorInfo / ExtendedDisconnectReasonCode ([MS-RDPBCGR] 2.2.5.1.1)"
             }
             TableId::NegFailure => "RDP_NEG_FAILURE failureCode ([MS-RDPBCGR] 2.2.1.2.2)",
             TableId::CredsspVersion => "CredSSP TSRequest.version ([MS-CSSP] 2.2.1)",
-            TableId::EncryptionOracle => {
-                "CredSSP AllowEncryptionOracle policy values (CVE-2018-0886)"
-            }
+            TableId::EncryptionOracle => "CredSSP AllowEncryptionOracle policy values (CVE-2018-0886)",
             TableId::NtStatus => "NTSTATUS values in TSRequest.errorCode ([MS-ERREF] 2.3)",
             TableId::SspiHresult => "SSPI / Schannel HRESULTs ([MS-ERREF] 2.1)",
             TableId::GatewayHresult => "RD Gateway HRESULTs ([MS-TSGU] 2.2.6)",
             TableId::FreerdpError => "FreeRDP connect errors (ERRCONNECT_*, freerdp/error.h)",
-            TableId::FreerdpExit => {
-                "xfreerdp process exit codes (XF_EXIT_*, client/X11/xfreerdp.h)"
-            }
+            TableId::FreerdpExit => "xfreerdp process exit codes (XF_EXIT_*, client/X11/xfreerdp.h)",
         }
     }
 
@@ -180,10 +174,7 @@ pub fn table(id: TableId) -> &'static [Entry] {
 /// The entry for `value` in `table`, if the table holds it.
 pub fn lookup(table_id: TableId, value: u32) -> Option<&'static Entry> {
     let entries = table(table_id);
-    entries
-        .binary_search_by_key(&value, |e| e.value)
-        .ok()
-        .map(|i| &entries[i])
+    entries.binary_search_by_key(&value, |e| e.value).ok().map(|i| &entries[i])
 }
 
 /// Other spellings of a symbolic name (the same code under another document's name).
@@ -224,173 +215,41 @@ pub fn find_by_name(name: &str) -> Vec<&'static Entry> {
 /// Names other documents use for codes in our tables.
 pub static ALIASES: &[Alias] = &[
     // ExtendedDisconnectReasonCode names for the errorInfo codes they share.
-    Alias {
-        alias: "exDiscReasonNoInfo",
-        table: TableId::ErrorInfo,
-        value: 0x0,
-    },
-    Alias {
-        alias: "exDiscReasonAPIInitiatedDisconnect",
-        table: TableId::ErrorInfo,
-        value: 0x1,
-    },
-    Alias {
-        alias: "exDiscReasonAPIInitiatedLogoff",
-        table: TableId::ErrorInfo,
-        value: 0x2,
-    },
-    Alias {
-        alias: "exDiscReasonServerIdleTimeout",
-        table: TableId::ErrorInfo,
-        value: 0x3,
-    },
-    Alias {
-        alias: "exDiscReasonServerLogonTimeout",
-        table: TableId::ErrorInfo,
-        value: 0x4,
-    },
-    Alias {
-        alias: "exDiscReasonReplacedByOtherConnection",
-        table: TableId::ErrorInfo,
-        value: 0x5,
-    },
-    Alias {
-        alias: "exDiscReasonOutOfMemory",
-        table: TableId::ErrorInfo,
-        value: 0x6,
-    },
-    Alias {
-        alias: "exDiscReasonServerDeniedConnection",
-        table: TableId::ErrorInfo,
-        value: 0x7,
-    },
-    Alias {
-        alias: "exDiscReasonServerInsufficientPrivileges",
-        table: TableId::ErrorInfo,
-        value: 0x9,
-    },
-    Alias {
-        alias: "exDiscReasonServerFreshCredsRequired",
-        table: TableId::ErrorInfo,
-        value: 0xA,
-    },
-    Alias {
-        alias: "exDiscReasonRpcInitiatedDisconnectByUser",
-        table: TableId::ErrorInfo,
-        value: 0xB,
-    },
-    Alias {
-        alias: "exDiscReasonLogoffByUser",
-        table: TableId::ErrorInfo,
-        value: 0xC,
-    },
-    Alias {
-        alias: "exDiscReasonLicenseInternal",
-        table: TableId::ErrorInfo,
-        value: 0x100,
-    },
-    Alias {
-        alias: "exDiscReasonLicenseNoLicenseServer",
-        table: TableId::ErrorInfo,
-        value: 0x101,
-    },
-    Alias {
-        alias: "exDiscReasonLicenseNoLicense",
-        table: TableId::ErrorInfo,
-        value: 0x102,
-    },
-    Alias {
-        alias: "exDiscReasonLicenseErrClientMsg",
-        table: TableId::ErrorInfo,
-        value: 0x103,
-    },
-    Alias {
-        alias: "exDiscReasonLicenseHwidDoesntMatchLicense",
-        table: TableId::ErrorInfo,
-        value: 0x104,
-    },
-    Alias {
-        alias: "exDiscReasonLicenseErrClientLicense",
-        table: TableId::ErrorInfo,
-        value: 0x105,
-    },
-    Alias {
-        alias: "exDiscReasonLicenseCantFinishProtocol",
-        table: TableId::ErrorInfo,
-        value: 0x106,
-    },
-    Alias {
-        alias: "exDiscReasonLicenseClientEndedProtocol",
-        table: TableId::ErrorInfo,
-        value: 0x107,
-    },
-    Alias {
-        alias: "exDiscReasonLicenseErrClientEncryption",
-        table: TableId::ErrorInfo,
-        value: 0x108,
-    },
-    Alias {
-        alias: "exDiscReasonLicenseCantUpgradeLicense",
-        table: TableId::ErrorInfo,
-        value: 0x109,
-    },
-    Alias {
-        alias: "exDiscReasonLicenseNoRemoteConnections",
-        table: TableId::ErrorInfo,
-        value: 0x10A,
-    },
+    Alias { alias: "exDiscReasonNoInfo", table: TableId::ErrorInfo, value: 0x0 },
+    Alias { alias: "exDiscReasonAPIInitiatedDisconnect", table: TableId::ErrorInfo, value: 0x1 },
+    Alias { alias: "exDiscReasonAPIInitiatedLogoff", table: TableId::ErrorInfo, value: 0x2 },
+    Alias { alias: "exDiscReasonServerIdleTimeout", table: TableId::ErrorInfo, value: 0x3 },
+    Alias { alias: "exDiscReasonServerLogonTimeout", table: TableId::ErrorInfo, value: 0x4 },
+    Alias { alias: "exDiscReasonReplacedByOtherConnection", table: TableId::ErrorInfo, value: 0x5 },
+    Alias { alias: "exDiscReasonOutOfMemory", table: TableId::ErrorInfo, value: 0x6 },
+    Alias { alias: "exDiscReasonServerDeniedConnection", table: TableId::ErrorInfo, value: 0x7 },
+    Alias { alias: "exDiscReasonServerInsufficientPrivileges", table: TableId::ErrorInfo, value: 0x9 },
+    Alias { alias: "exDiscReasonServerFreshCredsRequired", table: TableId::ErrorInfo, value: 0xA },
+    Alias { alias: "exDiscReasonRpcInitiatedDisconnectByUser", table: TableId::ErrorInfo, value: 0xB },
+    Alias { alias: "exDiscReasonLogoffByUser", table: TableId::ErrorInfo, value: 0xC },
+    Alias { alias: "exDiscReasonLicenseInternal", table: TableId::ErrorInfo, value: 0x100 },
+    Alias { alias: "exDiscReasonLicenseNoLicenseServer", table: TableId::ErrorInfo, value: 0x101 },
+    Alias { alias: "exDiscReasonLicenseNoLicense", table: TableId::ErrorInfo, value: 0x102 },
+    Alias { alias: "exDiscReasonLicenseErrClientMsg", table: TableId::ErrorInfo, value: 0x103 },
+    Alias { alias: "exDiscReasonLicenseHwidDoesntMatchLicense", table: TableId::ErrorInfo, value: 0x104 },
+    Alias { alias: "exDiscReasonLicenseErrClientLicense", table: TableId::ErrorInfo, value: 0x105 },
+    Alias { alias: "exDiscReasonLicenseCantFinishProtocol", table: TableId::ErrorInfo, value: 0x106 },
+    Alias { alias: "exDiscReasonLicenseClientEndedProtocol", table: TableId::ErrorInfo, value: 0x107 },
+    Alias { alias: "exDiscReasonLicenseErrClientEncryption", table: TableId::ErrorInfo, value: 0x108 },
+    Alias { alias: "exDiscReasonLicenseCantUpgradeLicense", table: TableId::ErrorInfo, value: 0x109 },
+    Alias { alias: "exDiscReasonLicenseNoRemoteConnections", table: TableId::ErrorInfo, value: 0x10A },
     // FreeRDP's spellings of errorInfo codes where they differ from [MS-RDPBCGR].
-    Alias {
-        alias: "ERRINFO_CONFIRM_ACTIVE_HAS_WRONG_SHAREID",
-        table: TableId::ErrorInfo,
-        value: 0x10D4,
-    },
-    Alias {
-        alias: "ERRINFO_CONFIRM_ACTIVE_HAS_WRONG_ORIGINATOR",
-        table: TableId::ErrorInfo,
-        value: 0x10D5,
-    },
-    Alias {
-        alias: "ERRINFO_VIRTUAL_CHANNEL_DECOMPRESSION",
-        table: TableId::ErrorInfo,
-        value: 0x10EC,
-    },
-    Alias {
-        alias: "ERRINFO_DRAWNINEGRID_CACHE_ERROR_PDU_BAD_LENGTH",
-        table: TableId::ErrorInfo,
-        value: 0x10F7,
-    },
+    Alias { alias: "ERRINFO_CONFIRM_ACTIVE_HAS_WRONG_SHAREID", table: TableId::ErrorInfo, value: 0x10D4 },
+    Alias { alias: "ERRINFO_CONFIRM_ACTIVE_HAS_WRONG_ORIGINATOR", table: TableId::ErrorInfo, value: 0x10D5 },
+    Alias { alias: "ERRINFO_VIRTUAL_CHANNEL_DECOMPRESSION", table: TableId::ErrorInfo, value: 0x10EC },
+    Alias { alias: "ERRINFO_DRAWNINEGRID_CACHE_ERROR_PDU_BAD_LENGTH", table: TableId::ErrorInfo, value: 0x10F7 },
     // FreeRDP's FREERDP_ERROR_* names for its connect errors.
-    Alias {
-        alias: "FREERDP_ERROR_CONNECT_TRANSPORT_FAILED",
-        table: TableId::FreerdpError,
-        value: 0x0002_000D,
-    },
-    Alias {
-        alias: "FREERDP_ERROR_CONNECT_FAILED",
-        table: TableId::FreerdpError,
-        value: 0x0002_0006,
-    },
-    Alias {
-        alias: "FREERDP_ERROR_AUTHENTICATION_FAILED",
-        table: TableId::FreerdpError,
-        value: 0x0002_0009,
-    },
-    Alias {
-        alias: "FREERDP_ERROR_TLS_CONNECT_FAILED",
-        table: TableId::FreerdpError,
-        value: 0x0002_0008,
-    },
-    Alias {
-        alias: "FREERDP_ERROR_SECURITY_NEGO_CONNECT_FAILED",
-        table: TableId::FreerdpError,
-        value: 0x0002_000C,
-    },
-    Alias {
-        alias: "FREERDP_ERROR_CONNECT_LOGON_FAILURE",
-        table: TableId::FreerdpError,
-        value: 0x0002_0014,
-    },
+    Alias { alias: "FREERDP_ERROR_CONNECT_TRANSPORT_FAILED", table: TableId::FreerdpError, value: 0x0002_000D },
+    Alias { alias: "FREERDP_ERROR_CONNECT_FAILED", table: TableId::FreerdpError, value: 0x0002_0006 },
+    Alias { alias: "FREERDP_ERROR_AUTHENTICATION_FAILED", table: TableId::FreerdpError, value: 0x0002_0009 },
+    Alias { alias: "FREERDP_ERROR_TLS_CONNECT_FAILED", table: TableId::FreerdpError, value: 0x0002_0008 },
+    Alias { alias: "FREERDP_ERROR_SECURITY_NEGO_CONNECT_FAILED", table: TableId::FreerdpError, value: 0x0002_000C },
+    Alias { alias: "FREERDP_ERROR_CONNECT_LOGON_FAILURE", table: TableId::FreerdpError, value: 0x0002_0014 },
 ];
 
 /// How the Windows client composes a disconnect reason: the low byte is a category, the bits above
@@ -461,10 +320,7 @@ pub fn disc_reason_category(code: u32) -> Option<&'static str> {
     if code > 0xFF && low == 0 {
         return None;
     }
-    DISC_CATEGORIES
-        .iter()
-        .find(|c| c.low_byte == low)
-        .map(|c| c.name)
+    DISC_CATEGORIES.iter().find(|c| c.low_byte == low).map(|c| c.name)
 }
 
 /// Total number of entries in all tables.

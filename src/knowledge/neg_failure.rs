@@ -5,12 +5,7 @@ use super::{Basis, Cause, Entry, Layer, TableId};
 
 const SRC: &str = "[MS-RDPBCGR] 2.2.1.2.2 RDP Negotiation Failure (RDP_NEG_FAILURE)";
 
-const fn n(
-    value: u32,
-    name: &'static str,
-    meaning: &'static str,
-    causes: &'static [Cause],
-) -> Entry {
+const fn n(value: u32, name: &'static str, meaning: &'static str, causes: &'static [Cause]) -> Entry {
     Entry {
         table: TableId::NegFailure,
         value,

@@ -5,12 +5,7 @@ use super::{Basis, Cause, Entry, Layer, TableId};
 
 const SRC: &str = "[MS-ERREF] 2.3.1 NTSTATUS Values";
 
-const fn s(
-    value: u32,
-    name: &'static str,
-    meaning: &'static str,
-    causes: &'static [Cause],
-) -> Entry {
+const fn s(value: u32, name: &'static str, meaning: &'static str, causes: &'static [Cause]) -> Entry {
     Entry {
         table: TableId::NtStatus,
         value,
@@ -96,48 +91,13 @@ pub static NTSTATUS: &[Entry] = &[
         &[],
         "Seen in debug logs during NTLM/Kerberos exchanges; as a final result it means the exchange stopped half-way.",
     ),
-    s(
-        0xC000_0022,
-        "STATUS_ACCESS_DENIED",
-        "Access was denied.",
-        RIGHTS,
-    ),
-    s(
-        0xC000_005E,
-        "STATUS_NO_LOGON_SERVERS",
-        "No domain controller was available to check the logon.",
-        DC,
-    ),
-    s(
-        0xC000_005F,
-        "STATUS_NO_SUCH_LOGON_SESSION",
-        "The logon session does not exist (it may have ended).",
-        &[],
-    ),
-    s(
-        0xC000_0062,
-        "STATUS_INVALID_ACCOUNT_NAME",
-        "The account name is not well formed.",
-        BAD_CREDS,
-    ),
-    s(
-        0xC000_0064,
-        "STATUS_NO_SUCH_USER",
-        "The user account does not exist.",
-        BAD_CREDS,
-    ),
-    s(
-        0xC000_006A,
-        "STATUS_WRONG_PASSWORD",
-        "The password is wrong.",
-        BAD_CREDS,
-    ),
-    s(
-        0xC000_006C,
-        "STATUS_PASSWORD_RESTRICTION",
-        "The password does not meet the password policy.",
-        PASSWORD_CHANGE,
-    ),
+    s(0xC000_0022, "STATUS_ACCESS_DENIED", "Access was denied.", RIGHTS),
+    s(0xC000_005E, "STATUS_NO_LOGON_SERVERS", "No domain controller was available to check the logon.", DC),
+    s(0xC000_005F, "STATUS_NO_SUCH_LOGON_SESSION", "The logon session does not exist (it may have ended).", &[]),
+    s(0xC000_0062, "STATUS_INVALID_ACCOUNT_NAME", "The account name is not well formed.", BAD_CREDS),
+    s(0xC000_0064, "STATUS_NO_SUCH_USER", "The user account does not exist.", BAD_CREDS),
+    s(0xC000_006A, "STATUS_WRONG_PASSWORD", "The password is wrong.", BAD_CREDS),
+    s(0xC000_006C, "STATUS_PASSWORD_RESTRICTION", "The password does not meet the password policy.", PASSWORD_CHANGE),
     sn(
         0xC000_006D,
         "STATUS_LOGON_FAILURE",
@@ -160,60 +120,25 @@ pub static NTSTATUS: &[Entry] = &[
             },
         ],
     ),
-    s(
-        0xC000_006F,
-        "STATUS_INVALID_LOGON_HOURS",
-        "The user may not log on at this time of day.",
-        ACCOUNT_STATE,
-    ),
-    s(
-        0xC000_0070,
-        "STATUS_INVALID_WORKSTATION",
-        "The user may not log on from this workstation.",
-        ACCOUNT_STATE,
-    ),
-    s(
-        0xC000_0071,
-        "STATUS_PASSWORD_EXPIRED",
-        "The password has expired.",
-        PASSWORD_CHANGE,
-    ),
-    s(
-        0xC000_0072,
-        "STATUS_ACCOUNT_DISABLED",
-        "The account is disabled.",
-        ACCOUNT_STATE,
-    ),
-    s(
-        0xC000_009A,
-        "STATUS_INSUFFICIENT_RESOURCES",
-        "The server lacks resources to complete the logon.",
-        &[],
-    ),
+    s(0xC000_006F, "STATUS_INVALID_LOGON_HOURS", "The user may not log on at this time of day.", ACCOUNT_STATE),
+    s(0xC000_0070, "STATUS_INVALID_WORKSTATION", "The user may not log on from this workstation.", ACCOUNT_STATE),
+    s(0xC000_0071, "STATUS_PASSWORD_EXPIRED", "The password has expired.", PASSWORD_CHANGE),
+    s(0xC000_0072, "STATUS_ACCOUNT_DISABLED", "The account is disabled.", ACCOUNT_STATE),
+    s(0xC000_009A, "STATUS_INSUFFICIENT_RESOURCES", "The server lacks resources to complete the logon.", &[]),
     s(
         0xC000_00B5,
         "STATUS_IO_TIMEOUT",
         "An operation timed out (often a domain controller that answers too slowly).",
         DC,
     ),
-    s(
-        0xC000_010B,
-        "STATUS_INVALID_LOGON_TYPE",
-        "The requested logon type is not valid.",
-        &[],
-    ),
+    s(0xC000_010B, "STATUS_INVALID_LOGON_TYPE", "The requested logon type is not valid.", &[]),
     s(
         0xC000_0133,
         "STATUS_TIME_DIFFERENCE_AT_DC",
         "The clocks of this machine and the domain controller differ too much.",
         DC,
     ),
-    s(
-        0xC000_0155,
-        "STATUS_LOGON_NOT_GRANTED",
-        "A requested type of logon is not granted to the user.",
-        RIGHTS,
-    ),
+    s(0xC000_0155, "STATUS_LOGON_NOT_GRANTED", "A requested type of logon is not granted to the user.", RIGHTS),
     s(
         0xC000_015B,
         "STATUS_LOGON_TYPE_NOT_GRANTED",
@@ -232,18 +157,8 @@ pub static NTSTATUS: &[Entry] = &[
         "The server's trust relationship with its domain failed (broken secure channel).",
         DC,
     ),
-    s(
-        0xC000_0192,
-        "STATUS_NETLOGON_NOT_STARTED",
-        "The Netlogon service is not running on the server.",
-        DC,
-    ),
-    s(
-        0xC000_0193,
-        "STATUS_ACCOUNT_EXPIRED",
-        "The account has expired.",
-        ACCOUNT_STATE,
-    ),
+    s(0xC000_0192, "STATUS_NETLOGON_NOT_STARTED", "The Netlogon service is not running on the server.", DC),
+    s(0xC000_0193, "STATUS_ACCOUNT_EXPIRED", "The account has expired.", ACCOUNT_STATE),
     s(
         0xC000_0224,
         "STATUS_PASSWORD_MUST_CHANGE",
@@ -259,18 +174,8 @@ pub static NTSTATUS: &[Entry] = &[
             check: "Find the source with the domain controller's 4740 events; unlock the account",
         }],
     ),
-    s(
-        0xC000_02FA,
-        "STATUS_SMARTCARD_LOGON_REQUIRED",
-        "The account must log on with a smart card.",
-        ACCOUNT_STATE,
-    ),
-    s(
-        0xC000_0388,
-        "STATUS_DOWNGRADE_DETECTED",
-        "The system detected a possible attempt to weaken the security.",
-        &[],
-    ),
+    s(0xC000_02FA, "STATUS_SMARTCARD_LOGON_REQUIRED", "The account must log on with a smart card.", ACCOUNT_STATE),
+    s(0xC000_0388, "STATUS_DOWNGRADE_DETECTED", "The system detected a possible attempt to weaken the security.", &[]),
     s(
         0xC000_0413,
         "STATUS_AUTHENTICATION_FIREWALL_FAILED",

@@ -6,12 +6,7 @@ use super::{Basis, Cause, Entry, Layer, TableId};
 
 const SRC: &str = "[MS-TSGU] 2.2.6 HRESULT Return Codes";
 
-const fn g(
-    value: u32,
-    name: &'static str,
-    meaning: &'static str,
-    causes: &'static [Cause],
-) -> Entry {
+const fn g(value: u32, name: &'static str, meaning: &'static str, causes: &'static [Cause]) -> Entry {
     Entry {
         table: TableId::GatewayHresult,
         value,
@@ -164,18 +159,8 @@ pub static GATEWAY_HRESULTS: &[Entry] = &[
         "The connection authorization policy (RD CAP / health policy) denied the user.",
         CAP,
     ),
-    g(
-        0x8007_59DD,
-        "E_PROXY_TS_CONNECTFAILED",
-        "The gateway could not connect to the target computer.",
-        TARGET,
-    ),
-    g(
-        0x8007_59DF,
-        "E_PROXY_ALREADYDISCONNECTED",
-        "The connection was already closed at the gateway.",
-        &[],
-    ),
+    g(0x8007_59DD, "E_PROXY_TS_CONNECTFAILED", "The gateway could not connect to the target computer.", TARGET),
+    g(0x8007_59DF, "E_PROXY_ALREADYDISCONNECTED", "The connection was already closed at the gateway.", &[]),
     g(
         0x8007_59E9,
         "E_PROXY_CAPABILITYMISMATCH",
@@ -200,18 +185,8 @@ pub static GATEWAY_HRESULTS: &[Entry] = &[
             check: "RD Gateway Manager > Properties > SSL Certificate",
         }],
     ),
-    g(
-        0x8007_59F7,
-        "E_PROXY_COOKIE_BADPACKET",
-        "The authentication cookie sent to the gateway is malformed.",
-        &[],
-    ),
-    g(
-        0x8007_59F8,
-        "E_PROXY_COOKIE_AUTHENTICATION_ACCESS_DENIED",
-        "Authentication with the cookie was denied.",
-        CAP,
-    ),
+    g(0x8007_59F7, "E_PROXY_COOKIE_BADPACKET", "The authentication cookie sent to the gateway is malformed.", &[]),
+    g(0x8007_59F8, "E_PROXY_COOKIE_AUTHENTICATION_ACCESS_DENIED", "Authentication with the cookie was denied.", CAP),
     g(
         0x8007_59F9,
         "E_PROXY_UNSUPPORTED_AUTHENTICATION_METHOD",

@@ -123,11 +123,7 @@ pub static SCENARIOS: &[Scenario] = &[
         description: "Accepts the TCP connection and never answers",
         behaviour: Behaviour::Silent,
     },
-    Scenario {
-        name: "not-rdp",
-        description: "An HTTP server on the RDP port",
-        behaviour: Behaviour::NotRdp,
-    },
+    Scenario { name: "not-rdp", description: "An HTTP server on the RDP port", behaviour: Behaviour::NotRdp },
 ];
 
 pub fn scenario(name: &str) -> Option<&'static Scenario> {
@@ -154,9 +150,13 @@ impl Policy {
             SecurityLayer::Rdp => standard(SecurityLayer::Rdp),
             _ if !self.cert_ok && asked.unwrap_or(0) != 0 => Reply::Failure { code: 3 }, // SSL_CERT_NOT_ON_SERVER
             layer => match self.nla {
-                Nla::Required if wants_hybrid => Reply::Selected { protocol: PROTOCOL_HYBRID, flags: self.hybrid_flags },
+                Nla::Required if wants_hybrid => {
+                    Reply::Selected { protocol: PROTOCOL_HYBRID, flags: self.hybrid_flags }
+                }
                 Nla::Required => Reply::Failure { code: 5 }, // HYBRID_REQUIRED_BY_SERVER
-                Nla::Supported if wants_hybrid => Reply::Selected { protocol: PROTOCOL_HYBRID, flags: self.hybrid_flags },
+                Nla::Supported if wants_hybrid => {
+                    Reply::Selected { protocol: PROTOCOL_HYBRID, flags: self.hybrid_flags }
+                }
                 _ if wants_ssl => Reply::Selected { protocol: PROTOCOL_SSL, flags: EXTENDED_CLIENT_DATA },
                 _ => standard(layer),
             },

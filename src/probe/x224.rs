@@ -11,7 +11,9 @@ use super::ProbeContext;
 use super::network::{self, ms_since};
 use crate::observations::{NegOutcome, NegRequestObs, NegotiationObs, Supports};
 use ironrdp_pdu::mcs::DisconnectProviderUltimatum;
-use ironrdp_pdu::nego::{ConnectionConfirm, ConnectionRequest, NegoRequestData, RequestFlags, ResponseFlags, SecurityProtocol};
+use ironrdp_pdu::nego::{
+    ConnectionConfirm, ConnectionRequest, NegoRequestData, RequestFlags, ResponseFlags, SecurityProtocol,
+};
 use ironrdp_pdu::x224::X224;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -195,15 +197,21 @@ pub enum Reply {
 pub fn classify_reply(buf: &[u8]) -> Reply {
     match frame_status(buf) {
         FrameStatus::NotTpkt => return Reply::NotRdp { service: recognise_service(buf) },
-        FrameStatus::BadLength(n) => return Reply::Malformed { what: format!("TPKT length {n} is not a Connection Confirm") },
-        FrameStatus::NeedMore => return Reply::Malformed { what: format!("truncated TPKT frame ({} bytes)", buf.len()) },
+        FrameStatus::BadLength(n) => {
+            return Reply::Malformed { what: format!("TPKT length {n} is not a Connection Confirm") };
+        }
+        FrameStatus::NeedMore => {
+            return Reply::Malformed { what: format!("truncated TPKT frame ({} bytes)", buf.len()) };
+        }
         FrameStatus::Complete(_) => {}
     }
     let frame = &buf[..u16::from_be_bytes([buf[2], buf[3]]) as usize];
     let li = frame[4] as usize;
     let code = frame[5] & 0xF0;
     if 5 + li > frame.len() || li < 2 {
-        return Reply::Malformed { what: format!("X.224 length indicator {li} does not fit the {}-byte frame", frame.len()) };
+        return Reply::Malformed {
+            what: format!("X.224 length indicator {li} does not fit the {}-byte frame", frame.len()),
+        };
     }
     match code {
         // Connection Confirm (X.224 13.4). LI 6: fixed part only, no RDP_NEG_RSP/FAILURE.
@@ -218,7 +226,9 @@ pub fn classify_reply(buf: &[u8]) -> Reply {
         // Data TPDU: an MCS PDU where a Connection Confirm belongs.
         0xF0 => match ironrdp_pdu::decode::<X224<DisconnectProviderUltimatum>>(frame) {
             Ok(X224(dpu)) => Reply::Disconnect { reason: Some(dpu.reason as u8) },
-            Err(_) => Reply::Malformed { what: "X.224 Data TPDU that is not an MCS Disconnect Provider Ultimatum".into() },
+            Err(_) => {
+                Reply::Malformed { what: "X.224 Data TPDU that is not an MCS Disconnect Provider Ultimatum".into() }
+            }
         },
         0x80 => Reply::Disconnect { reason: None }, // X.224 Disconnect Request
         other => Reply::Malformed { what: format!("X.224 TPDU code 0x{other:02X} where a Connection Confirm belongs") },
@@ -335,10 +345,12 @@ pub async fn negotiate_on(
     let mut obs = blank_obs(req);
     let bytes = encode_request(req);
     ctx.trace(format!("-> X.224 Connection Request {} ({} bytes)", obs.label, bytes.len()));
-    if let Err(e) = tokio::time::timeout_at(ctx.deadline.into(), stream.write_all(&bytes)).await.unwrap_or_else(|_| {
-        Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "send timed out"))
-    }) {
-        obs.outcome = if e.kind() == std::io::ErrorKind::ConnectionReset { NegOutcome::Reset } else { NegOutcome::Closed };
+    if let Err(e) = tokio::time::timeout_at(ctx.deadline.into(), stream.write_all(&bytes))
+        .await
+        .unwrap_or_else(|_| Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "send timed out")))
+    {
+        obs.outcome =
+            if e.kind() == std::io::ErrorKind::ConnectionReset { NegOutcome::Reset } else { NegOutcome::Closed };
         obs.detail = Some(format!("sending the request failed: {e}"));
         obs.ms = ms_since(started);
         return (obs, None);
@@ -423,8 +435,12 @@ fn apply_reply(obs: &mut NegRequestObs, reply: &Reply) {
 
 fn summarise(obs: &NegRequestObs) -> String {
     match obs.outcome {
-        NegOutcome::Selected => format!("RDP_NEG_RSP selected {} flags 0x{:02X}", obs.selected.unwrap_or("?"), obs.flags_value.unwrap_or(0)),
-        NegOutcome::Failure => format!("RDP_NEG_FAILURE {} ({})", obs.failure_name.unwrap_or("unknown"), obs.failure_code.unwrap_or(0)),
+        NegOutcome::Selected => {
+            format!("RDP_NEG_RSP selected {} flags 0x{:02X}", obs.selected.unwrap_or("?"), obs.flags_value.unwrap_or(0))
+        }
+        NegOutcome::Failure => {
+            format!("RDP_NEG_FAILURE {} ({})", obs.failure_name.unwrap_or("unknown"), obs.failure_code.unwrap_or(0))
+        }
         other => format!("{other:?} {}", obs.detail.as_deref().unwrap_or("")),
     }
 }
@@ -441,7 +457,8 @@ pub async fn negotiate(addr: SocketAddr, req: &NegRequest, ctx: &ProbeContext) -
         None => {
             let mut obs = blank_obs(req);
             obs.outcome = NegOutcome::ConnectFailed;
-            obs.detail = Some(format!("{:?}{}", attempt.outcome, attempt.error.map(|e| format!(": {e}")).unwrap_or_default()));
+            obs.detail =
+                Some(format!("{:?}{}", attempt.outcome, attempt.error.map(|e| format!(": {e}")).unwrap_or_default()));
             obs.ms = attempt.ms;
             (obs, None)
         }
@@ -461,7 +478,8 @@ pub async fn probe(addr: SocketAddr, matrix: &[NegRequest], ctx: &ProbeContext) 
         negotiate(addr, req, ctx).await.0
     });
     let mut requests = network::futures_join_all(tasks).await;
-    let answered = |o: &NegRequestObs| matches!(o.outcome, NegOutcome::Selected | NegOutcome::Failure | NegOutcome::Legacy);
+    let answered =
+        |o: &NegRequestObs| matches!(o.outcome, NegOutcome::Selected | NegOutcome::Failure | NegOutcome::Legacy);
     if requests.iter().any(answered) {
         for (i, req) in matrix.iter().enumerate() {
             if matches!(requests[i].outcome, NegOutcome::Closed | NegOutcome::Reset)
@@ -475,13 +493,23 @@ pub async fn probe(addr: SocketAddr, matrix: &[NegRequest], ctx: &ProbeContext) 
         }
     }
     let (supports, nla_required, restricted_admin, redirected_auth) = capabilities(&requests);
-    NegotiationObs { address: addr, requests, supports, nla_required, restricted_admin, redirected_auth, ms: ms_since(started) }
+    NegotiationObs {
+        address: addr,
+        requests,
+        supports,
+        nla_required,
+        restricted_admin,
+        redirected_auth,
+        ms: ms_since(started),
+    }
 }
 
 /// What the server's answers show it accepts. Judges what was *selected*, not that it answered.
 pub fn capabilities(requests: &[NegRequestObs]) -> (Supports, Option<bool>, Option<bool>, Option<bool>) {
     let selected = |name: &str| {
-        requests.iter().any(|r| matches!(r.outcome, NegOutcome::Selected | NegOutcome::Legacy) && r.selected == Some(name))
+        requests
+            .iter()
+            .any(|r| matches!(r.outcome, NegOutcome::Selected | NegOutcome::Legacy) && r.selected == Some(name))
     };
     let supports = Supports {
         rdp: selected("rdp"),
@@ -490,7 +518,8 @@ pub fn capabilities(requests: &[NegRequestObs]) -> (Supports, Option<bool>, Opti
         credssp_early_auth: selected("hybrid_ex"),
         rdstls: selected("rdstls"),
     };
-    let any_answer = requests.iter().any(|r| matches!(r.outcome, NegOutcome::Selected | NegOutcome::Legacy | NegOutcome::Failure));
+    let any_answer =
+        requests.iter().any(|r| matches!(r.outcome, NegOutcome::Selected | NegOutcome::Legacy | NegOutcome::Failure));
     if !any_answer {
         return (supports, None, None, None);
     }
@@ -558,7 +587,10 @@ mod tests {
     fn other_services_are_named() {
         assert_eq!(classify_reply(b"HTTP/1.1 400 Bad Request\r\n"), Reply::NotRdp { service: Some("HTTP") });
         assert_eq!(classify_reply(b"SSH-2.0-OpenSSH_9.2\r\n"), Reply::NotRdp { service: Some("SSH") });
-        assert_eq!(classify_reply(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x32]), Reply::NotRdp { service: Some("TLS (no RDP in front of it)") });
+        assert_eq!(
+            classify_reply(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x32]),
+            Reply::NotRdp { service: Some("TLS (no RDP in front of it)") }
+        );
         assert_eq!(classify_reply(&[0xFF, 0x00]), Reply::NotRdp { service: None });
     }
 
@@ -572,9 +604,18 @@ mod tests {
     #[test]
     fn broken_frames_are_malformed_not_panics() {
         assert!(matches!(classify_reply(&[0x03, 0x00, 0x00, 0x03]), Reply::Malformed { .. }));
-        assert!(matches!(classify_reply(&[0x03, 0x00, 0x00, 0x0B, 0x40, 0xD0, 0, 0, 0, 0, 0]), Reply::Malformed { .. }));
-        assert!(matches!(classify_reply(&[0x03, 0x00, 0x00, 0x0B, 0x06, 0x70, 0, 0, 0, 0, 0]), Reply::Malformed { .. }));
-        assert!(matches!(classify_reply(&[0x03, 0x00, 0x00, 0x13, 0x0E, 0xD0, 0, 0, 0, 0, 0, 0x09, 0, 8, 0, 0, 0, 0, 0]), Reply::Malformed { .. }));
+        assert!(matches!(
+            classify_reply(&[0x03, 0x00, 0x00, 0x0B, 0x40, 0xD0, 0, 0, 0, 0, 0]),
+            Reply::Malformed { .. }
+        ));
+        assert!(matches!(
+            classify_reply(&[0x03, 0x00, 0x00, 0x0B, 0x06, 0x70, 0, 0, 0, 0, 0]),
+            Reply::Malformed { .. }
+        ));
+        assert!(matches!(
+            classify_reply(&[0x03, 0x00, 0x00, 0x13, 0x0E, 0xD0, 0, 0, 0, 0, 0, 0x09, 0, 8, 0, 0, 0, 0, 0]),
+            Reply::Malformed { .. }
+        ));
     }
 
     proptest::proptest! {

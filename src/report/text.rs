@@ -40,7 +40,12 @@ pub fn render(r: &Report, st: Style) -> String {
     }
 
     if let Some(neg) = &r.observations.negotiation {
-        let _ = writeln!(o, "\n{}  {}", st.bold("Negotiation"), st.dim("X.224 Connection Request/Confirm, [MS-RDPBCGR] 2.2.1.1-2.2.1.2"));
+        let _ = writeln!(
+            o,
+            "\n{}  {}",
+            st.bold("Negotiation"),
+            st.dim("X.224 Connection Request/Confirm, [MS-RDPBCGR] 2.2.1.1-2.2.1.2")
+        );
         for q in &neg.requests {
             let (mark, what) = request_line(q, st);
             let _ = writeln!(o, "  {mark} {:<28} {:<44} {:>8}", q.label, what, ms(q.ms));
@@ -119,7 +124,14 @@ pub fn render(r: &Report, st: Style) -> String {
         .as_ref()
         .map(|c| format!("   the Windows client would show 0x{:X} / 0x{:X}", c.code, c.extended))
         .unwrap_or_default();
-    let _ = writeln!(o, "\n{} {}{}   {}", st.bold("Verdict"), verdict, predicted, st.dim(&format!("({})", ms(r.timings_ms.total))));
+    let _ = writeln!(
+        o,
+        "\n{} {}{}   {}",
+        st.bold("Verdict"),
+        verdict,
+        predicted,
+        st.dim(&format!("({})", ms(r.timings_ms.total)))
+    );
     o
 }
 
