@@ -1,1 +1,4 @@
 //! rdp-doctor: finds out why a Remote Desktop connection fails.
+
+pub mod knowledge;
+pub mod probe;

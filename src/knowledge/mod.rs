@@ -1,0 +1,2 @@
+pub mod client_profiles;
+pub mod tls_suites;
