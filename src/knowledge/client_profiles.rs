@@ -255,8 +255,17 @@ fn vlist(vs: &[u16]) -> String {
 }
 
 fn slist(ids: &[u16], max: usize) -> String {
-    let mut parts: Vec<String> =
-        ids.iter().take(max).map(|id| format!("{} ({})", tls_suites::suite_name(*id), tls_suites::hex_id(*id))).collect();
+    let mut parts: Vec<String> = ids
+        .iter()
+        .take(max)
+        .map(|id| {
+            format!(
+                "{} ({})",
+                tls_suites::suite_name(*id),
+                tls_suites::hex_id(*id)
+            )
+        })
+        .collect();
     if ids.len() > max {
         parts.push(format!("and {} more", ids.len() - max));
     }
@@ -283,7 +292,12 @@ pub fn evaluate(
     let mut server_sorted: Vec<u16> = server_versions.to_vec();
     server_sorted.sort_unstable();
     server_sorted.dedup();
-    let common: Option<u16> = profile.versions.iter().copied().filter(|v| server_sorted.contains(v)).max();
+    let common: Option<u16> = profile
+        .versions
+        .iter()
+        .copied()
+        .filter(|v| server_sorted.contains(v))
+        .max();
     let Some(version) = common else {
         return ProfileVerdict {
             profile: profile.name.into(),
@@ -301,9 +315,16 @@ pub fn evaluate(
     };
     let empty = Vec::new();
     let server_suites = server_suites_by_version.get(&version).unwrap_or(&empty);
-    let client_suites: Vec<u16> =
-        profile.suites.iter().copied().filter(|id| client_offers_in(*id, version)).collect();
-    let chosen = server_suites.iter().copied().find(|id| client_suites.contains(id));
+    let client_suites: Vec<u16> = profile
+        .suites
+        .iter()
+        .copied()
+        .filter(|id| client_offers_in(*id, version))
+        .collect();
+    let chosen = server_suites
+        .iter()
+        .copied()
+        .find(|id| client_suites.contains(id));
     match chosen {
         Some(id) => ProfileVerdict {
             profile: profile.name.into(),
@@ -325,9 +346,17 @@ pub fn evaluate(
                 "cipher mismatch: both use {} but share no cipher suite - the server accepts {}; \
                  {} offers {}",
                 vname(version),
-                if server_suites.is_empty() { "none".to_string() } else { slist(server_suites, 8) },
+                if server_suites.is_empty() {
+                    "none".to_string()
+                } else {
+                    slist(server_suites, 8)
+                },
                 profile.name,
-                if client_suites.is_empty() { "none".to_string() } else { slist(&client_suites, 6) }
+                if client_suites.is_empty() {
+                    "none".to_string()
+                } else {
+                    slist(&client_suites, 6)
+                }
             ),
             cause: VerdictCause::NoCommonSuite,
             version: Some(vname(version).into()),
@@ -337,8 +366,14 @@ pub fn evaluate(
 }
 
 /// Checks every profile.
-pub fn evaluate_all(server_versions: &[u16], server_suites_by_version: &BTreeMap<u16, Vec<u16>>) -> Vec<ProfileVerdict> {
-    PROFILES.iter().map(|p| evaluate(p, server_versions, server_suites_by_version)).collect()
+pub fn evaluate_all(
+    server_versions: &[u16],
+    server_suites_by_version: &BTreeMap<u16, Vec<u16>>,
+) -> Vec<ProfileVerdict> {
+    PROFILES
+        .iter()
+        .map(|p| evaluate(p, server_versions, server_suites_by_version))
+        .collect()
 }
 
 #[cfg(test)]
@@ -355,13 +390,23 @@ mod tests {
     fn every_profile_suite_is_in_the_table_and_required_profiles_exist() {
         for p in PROFILES {
             for id in p.suites {
-                assert!(tls_suites::suite(*id).is_some(), "{}: 0x{id:04X} missing", p.name);
+                assert!(
+                    tls_suites::suite(*id).is_some(),
+                    "{}: 0x{id:04X} missing",
+                    p.name
+                );
             }
             assert!(!p.versions.is_empty() && !p.source.is_empty());
         }
-        for name in
-            ["windows-7", "windows-8.1", "windows-10", "windows-11", "windows-server-2022", "freerdp-openssl3", "hardened"]
-        {
+        for name in [
+            "windows-7",
+            "windows-8.1",
+            "windows-10",
+            "windows-11",
+            "windows-server-2022",
+            "freerdp-openssl3",
+            "hardened",
+        ] {
             assert!(profile(name).is_some(), "{name}");
         }
         for id in profile("hardened").unwrap().suites {
@@ -376,7 +421,11 @@ mod tests {
         assert!(!r.can_connect);
         assert_eq!(r.cause, VerdictCause::NoCommonVersion);
         assert!(r.reason.contains("protocol mismatch"), "{}", r.reason);
-        assert!(r.reason.contains("tls1.2, tls1.3") && r.reason.contains("accepts tls1.0"), "{}", r.reason);
+        assert!(
+            r.reason.contains("tls1.2, tls1.3") && r.reason.contains("accepts tls1.0"),
+            "{}",
+            r.reason
+        );
         // Windows 7 speaks TLS 1.0 and offers AES256-SHA.
         let r7 = evaluate(profile("windows-7").unwrap(), &v, &m);
         assert!(r7.can_connect, "{}", r7.reason);
@@ -393,9 +442,17 @@ mod tests {
         assert_eq!(r.cause, VerdictCause::NoCommonSuite);
         assert_eq!(r.version.as_deref(), Some("tls1.2"));
         assert!(r.reason.contains("cipher mismatch"), "{}", r.reason);
-        assert!(r.reason.contains("TLS_RSA_WITH_AES_256_CBC_SHA (0x0035)"), "{}", r.reason);
+        assert!(
+            r.reason.contains("TLS_RSA_WITH_AES_256_CBC_SHA (0x0035)"),
+            "{}",
+            r.reason
+        );
         let w10 = evaluate(profile("windows-10").unwrap(), &v, &m);
-        assert!(w10.can_connect && w10.suite.as_deref() == Some("0x0035"), "{}", w10.reason);
+        assert!(
+            w10.can_connect && w10.suite.as_deref() == Some("0x0035"),
+            "{}",
+            w10.reason
+        );
     }
 
     #[test]

@@ -29,11 +29,36 @@ pub struct Version {
 
 /// Every version the scanner knows, oldest first.
 pub const VERSIONS: &[Version] = &[
-    Version { code: SSL30, name: "ssl3.0", label: "SSL 3.0", source: "RFC 6101 (historic; prohibited by RFC 7568)" },
-    Version { code: TLS10, name: "tls1.0", label: "TLS 1.0", source: "RFC 2246 (deprecated by RFC 8996)" },
-    Version { code: TLS11, name: "tls1.1", label: "TLS 1.1", source: "RFC 4346 (deprecated by RFC 8996)" },
-    Version { code: TLS12, name: "tls1.2", label: "TLS 1.2", source: "RFC 5246" },
-    Version { code: TLS13, name: "tls1.3", label: "TLS 1.3", source: "RFC 8446" },
+    Version {
+        code: SSL30,
+        name: "ssl3.0",
+        label: "SSL 3.0",
+        source: "RFC 6101 (historic; prohibited by RFC 7568)",
+    },
+    Version {
+        code: TLS10,
+        name: "tls1.0",
+        label: "TLS 1.0",
+        source: "RFC 2246 (deprecated by RFC 8996)",
+    },
+    Version {
+        code: TLS11,
+        name: "tls1.1",
+        label: "TLS 1.1",
+        source: "RFC 4346 (deprecated by RFC 8996)",
+    },
+    Version {
+        code: TLS12,
+        name: "tls1.2",
+        label: "TLS 1.2",
+        source: "RFC 5246",
+    },
+    Version {
+        code: TLS13,
+        name: "tls1.3",
+        label: "TLS 1.3",
+        source: "RFC 8446",
+    },
 ];
 
 /// The version entry for a code point.
@@ -202,7 +227,18 @@ const fn s(
     max_version: u16,
     source: &'static str,
 ) -> Suite {
-    Suite { id, name, kx, auth, cipher, mac, flags, min_version, max_version, source }
+    Suite {
+        id,
+        name,
+        kx,
+        auth,
+        cipher,
+        mac,
+        flags,
+        min_version,
+        max_version,
+        source,
+    }
 }
 
 /// The suite table, ordered by code point.
@@ -440,7 +476,10 @@ pub static SUITES: &[Suite] = &[
 
 /// The suite with this code point.
 pub fn suite(id: u16) -> Option<&'static Suite> {
-    SUITES.binary_search_by_key(&id, |s| s.id).ok().map(|i| &SUITES[i])
+    SUITES
+        .binary_search_by_key(&id, |s| s.id)
+        .ok()
+        .map(|i| &SUITES[i])
 }
 
 /// The suite with this IANA name.
@@ -467,17 +506,61 @@ pub struct Group {
 
 /// Groups the scanner offers, in offer order.
 pub const GROUPS: &[Group] = &[
-    Group { id: 0x001D, name: "x25519", source: "RFC 8446 4.2.7 / RFC 7748" },
-    Group { id: 0x0017, name: "secp256r1", source: "RFC 8422 5.1.1" },
-    Group { id: 0x0018, name: "secp384r1", source: "RFC 8422 5.1.1" },
-    Group { id: 0x0019, name: "secp521r1", source: "RFC 8422 5.1.1" },
-    Group { id: 0x001E, name: "x448", source: "RFC 8446 4.2.7" },
-    Group { id: 0x0016, name: "secp256k1", source: "RFC 4492 5.1.1 (deprecated)" },
-    Group { id: 0x0015, name: "secp224r1", source: "RFC 4492 5.1.1 (deprecated)" },
-    Group { id: 0x0013, name: "secp192r1", source: "RFC 4492 5.1.1 (deprecated)" },
-    Group { id: 0x0100, name: "ffdhe2048", source: "RFC 7919" },
-    Group { id: 0x0101, name: "ffdhe3072", source: "RFC 7919" },
-    Group { id: 0x0102, name: "ffdhe4096", source: "RFC 7919" },
+    Group {
+        id: 0x001D,
+        name: "x25519",
+        source: "RFC 8446 4.2.7 / RFC 7748",
+    },
+    Group {
+        id: 0x0017,
+        name: "secp256r1",
+        source: "RFC 8422 5.1.1",
+    },
+    Group {
+        id: 0x0018,
+        name: "secp384r1",
+        source: "RFC 8422 5.1.1",
+    },
+    Group {
+        id: 0x0019,
+        name: "secp521r1",
+        source: "RFC 8422 5.1.1",
+    },
+    Group {
+        id: 0x001E,
+        name: "x448",
+        source: "RFC 8446 4.2.7",
+    },
+    Group {
+        id: 0x0016,
+        name: "secp256k1",
+        source: "RFC 4492 5.1.1 (deprecated)",
+    },
+    Group {
+        id: 0x0015,
+        name: "secp224r1",
+        source: "RFC 4492 5.1.1 (deprecated)",
+    },
+    Group {
+        id: 0x0013,
+        name: "secp192r1",
+        source: "RFC 4492 5.1.1 (deprecated)",
+    },
+    Group {
+        id: 0x0100,
+        name: "ffdhe2048",
+        source: "RFC 7919",
+    },
+    Group {
+        id: 0x0101,
+        name: "ffdhe3072",
+        source: "RFC 7919",
+    },
+    Group {
+        id: 0x0102,
+        name: "ffdhe4096",
+        source: "RFC 7919",
+    },
 ];
 
 /// Whether a group is a finite-field group ([RFC 7919]); those are offered in TLS 1.3 only, since a
@@ -496,27 +579,111 @@ pub struct SignatureScheme {
 
 /// Signature schemes the scanner offers, in offer order.
 pub const SIGNATURE_SCHEMES: &[SignatureScheme] = &[
-    SignatureScheme { id: 0x0403, name: "ecdsa_secp256r1_sha256", source: "RFC 8446 4.2.3" },
-    SignatureScheme { id: 0x0503, name: "ecdsa_secp384r1_sha384", source: "RFC 8446 4.2.3" },
-    SignatureScheme { id: 0x0603, name: "ecdsa_secp521r1_sha512", source: "RFC 8446 4.2.3" },
-    SignatureScheme { id: 0x0807, name: "ed25519", source: "RFC 8446 4.2.3" },
-    SignatureScheme { id: 0x0808, name: "ed448", source: "RFC 8446 4.2.3" },
-    SignatureScheme { id: 0x0804, name: "rsa_pss_rsae_sha256", source: "RFC 8446 4.2.3" },
-    SignatureScheme { id: 0x0805, name: "rsa_pss_rsae_sha384", source: "RFC 8446 4.2.3" },
-    SignatureScheme { id: 0x0806, name: "rsa_pss_rsae_sha512", source: "RFC 8446 4.2.3" },
-    SignatureScheme { id: 0x0809, name: "rsa_pss_pss_sha256", source: "RFC 8446 4.2.3" },
-    SignatureScheme { id: 0x080A, name: "rsa_pss_pss_sha384", source: "RFC 8446 4.2.3" },
-    SignatureScheme { id: 0x080B, name: "rsa_pss_pss_sha512", source: "RFC 8446 4.2.3" },
-    SignatureScheme { id: 0x0401, name: "rsa_pkcs1_sha256", source: "RFC 8446 4.2.3" },
-    SignatureScheme { id: 0x0501, name: "rsa_pkcs1_sha384", source: "RFC 8446 4.2.3" },
-    SignatureScheme { id: 0x0601, name: "rsa_pkcs1_sha512", source: "RFC 8446 4.2.3" },
-    SignatureScheme { id: 0x0303, name: "ecdsa_sha224", source: "RFC 5246 7.4.1.4.1 (hash 3, sig 3)" },
-    SignatureScheme { id: 0x0301, name: "rsa_pkcs1_sha224", source: "RFC 5246 7.4.1.4.1 (hash 3, sig 1)" },
-    SignatureScheme { id: 0x0302, name: "dsa_sha224", source: "RFC 5246 7.4.1.4.1 (hash 3, sig 2)" },
-    SignatureScheme { id: 0x0402, name: "dsa_sha256", source: "RFC 5246 7.4.1.4.1 (hash 4, sig 2)" },
-    SignatureScheme { id: 0x0203, name: "ecdsa_sha1", source: "RFC 8446 4.2.3 (legacy)" },
-    SignatureScheme { id: 0x0201, name: "rsa_pkcs1_sha1", source: "RFC 8446 4.2.3 (legacy)" },
-    SignatureScheme { id: 0x0202, name: "dsa_sha1", source: "RFC 5246 7.4.1.4.1 (hash 2, sig 2)" },
+    SignatureScheme {
+        id: 0x0403,
+        name: "ecdsa_secp256r1_sha256",
+        source: "RFC 8446 4.2.3",
+    },
+    SignatureScheme {
+        id: 0x0503,
+        name: "ecdsa_secp384r1_sha384",
+        source: "RFC 8446 4.2.3",
+    },
+    SignatureScheme {
+        id: 0x0603,
+        name: "ecdsa_secp521r1_sha512",
+        source: "RFC 8446 4.2.3",
+    },
+    SignatureScheme {
+        id: 0x0807,
+        name: "ed25519",
+        source: "RFC 8446 4.2.3",
+    },
+    SignatureScheme {
+        id: 0x0808,
+        name: "ed448",
+        source: "RFC 8446 4.2.3",
+    },
+    SignatureScheme {
+        id: 0x0804,
+        name: "rsa_pss_rsae_sha256",
+        source: "RFC 8446 4.2.3",
+    },
+    SignatureScheme {
+        id: 0x0805,
+        name: "rsa_pss_rsae_sha384",
+        source: "RFC 8446 4.2.3",
+    },
+    SignatureScheme {
+        id: 0x0806,
+        name: "rsa_pss_rsae_sha512",
+        source: "RFC 8446 4.2.3",
+    },
+    SignatureScheme {
+        id: 0x0809,
+        name: "rsa_pss_pss_sha256",
+        source: "RFC 8446 4.2.3",
+    },
+    SignatureScheme {
+        id: 0x080A,
+        name: "rsa_pss_pss_sha384",
+        source: "RFC 8446 4.2.3",
+    },
+    SignatureScheme {
+        id: 0x080B,
+        name: "rsa_pss_pss_sha512",
+        source: "RFC 8446 4.2.3",
+    },
+    SignatureScheme {
+        id: 0x0401,
+        name: "rsa_pkcs1_sha256",
+        source: "RFC 8446 4.2.3",
+    },
+    SignatureScheme {
+        id: 0x0501,
+        name: "rsa_pkcs1_sha384",
+        source: "RFC 8446 4.2.3",
+    },
+    SignatureScheme {
+        id: 0x0601,
+        name: "rsa_pkcs1_sha512",
+        source: "RFC 8446 4.2.3",
+    },
+    SignatureScheme {
+        id: 0x0303,
+        name: "ecdsa_sha224",
+        source: "RFC 5246 7.4.1.4.1 (hash 3, sig 3)",
+    },
+    SignatureScheme {
+        id: 0x0301,
+        name: "rsa_pkcs1_sha224",
+        source: "RFC 5246 7.4.1.4.1 (hash 3, sig 1)",
+    },
+    SignatureScheme {
+        id: 0x0302,
+        name: "dsa_sha224",
+        source: "RFC 5246 7.4.1.4.1 (hash 3, sig 2)",
+    },
+    SignatureScheme {
+        id: 0x0402,
+        name: "dsa_sha256",
+        source: "RFC 5246 7.4.1.4.1 (hash 4, sig 2)",
+    },
+    SignatureScheme {
+        id: 0x0203,
+        name: "ecdsa_sha1",
+        source: "RFC 8446 4.2.3 (legacy)",
+    },
+    SignatureScheme {
+        id: 0x0201,
+        name: "rsa_pkcs1_sha1",
+        source: "RFC 8446 4.2.3 (legacy)",
+    },
+    SignatureScheme {
+        id: 0x0202,
+        name: "dsa_sha1",
+        source: "RFC 5246 7.4.1.4.1 (hash 2, sig 2)",
+    },
 ];
 
 /// Alert descriptions ([RFC 8446] 6, [RFC 5246] 7.2).
@@ -557,7 +724,10 @@ pub const ALERTS: &[(u8, &str)] = &[
 
 /// Name of an alert description, or `"unknown"`.
 pub fn alert_name(desc: u8) -> &'static str {
-    ALERTS.iter().find(|(d, _)| *d == desc).map_or("unknown", |(_, n)| n)
+    ALERTS
+        .iter()
+        .find(|(d, _)| *d == desc)
+        .map_or("unknown", |(_, n)| n)
 }
 
 #[cfg(test)]
@@ -571,8 +741,16 @@ mod tests {
         }
         for s in SUITES {
             assert!(s.min_version <= s.max_version, "{}", s.name);
-            assert_eq!(s.is_tls13(), (0x1301..=0x1305).contains(&s.id), "{}", s.name);
-            assert_eq!(s.is_aead(), s.name.contains("GCM") || s.name.contains("CCM") || s.name.contains("POLY1305"));
+            assert_eq!(
+                s.is_tls13(),
+                (0x1301..=0x1305).contains(&s.id),
+                "{}",
+                s.name
+            );
+            assert_eq!(
+                s.is_aead(),
+                s.name.contains("GCM") || s.name.contains("CCM") || s.name.contains("POLY1305")
+            );
             assert_eq!(s.has(RC4), s.name.contains("RC4"), "{}", s.name);
             assert_eq!(s.has(EXPORT), s.name.contains("EXPORT"), "{}", s.name);
             assert_eq!(s.has(ANON), s.name.contains("anon"), "{}", s.name);
@@ -591,9 +769,16 @@ mod tests {
         let t = suite(0x1301).unwrap();
         assert!(t.offered_in(TLS13) && !t.offered_in(TLS12));
         assert_eq!(suite(0x000A).unwrap().name, "TLS_RSA_WITH_3DES_EDE_CBC_SHA");
-        assert!(suite(0xC030).unwrap().defined_for(TLS12) && !suite(0xC030).unwrap().offered_in(TLS11));
+        assert!(
+            suite(0xC030).unwrap().defined_for(TLS12) && !suite(0xC030).unwrap().offered_in(TLS11)
+        );
         assert!(suite(0x00FF).is_none());
-        assert_eq!(suite_by_name("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384").unwrap().id, 0xC030);
+        assert_eq!(
+            suite_by_name("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")
+                .unwrap()
+                .id,
+            0xC030
+        );
         assert_eq!(version_name(TLS12), Some("tls1.2"));
         assert_eq!(version_code("ssl3.0"), Some(SSL30));
         assert_eq!(alert_name(70), "protocol_version");

@@ -31,7 +31,8 @@ use tokio::net::TcpStream;
 use tokio::time::Instant;
 
 use crate::knowledge::tls_suites::{
-    self, GROUPS, SIGNATURE_SCHEMES, SSL30, SUITES, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS10, TLS12, TLS13,
+    self, GROUPS, SIGNATURE_SCHEMES, SSL30, SUITES, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS10,
+    TLS12, TLS13,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -73,8 +74,8 @@ const GROUP_X25519: u16 = 0x001D;
 
 /// `SHA-256("HelloRetryRequest")`, the ServerHello.random of a HelloRetryRequest, [RFC 8446] 4.1.3.
 pub const HRR_RANDOM: [u8; 32] = [
-    0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91, 0xC2, 0xA2, 0x11,
-    0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
+    0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
+    0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
 ];
 
 /// Largest TLSCiphertext fragment, [RFC 5246] 6.2.3: 2^14 + 2048.
@@ -113,10 +114,17 @@ fn sni_name(name: &str) -> Option<&str> {
     if name.is_empty() || name.len() > 253 || name.parse::<std::net::IpAddr>().is_ok() {
         return None;
     }
-    if name.trim_start_matches('[').trim_end_matches(']').parse::<std::net::Ipv6Addr>().is_ok() {
+    if name
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<std::net::Ipv6Addr>()
+        .is_ok()
+    {
         return None;
     }
-    name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_').then_some(name)
+    name.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_')
+        .then_some(name)
 }
 
 /// Encodes a complete TLS record holding one ClientHello.
@@ -168,8 +176,11 @@ pub fn encode_client_hello(spec: &HelloSpec, random: &[u8; 32]) -> Vec<u8> {
             b.extend_from_slice(name.as_bytes());
             ext(&mut exts, EXT_SERVER_NAME, &b);
         }
-        let groups: Vec<u16> =
-            GROUPS.iter().map(|g| g.id).filter(|id| tls13 || !tls_suites::group_is_ffdhe(*id)).collect();
+        let groups: Vec<u16> = GROUPS
+            .iter()
+            .map(|g| g.id)
+            .filter(|id| tls13 || !tls_suites::group_is_ffdhe(*id))
+            .collect();
         let mut b = Vec::new();
         put_u16(&mut b, (groups.len() * 2) as u16);
         for g in &groups {
@@ -254,11 +265,18 @@ pub struct ServerHello {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reply {
     ServerHello(ServerHello),
-    Alert { level: u8, description: u8 },
+    Alert {
+        level: u8,
+        description: u8,
+    },
     /// The first bytes are not a TLS record (e.g. an RDP/TPKT answer or an HTTP page).
-    NotTls { first_bytes: Vec<u8> },
+    NotTls {
+        first_bytes: Vec<u8>,
+    },
     /// TLS framing, but broken or out of order.
-    Malformed { reason: String },
+    Malformed {
+        reason: String,
+    },
 }
 
 /// Result of feeding bytes.
@@ -297,18 +315,28 @@ pub fn parse_server_hello(b: &[u8]) -> Result<ServerHello, String> {
     }
     let mut i = 35 + sid_len;
     let suite = u16_at(b, i).ok_or("ServerHello too short for cipher suite")?;
-    let compression = *b.get(i + 2).ok_or("ServerHello too short for compression")?;
+    let compression = *b
+        .get(i + 2)
+        .ok_or("ServerHello too short for compression")?;
     i += 3;
     let mut extensions = Vec::new();
     let mut selected = None;
     if i < b.len() {
         let ext_len = u16_at(b, i).ok_or("truncated extensions length")? as usize;
         i += 2;
-        let end = i.checked_add(ext_len).filter(|e| *e <= b.len()).ok_or("extensions overrun the message")?;
+        let end = i
+            .checked_add(ext_len)
+            .filter(|e| *e <= b.len())
+            .ok_or("extensions overrun the message")?;
         while i < end {
-            let ty = u16_at(b, i).filter(|_| i + 4 <= end).ok_or("truncated extension header")?;
+            let ty = u16_at(b, i)
+                .filter(|_| i + 4 <= end)
+                .ok_or("truncated extension header")?;
             let len = u16_at(b, i + 2).ok_or("truncated extension header")? as usize;
-            let data = b.get(i + 4..i + 4 + len).filter(|_| i + 4 + len <= end).ok_or("extension overruns")?;
+            let data = b
+                .get(i + 4..i + 4 + len)
+                .filter(|_| i + 4 + len <= end)
+                .ok_or("extension overruns")?;
             if ty == EXT_SUPPORTED_VERSIONS {
                 selected = Some(u16_at(data, 0).ok_or("empty supported_versions")?);
             }
@@ -337,12 +365,16 @@ pub fn parse_server_hello(b: &[u8]) -> Result<ServerHello, String> {
 /// Parses a TLS <= 1.2 Certificate body ([RFC 5246] 7.4.2) into DER certificates.
 pub fn parse_certificate_chain(b: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     let total = u24_at(b, 0).ok_or("Certificate too short")?;
-    let list = b.get(3..3 + total).ok_or("certificate_list overruns the message")?;
+    let list = b
+        .get(3..3 + total)
+        .ok_or("certificate_list overruns the message")?;
     let mut out = Vec::new();
     let mut i = 0;
     while i < list.len() {
         let len = u24_at(list, i).ok_or("truncated certificate length")?;
-        let der = list.get(i + 3..i + 3 + len).ok_or("certificate overruns the list")?;
+        let der = list
+            .get(i + 3..i + 3 + len)
+            .ok_or("certificate overruns the list")?;
         if out.len() >= 16 {
             return Err("more than 16 certificates".into());
         }
@@ -384,7 +416,9 @@ impl ReplyParser {
     fn finish_hello(&mut self) -> Progress {
         match self.hello.clone() {
             Some(h) => self.finish(Reply::ServerHello(h)),
-            None => self.finish(Reply::Malformed { reason: "no ServerHello".into() }),
+            None => self.finish(Reply::Malformed {
+                reason: "no ServerHello".into(),
+            }),
         }
     }
 
@@ -402,7 +436,9 @@ impl ReplyParser {
             return if self.hello.is_some() {
                 self.finish_hello()
             } else {
-                self.finish(Reply::Malformed { reason: format!("no ServerHello within {MAX_REPLY} bytes") })
+                self.finish(Reply::Malformed {
+                    reason: format!("no ServerHello within {MAX_REPLY} bytes"),
+                })
             };
         }
         p
@@ -415,7 +451,10 @@ impl ReplyParser {
             }
             // Recognise a non-TLS answer from the first byte(s).
             let ct = self.rec[0];
-            if !matches!(ct, CT_CHANGE_CIPHER_SPEC | CT_ALERT | CT_HANDSHAKE | CT_APPLICATION_DATA) {
+            if !matches!(
+                ct,
+                CT_CHANGE_CIPHER_SPEC | CT_ALERT | CT_HANDSHAKE | CT_APPLICATION_DATA
+            ) {
                 return self.not_tls();
             }
             if self.rec.len() < 5 {
@@ -430,7 +469,9 @@ impl ReplyParser {
                 return self.not_tls();
             }
             if len > MAX_RECORD {
-                return self.finish(Reply::Malformed { reason: format!("record length {len} > {MAX_RECORD}") });
+                return self.finish(Reply::Malformed {
+                    reason: format!("record length {len} > {MAX_RECORD}"),
+                });
             }
             if self.rec.len() < 5 + len {
                 return Progress::NeedMore;
@@ -444,9 +485,14 @@ impl ReplyParser {
                         return self.finish_hello();
                     }
                     if frag.len() < 2 {
-                        return self.finish(Reply::Malformed { reason: format!("alert of {} bytes", frag.len()) });
+                        return self.finish(Reply::Malformed {
+                            reason: format!("alert of {} bytes", frag.len()),
+                        });
                     }
-                    return self.finish(Reply::Alert { level: frag[0], description: frag[1] });
+                    return self.finish(Reply::Alert {
+                        level: frag[0],
+                        description: frag[1],
+                    });
                 }
                 CT_HANDSHAKE => {
                     self.hs.extend_from_slice(&frag);
@@ -459,7 +505,9 @@ impl ReplyParser {
                     if self.hello.is_some() {
                         return self.finish_hello();
                     }
-                    return self.finish(Reply::Malformed { reason: format!("record type {ct} before ServerHello") });
+                    return self.finish(Reply::Malformed {
+                        reason: format!("record type {ct} before ServerHello"),
+                    });
                 }
             }
         }
@@ -473,7 +521,9 @@ impl ReplyParser {
         if self.records == 0 {
             self.finish(Reply::NotTls { first_bytes })
         } else {
-            self.finish(Reply::Malformed { reason: "non-TLS bytes after a TLS record".into() })
+            self.finish(Reply::Malformed {
+                reason: "non-TLS bytes after a TLS record".into(),
+            })
         }
     }
 
@@ -488,7 +538,9 @@ impl ReplyParser {
                 return if self.hello.is_some() {
                     self.finish_hello()
                 } else {
-                    self.finish(Reply::Malformed { reason: format!("handshake message of {len} bytes") })
+                    self.finish(Reply::Malformed {
+                        reason: format!("handshake message of {len} bytes"),
+                    })
                 };
             }
             if self.hs.len() < 4 + len {
@@ -502,7 +554,9 @@ impl ReplyParser {
                         continue; // HelloRequest: ignore ([RFC 5246] 7.4.1.1)
                     }
                     if ty != HT_SERVER_HELLO {
-                        return self.finish(Reply::Malformed { reason: format!("handshake type {ty} before ServerHello") });
+                        return self.finish(Reply::Malformed {
+                            reason: format!("handshake type {ty} before ServerHello"),
+                        });
                     }
                     match parse_server_hello(&msg) {
                         Ok(h) => {
@@ -538,25 +592,47 @@ impl ReplyParser {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ConnOutcome {
-    ServerHello { version: u16, suite: u16, hello_retry_request: bool },
-    Alert { level: u8, description: u8 },
+    ServerHello {
+        version: u16,
+        suite: u16,
+        hello_retry_request: bool,
+    },
+    Alert {
+        level: u8,
+        description: u8,
+    },
     /// Orderly close (FIN) with no ServerHello and no alert.
-    Closed { bytes: usize },
+    Closed {
+        bytes: usize,
+    },
     /// Connection reset with no ServerHello and no alert.
-    Reset { bytes: usize },
+    Reset {
+        bytes: usize,
+    },
     /// The hello was sent, the connection stayed open, and no complete answer came in time.
-    Timeout { bytes: usize },
-    NotTls { first_bytes: String },
-    Malformed { reason: String },
+    Timeout {
+        bytes: usize,
+    },
+    NotTls {
+        first_bytes: String,
+    },
+    Malformed {
+        reason: String,
+    },
     /// `open` (TCP connect + X.224) failed; no hello was sent.
-    ConnectFailed { error: String },
+    ConnectFailed {
+        error: String,
+    },
     /// The connection budget was used up; nothing was sent.
     Skipped,
 }
 
 impl ConnOutcome {
     fn hello_sent(&self) -> bool {
-        !matches!(self, ConnOutcome::ConnectFailed { .. } | ConnOutcome::Skipped)
+        !matches!(
+            self,
+            ConnOutcome::ConnectFailed { .. } | ConnOutcome::Skipped
+        )
     }
 }
 
@@ -565,15 +641,24 @@ impl ConnOutcome {
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum VersionOutcome {
     Accepted,
-    RejectedAlert { description: u8, name: &'static str },
+    RejectedAlert {
+        description: u8,
+        name: &'static str,
+    },
     Closed,
     Reset,
     Timeout,
     /// The server answered with a lower version: the offered one is not supported.
-    DowngradedTo { version: String },
+    DowngradedTo {
+        to: String,
+    },
     NotTls,
-    Malformed { reason: String },
-    ConnectFailed { error: String },
+    Malformed {
+        reason: String,
+    },
+    ConnectFailed {
+        error: String,
+    },
     NotTested,
 }
 
@@ -590,9 +675,14 @@ pub enum Violation {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Phase {
     /// Offer chunk `chunk` minus what was chosen, until refused.
-    Discover { chunk: usize, remaining: Vec<u16> },
+    Discover {
+        chunk: usize,
+        remaining: Vec<u16>,
+    },
     /// Re-offer everything accepted (it came from several chunks) to learn the global order.
-    Order { remaining: Vec<u16> },
+    Order {
+        remaining: Vec<u16>,
+    },
     /// Offer the accepted suites in reverse once: does the server follow the client's order?
     ClientPreference,
     Done,
@@ -647,7 +737,13 @@ fn exotic(s: &tls_suites::Suite) -> bool {
     use tls_suites::{Cipher::*, Kx};
     let common_cipher = matches!(
         s.cipher,
-        Aes128Cbc | Aes256Cbc | Aes128Gcm | Aes256Gcm | Chacha20Poly1305 | TripleDesEdeCbc | Rc4_128
+        Aes128Cbc
+            | Aes256Cbc
+            | Aes128Gcm
+            | Aes256Gcm
+            | Chacha20Poly1305
+            | TripleDesEdeCbc
+            | Rc4_128
     );
     let common_kx = matches!(s.kx, Kx::Any | Kx::Rsa | Kx::Dhe | Kx::Ecdhe);
     !(common_cipher && common_kx) || s.has(tls_suites::ANON) || s.has(tls_suites::EXPORT)
@@ -655,11 +751,19 @@ fn exotic(s: &tls_suites::Suite) -> bool {
 
 impl VersionEnumerator {
     /// `suites` in offer order; `chunk_size` suites per hello at most.
-    pub fn new(version: u16, suites: Vec<u16>, chunk_size: usize, detect_client_preference: bool) -> Self {
+    pub fn new(
+        version: u16,
+        suites: Vec<u16>,
+        chunk_size: usize,
+        detect_client_preference: bool,
+    ) -> Self {
         let chunk_size = chunk_size.max(1);
         let chunks: Vec<Vec<u16>> = suites.chunks(chunk_size).map(|c| c.to_vec()).collect();
         let phase = match chunks.first() {
-            Some(c) => Phase::Discover { chunk: 0, remaining: c.clone() },
+            Some(c) => Phase::Discover {
+                chunk: 0,
+                remaining: c.clone(),
+            },
             None => Phase::Done,
         };
         Self {
@@ -689,7 +793,9 @@ impl VersionEnumerator {
     /// The suites to offer in the next hello, or `None` when finished.
     pub fn next_offer(&self) -> Option<Vec<u16>> {
         match &self.phase {
-            Phase::Discover { remaining, .. } | Phase::Order { remaining } => Some(remaining.clone()),
+            Phase::Discover { remaining, .. } | Phase::Order { remaining } => {
+                Some(remaining.clone())
+            }
             Phase::ClientPreference => Some(self.order.iter().rev().copied().collect()),
             Phase::Done => None,
         }
@@ -698,7 +804,10 @@ impl VersionEnumerator {
     fn next_chunk(&mut self, chunk: usize) {
         let next = chunk + 1;
         if next < self.chunks.len() {
-            self.phase = Phase::Discover { chunk: next, remaining: self.chunks[next].clone() };
+            self.phase = Phase::Discover {
+                chunk: next,
+                remaining: self.chunks[next].clone(),
+            };
         } else {
             self.after_discovery();
         }
@@ -745,7 +854,10 @@ impl VersionEnumerator {
         let phase = std::mem::replace(&mut self.phase, Phase::Done);
         match phase {
             Phase::Done => {}
-            Phase::Discover { chunk, mut remaining } => match outcome {
+            Phase::Discover {
+                chunk,
+                mut remaining,
+            } => match outcome {
                 ConnOutcome::ServerHello { version, suite, .. } => {
                     if *version < self.version {
                         if self.found.is_empty() {
@@ -776,7 +888,9 @@ impl VersionEnumerator {
                         }
                     }
                 }
-                ConnOutcome::Alert { description: 70, .. } if self.found.is_empty() => {
+                ConnOutcome::Alert {
+                    description: 70, ..
+                } if self.found.is_empty() => {
                     // protocol_version: the version itself is refused; other chunks won't help.
                     self.note_failure(outcome);
                     self.phase = Phase::Done;
@@ -825,7 +939,10 @@ impl VersionEnumerator {
                     && *version == self.version
                 {
                     let reversed_first = self.order.last().copied();
-                    self.server_preference = Some(!(Some(*suite) == reversed_first && self.order.first().copied() != reversed_first));
+                    self.server_preference = Some(
+                        !(Some(*suite) == reversed_first
+                            && self.order.first().copied() != reversed_first),
+                    );
                 }
                 self.phase = Phase::Done;
             }
@@ -849,10 +966,14 @@ impl VersionEnumerator {
             VersionOutcome::Accepted
         } else if let Some(v) = self.downgraded_to {
             VersionOutcome::DowngradedTo {
-                version: tls_suites::version_name(v).map_or_else(|| format!("0x{v:04X}"), str::to_string),
+                to: tls_suites::version_name(v)
+                    .map_or_else(|| format!("0x{v:04X}"), str::to_string),
             }
         } else if let Some(d) = self.first_alert {
-            VersionOutcome::RejectedAlert { description: d, name: tls_suites::alert_name(d) }
+            VersionOutcome::RejectedAlert {
+                description: d,
+                name: tls_suites::alert_name(d),
+            }
         } else {
             match &self.first_failure {
                 None | Some(ConnOutcome::Skipped) => VersionOutcome::NotTested,
@@ -860,12 +981,19 @@ impl VersionEnumerator {
                 Some(ConnOutcome::Reset { .. }) => VersionOutcome::Reset,
                 Some(ConnOutcome::Timeout { .. }) => VersionOutcome::Timeout,
                 Some(ConnOutcome::NotTls { .. }) => VersionOutcome::NotTls,
-                Some(ConnOutcome::Malformed { reason }) => VersionOutcome::Malformed { reason: reason.clone() },
-                Some(ConnOutcome::ConnectFailed { error }) => VersionOutcome::ConnectFailed { error: error.clone() },
-                Some(ConnOutcome::Alert { description, .. }) => {
-                    VersionOutcome::RejectedAlert { description: *description, name: tls_suites::alert_name(*description) }
-                }
-                Some(ConnOutcome::ServerHello { .. }) => VersionOutcome::Malformed { reason: "unexpected".into() },
+                Some(ConnOutcome::Malformed { reason }) => VersionOutcome::Malformed {
+                    reason: reason.clone(),
+                },
+                Some(ConnOutcome::ConnectFailed { error }) => VersionOutcome::ConnectFailed {
+                    error: error.clone(),
+                },
+                Some(ConnOutcome::Alert { description, .. }) => VersionOutcome::RejectedAlert {
+                    description: *description,
+                    name: tls_suites::alert_name(*description),
+                },
+                Some(ConnOutcome::ServerHello { .. }) => VersionOutcome::Malformed {
+                    reason: "unexpected".into(),
+                },
             }
         };
         VersionEnumResult {
@@ -942,14 +1070,19 @@ pub struct TlsScan {
 impl TlsScan {
     /// Accepted version codes.
     pub fn accepted_versions(&self) -> Vec<u16> {
-        self.versions.iter().filter_map(|v| tls_suites::version_code(v)).collect()
+        self.versions
+            .iter()
+            .filter_map(|v| tls_suites::version_code(v))
+            .collect()
     }
 
     /// Accepted suites per version, in the server's order of preference.
     pub fn suites_by_version(&self) -> BTreeMap<u16, Vec<u16>> {
         let mut m: BTreeMap<u16, Vec<(u32, u16)>> = BTreeMap::new();
         for s in &self.suites {
-            m.entry(s.version_code).or_default().push((s.rank, s.id_code));
+            m.entry(s.version_code)
+                .or_default()
+                .push((s.rank, s.id_code));
         }
         m.into_iter()
             .map(|(v, mut l)| {
@@ -1028,7 +1161,14 @@ pub fn fresh_random() -> [u8; 32] {
     let mut sip = std::collections::hash_map::RandomState::new().build_hasher();
     sip.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
     h.update(sip.finish().to_le_bytes());
-    h.update(format!("{:?}{:?}", std::time::SystemTime::now(), std::thread::current().id()).as_bytes());
+    h.update(
+        format!(
+            "{:?}{:?}",
+            std::time::SystemTime::now(),
+            std::thread::current().id()
+        )
+        .as_bytes(),
+    );
     h.update(COUNTER.load(Ordering::Relaxed).to_le_bytes());
     let d = h.finalize();
     let mut out = [0u8; 32];
@@ -1049,18 +1189,36 @@ pub async fn exchange_hello(
 ) -> (ConnOutcome, Option<ServerHello>) {
     match tokio::time::timeout_at(deadline, stream.write_all(hello)).await {
         Err(_) => return (ConnOutcome::Timeout { bytes: 0 }, None),
-        Ok(Err(e)) if e.kind() == io::ErrorKind::ConnectionReset || e.kind() == io::ErrorKind::BrokenPipe => {
+        Ok(Err(e))
+            if e.kind() == io::ErrorKind::ConnectionReset
+                || e.kind() == io::ErrorKind::BrokenPipe =>
+        {
             return (ConnOutcome::Reset { bytes: 0 }, None);
         }
-        Ok(Err(e)) => return (ConnOutcome::Malformed { reason: format!("write failed: {e}") }, None),
+        Ok(Err(e)) => {
+            return (
+                ConnOutcome::Malformed {
+                    reason: format!("write failed: {e}"),
+                },
+                None,
+            );
+        }
         Ok(Ok(())) => {}
     }
     let mut parser = ReplyParser::new();
     let mut buf = vec![0u8; 8192];
     let end = loop {
         match tokio::time::timeout_at(deadline, stream.read(&mut buf)).await {
-            Err(_) => break parser.on_eof().ok_or(ConnOutcome::Timeout { bytes: parser.bytes_received() }),
-            Ok(Ok(0)) => break parser.on_eof().ok_or(ConnOutcome::Closed { bytes: parser.bytes_received() }),
+            Err(_) => {
+                break parser.on_eof().ok_or(ConnOutcome::Timeout {
+                    bytes: parser.bytes_received(),
+                });
+            }
+            Ok(Ok(0)) => {
+                break parser.on_eof().ok_or(ConnOutcome::Closed {
+                    bytes: parser.bytes_received(),
+                });
+            }
             Ok(Ok(n)) => {
                 if let Progress::Done(r) = parser.feed(&buf[..n]) {
                     break Ok(r);
@@ -1068,22 +1226,37 @@ pub async fn exchange_hello(
             }
             Ok(Err(e)) => {
                 let bytes = parser.bytes_received();
-                break parser.on_eof().ok_or(if e.kind() == io::ErrorKind::ConnectionReset {
-                    ConnOutcome::Reset { bytes }
-                } else {
-                    ConnOutcome::Malformed { reason: format!("read failed: {e}") }
-                });
+                break parser
+                    .on_eof()
+                    .ok_or(if e.kind() == io::ErrorKind::ConnectionReset {
+                        ConnOutcome::Reset { bytes }
+                    } else {
+                        ConnOutcome::Malformed {
+                            reason: format!("read failed: {e}"),
+                        }
+                    });
             }
         }
     };
     match end {
         Err(o) => (o, None),
         Ok(Reply::ServerHello(h)) => (
-            ConnOutcome::ServerHello { version: h.version, suite: h.suite, hello_retry_request: h.hello_retry_request },
+            ConnOutcome::ServerHello {
+                version: h.version,
+                suite: h.suite,
+                hello_retry_request: h.hello_retry_request,
+            },
             Some(h),
         ),
-        Ok(Reply::Alert { level, description }) => (ConnOutcome::Alert { level, description }, None),
-        Ok(Reply::NotTls { first_bytes }) => (ConnOutcome::NotTls { first_bytes: hex(&first_bytes) }, None),
+        Ok(Reply::Alert { level, description }) => {
+            (ConnOutcome::Alert { level, description }, None)
+        }
+        Ok(Reply::NotTls { first_bytes }) => (
+            ConnOutcome::NotTls {
+                first_bytes: hex(&first_bytes),
+            },
+            None,
+        ),
         Ok(Reply::Malformed { reason }) => (ConnOutcome::Malformed { reason }, None),
     }
 }
@@ -1102,7 +1275,11 @@ where
     F: Fn() -> Fut,
     Fut: Future<Output = io::Result<TcpStream>>,
 {
-    if sh.budget.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |b| b.checked_sub(1)).is_err() {
+    if sh
+        .budget
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |b| b.checked_sub(1))
+        .is_err()
+    {
         return ConnOutcome::Skipped;
     }
     sh.pacer.wait().await;
@@ -1112,8 +1289,16 @@ where
         return ConnOutcome::Skipped;
     }
     let mut stream = match tokio::time::timeout_at(conn_deadline, (sh.open)()).await {
-        Err(_) => return ConnOutcome::ConnectFailed { error: "connect/negotiation timed out".into() },
-        Ok(Err(e)) => return ConnOutcome::ConnectFailed { error: e.to_string() },
+        Err(_) => {
+            return ConnOutcome::ConnectFailed {
+                error: "connect/negotiation timed out".into(),
+            };
+        }
+        Ok(Err(e)) => {
+            return ConnOutcome::ConnectFailed {
+                error: e.to_string(),
+            };
+        }
         Ok(Ok(s)) => s,
     };
     let hello = encode_client_hello(spec, &fresh_random());
@@ -1130,7 +1315,10 @@ where
             *c = Some((h.version, chain));
         }
     }
-    sh.log.lock().unwrap_or_else(|e| e.into_inner()).push(outcome.clone());
+    sh.log
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(outcome.clone());
     outcome
 }
 
@@ -1139,10 +1327,18 @@ where
     F: Fn() -> Fut,
     Fut: Future<Output = io::Result<TcpStream>>,
 {
-    let mut en =
-        VersionEnumerator::new(version, suites_for_version(version), sh.opts.chunk_size, sh.opts.detect_client_preference);
+    let mut en = VersionEnumerator::new(
+        version,
+        suites_for_version(version),
+        sh.opts.chunk_size,
+        sh.opts.detect_client_preference,
+    );
     while let Some(offer) = en.next_offer() {
-        let spec = HelloSpec { version, suites: offer.clone(), server_name: sh.opts.server_name.clone() };
+        let spec = HelloSpec {
+            version,
+            suites: offer.clone(),
+            server_name: sh.opts.server_name.clone(),
+        };
         let outcome = one_connection(sh, &spec).await;
         en.record(&offer, &outcome);
     }
@@ -1163,7 +1359,11 @@ async fn join_all<T, Fu: Future<Output = T>>(futs: Vec<Fu>) -> Vec<T> {
                 }
             }
         }
-        if pending { Poll::Pending } else { Poll::Ready(()) }
+        if pending {
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
     })
     .await;
     out.into_iter().flatten().collect()
@@ -1180,7 +1380,10 @@ where
     let sh = Shared {
         open: &open,
         opts,
-        pacer: Pacer { next: Mutex::new(None), pace: opts.pace },
+        pacer: Pacer {
+            next: Mutex::new(None),
+            pace: opts.pace,
+        },
         budget: AtomicU32::new(opts.max_connections),
         log: Mutex::new(Vec::new()),
         chain: Mutex::new(None),
@@ -1192,7 +1395,8 @@ where
 
     let mut scan = TlsScan::default();
     for r in &results {
-        let vname = tls_suites::version_name(r.version).map_or_else(|| format!("0x{:04X}", r.version), str::to_string);
+        let vname = tls_suites::version_name(r.version)
+            .map_or_else(|| format!("0x{:04X}", r.version), str::to_string);
         if r.outcome == VersionOutcome::Accepted {
             scan.versions.push(vname.clone());
         }
@@ -1218,14 +1422,32 @@ where
     let log = sh.log.into_inner().unwrap_or_else(|e| e.into_inner());
     let sent: Vec<&ConnOutcome> = log.iter().filter(|o| o.hello_sent()).collect();
     scan.connections = sent.len() as u32;
-    let answered =
-        sent.iter().any(|o| matches!(o, ConnOutcome::ServerHello { .. } | ConnOutcome::Alert { .. }));
-    scan.aborted_every_hello =
-        !sent.is_empty() && sent.iter().all(|o| matches!(o, ConnOutcome::Closed { .. } | ConnOutcome::Reset { .. }));
-    let stalls: Vec<usize> =
-        sent.iter().filter_map(|o| if let ConnOutcome::Timeout { bytes } = o { Some(*bytes) } else { None }).collect();
+    let answered = sent.iter().any(|o| {
+        matches!(
+            o,
+            ConnOutcome::ServerHello { .. } | ConnOutcome::Alert { .. }
+        )
+    });
+    scan.aborted_every_hello = !sent.is_empty()
+        && sent
+            .iter()
+            .all(|o| matches!(o, ConnOutcome::Closed { .. } | ConnOutcome::Reset { .. }));
+    let stalls: Vec<usize> = sent
+        .iter()
+        .filter_map(|o| {
+            if let ConnOutcome::Timeout { bytes } = o {
+                Some(*bytes)
+            } else {
+                None
+            }
+        })
+        .collect();
     scan.stalled_after_hello = !answered && !stalls.is_empty();
-    scan.stalled_bytes = if scan.stalled_after_hello { stalls.iter().copied().max().unwrap_or(0) } else { 0 };
+    scan.stalled_bytes = if scan.stalled_after_hello {
+        stalls.iter().copied().max().unwrap_or(0)
+    } else {
+        0
+    };
     if let Some((_, chain)) = sh.chain.into_inner().unwrap_or_else(|e| e.into_inner()) {
         scan.certificate_chain_sha256 = chain.iter().map(|c| hex(&Sha256::digest(c))).collect();
         scan.certificate_chain_der = Some(chain);
@@ -1236,8 +1458,16 @@ where
 
 /// Opens a TCP connection whose MSS is clamped to `mss` (TCP_MAXSEG set before connect), so every
 /// segment the peer sends is small.
-pub async fn connect_small_mss(addr: SocketAddr, mss: u32, deadline: Instant) -> io::Result<TcpStream> {
-    let sock = socket2::Socket::new(socket2::Domain::for_address(addr), socket2::Type::STREAM, Some(socket2::Protocol::TCP))?;
+pub async fn connect_small_mss(
+    addr: SocketAddr,
+    mss: u32,
+    deadline: Instant,
+) -> io::Result<TcpStream> {
+    let sock = socket2::Socket::new(
+        socket2::Domain::for_address(addr),
+        socket2::Type::STREAM,
+        Some(socket2::Protocol::TCP),
+    )?;
     sock.set_tcp_mss(mss)?;
     sock.set_nonblocking(true)?;
     let std_stream: std::net::TcpStream = sock.into();
@@ -1280,8 +1510,18 @@ where
     }
     .await;
     let outcome = match outcome {
-        Err(e) => ConnOutcome::ConnectFailed { error: e.to_string() },
-        Ok(mut s) => exchange_hello(&mut s, &encode_client_hello(spec, &fresh_random()), deadline).await.0,
+        Err(e) => ConnOutcome::ConnectFailed {
+            error: e.to_string(),
+        },
+        Ok(mut s) => {
+            exchange_hello(
+                &mut s,
+                &encode_client_hello(spec, &fresh_random()),
+                deadline,
+            )
+            .await
+            .0
+        }
     };
     SmallMssRetry {
         mss,

@@ -2,10 +2,14 @@ use super::*;
 use crate::knowledge::tls_suites::TLS11;
 use proptest::prelude::*;
 
-const TLS12_FLIGHT: &[u8] = include_bytes!("../../../tests/fixtures/tls/tls12_aes256sha_flight.bin");
-const TLS12_ALERT40: &[u8] = include_bytes!("../../../tests/fixtures/tls/tls12_handshake_failure_alert.bin");
-const TLS13_FLIGHT: &[u8] = include_bytes!("../../../tests/fixtures/tls/tls13_server_hello_flight.bin");
-const TLS13_ALERT70: &[u8] = include_bytes!("../../../tests/fixtures/tls/tls13only_protocol_version_alert.bin");
+const TLS12_FLIGHT: &[u8] =
+    include_bytes!("../../../tests/fixtures/tls/tls12_aes256sha_flight.bin");
+const TLS12_ALERT40: &[u8] =
+    include_bytes!("../../../tests/fixtures/tls/tls12_handshake_failure_alert.bin");
+const TLS13_FLIGHT: &[u8] =
+    include_bytes!("../../../tests/fixtures/tls/tls13_server_hello_flight.bin");
+const TLS13_ALERT70: &[u8] =
+    include_bytes!("../../../tests/fixtures/tls/tls13only_protocol_version_alert.bin");
 
 fn parse_all(bytes: &[u8]) -> Reply {
     let mut p = ReplyParser::new();
@@ -16,7 +20,9 @@ fn parse_all(bytes: &[u8]) -> Reply {
 }
 
 /// Walks an encoded ClientHello record and returns (record version, body, extensions).
-fn decode_hello(rec: &[u8]) -> (u16, Vec<u8>, Vec<(u16, Vec<u8>)>) {
+type Extensions = Vec<(u16, Vec<u8>)>;
+
+fn decode_hello(rec: &[u8]) -> (u16, Vec<u8>, Extensions) {
     assert_eq!(rec[0], 22);
     let rv = u16::from_be_bytes([rec[1], rec[2]]);
     let len = u16::from_be_bytes([rec[3], rec[4]]) as usize;
@@ -50,12 +56,19 @@ fn suites_of(body: &[u8]) -> Vec<u16> {
     let sid = body[34] as usize;
     let i = 35 + sid;
     let cs = u16_at(body, i).unwrap() as usize;
-    body[i + 2..i + 2 + cs].chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect()
+    body[i + 2..i + 2 + cs]
+        .chunks(2)
+        .map(|c| u16::from_be_bytes([c[0], c[1]]))
+        .collect()
 }
 
 #[test]
 fn tls12_hello_layout() {
-    let spec = HelloSpec { version: TLS12, suites: vec![0x0035, 0x002F], server_name: Some("rdp.example.com".into()) };
+    let spec = HelloSpec {
+        version: TLS12,
+        suites: vec![0x0035, 0x002F],
+        server_name: Some("rdp.example.com".into()),
+    };
     let rec = encode_client_hello(&spec, &[7u8; 32]);
     let (rv, body, exts) = decode_hello(&rec);
     assert_eq!(rv, TLS10);
@@ -78,19 +91,31 @@ fn tls12_hello_layout() {
 
 #[test]
 fn tls12_hello_without_sni_for_ip_and_signature_algorithms_only_from_12() {
-    let spec = HelloSpec { version: TLS10, suites: vec![0x0035], server_name: Some("127.0.0.1".into()) };
+    let spec = HelloSpec {
+        version: TLS10,
+        suites: vec![0x0035],
+        server_name: Some("127.0.0.1".into()),
+    };
     let (_, body, exts) = decode_hello(&encode_client_hello(&spec, &[1u8; 32]));
     assert_eq!(u16_at(&body, 0), Some(TLS10));
     let types: Vec<u16> = exts.iter().map(|(t, _)| *t).collect();
     assert!(!types.contains(&0) && !types.contains(&13), "{types:?}");
-    let spec = HelloSpec { version: TLS12, suites: vec![0x0035], server_name: Some("::1".into()) };
+    let spec = HelloSpec {
+        version: TLS12,
+        suites: vec![0x0035],
+        server_name: Some("::1".into()),
+    };
     let (_, _, exts) = decode_hello(&encode_client_hello(&spec, &[1u8; 32]));
     assert!(!exts.iter().any(|(t, _)| *t == 0));
 }
 
 #[test]
 fn ssl3_hello_has_no_extensions_and_scsv() {
-    let spec = HelloSpec { version: SSL30, suites: vec![0x000A, 0x0004], server_name: Some("host".into()) };
+    let spec = HelloSpec {
+        version: SSL30,
+        suites: vec![0x000A, 0x0004],
+        server_name: Some("host".into()),
+    };
     let rec = encode_client_hello(&spec, &[2u8; 32]);
     let (rv, body, exts) = decode_hello(&rec);
     assert_eq!(rv, SSL30);
@@ -101,7 +126,11 @@ fn ssl3_hello_has_no_extensions_and_scsv() {
 
 #[test]
 fn tls13_hello_layout() {
-    let spec = HelloSpec { version: TLS13, suites: vec![0x1301, 0x1302, 0x1303], server_name: None };
+    let spec = HelloSpec {
+        version: TLS13,
+        suites: vec![0x1301, 0x1302, 0x1303],
+        server_name: None,
+    };
     let rec = encode_client_hello(&spec, &[3u8; 32]);
     let (rv, body, exts) = decode_hello(&rec);
     assert_eq!(rv, TLS10);
@@ -121,7 +150,11 @@ fn tls13_hello_layout() {
 fn padding_brings_mid_sized_hellos_to_512() {
     for n in 1..200 {
         let suites: Vec<u16> = suites_for_version(TLS12).into_iter().take(n).collect();
-        let spec = HelloSpec { version: TLS12, suites, server_name: Some("a.example".into()) };
+        let spec = HelloSpec {
+            version: TLS12,
+            suites,
+            server_name: Some("a.example".into()),
+        };
         let rec = encode_client_hello(&spec, &[0u8; 32]);
         let hs = rec.len() - 5;
         assert!(!(256..512).contains(&hs), "{n} suites -> {hs}");
@@ -133,7 +166,11 @@ fn padding_brings_mid_sized_hellos_to_512() {
 fn default_chunks_stay_near_512_bytes() {
     for v in [SSL30, TLS10, TLS11, TLS12, TLS13] {
         for chunk in suites_for_version(v).chunks(ScanOptions::new(Instant::now()).chunk_size) {
-            let spec = HelloSpec { version: v, suites: chunk.to_vec(), server_name: Some("rdp.example.com".into()) };
+            let spec = HelloSpec {
+                version: v,
+                suites: chunk.to_vec(),
+                server_name: Some("rdp.example.com".into()),
+            };
             let len = encode_client_hello(&spec, &[0u8; 32]).len();
             assert!(len <= 5 + 512, "version 0x{v:04X}: {len} bytes");
         }
@@ -158,7 +195,9 @@ fn suites_per_version() {
 
 #[test]
 fn parses_tls12_flight_with_certificate() {
-    let Reply::ServerHello(h) = parse_all(TLS12_FLIGHT) else { panic!() };
+    let Reply::ServerHello(h) = parse_all(TLS12_FLIGHT) else {
+        panic!()
+    };
     assert_eq!(h.version, TLS12);
     assert_eq!(h.legacy_version, TLS12);
     assert_eq!(h.suite, 0x0035);
@@ -191,14 +230,18 @@ fn tls12_flight_cut_after_server_hello_still_gives_hello() {
     let rec_len = u16::from_be_bytes([TLS12_FLIGHT[3], TLS12_FLIGHT[4]]) as usize;
     let mut p = ReplyParser::new();
     assert_eq!(p.feed(&TLS12_FLIGHT[..5 + rec_len]), Progress::NeedMore);
-    let Some(Reply::ServerHello(h)) = p.on_eof() else { panic!() };
+    let Some(Reply::ServerHello(h)) = p.on_eof() else {
+        panic!()
+    };
     assert_eq!(h.suite, 0x0035);
     assert!(h.certificate_chain.is_none());
 }
 
 #[test]
 fn parses_tls13_server_hello() {
-    let Reply::ServerHello(h) = parse_all(TLS13_FLIGHT) else { panic!() };
+    let Reply::ServerHello(h) = parse_all(TLS13_FLIGHT) else {
+        panic!()
+    };
     assert_eq!(h.legacy_version, TLS12);
     assert_eq!(h.version, TLS13);
     assert!([0x1301, 0x1302].contains(&h.suite));
@@ -208,8 +251,20 @@ fn parses_tls13_server_hello() {
 
 #[test]
 fn parses_alerts() {
-    assert_eq!(parse_all(TLS12_ALERT40), Reply::Alert { level: 2, description: 40 });
-    assert_eq!(parse_all(TLS13_ALERT70), Reply::Alert { level: 2, description: 70 });
+    assert_eq!(
+        parse_all(TLS12_ALERT40),
+        Reply::Alert {
+            level: 2,
+            description: 40
+        }
+    );
+    assert_eq!(
+        parse_all(TLS13_ALERT70),
+        Reply::Alert {
+            level: 2,
+            description: 70
+        }
+    );
 }
 
 #[test]
@@ -233,14 +288,29 @@ fn detects_hello_retry_request_and_downgrade_sentinel() {
 #[test]
 fn classifies_non_tls_and_malformed() {
     // An X.224 / TPKT answer.
-    assert!(matches!(parse_all(&[3, 0, 0, 19, 14, 0xD0]), Reply::NotTls { .. }));
-    assert!(matches!(parse_all(b"HTTP/1.1 400 Bad Request\r\n"), Reply::NotTls { .. }));
+    assert!(matches!(
+        parse_all(&[3, 0, 0, 19, 14, 0xD0]),
+        Reply::NotTls { .. }
+    ));
+    assert!(matches!(
+        parse_all(b"HTTP/1.1 400 Bad Request\r\n"),
+        Reply::NotTls { .. }
+    ));
     // Handshake record, but a Certificate before any ServerHello.
-    assert!(matches!(parse_all(&[22, 3, 3, 0, 4, 11, 0, 0, 0]), Reply::Malformed { .. }));
+    assert!(matches!(
+        parse_all(&[22, 3, 3, 0, 4, 11, 0, 0, 0]),
+        Reply::Malformed { .. }
+    ));
     // Oversized record.
-    assert!(matches!(parse_all(&[22, 3, 3, 0xFF, 0xFF]), Reply::Malformed { .. }));
+    assert!(matches!(
+        parse_all(&[22, 3, 3, 0xFF, 0xFF]),
+        Reply::Malformed { .. }
+    ));
     // One-byte alert.
-    assert!(matches!(parse_all(&[21, 3, 3, 0, 1, 2]), Reply::Malformed { .. }));
+    assert!(matches!(
+        parse_all(&[21, 3, 3, 0, 1, 2]),
+        Reply::Malformed { .. }
+    ));
 }
 
 #[test]
@@ -256,7 +326,10 @@ fn reply_size_is_capped() {
             break;
         }
     }
-    assert!(matches!(r, Progress::Done(Reply::Malformed { .. })), "{r:?}");
+    assert!(
+        matches!(r, Progress::Done(Reply::Malformed { .. })),
+        "{r:?}"
+    );
     assert!(p.bytes_received() <= MAX_REPLY);
 }
 
@@ -315,12 +388,21 @@ proptest! {
 // ----- enumeration state machine -----
 
 fn sh(version: u16, suite: u16) -> ConnOutcome {
-    ConnOutcome::ServerHello { version, suite, hello_retry_request: false }
+    ConnOutcome::ServerHello {
+        version,
+        suite,
+        hello_retry_request: false,
+    }
 }
 
 /// Simulates a server that accepts `accepted` (in its preference order) at `version` and answers
 /// other versions with `other`.
-fn run(en: &mut VersionEnumerator, server_version: u16, accepted: &[u16], server_pref: bool) -> u32 {
+fn run(
+    en: &mut VersionEnumerator,
+    server_version: u16,
+    accepted: &[u16],
+    server_pref: bool,
+) -> u32 {
     let mut n = 0;
     while let Some(offer) = en.next_offer() {
         n += 1;
@@ -329,15 +411,24 @@ fn run(en: &mut VersionEnumerator, server_version: u16, accepted: &[u16], server
             if server_version >= TLS10 && en.version() <= TLS12 {
                 match pick(&offer, accepted, server_pref) {
                     Some(s) => sh(server_version, s),
-                    None => ConnOutcome::Alert { level: 2, description: 40 },
+                    None => ConnOutcome::Alert {
+                        level: 2,
+                        description: 40,
+                    },
                 }
             } else {
-                ConnOutcome::Alert { level: 2, description: 70 }
+                ConnOutcome::Alert {
+                    level: 2,
+                    description: 70,
+                }
             }
         } else {
             match pick(&offer, accepted, server_pref) {
                 Some(s) => sh(en.version(), s),
-                None => ConnOutcome::Alert { level: 2, description: 40 },
+                None => ConnOutcome::Alert {
+                    level: 2,
+                    description: 40,
+                },
             }
         };
         en.record(&offer, &outcome);
@@ -398,13 +489,24 @@ fn detects_downgrade_and_protocol_version_alert() {
     let mut en = VersionEnumerator::new(TLS12, suites_for_version(TLS12), 128, true);
     let conns = run(&mut en, TLS10, &[0x0035], true);
     assert_eq!(conns, 1);
-    assert_eq!(en.result().outcome, VersionOutcome::DowngradedTo { version: "tls1.0".into() });
+    assert_eq!(
+        en.result().outcome,
+        VersionOutcome::DowngradedTo {
+            to: "tls1.0".into()
+        }
+    );
     assert!(en.result().suites.is_empty());
     // A TLS 1.2-only server refuses a TLS 1.3 hello with protocol_version.
     let mut en = VersionEnumerator::new(TLS13, suites_for_version(TLS13), 128, true);
     let conns = run(&mut en, TLS12, &[0x0035], true);
     assert_eq!(conns, 1);
-    assert_eq!(en.result().outcome, VersionOutcome::RejectedAlert { description: 70, name: "protocol_version" });
+    assert_eq!(
+        en.result().outcome,
+        VersionOutcome::RejectedAlert {
+            description: 70,
+            name: "protocol_version"
+        }
+    );
 }
 
 #[test]
@@ -435,12 +537,21 @@ fn unoffered_suite_is_a_violation_not_a_loop() {
         assert!(n < 5);
     }
     let r = en.result();
-    assert_eq!(r.violations, vec![Violation::UnofferedSuite { version: "tls1.2".into(), id: "0xC030".into() }]);
+    assert_eq!(
+        r.violations,
+        vec![Violation::UnofferedSuite {
+            version: "tls1.2".into(),
+            id: "0xC030".into()
+        }]
+    );
 }
 
 #[test]
 fn scan_json_shape() {
-    let mut scan = TlsScan { versions: vec!["tls1.2".into()], ..Default::default() };
+    let mut scan = TlsScan {
+        versions: vec!["tls1.2".into()],
+        ..Default::default()
+    };
     scan.suites.push(SuiteObs {
         version: "tls1.2".into(),
         id: "0x0035".into(),
@@ -452,7 +563,10 @@ fn scan_json_shape() {
     });
     scan.version_results.push(VersionResult {
         version: "tls1.3".into(),
-        outcome: VersionOutcome::RejectedAlert { description: 70, name: "protocol_version" },
+        outcome: VersionOutcome::RejectedAlert {
+            description: 70,
+            name: "protocol_version",
+        },
         server_preference: None,
         connections: 1,
     });
