@@ -459,3 +459,92 @@ async fn small_mss_retry_gets_server_hello() {
     .await;
     assert!(r.server_hello, "{r:?}");
 }
+
+/// Minimal X.224 Connection Request asking for PROTOCOL_SSL ([MS-RDPBCGR] 2.2.1.1, 2.2.1.1.1),
+/// then the Connection Confirm; returns the stream ready for the TLS ClientHello.
+async fn open_rdp_tls(addr: SocketAddr) -> std::io::Result<TcpStream> {
+    let mut s = TcpStream::connect(addr).await?;
+    // TPKT (4) + X.224 CR (7) + RDP_NEG_REQ (8): requestedProtocols = PROTOCOL_SSL.
+    let cr = [3, 0, 0, 19, 14, 0xE0, 0, 0, 0, 0, 0, 1, 0, 8, 0, 1, 0, 0, 0];
+    s.write_all(&cr).await?;
+    let mut hdr = [0u8; 4];
+    s.read_exact(&mut hdr).await?;
+    let len = u16::from_be_bytes([hdr[2], hdr[3]]) as usize;
+    if hdr[0] != 3 || !(11..=64).contains(&len) {
+        return Err(std::io::Error::other(format!("not a TPKT: {hdr:02x?}")));
+    }
+    let mut rest = vec![0u8; len - 4];
+    s.read_exact(&mut rest).await?;
+    // X.224 CC (7) then RDP_NEG_RSP: type 2, selectedProtocol 1.
+    if rest.get(7) != Some(&2) || rest.get(11) != Some(&1) {
+        return Err(std::io::Error::other(format!(
+            "server did not select TLS: {rest:02x?}"
+        )));
+    }
+    Ok(s)
+}
+
+/// The same enumeration through X.224 against xrdp, checked against `sslscan --rdp`.
+/// The port comes from `scripts/interop-servers.sh` (run via scripts/test.sh).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn xrdp_matches_sslscan_rdp() {
+    let port: u16 = std::env::var("RDPD_XRDP_TLS_PORT")
+        .expect("RDPD_XRDP_TLS_PORT is not set: run scripts/test.sh, which starts xrdp")
+        .parse()
+        .expect("RDPD_XRDP_TLS_PORT");
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let opts = ScanOptions::new(Instant::now() + Duration::from_secs(60));
+    let s = tls_scan::scan(move || open_rdp_tls(addr), &opts).await;
+
+    require("sslscan");
+    let out = Command::new("sslscan")
+        .args([
+            "--rdp",
+            "--xml=-",
+            "--no-colour",
+            "--no-heartbleed",
+            "--no-renegotiation",
+        ])
+        .args([
+            "--no-compression",
+            "--no-fallback",
+            "--no-groups",
+            "--no-check-certificate",
+        ])
+        .arg(addr.to_string())
+        .output()
+        .expect("run sslscan");
+    let xml = String::from_utf8_lossy(&out.stdout);
+    let mut reference = BTreeSet::new();
+    for line in xml
+        .lines()
+        .filter(|l| l.trim_start().starts_with("<cipher "))
+    {
+        let get = |name: &str| {
+            let key = format!(" {name}=\"");
+            let start = line.find(&key).unwrap() + key.len();
+            line[start..start + line[start..].find('"').unwrap()].to_string()
+        };
+        let v = match get("sslversion").as_str() {
+            "SSLv3" => "ssl3.0",
+            "TLSv1.0" => "tls1.0",
+            "TLSv1.1" => "tls1.1",
+            "TLSv1.2" => "tls1.2",
+            "TLSv1.3" => "tls1.3",
+            other => panic!("unknown version {other}"),
+        };
+        let id = u16::from_str_radix(get("id").trim_start_matches("0x"), 16).unwrap();
+        reference.insert((v.to_string(), id));
+    }
+    report("xrdp via X.224", &s, &reference);
+    assert!(
+        !reference.is_empty(),
+        "sslscan --rdp found nothing: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(accepted_set(&s), reference);
+    assert!(
+        s.certificate_chain_der.is_some(),
+        "certificate read from the TLS 1.2 flight"
+    );
+}
