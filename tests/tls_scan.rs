@@ -548,3 +548,40 @@ async fn xrdp_matches_sslscan_rdp() {
         "certificate read from the TLS 1.2 flight"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn default_config() {
+    let srv = start_server(&[]);
+    let s = scan(srv.addr).await;
+    let (reference, _) = sslscan(srv.addr);
+    report("default", &s, &reference);
+    assert_eq!(s.versions, vec!["tls1.2", "tls1.3"]);
+    assert_eq!(accepted_set(&s), reference);
+    assert!(
+        s.suites
+            .iter()
+            .any(|o| o.version == "tls1.2" && o.id_code == 0xC030)
+    );
+    assert!(
+        !s.suites
+            .iter()
+            .any(|o| tls_suites::suite(o.id_code).unwrap().has(tls_suites::RC4))
+    );
+    // Without -serverpref OpenSSL follows the client's order.
+    let tls12 = s
+        .version_results
+        .iter()
+        .find(|r| r.version == "tls1.2")
+        .unwrap();
+    assert_eq!(tls12.server_preference, Some(false));
+    let verdicts = client_profiles::evaluate_all(&s.accepted_versions(), &s.suites_by_version());
+    let w7 = verdicts.iter().find(|v| v.profile == "windows-7").unwrap();
+    assert!(!w7.can_connect, "{w7:?}");
+    assert!(
+        verdicts
+            .iter()
+            .filter(|v| v.profile != "windows-7")
+            .all(|v| v.can_connect),
+        "{verdicts:?}"
+    );
+}
