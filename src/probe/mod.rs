@@ -3,6 +3,7 @@
 //! leaves nothing to build on.
 
 pub mod network;
+pub mod tls_scan;
 pub mod x224;
 
 use crate::observations::Observations;
