@@ -129,6 +129,51 @@ pub async fn handshake(
     Ok(TlsSession { stream, chain, version, suite, ms })
 }
 
+/// Validate `chain` (leaf first, DER) for `server_name` against the system's trusted roots, as a client
+/// that verifies certificates would. `Ok(())` when it verifies; otherwise the verifier's reason.
+pub fn verify_chain(chain: &[Vec<u8>], server_name: &str) -> Result<(), String> {
+    let Some((leaf, rest)) = chain.split_first() else { return Err("no certificate".into()) };
+    let roots = system_roots();
+    if roots.is_empty() {
+        return Err("no trusted roots found on this system".into());
+    }
+    let verifier = rustls::client::WebPkiServerVerifier::builder_with_provider(roots, provider())
+        .build()
+        .map_err(|e| e.to_string())?;
+    let name = ServerName::try_from(server_name.to_string()).map_err(|e| e.to_string())?;
+    let leaf = CertificateDer::from(leaf.clone());
+    let intermediates: Vec<CertificateDer<'static>> = rest.iter().map(|c| CertificateDer::from(c.clone())).collect();
+    verifier
+        .verify_server_cert(&leaf, &intermediates, &name, &[], UnixTime::now())
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// The system's trusted roots (loaded once).
+fn system_roots() -> Arc<rustls::RootCertStore> {
+    static ROOTS: std::sync::OnceLock<Arc<rustls::RootCertStore>> = std::sync::OnceLock::new();
+    ROOTS
+        .get_or_init(|| {
+            let mut store = rustls::RootCertStore::empty();
+            let loaded = rustls_native_certs::load_native_certs();
+            let _ = store.add_parsable_certificates(loaded.certs);
+            Arc::new(store)
+        })
+        .clone()
+}
+
+/// SHA-256 thumbprint of a DER certificate, lowercase hex (what `--trust-cert` takes).
+pub fn sha256_thumbprint(der: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(der).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-1 thumbprint, uppercase hex: what Windows shows and RDP-Tcp SSLCertificateSHA1Hash holds.
+pub fn sha1_thumbprint(der: &[u8]) -> String {
+    use sha1::Digest;
+    sha1::Sha1::digest(der).iter().map(|b| format!("{b:02X}")).collect()
+}
+
 /// What an I/O error from the handshake says about the peer.
 pub fn classify_io_error(e: &std::io::Error) -> HandshakeFailure {
     use std::io::ErrorKind;
@@ -166,6 +211,14 @@ mod tests {
         assert!(session.version.starts_with("tls1."));
         let (_, cert) = x509_parser::parse_x509_certificate(&session.chain[0]).unwrap();
         assert!(cert.subject_alternative_name().unwrap().unwrap().value.general_names.len() >= 2);
+        // A fresh self-signed certificate does not verify against the system roots.
+        let why = verify_chain(&session.chain, "localhost").unwrap_err();
+        assert!(
+            why.contains("UnknownIssuer") || why.contains("unknown issuer") || why.contains("no trusted roots"),
+            "{why}"
+        );
+        assert_eq!(sha256_thumbprint(&session.chain[0]).len(), 64);
+        assert_eq!(sha1_thumbprint(b"abc"), "A9993E364706816ABA3E25717850C26C9CD0D89D");
     }
 
     #[tokio::test]
