@@ -1,1 +1,53 @@
-//! rdp-doctor: finds out why a Remote Desktop connection fails.
+//! rdp-doctor: finds out why a Remote Desktop connection fails, proves it with evidence, and says
+//! how to fix it.
+//!
+//! Data flows one way: [`probe`] talks to the network and records [`observations`];
+//! [`diagnose`] turns observations into findings with pure functions; [`report`] renders them.
+//! [`knowledge`] holds every code table; [`lab`] is the fault lab. Embed it with [`run_diagnosis`].
+
+pub mod demo;
+pub mod diagnose;
+pub mod explain;
+pub mod knowledge;
+pub mod lab;
+pub mod observations;
+pub mod probe;
+pub mod report;
+pub mod target;
+
+use std::time::{Duration, Instant};
+
+/// What a diagnosis run may do.
+#[derive(Clone)]
+pub struct Options {
+    /// One deadline for the whole run.
+    pub timeout: Duration,
+    /// Pause between connection starts to one server.
+    pub pace: Duration,
+    pub plan: probe::Plan,
+    /// The `-v` trace sink.
+    pub trace: Option<probe::Trace>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            timeout: Duration::from_secs(15),
+            pace: probe::DEFAULT_PACE,
+            plan: probe::Plan::default(),
+            trace: None,
+        }
+    }
+}
+
+/// Probe `target`, diagnose what was seen, and return the report.
+pub async fn run_diagnosis(target: &target::Target, opts: &Options) -> report::Report {
+    let started = Instant::now();
+    let mut ctx = probe::ProbeContext::new(opts.timeout);
+    ctx.pace = opts.pace;
+    ctx.trace = opts.trace.clone();
+    let observations = probe::run(target, opts.plan, &ctx).await;
+    let diagnosis = diagnose::diagnose(&observations);
+    let total = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
+    report::Report::new(target, observations, diagnosis, total)
+}

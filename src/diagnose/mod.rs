@@ -1,0 +1,192 @@
+//! Diagnosis: pure functions from observations to findings. Nothing here touches a socket; every
+//! finding is built from `Observations` only. Each finding id, its layer, default severity and
+//! remedies live in the catalogue (`catalogue.rs`), which docs/findings.md documents.
+
+pub mod catalogue;
+mod negotiation;
+mod network;
+
+pub use network::outcome_word as network_outcome_word;
+
+use crate::knowledge::{self, Basis, Layer, TableId};
+use crate::observations::Observations;
+use serde::{Serialize, Serializer};
+
+pub use catalogue::{CATALOGUE, FindingDef};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    // Declared from most to least severe: sorting ascending puts the worst first.
+    Critical,
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Healthy,
+    Degraded,
+    Failing,
+    Unreachable,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Healthy => "healthy",
+            Verdict::Degraded => "degraded",
+            Verdict::Failing => "failing",
+            Verdict::Unreachable => "unreachable",
+        }
+    }
+
+    /// The process exit status for this verdict (README: exit codes).
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Verdict::Healthy | Verdict::Degraded => 0,
+            Verdict::Failing | Verdict::Unreachable => 1,
+        }
+    }
+}
+
+/// The Windows client's code pair for a failure: discReason and the extended (server errorInfo) code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClientError {
+    #[serde(serialize_with = "hex")]
+    pub code: u32,
+    #[serde(serialize_with = "hex")]
+    pub extended: u32,
+    pub basis: Basis,
+    /// The disconnect reason's meaning, from the knowledge tables.
+    pub meaning: Option<&'static str>,
+}
+
+impl ClientError {
+    pub fn new(code: u32, extended: u32, basis: Basis) -> Self {
+        let meaning = knowledge::lookup(TableId::DiscReason, code).map(|e| e.meaning);
+        ClientError { code, extended, basis, meaning }
+    }
+}
+
+fn hex<S: Serializer>(v: &u32, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format!("0x{v:X}"))
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub layer: Layer,
+    pub summary: String,
+    /// The observations the finding rests on, in words, with raw codes.
+    pub evidence: Vec<String>,
+    pub remedies: Vec<String>,
+    pub client_error: Option<ClientError>,
+}
+
+impl Finding {
+    /// A finding from the catalogue entry `id`, with its default severity and remedies.
+    pub fn new(id: &'static str, summary: impl Into<String>) -> Finding {
+        let def = catalogue::def(id);
+        Finding {
+            id: def.id,
+            severity: def.severity,
+            layer: def.layer,
+            summary: summary.into(),
+            evidence: Vec::new(),
+            remedies: def.remedies.iter().map(|r| r.to_string()).collect(),
+            client_error: None,
+        }
+    }
+
+    pub fn severity(mut self, s: Severity) -> Self {
+        self.severity = s;
+        self
+    }
+
+    pub fn evidence(mut self, e: impl Into<String>) -> Self {
+        self.evidence.push(e.into());
+        self
+    }
+
+    pub fn client_error(mut self, code: u32, extended: u32, basis: Basis) -> Self {
+        self.client_error = Some(ClientError::new(code, extended, basis));
+        self
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnosis {
+    pub verdict: Verdict,
+    /// The pair the Windows client would show for the first failing stage, if any.
+    pub predicted_client_error: Option<ClientError>,
+    pub findings: Vec<Finding>,
+}
+
+/// Observations in, findings and a verdict out.
+pub fn diagnose(obs: &Observations) -> Diagnosis {
+    let mut findings = Vec::new();
+    let reached = network::findings(obs, &mut findings);
+    if reached {
+        negotiation::findings(obs, &mut findings);
+    }
+    // Most severe first; the stable sort keeps the layer order within one severity.
+    findings.sort_by_key(|f| f.severity);
+    let verdict = if !reached {
+        Verdict::Unreachable
+    } else if findings.iter().any(|f| f.severity <= Severity::Error) {
+        Verdict::Failing
+    } else if findings.iter().any(|f| f.severity == Severity::Warning) {
+        Verdict::Degraded
+    } else {
+        Verdict::Healthy
+    };
+    let predicted_client_error =
+        findings.iter().filter(|f| f.severity <= Severity::Error).find_map(|f| f.client_error.clone());
+    Diagnosis { verdict, predicted_client_error, findings }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observations::{NetworkObs, ResolveObs};
+
+    #[test]
+    fn a_name_that_does_not_resolve() {
+        // Built by hand: a failed lookup cannot be provoked without asking a DNS server off this machine.
+        let obs = Observations {
+            network: Some(NetworkObs {
+                resolve: ResolveObs {
+                    literal: false,
+                    addresses: vec![],
+                    error: Some("failed to lookup address information: Name or service not known".into()),
+                    ms: 12.0,
+                },
+                attempts: vec![],
+                connected: None,
+            }),
+            negotiation: None,
+        };
+        let d = diagnose(&obs);
+        assert_eq!(d.verdict, Verdict::Unreachable);
+        assert_eq!(d.findings.len(), 1);
+        let f = &d.findings[0];
+        assert_eq!(f.id, "dns-unresolved");
+        assert!(f.evidence[0].contains("Name or service not known"));
+        assert_eq!(d.predicted_client_error.as_ref().map(|c| c.code), Some(0x104));
+    }
+}

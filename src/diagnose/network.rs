@@ -1,0 +1,90 @@
+//! Findings of the network layer: name resolution and TCP.
+
+use super::{Finding, Severity};
+use crate::knowledge::Basis;
+use crate::observations::{ConnectOutcome, NetworkObs, Observations};
+
+// Windows client disconnect reasons used here (knowledge table disc-reason).
+const DISC_DNS_LOOKUP_FAILED: u32 = 0x104;
+const DISC_SOCKET_CONNECT_FAILED: u32 = 0x204;
+
+/// Adds the network findings; returns whether some address accepted the connection.
+pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> bool {
+    let Some(net) = &obs.network else { return false };
+    if net.resolve.addresses.is_empty() {
+        out.push(
+            Finding::new("dns-unresolved", "The name does not resolve to any address")
+                .evidence(format!(
+                    "name lookup failed after {:.0} ms: {}",
+                    net.resolve.ms,
+                    net.resolve.error.as_deref().unwrap_or("no A or AAAA record")
+                ))
+                .client_error(DISC_DNS_LOOKUP_FAILED, 0, Basis::Documented),
+        );
+        return false;
+    }
+    if net.connected.is_none() {
+        for (outcome, id, how) in [
+            (ConnectOutcome::Refused, "tcp-refused", "refused the connection (TCP reset)"),
+            (ConnectOutcome::Timeout, "tcp-timeout", "did not answer before the deadline (no SYN-ACK)"),
+            (ConnectOutcome::Unreachable, "tcp-unreachable", "is unreachable (ICMP unreachable or no route)"),
+            (ConnectOutcome::Error, "tcp-error", "could not be connected"),
+        ] {
+            let failed: Vec<_> = net.attempts.iter().filter(|a| a.outcome == outcome).collect();
+            if failed.is_empty() {
+                continue;
+            }
+            let mut f = Finding::new(id, format!("Port {} {how} on every address tried", port(net))).client_error(
+                DISC_SOCKET_CONNECT_FAILED,
+                0,
+                Basis::Documented,
+            );
+            for a in failed {
+                f = f.evidence(format!(
+                    "TCP connect to {}: {} after {:.1} ms{}",
+                    a.address,
+                    outcome_word(a.outcome),
+                    a.ms,
+                    a.error.as_deref().map(|e| format!(" ({e})")).unwrap_or_default()
+                ));
+            }
+            out.push(f);
+        }
+        return false;
+    }
+    let failed: Vec<_> = net.attempts.iter().filter(|a| a.outcome != ConnectOutcome::Accepted).collect();
+    if !failed.is_empty() {
+        let mut f = Finding::new(
+            "address-unreachable",
+            format!(
+                "{} of {} addresses do not accept connections on port {}",
+                failed.len(),
+                net.attempts.len(),
+                port(net)
+            ),
+        )
+        .severity(Severity::Warning);
+        for a in &failed {
+            f = f.evidence(format!("TCP connect to {}: {} after {:.1} ms", a.address, outcome_word(a.outcome), a.ms));
+        }
+        if let Some(ok) = net.connected {
+            f = f.evidence(format!("TCP connect to {ok}: accepted; the later layers use this address"));
+        }
+        out.push(f);
+    }
+    true
+}
+
+fn port(net: &NetworkObs) -> u16 {
+    net.attempts.first().map_or(0, |a| a.address.port())
+}
+
+pub fn outcome_word(o: ConnectOutcome) -> &'static str {
+    match o {
+        ConnectOutcome::Accepted => "accepted",
+        ConnectOutcome::Refused => "refused",
+        ConnectOutcome::Timeout => "timed out",
+        ConnectOutcome::Unreachable => "unreachable",
+        ConnectOutcome::Error => "failed",
+    }
+}

@@ -1,0 +1,129 @@
+//! Network layer probe: name resolution (A and AAAA) and one TCP connect per address.
+//! Records what happened; deciding why is the diagnosis's job.
+
+use super::ProbeContext;
+use crate::observations::{ConnectAttempt, ConnectOutcome, NetworkObs, ResolveObs};
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant};
+use tokio::net::TcpStream;
+
+/// How long one connect attempt may take, at most, when the overall deadline is further away.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub async fn resolve(host: &str, port: u16, ctx: &ProbeContext) -> ResolveObs {
+    let started = Instant::now();
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return ResolveObs { literal: true, addresses: vec![ip], error: None, ms: 0.0 };
+    }
+    let lookup = tokio::net::lookup_host((host.to_string(), port));
+    let (addresses, error) = match tokio::time::timeout_at(ctx.deadline.into(), lookup).await {
+        Ok(Ok(addrs)) => {
+            let mut out: Vec<IpAddr> = Vec::new();
+            for a in addrs {
+                if !out.contains(&a.ip()) {
+                    out.push(a.ip());
+                }
+            }
+            (out, None)
+        }
+        Ok(Err(e)) => (Vec::new(), Some(e.to_string())),
+        Err(_) => (Vec::new(), Some("the name lookup did not finish before the deadline".into())),
+    };
+    let ms = ms_since(started);
+    ctx.trace(format!("resolve {host}: {addresses:?} {}", error.as_deref().unwrap_or("")));
+    ResolveObs { literal: false, addresses, error, ms }
+}
+
+/// Connect to one address within the deadline, and classify the result.
+pub async fn connect(addr: SocketAddr, ctx: &ProbeContext) -> (ConnectAttempt, Option<TcpStream>) {
+    let started = Instant::now();
+    let limit = ctx.deadline.min(started + CONNECT_TIMEOUT);
+    let result = tokio::time::timeout_at(limit.into(), TcpStream::connect(addr)).await;
+    let ms = ms_since(started);
+    let (outcome, error, stream) = match result {
+        Ok(Ok(s)) => {
+            let _ = s.set_nodelay(true);
+            (ConnectOutcome::Accepted, None, Some(s))
+        }
+        Ok(Err(e)) => (classify_connect_error(&e), Some(e.to_string()), None),
+        Err(_) => (ConnectOutcome::Timeout, None, None),
+    };
+    ctx.trace(format!("tcp connect {addr}: {outcome:?} in {ms:.1} ms"));
+    (ConnectAttempt { address: addr, outcome, ms, error }, stream)
+}
+
+/// Resolve, then connect to every address concurrently; the first accepted one in the
+/// system's order of preference is the one later layers use.
+pub async fn probe(host: &str, port: u16, ctx: &ProbeContext) -> NetworkObs {
+    let resolve = resolve(host, port, ctx).await;
+    let addrs: Vec<SocketAddr> = resolve.addresses.iter().map(|ip| SocketAddr::new(*ip, port)).collect();
+    let tasks = addrs.iter().map(|a| connect(*a, ctx));
+    let results = futures_join_all(tasks).await;
+    let mut attempts = Vec::with_capacity(results.len());
+    let mut connected = None;
+    for (attempt, _stream) in results {
+        if connected.is_none() && attempt.outcome == ConnectOutcome::Accepted {
+            connected = Some(attempt.address);
+        }
+        attempts.push(attempt);
+    }
+    NetworkObs { resolve, attempts, connected }
+}
+
+/// A refused connect is a reset; an ICMP unreachable or a missing route is unreachable.
+pub fn classify_connect_error(e: &io::Error) -> ConnectOutcome {
+    match e.kind() {
+        io::ErrorKind::ConnectionRefused => ConnectOutcome::Refused,
+        io::ErrorKind::TimedOut => ConnectOutcome::Timeout,
+        io::ErrorKind::HostUnreachable | io::ErrorKind::NetworkUnreachable => ConnectOutcome::Unreachable,
+        _ => match e.raw_os_error() {
+            // EHOSTUNREACH, ENETUNREACH on Linux; WSAEHOSTUNREACH, WSAENETUNREACH on Windows.
+            Some(113) | Some(101) | Some(10065) | Some(10051) => ConnectOutcome::Unreachable,
+            _ => ConnectOutcome::Error,
+        },
+    }
+}
+
+pub(crate) fn ms_since(t: Instant) -> f64 {
+    (t.elapsed().as_secs_f64() * 1000.0 * 10.0).round() / 10.0
+}
+
+/// Run futures concurrently and keep their order (a small join_all without another crate).
+pub(crate) async fn futures_join_all<F, T>(futs: impl IntoIterator<Item = F>) -> Vec<T>
+where
+    F: std::future::Future<Output = T>,
+{
+    let mut set = Vec::new();
+    for f in futs {
+        set.push(Box::pin(f));
+    }
+    let mut out: Vec<Option<T>> = (0..set.len()).map(|_| None).collect();
+    let mut pending: Vec<usize> = (0..set.len()).collect();
+    std::future::poll_fn(|cx| {
+        pending.retain(|&i| match set[i].as_mut().poll(cx) {
+            std::task::Poll::Ready(v) => {
+                out[i] = Some(v);
+                false
+            }
+            std::task::Poll::Pending => true,
+        });
+        if pending.is_empty() { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
+    })
+    .await;
+    out.into_iter().map(|v| v.expect("every future completed")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_classes() {
+        let refused = io::Error::from(io::ErrorKind::ConnectionRefused);
+        assert_eq!(classify_connect_error(&refused), ConnectOutcome::Refused);
+        assert_eq!(classify_connect_error(&io::Error::from_raw_os_error(113)), ConnectOutcome::Unreachable);
+        assert_eq!(classify_connect_error(&io::Error::from_raw_os_error(101)), ConnectOutcome::Unreachable);
+        assert_eq!(classify_connect_error(&io::Error::from_raw_os_error(1)), ConnectOutcome::Error);
+    }
+}
