@@ -33,8 +33,7 @@ fn env_var(name: &str) -> String {
 
 fn loopback(port_var: &str) -> String {
     let port = env_var(port_var);
-    port.parse::<u16>()
-        .unwrap_or_else(|_| panic!("{port_var}={port:?} is not a port number"));
+    port.parse::<u16>().unwrap_or_else(|_| panic!("{port_var}={port:?} is not a port number"));
     format!("127.0.0.1:{port}")
 }
 
@@ -129,10 +128,11 @@ const REQUEST_OUTCOMES: &[&str] = &[
     "malformed",
     "connect_failed",
 ];
-const PROTOCOLS: &[&str] = &["rdp", "ssl", "hybrid", "rdstls", "hybrid_ex"];
+const PROTOCOLS: &[&str] = &["rdp", "ssl", "hybrid", "rdstls", "hybrid_ex", "rdsaad"];
 const RSP_FLAGS: &[&str] = &[
     "extended_client_data_supported",
     "dynvc_gfx_protocol_supported",
+    "rdp_neg_rsp_reserved",
     "restricted_admin_mode_supported",
     "redirected_authentication_mode_supported",
 ];
@@ -140,7 +140,7 @@ const RSP_FLAGS: &[&str] = &[
 /// The request labels this suite relies on, with their requestedProtocols value
 /// and the names expected in `requested`.
 const LABELS: &[(&str, u32, &[&str])] = &[
-    ("RDP", 0x0, &[]),
+    ("RDP", 0x0, &["rdp"]),
     ("SSL", 0x1, &["ssl"]),
     ("HYBRID", 0x2, &["hybrid"]),
     ("SSL|HYBRID", 0x3, &["ssl", "hybrid"]),
@@ -157,11 +157,7 @@ fn string_array(v: &Value, what: &str, r: &Run) -> Vec<String> {
     v.as_array()
         .unwrap_or_else(|| panic!("{what} is not an array: {v}\n{}", r.context()))
         .iter()
-        .map(|s| {
-            s.as_str()
-                .unwrap_or_else(|| panic!("{what} has a non-string {s}\n{}", r.context()))
-                .to_string()
-        })
+        .map(|s| s.as_str().unwrap_or_else(|| panic!("{what} has a non-string {s}\n{}", r.context())).to_string())
         .collect()
 }
 
@@ -178,9 +174,7 @@ fn check_contract(r: &Run) {
     let expected_code = if matches!(verdict, "healthy" | "degraded") { 0 } else { 1 };
     assert_eq!(r.code, expected_code, "exit status does not match verdict {verdict}\n{}", r.context());
 
-    let findings = j["findings"]
-        .as_array()
-        .unwrap_or_else(|| panic!("findings is not an array\n{}", r.context()));
+    let findings = j["findings"].as_array().unwrap_or_else(|| panic!("findings is not an array\n{}", r.context()));
     for f in findings {
         for key in ["id", "layer", "summary"] {
             assert!(f[key].is_string(), "finding.{key} is not a string: {f}\n{}", r.context());
@@ -212,15 +206,14 @@ fn check_contract(r: &Run) {
     let neg = &j["observations"]["negotiation"];
     if let Some(reqs) = neg["requests"].as_array() {
         for q in reqs {
-            let label = q["label"]
-                .as_str()
-                .unwrap_or_else(|| panic!("request.label: {q}\n{}", r.context()));
+            let label = q["label"].as_str().unwrap_or_else(|| panic!("request.label: {q}\n{}", r.context()));
             let requested = string_array(&q["requested"], "request.requested", r);
             for p in &requested {
                 assert!(PROTOCOLS.contains(&p.as_str()), "unknown protocol {p:?} in {q}\n{}", r.context());
             }
             if label == "legacy" {
                 assert!(requested.is_empty(), "legacy request must have requested=[]: {q}\n{}", r.context());
+                assert!(q["requested_value"].is_null(), "legacy requested_value must be null: {q}\n{}", r.context());
             }
             if let Some((_, value, names)) = LABELS.iter().find(|(l, _, _)| *l == label) {
                 assert_eq!(q["requested_value"].as_u64(), Some(u64::from(*value)), "{q}\n{}", r.context());
@@ -294,6 +287,9 @@ fn assert_answer(r: &Run, label: &str, answer: Answer) {
     match answer {
         LegacyCc => {
             assert_eq!(q["outcome"], "legacy", "{}", ctx());
+            // docs/report-schema.md: a legacy confirm counts as selecting rdp
+            assert_eq!(q["selected"], "rdp", "{}", ctx());
+            assert!(q["failure_code"].is_null(), "{}", ctx());
         }
         Selected(proto, flags) => {
             assert_eq!(q["outcome"], "selected", "{}", ctx());
@@ -336,6 +332,16 @@ fn assert_no_restricted_admin(r: &Run) {
     let neg = &r.json["observations"]["negotiation"];
     assert_ne!(neg["restricted_admin"], true, "{}", r.context());
     assert_ne!(neg["redirected_auth"], true, "{}", r.context());
+}
+
+/// FreeRDP selects HYBRID with flags 0x03: a CredSSP RDP_NEG_RSP without
+/// RESTRICTED_ADMIN_MODE_SUPPORTED (0x08) or REDIRECTED_AUTHENTICATION (0x10).
+fn assert_credssp_without_restricted_admin(r: &Run) {
+    assert_no_restricted_admin(r);
+    let neg = &r.json["observations"]["negotiation"];
+    assert_eq!(neg["restricted_admin"], false, "{}", r.context());
+    assert_eq!(neg["redirected_auth"], false, "{}", r.context());
+    assert_finding(r, "restricted-admin-unsupported");
 }
 
 const SSL_REQUIRED: (u64, &str) = (0x1, "SSL_REQUIRED_BY_SERVER");
@@ -454,7 +460,7 @@ fn freerdp_nla_required() {
     for id in ["nla-not-required", "tls-required", "standard-rdp-security-only"] {
         assert_no_finding(&r, id);
     }
-    assert_no_restricted_admin(&r);
+    assert_credssp_without_restricted_admin(&r);
 }
 
 /// freerdp-shadow-cli /sec:tls: SSL whenever it is requested, otherwise
@@ -524,7 +530,7 @@ fn freerdp_mixed_nla_offered_not_required() {
     for id in ["nla-required", "tls-required", "standard-rdp-security-only"] {
         assert_no_finding(&r, id);
     }
-    assert_no_restricted_admin(&r);
+    assert_credssp_without_restricted_admin(&r);
 }
 
 // ------------------------------------------------------------------ network
