@@ -17,6 +17,37 @@ pub mod target;
 
 use std::time::{Duration, Instant};
 
+/// Credentials for the opt-in credential check. The password is zeroized on drop and never printed:
+/// `Debug` redacts it, and it is not `Serialize`.
+#[derive(Clone)]
+pub struct Credentials {
+    pub user: String,
+    pub domain: Option<String>,
+    pub password: zeroize::Zeroizing<String>,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("user", &self.user)
+            .field("domain", &self.domain)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+/// When credentials may be sent over a TLS channel.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum CertTrust {
+    /// Only when the chain verifies against the system roots for the name typed.
+    #[default]
+    Verify,
+    /// When the leaf's SHA-256 thumbprint equals this (lowercase hex, no separators).
+    Pinned(String),
+    /// Whatever the certificate (labs only; the CLI prints a warning).
+    AcceptAny,
+}
+
 /// What a diagnosis run may do.
 #[derive(Clone)]
 pub struct Options {
@@ -27,6 +58,9 @@ pub struct Options {
     pub plan: probe::Plan,
     /// The `-v` trace sink.
     pub trace: Option<probe::Trace>,
+    /// Credentials for the credential check (opt-in), and when they may be sent.
+    pub credentials: Option<Credentials>,
+    pub cert_trust: CertTrust,
 }
 
 impl Default for Options {
@@ -36,6 +70,8 @@ impl Default for Options {
             pace: probe::DEFAULT_PACE,
             plan: probe::Plan::default(),
             trace: None,
+            credentials: None,
+            cert_trust: CertTrust::default(),
         }
     }
 }

@@ -122,7 +122,9 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
         .requests
         .iter()
         .filter(|r| {
-            r.outcome == NegOutcome::Selected && r.selected == Some("rdp") && r.requested_value.unwrap_or(0) != 0
+            matches!(r.outcome, NegOutcome::Selected | NegOutcome::Legacy)
+                && r.selected == Some("rdp")
+                && r.requested_value.unwrap_or(0) != 0
         })
         .collect();
     let windows_rdp_only = windows.is_some_and(|w| w.selected == Some("rdp"));

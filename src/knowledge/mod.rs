@@ -8,6 +8,7 @@
 
 use serde::Serialize;
 
+pub mod client_profiles;
 pub mod credssp;
 pub mod disc_reason;
 pub mod errinfo;
@@ -15,6 +16,7 @@ pub mod freerdp;
 pub mod hresult;
 pub mod neg_failure;
 pub mod ntstatus;
+pub mod tls_suites;
 pub mod tsgu;
 
 /// How sure we are of an entry's meaning.

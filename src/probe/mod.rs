@@ -3,6 +3,8 @@
 //! leaves nothing to build on.
 
 pub mod network;
+pub mod tls;
+pub mod tls_scan;
 pub mod x224;
 
 use crate::observations::Observations;

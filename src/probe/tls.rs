@@ -1,0 +1,232 @@
+//! TLS layer probe: a real handshake with rustls (ring provider) over a stream that X.224 negotiation
+//! has already moved to TLS or CredSSP ([MS-RDPBCGR] 5.4.5.1). The certificate verifier records the
+//! chain and never aborts: judging the certificate is the diagnosis's job, and whether credentials may
+//! be sent over this channel is the caller's decision, made from what was recorded here.
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
+
+use rustls::DigitallySignedStruct;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+
+/// A completed handshake: the stream, and what the server presented.
+pub struct TlsSession {
+    pub stream: TlsStream<TcpStream>,
+    /// The server's chain as sent, leaf first (DER).
+    pub chain: Vec<Vec<u8>>,
+    /// "tls1.2", "tls1.3".
+    pub version: &'static str,
+    /// The IANA name of the negotiated suite.
+    pub suite: String,
+    pub ms: f64,
+}
+
+/// How a handshake that did not complete ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HandshakeFailure {
+    /// The server sent a TLS alert (RFC 8446 6, RFC 5246 7.2).
+    Alert(String),
+    /// FIN before the handshake completed.
+    Closed,
+    /// RST before the handshake completed.
+    Reset,
+    /// Nothing (more) arrived before the deadline.
+    Timeout,
+    /// Anything else rustls refused (an illegal message, an unsupported parameter), as its text.
+    Other(String),
+}
+
+/// Records the chain instead of judging it; still checks the handshake signatures, so the peer
+/// proves it holds the key of the certificate it sent.
+#[derive(Debug)]
+struct Recorder {
+    chain: Mutex<Vec<Vec<u8>>>,
+    algorithms: WebPkiSupportedAlgorithms,
+}
+
+impl ServerCertVerifier for Recorder {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let mut chain = vec![end_entity.as_ref().to_vec()];
+        chain.extend(intermediates.iter().map(|c| c.as_ref().to_vec()));
+        if let Ok(mut slot) = self.chain.lock() {
+            *slot = chain;
+        }
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.algorithms.supported_schemes()
+    }
+}
+
+fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// Run a TLS handshake on `stream` within the deadline. `server_name` is what the user typed (SNI is
+/// sent only for a name, never for an address literal).
+pub async fn handshake(
+    stream: TcpStream,
+    server_name: &str,
+    deadline: Instant,
+) -> Result<TlsSession, HandshakeFailure> {
+    let started = Instant::now();
+    let provider = provider();
+    let recorder =
+        Arc::new(Recorder { chain: Mutex::new(Vec::new()), algorithms: provider.signature_verification_algorithms });
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| HandshakeFailure::Other(e.to_string()))?
+        .dangerous()
+        .with_custom_certificate_verifier(recorder.clone())
+        .with_no_client_auth();
+    let name = ServerName::try_from(server_name.to_string())
+        .unwrap_or_else(|_| ServerName::try_from("rdp-server").expect("a valid DNS name"));
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let stream = match tokio::time::timeout_at(deadline.into(), connector.connect(name, stream)).await {
+        Err(_) => return Err(HandshakeFailure::Timeout),
+        Ok(Err(e)) => return Err(classify_io_error(&e)),
+        Ok(Ok(s)) => s,
+    };
+    let (_, conn) = stream.get_ref();
+    let version = match conn.protocol_version() {
+        Some(rustls::ProtocolVersion::TLSv1_3) => "tls1.3",
+        Some(rustls::ProtocolVersion::TLSv1_2) => "tls1.2",
+        _ => "unknown",
+    };
+    let suite = conn.negotiated_cipher_suite().map(|s| format!("{:?}", s.suite())).unwrap_or_default();
+    let chain = recorder.chain.lock().map(|c| c.clone()).unwrap_or_default();
+    let ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
+    Ok(TlsSession { stream, chain, version, suite, ms })
+}
+
+/// Validate `chain` (leaf first, DER) for `server_name` against the system's trusted roots, as a client
+/// that verifies certificates would. `Ok(())` when it verifies; otherwise the verifier's reason.
+pub fn verify_chain(chain: &[Vec<u8>], server_name: &str) -> Result<(), String> {
+    let Some((leaf, rest)) = chain.split_first() else { return Err("no certificate".into()) };
+    let roots = system_roots();
+    if roots.is_empty() {
+        return Err("no trusted roots found on this system".into());
+    }
+    let verifier = rustls::client::WebPkiServerVerifier::builder_with_provider(roots, provider())
+        .build()
+        .map_err(|e| e.to_string())?;
+    let name = ServerName::try_from(server_name.to_string()).map_err(|e| e.to_string())?;
+    let leaf = CertificateDer::from(leaf.clone());
+    let intermediates: Vec<CertificateDer<'static>> = rest.iter().map(|c| CertificateDer::from(c.clone())).collect();
+    verifier
+        .verify_server_cert(&leaf, &intermediates, &name, &[], UnixTime::now())
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// The system's trusted roots (loaded once).
+fn system_roots() -> Arc<rustls::RootCertStore> {
+    static ROOTS: std::sync::OnceLock<Arc<rustls::RootCertStore>> = std::sync::OnceLock::new();
+    ROOTS
+        .get_or_init(|| {
+            let mut store = rustls::RootCertStore::empty();
+            let loaded = rustls_native_certs::load_native_certs();
+            let _ = store.add_parsable_certificates(loaded.certs);
+            Arc::new(store)
+        })
+        .clone()
+}
+
+/// SHA-256 thumbprint of a DER certificate, lowercase hex (what `--trust-cert` takes).
+pub fn sha256_thumbprint(der: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(der).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-1 thumbprint, uppercase hex: what Windows shows and RDP-Tcp SSLCertificateSHA1Hash holds.
+pub fn sha1_thumbprint(der: &[u8]) -> String {
+    use sha1::Digest;
+    sha1::Sha1::digest(der).iter().map(|b| format!("{b:02X}")).collect()
+}
+
+/// What an I/O error from the handshake says about the peer.
+pub fn classify_io_error(e: &std::io::Error) -> HandshakeFailure {
+    use std::io::ErrorKind;
+    if let Some(inner) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+        return match inner {
+            rustls::Error::AlertReceived(desc) => HandshakeFailure::Alert(format!("{desc:?}")),
+            other => HandshakeFailure::Other(other.to_string()),
+        };
+    }
+    match e.kind() {
+        ErrorKind::UnexpectedEof => HandshakeFailure::Closed,
+        ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => HandshakeFailure::Reset,
+        ErrorKind::TimedOut => HandshakeFailure::Timeout,
+        _ => HandshakeFailure::Other(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lab;
+    use crate::probe::ProbeContext;
+    use crate::probe::x224::{self, NegRequest};
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn handshake_with_the_lab_records_its_certificate() {
+        let server = lab::start(lab::scenario("healthy").unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let ctx = ProbeContext::new(Duration::from_secs(5));
+        let (obs, stream) =
+            x224::negotiate(server.addr, &NegRequest { protocols: Some(x224::PROTOCOL_SSL) }, &ctx).await;
+        assert_eq!(obs.selected, Some("ssl"));
+        let session = handshake(stream.unwrap(), "127.0.0.1", ctx.deadline).await.unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(session.chain.len(), 1);
+        assert!(session.version.starts_with("tls1."));
+        let (_, cert) = x509_parser::parse_x509_certificate(&session.chain[0]).unwrap();
+        assert!(cert.subject_alternative_name().unwrap().unwrap().value.general_names.len() >= 2);
+        // A fresh self-signed certificate does not verify against the system roots.
+        let why = verify_chain(&session.chain, "localhost").unwrap_err();
+        assert!(
+            why.contains("UnknownIssuer") || why.contains("unknown issuer") || why.contains("no trusted roots"),
+            "{why}"
+        );
+        assert_eq!(sha256_thumbprint(&session.chain[0]).len(), 64);
+        assert_eq!(sha1_thumbprint(b"abc"), "A9993E364706816ABA3E25717850C26C9CD0D89D");
+    }
+
+    #[tokio::test]
+    async fn a_peer_that_closes_is_closed() {
+        let server =
+            lab::start(lab::scenario("accept-then-close").unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let stream = TcpStream::connect(server.addr).await.unwrap();
+        let r = handshake(stream, "localhost", Instant::now() + Duration::from_secs(3)).await;
+        assert!(matches!(r, Err(HandshakeFailure::Closed | HandshakeFailure::Reset)), "{:?}", r.err());
+    }
+}
