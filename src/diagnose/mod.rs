@@ -180,6 +180,7 @@ mod tests {
                 connected: None,
             }),
             negotiation: None,
+            ..Observations::default()
         };
         let d = diagnose(&obs);
         assert_eq!(d.verdict, Verdict::Unreachable);
