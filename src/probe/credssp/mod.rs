@@ -389,7 +389,12 @@ fn sspi_client(
     restricted_admin: bool,
     host: &str,
 ) -> Result<sspi::credssp::CredSspClient, String> {
-    let username = sspi::Username::new(&creds.user, creds.domain.as_deref()).map_err(|e| e.to_string())?;
+    // DOMAIN\user as a down-level name; user@domain (or a bare user) as given.
+    let username = match &creds.domain {
+        Some(d) => sspi::Username::new(&creds.user, Some(d)),
+        None => sspi::Username::parse(&creds.user),
+    }
+    .map_err(|e| e.to_string())?;
     let identity = sspi::AuthIdentity { username, password: sspi::Secret::new(creds.password.to_string()) };
     let mode = if restricted_admin {
         sspi::credssp::CredSspMode::CredentialLess
