@@ -10,7 +10,11 @@ use rdp_doctor::{CertTrust, Credentials, Options};
 use std::time::Duration;
 
 fn creds(password: &str) -> Credentials {
-    Credentials { user: "tester".into(), domain: Some("LAB".into()), password: zeroize::Zeroizing::new(password.into()) }
+    Credentials {
+        user: "tester".into(),
+        domain: Some("LAB".into()),
+        password: zeroize::Zeroizing::new(password.into()),
+    }
 }
 
 async fn run(name: &str, credentials: Option<Credentials>, trust: CertTrust) -> Report {

@@ -257,14 +257,18 @@ pub static CATALOGUE: &[FindingDef] = &[
         layer: Layer::Credssp,
         severity: Severity::Info,
         title: "What the server tells about itself in CredSSP (NTLM CHALLENGE)",
-        remedies: &[],
+        remedies: &[
+            "Nothing to fix. Compare the names with the server you meant to reach (a DNS or load-balancer mix-up shows here), and the build with `winver` on the server; `rdp-doctor diagnose HOST --user USER` checks a logon.",
+        ],
     },
     FindingDef {
         id: "credentials-accepted",
         layer: Layer::Credssp,
         severity: Severity::Info,
         title: "The server accepts the credentials at the NLA layer",
-        remedies: &[],
+        remedies: &[
+            "Nothing to fix at the NLA layer. If the session still fails, the cause is later: the user's Remote Desktop logon right, licensing or the session host (see the session findings).",
+        ],
     },
     FindingDef {
         id: "credentials-rejected",
@@ -376,7 +380,9 @@ pub static CATALOGUE: &[FindingDef] = &[
         layer: Layer::Credssp,
         severity: Severity::Info,
         title: "The server accepts a restricted admin (credential-less) logon",
-        remedies: &[],
+        remedies: &[
+            "`mstsc /restrictedAdmin` works for this account: the password is not sent to the server (the session has no network identity of the user).",
+        ],
     },
     FindingDef {
         id: "restricted-admin-refused",
