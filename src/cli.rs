@@ -35,6 +35,29 @@ pub struct DiagnoseArgs {
     /// Stop after the negotiation layer.
     #[arg(long)]
     pub quick: bool,
+    #[command(flatten)]
+    pub auth: AuthArgs,
+}
+
+/// The opt-in credential check. The password never comes from argv: RDP_DOCTOR_PASSWORD,
+/// --password-stdin, or a no-echo prompt on a terminal.
+#[derive(Debug, Args)]
+pub struct AuthArgs {
+    /// Check these credentials with a real CredSSP (NLA) logon: DOMAIN\USER, USER@DOMAIN or USER.
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
+    /// Read the password from the first line of stdin (otherwise RDP_DOCTOR_PASSWORD, or a prompt).
+    #[arg(long, requires = "user")]
+    pub password_stdin: bool,
+    /// Send credentials only if the server's certificate has this SHA-256 thumbprint (hex, as the report shows it).
+    #[arg(long, value_name = "SHA256")]
+    pub trust_cert: Option<String>,
+    /// Send credentials whatever the certificate (labs only: anyone in the middle gets them).
+    #[arg(long, conflicts_with = "trust_cert")]
+    pub insecure_trust_any_cert: bool,
+    /// Try a restricted admin (credential-less) logon instead of sending the password.
+    #[arg(long, requires = "user")]
+    pub restricted_admin: bool,
 }
 
 #[derive(Debug, Args)]

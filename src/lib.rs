@@ -61,6 +61,8 @@ pub struct Options {
     /// Credentials for the credential check (opt-in), and when they may be sent.
     pub credentials: Option<Credentials>,
     pub cert_trust: CertTrust,
+    /// Asks the user to accept a certificate that does not verify (only when stdin is a terminal).
+    pub cert_prompt: Option<probe::credssp::CertPrompt>,
 }
 
 impl Default for Options {
@@ -72,6 +74,7 @@ impl Default for Options {
             trace: None,
             credentials: None,
             cert_trust: CertTrust::default(),
+            cert_prompt: None,
         }
     }
 }
@@ -82,6 +85,9 @@ pub async fn run_diagnosis(target: &target::Target, opts: &Options) -> report::R
     let mut ctx = probe::ProbeContext::new(opts.timeout);
     ctx.pace = opts.pace;
     ctx.trace = opts.trace.clone();
+    ctx.credentials = opts.credentials.clone();
+    ctx.cert_trust = opts.cert_trust.clone();
+    ctx.cert_prompt = opts.cert_prompt.clone();
     let observations = probe::run(target, opts.plan, &ctx).await;
     let diagnosis = diagnose::diagnose(&observations);
     let total = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;

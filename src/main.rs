@@ -6,7 +6,7 @@ use clap::Parser;
 use cli::{Cli, Command, CommonArgs};
 use rdp_doctor::report::style::Style;
 use rdp_doctor::report::text;
-use rdp_doctor::{Options, demo, lab, probe, target::Target};
+use rdp_doctor::{CertTrust, Credentials, Options, demo, lab, probe, target::Target};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,6 +31,9 @@ fn main() -> ExitCode {
                     return fail(EXIT_USAGE, "--timeout must be a positive number of seconds");
                 };
                 opts.plan.quick = args.quick;
+                if let Err(e) = auth_options(&args.auth, &mut opts) {
+                    return fail(EXIT_USAGE, &e);
+                }
                 let report = rdp_doctor::run_diagnosis(&target, &opts).await;
                 print_report(&report, args.common.json);
                 ExitCode::from(report.verdict.exit_code() as u8)
@@ -61,6 +64,61 @@ fn options(c: &CommonArgs) -> Option<Options> {
         trace,
         ..Options::default()
     })
+}
+
+/// Credentials, certificate trust and the certificate prompt from the flags (the password never from argv).
+fn auth_options(a: &cli::AuthArgs, opts: &mut Options) -> Result<(), String> {
+    use std::io::IsTerminal;
+    opts.plan.restricted_admin = a.restricted_admin;
+    opts.cert_trust = match (&a.trust_cert, a.insecure_trust_any_cert) {
+        (Some(pin), _) => {
+            let pin = probe::credssp::normalise_thumbprint(pin);
+            if pin.len() != 64 {
+                return Err("--trust-cert takes a SHA-256 thumbprint: 64 hex digits".into());
+            }
+            CertTrust::Pinned(pin)
+        }
+        (None, true) => {
+            eprintln!(
+                "rdp-doctor: WARNING: --insecure-trust-any-cert sends credentials to whatever certificate the server shows; use it only in a lab"
+            );
+            CertTrust::AcceptAny
+        }
+        (None, false) => CertTrust::Verify,
+    };
+    let Some(user) = &a.user else { return Ok(()) };
+    let (domain, name) = match user.split_once('\\') {
+        Some((d, u)) if !d.is_empty() && !u.is_empty() => (Some(d.to_string()), u.to_string()),
+        _ => (None, user.clone()),
+    };
+    let password = if let Ok(p) = std::env::var("RDP_DOCTOR_PASSWORD") {
+        zeroize::Zeroizing::new(p)
+    } else if a.password_stdin {
+        let mut line = zeroize::Zeroizing::new(String::new());
+        std::io::stdin().read_line(&mut line).map_err(|e| format!("cannot read the password from stdin: {e}"))?;
+        zeroize::Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_string())
+    } else if std::io::stdin().is_terminal() {
+        zeroize::Zeroizing::new(
+            rpassword::prompt_password(format!("Password for {user}: "))
+                .map_err(|e| format!("cannot read the password: {e}"))?,
+        )
+    } else {
+        return Err(
+            "--user needs a password: set RDP_DOCTOR_PASSWORD, use --password-stdin, or run on a terminal".into()
+        );
+    };
+    opts.credentials = Some(Credentials { user: name, domain, password });
+    if std::io::stdin().is_terminal() && opts.cert_trust == CertTrust::Verify {
+        opts.cert_prompt = Some(Arc::new(|info: &probe::credssp::CertPromptInfo| {
+            eprintln!(
+                "\nThe certificate of {} cannot be verified: {}\n  SHA-256 {}\n  SHA-1   {}\nSend the credentials to this server anyway? [y/N] ",
+                info.host, info.verify_error, info.sha256, info.sha1
+            );
+            let mut answer = String::new();
+            std::io::stdin().read_line(&mut answer).is_ok() && matches!(answer.trim(), "y" | "Y" | "yes" | "Yes")
+        }));
+    }
+    Ok(())
 }
 
 fn print_report(report: &rdp_doctor::report::Report, json: bool) {

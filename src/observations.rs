@@ -8,6 +8,10 @@ use std::net::{IpAddr, SocketAddr};
 pub struct Observations {
     pub network: Option<NetworkObs>,
     pub negotiation: Option<NegotiationObs>,
+    /// The credential-less CredSSP probe ([MS-CSSP] 2.2.1, [MS-NLMP] 2.2.1.2).
+    pub credssp: Option<CredsspObs>,
+    /// The opt-in credential check (`--user`).
+    pub authentication: Option<AuthenticationObs>,
 }
 
 /// Name resolution and TCP connects.
@@ -128,5 +132,141 @@ pub struct NegRequestObs {
     pub received: String,
     /// True when this request was repeated alone after a concurrent attempt was cut off.
     pub retried: bool,
+    pub ms: f64,
+}
+
+/// How the credential-less CredSSP exchange ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CredsspOutcome {
+    /// The server answered the NEGOTIATE with a TSRequest carrying an NTLM CHALLENGE.
+    Challenge,
+    /// The server answered with a TSRequest carrying an errorCode.
+    ErrorCode,
+    /// The server answered with a TSRequest without a token we can read (e.g. SPNEGO or Kerberos only).
+    OtherToken,
+    /// The negotiation for CredSSP did not select HYBRID/HYBRID_EX on this connection.
+    NegotiationFailed,
+    /// The TLS handshake inside CredSSP failed.
+    TlsFailed,
+    /// FIN before a TSRequest came back.
+    Closed,
+    /// RST before a TSRequest came back.
+    Reset,
+    /// Nothing came back before the deadline.
+    Timeout,
+    /// Bytes that are not a readable TSRequest.
+    Malformed,
+}
+
+/// Host facts from the NTLM CHALLENGE_MESSAGE ([MS-NLMP] 2.2.1.2, AV_PAIRs 2.2.2.1, VERSION 2.2.2.10).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct NtlmChallengeObs {
+    pub target_name: Option<String>,
+    pub nb_computer_name: Option<String>,
+    pub nb_domain_name: Option<String>,
+    pub dns_computer_name: Option<String>,
+    pub dns_domain_name: Option<String>,
+    pub dns_tree_name: Option<String>,
+    /// "major.minor.build" from the VERSION field, as the server announces it.
+    pub os_version: Option<String>,
+    /// The build number alone (for lookups).
+    pub os_build: Option<u32>,
+    /// MsvAvTimestamp as RFC 3339 UTC.
+    pub timestamp: Option<String>,
+    pub negotiate_flags: u32,
+}
+
+/// The credential-less CredSSP probe.
+#[derive(Debug, Clone, Serialize)]
+pub struct CredsspObs {
+    /// The negotiation request used ("SSL|HYBRID|HYBRID_EX" or "HYBRID").
+    pub request: String,
+    /// "hybrid" or "hybrid_ex" as selected on this connection.
+    pub selected: Option<&'static str>,
+    pub outcome: CredsspOutcome,
+    /// The TSRequest version the server answered with.
+    pub server_version: Option<u32>,
+    /// TSRequest.errorCode, hex ("0xC000006D").
+    pub error_code: Option<String>,
+    /// The NTSTATUS name of `error_code`, from the knowledge tables.
+    pub error_name: Option<&'static str>,
+    pub ntlm: Option<NtlmChallengeObs>,
+    /// For malformed answers, TLS failures and tokens we cannot read: what was seen.
+    pub detail: Option<String>,
+    /// The first bytes of the server's TSRequest, hex (at most 64).
+    pub received: String,
+    pub ms: f64,
+}
+
+/// How the decision to send credentials over this TLS channel was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CertTrustDecision {
+    /// The chain verified against the system roots for the name typed.
+    Verified,
+    /// The leaf matched `--trust-cert`.
+    Pinned,
+    /// The user accepted the thumbprint at the prompt.
+    PromptAccepted,
+    /// The user declined at the prompt.
+    PromptDeclined,
+    /// `--insecure-trust-any-cert`.
+    AcceptAny,
+    /// Not verified, no matching pin, no terminal to ask: credentials were not sent.
+    Untrusted,
+    /// The leaf did not match `--trust-cert`.
+    PinMismatch,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthOutcome {
+    /// The server verified the NTLM AUTHENTICATE (its pubKeyAuth came back) and took the credentials;
+    /// with HYBRID_EX, the Early User Authorization Result said SUCCESS.
+    Accepted,
+    /// The server answered with a TSRequest errorCode.
+    ErrorCode,
+    /// The server closed (or reset) the connection right after the AUTHENTICATE message, without an errorCode.
+    ClosedAfterAuthenticate,
+    /// HYBRID_EX: the Early User Authorization Result was not SUCCESS.
+    AuthorizationDenied,
+    /// Credentials were not sent (the certificate was not trusted).
+    NotSent,
+    /// The server does not offer CredSSP: nothing to check at the NLA layer.
+    NoNla,
+    /// The exchange broke off for another reason (TLS, protocol error, timeout).
+    Failed,
+}
+
+/// The opt-in credential check.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthenticationObs {
+    /// The user name as given (never the password).
+    pub user: String,
+    pub domain: Option<String>,
+    /// "password" or "restricted_admin" (credential-less logon).
+    pub mode: &'static str,
+    /// "ntlm".
+    pub package: &'static str,
+    pub selected: Option<&'static str>,
+    /// The leaf certificate's SHA-256 thumbprint (what `--trust-cert` takes).
+    pub cert_sha256: Option<String>,
+    pub cert_trust: Option<CertTrustDecision>,
+    /// Why the chain did not verify, when it did not.
+    pub cert_verify_error: Option<String>,
+    pub credentials_sent: bool,
+    pub outcome: AuthOutcome,
+    /// The step reached: "negotiate", "challenge", "authenticate", "pub_key_auth", "ts_credentials",
+    /// "early_user_authorization".
+    pub stage: &'static str,
+    pub server_version: Option<u32>,
+    /// TSRequest.errorCode, hex.
+    pub error_code: Option<String>,
+    pub error_name: Option<&'static str>,
+    /// HYBRID_EX Early User Authorization Result ([MS-RDPBCGR] 2.2.10).
+    pub early_auth_result: Option<u32>,
+    pub early_auth_name: Option<&'static str>,
+    pub detail: Option<String>,
     pub ms: f64,
 }

@@ -3,6 +3,7 @@
 //! remedies live in the catalogue (`catalogue.rs`), which docs/findings.md documents.
 
 pub mod catalogue;
+mod credssp;
 mod negotiation;
 mod network;
 
@@ -143,6 +144,7 @@ pub fn diagnose(obs: &Observations) -> Diagnosis {
     let reached = network::findings(obs, &mut findings);
     if reached {
         negotiation::findings(obs, &mut findings);
+        credssp::findings(obs, &mut findings);
     }
     // Most severe first; the stable sort keeps the layer order within one severity.
     findings.sort_by_key(|f| f.severity);
@@ -180,6 +182,7 @@ mod tests {
                 connected: None,
             }),
             negotiation: None,
+            ..Observations::default()
         };
         let d = diagnose(&obs);
         assert_eq!(d.verdict, Verdict::Unreachable);

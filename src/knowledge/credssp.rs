@@ -231,3 +231,20 @@ pub fn oracle_interop(client_patched: bool, policy: u8, server_patched: bool) ->
         .iter()
         .find(|r| r.client_patched == client_patched && r.policy == policy && r.server_patched == server_patched)
 }
+
+/// Early User Authorization Result PDU values ([MS-RDPBCGR] 2.2.10): (value, name, meaning).
+/// Sent by the server after CredSSP when HYBRID_EX was selected.
+pub static EARLY_USER_AUTH_RESULTS: &[(u32, &str, &str)] = &[
+    (0x0000_0000, "SUCCESS", "The user has permission to access the server."),
+    (
+        0x0000_0005,
+        "ACCESS_DENIED",
+        "The user does not have permission to access the server (the credentials are valid, but the user may not log on remotely).",
+    ),
+];
+pub const SRC_EARLY_AUTH: &str = "[MS-RDPBCGR] 2.2.10 Early User Authorization Result PDU";
+
+/// (name, meaning) of an Early User Authorization Result value.
+pub fn early_user_auth_result(v: u32) -> Option<(&'static str, &'static str)> {
+    EARLY_USER_AUTH_RESULTS.iter().find(|e| e.0 == v).map(|e| (e.1, e.2))
+}

@@ -18,6 +18,7 @@ pub mod neg_failure;
 pub mod ntstatus;
 pub mod tls_suites;
 pub mod tsgu;
+pub mod windows_builds;
 
 /// How sure we are of an entry's meaning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

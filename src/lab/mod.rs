@@ -2,6 +2,8 @@
 //! reproduce what only Windows shows. Each scenario is data (`SCENARIOS`); the server reuses the
 //! probe's X.224 codec from the other side (`x224::decode_request`, `x224::encode_confirm`).
 
+pub mod credssp;
+
 use crate::probe::x224::{
     self, FrameStatus, PROTOCOL_HYBRID, PROTOCOL_HYBRID_EX, PROTOCOL_RDP, PROTOCOL_SSL, Reply, SeenRequest,
 };
@@ -124,6 +126,42 @@ pub static SCENARIOS: &[Scenario] = &[
         behaviour: Behaviour::Silent,
     },
     Scenario { name: "not-rdp", description: "An HTTP server on the RDP port", behaviour: Behaviour::NotRdp },
+    // --- CredSSP (lab/credssp.rs holds each one's script) ---
+    Scenario {
+        name: "credssp-v2",
+        description: "Windows 7 / 2008 R2 before the 2018 update: CredSSP version 2, no errorCode; closes after a bad logon",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, EXTENDED_CLIENT_DATA),
+    },
+    Scenario {
+        name: "credssp-v3",
+        description: "Windows 8.1 / 2012 R2 before the 2018 update: CredSSP version 3",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, EXTENDED_CLIENT_DATA),
+    },
+    Scenario {
+        name: "wrong-password",
+        description: "Answers the NTLM AUTHENTICATE with errorCode STATUS_LOGON_FAILURE",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
+    Scenario {
+        name: "account-locked",
+        description: "Answers the NTLM AUTHENTICATE with errorCode STATUS_ACCOUNT_LOCKED_OUT",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
+    Scenario {
+        name: "password-expired",
+        description: "Answers the NTLM AUTHENTICATE with errorCode STATUS_PASSWORD_EXPIRED",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
+    Scenario {
+        name: "logon-right-missing",
+        description: "HYBRID_EX: accepts the password (lab password), then Early User Authorization Result ACCESS_DENIED",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
+    Scenario {
+        name: "nla-close-after-auth",
+        description: "Closes the connection after the NTLM AUTHENTICATE, without an errorCode",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
 ];
 
 pub fn scenario(name: &str) -> Option<&'static Scenario> {
@@ -187,20 +225,28 @@ impl Drop for LabServer {
 pub async fn start(scenario: &'static Scenario, addr: SocketAddr) -> io::Result<LabServer> {
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
-    let tls = Arc::new(tls_acceptor()?);
+    let (tls, public_key) = tls_acceptor()?;
+    let tls = Arc::new(tls);
+    let public_key = Arc::new(public_key);
     let task = tokio::spawn(async move {
         loop {
             let Ok((stream, _)) = listener.accept().await else { continue };
             let tls = tls.clone();
+            let public_key = public_key.clone();
             tokio::spawn(async move {
-                let _ = tokio::time::timeout(Duration::from_secs(60), serve(stream, scenario, &tls)).await;
+                let _ = tokio::time::timeout(Duration::from_secs(60), serve(stream, scenario, &tls, &public_key)).await;
             });
         }
     });
     Ok(LabServer { addr, scenario, task })
 }
 
-async fn serve(mut stream: TcpStream, scenario: &'static Scenario, tls: &tokio_rustls::TlsAcceptor) -> io::Result<()> {
+async fn serve(
+    mut stream: TcpStream,
+    scenario: &'static Scenario,
+    tls: &tokio_rustls::TlsAcceptor,
+    public_key: &[u8],
+) -> io::Result<()> {
     let _ = stream.set_nodelay(true);
     let request = read_request(&mut stream).await?;
     match scenario.behaviour {
@@ -226,9 +272,21 @@ async fn serve(mut stream: TcpStream, scenario: &'static Scenario, tls: &tokio_r
         }
         Behaviour::Negotiate(policy) => {
             let Some(seen) = x224::decode_request(&request) else { return stream.shutdown().await };
-            let reply = policy.answer(seen);
+            let mut reply = policy.answer(seen);
+            let script = credssp::script(scenario.name);
+            if let Reply::Selected { protocol, .. } = &mut reply
+                && *protocol == PROTOCOL_HYBRID
+                && script.hybrid_ex
+                && seen.protocols.is_some_and(|p| p & PROTOCOL_HYBRID_EX != 0)
+            {
+                *protocol = PROTOCOL_HYBRID_EX;
+            }
             stream.write_all(&x224::encode_confirm(&reply)).await?;
             match reply {
+                Reply::Selected { protocol, .. } if protocol == PROTOCOL_HYBRID || protocol == PROTOCOL_HYBRID_EX => {
+                    let tls_stream = tls.accept(stream).await?;
+                    credssp::serve(tls_stream, script, protocol == PROTOCOL_HYBRID_EX, public_key.to_vec()).await
+                }
                 Reply::Selected { protocol, .. } if protocol != PROTOCOL_RDP => {
                     let mut tls_stream = tls.accept(stream).await?;
                     let mut sink = [0u8; 1024];
@@ -273,7 +331,8 @@ async fn read_request(stream: &mut TcpStream) -> io::Result<Vec<u8>> {
 }
 
 /// A TLS acceptor with a fresh self-signed certificate (what an RDP host has by default).
-fn tls_acceptor() -> io::Result<tokio_rustls::TlsAcceptor> {
+/// Also returns the certificate's subjectPublicKey (what CredSSP's pubKeyAuth binds).
+fn tls_acceptor() -> io::Result<(tokio_rustls::TlsAcceptor, Vec<u8>)> {
     let other = |e: &dyn std::fmt::Display| io::Error::other(e.to_string());
     let ck = rcgen::generate_simple_self_signed(vec!["rdp-doctor-lab".to_string(), "localhost".to_string()])
         .map_err(|e| other(&e))?;
@@ -285,7 +344,8 @@ fn tls_acceptor() -> io::Result<tokio_rustls::TlsAcceptor> {
         .with_no_client_auth()
         .with_single_cert(vec![ck.cert.der().clone()], key)
         .map_err(|e| other(&e))?;
-    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+    let public_key = crate::probe::credssp::subject_public_key(ck.cert.der()).unwrap_or_default();
+    Ok((tokio_rustls::TlsAcceptor::from(Arc::new(config)), public_key))
 }
 
 #[cfg(test)]

@@ -2,7 +2,9 @@
 //! decides nothing; `run` walks the layers in the order a real client does and stops where a layer
 //! leaves nothing to build on.
 
+pub mod credssp;
 pub mod network;
+pub mod ntlm;
 pub mod tls;
 pub mod tls_scan;
 pub mod x224;
@@ -22,11 +24,22 @@ pub struct ProbeContext {
     pub deadline: Instant,
     pub pace: Duration,
     pub trace: Option<Trace>,
+    /// The credential check's input (opt-in) and when credentials may be sent.
+    pub credentials: Option<crate::Credentials>,
+    pub cert_trust: crate::CertTrust,
+    pub cert_prompt: Option<credssp::CertPrompt>,
 }
 
 impl ProbeContext {
     pub fn new(timeout: Duration) -> Self {
-        ProbeContext { deadline: Instant::now() + timeout, pace: DEFAULT_PACE, trace: None }
+        ProbeContext {
+            deadline: Instant::now() + timeout,
+            pace: DEFAULT_PACE,
+            trace: None,
+            credentials: None,
+            cert_trust: crate::CertTrust::default(),
+            cert_prompt: None,
+        }
     }
 
     pub fn trace(&self, line: impl AsRef<str>) {
@@ -44,16 +57,51 @@ pub const DEFAULT_PACE: Duration = Duration::from_millis(100);
 pub struct Plan {
     /// Stop after the negotiation layer.
     pub quick: bool,
+    /// Run the credential-less (restricted admin) CredSSP logon in the credential check.
+    pub restricted_admin: bool,
 }
 
 /// Walk the connection: name resolution and TCP, then X.224 negotiation on the first address
 /// that accepted.
-pub async fn run(target: &Target, _plan: Plan, ctx: &ProbeContext) -> Observations {
+pub async fn run(target: &Target, plan: Plan, ctx: &ProbeContext) -> Observations {
     let mut obs = Observations::default();
     let net = network::probe(&target.host, target.port, ctx).await;
     let connected = net.connected;
     obs.network = Some(net);
     let Some(addr) = connected else { return obs };
     obs.negotiation = Some(x224::probe(addr, x224::MATRIX, ctx).await);
+    if !plan.quick {
+        run_credssp(target, addr, plan, ctx, &mut obs).await;
+    }
     obs
+}
+
+/// CredSSP, when the server selected HYBRID/HYBRID_EX for some request: the credential-less probe,
+/// then the opt-in credential check on a fresh connection.
+async fn run_credssp(
+    target: &Target,
+    addr: std::net::SocketAddr,
+    plan: Plan,
+    ctx: &ProbeContext,
+    obs: &mut Observations,
+) {
+    let Some(neg) = &obs.negotiation else { return };
+    let Some(req) = credssp::credssp_request(neg) else {
+        if let Some(creds) = &ctx.credentials {
+            obs.authentication = Some(credssp::not_checked_without_nla(creds, plan.restricted_admin));
+        }
+        return;
+    };
+    tokio::time::sleep(ctx.pace).await;
+    obs.credssp = Some(credssp::probe(addr, &target.host, &req, ctx).await);
+    if let Some(creds) = &ctx.credentials {
+        tokio::time::sleep(ctx.pace).await;
+        let input = credssp::CheckInput {
+            credentials: creds,
+            trust: &ctx.cert_trust,
+            prompt: ctx.cert_prompt.as_ref(),
+            restricted_admin: plan.restricted_admin,
+        };
+        obs.authentication = Some(credssp::check_credentials(addr, &target.host, &req, &input, ctx).await);
+    }
 }

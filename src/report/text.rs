@@ -82,6 +82,51 @@ pub fn render(r: &Report, st: Style) -> String {
         );
     }
 
+    if let Some(c) = &r.observations.credssp {
+        let _ = writeln!(
+            o,
+            "\n{}  {}",
+            st.bold("CredSSP"),
+            st.dim("TSRequest, [MS-CSSP] 2.2.1; NTLM CHALLENGE, [MS-NLMP] 2.2.1.2")
+        );
+        let ok = matches!(c.outcome, crate::observations::CredsspOutcome::Challenge);
+        let what = match (c.server_version, &c.error_code) {
+            (Some(v), Some(e)) => format!("version {v}, errorCode {e} {}", c.error_name.unwrap_or("")),
+            (Some(v), None) => format!("version {v}, {:?}", c.outcome).to_lowercase(),
+            (None, _) => format!("{:?}", c.outcome).to_lowercase(),
+        };
+        let mark = if ok { st.green("✓") } else { st.red("✗") };
+        let _ = writeln!(o, "  {mark} {:<28} {:<44} {:>8}", format!("NEGOTIATE via {}", c.request), what, ms(c.ms));
+        if let Some(n) = &c.ntlm {
+            let name = n.dns_computer_name.clone().or(n.nb_computer_name.clone()).unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "  {} {}   {} {}   {} {}",
+                st.dim("host:"),
+                name,
+                st.dim("domain:"),
+                n.dns_domain_name.clone().or(n.nb_domain_name.clone()).unwrap_or_default(),
+                st.dim("NTLM version:"),
+                n.os_version.clone().unwrap_or_else(|| "not sent".into())
+            );
+        }
+    }
+    if let Some(a) = &r.observations.authentication {
+        use crate::observations::AuthOutcome;
+        let mark = if a.outcome == AuthOutcome::Accepted { st.green("✓") } else { st.red("✗") };
+        let what = format!(
+            "{:?} at {}{}",
+            a.outcome,
+            a.stage,
+            a.error_code.as_ref().map(|e| format!(", errorCode {e}")).unwrap_or_default()
+        )
+        .to_lowercase();
+        let _ = writeln!(o, "  {mark} {:<28} {:<44} {:>8}", format!("logon {} ({})", a.user, a.mode), what, ms(a.ms));
+        if let Some(t) = &a.cert_sha256 {
+            let _ = writeln!(o, "  {} {t}  {}", st.dim("certificate SHA-256:"), st.dim(&format!("{:?}", a.cert_trust)));
+        }
+    }
+
     let _ = writeln!(o, "\n{}", st.bold(&format!("Findings ({})", r.findings.len())));
     if r.findings.is_empty() {
         let _ = writeln!(o, "  none");

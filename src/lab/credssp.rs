@@ -1,0 +1,169 @@
+//! The lab's CredSSP side ([MS-CSSP] 3.2.5): after the TLS accept on a HYBRID/HYBRID_EX selection, answer
+//! TSRequests as the scenario's script says. Scripted answers reuse the probe's codecs (TSRequest,
+//! NTLM CHALLENGE); `OnAuth::Verify` runs sspi's CredSSP server, which accepts any user with
+//! `LAB_PASSWORD`, so a full logon (pubKeyAuth, TSCredentials, Early User Authorization Result) works.
+
+use crate::probe::credssp::codec::{self, Frame, TsRequest};
+use crate::probe::ntlm;
+use std::io;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// The password every lab server accepts for any user (a lab constant, not a secret).
+pub const LAB_PASSWORD: &str = "Lab-Password-1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnAuth {
+    /// A real CredSSP server (sspi) that accepts `LAB_PASSWORD`.
+    Verify,
+    /// Answer the AUTHENTICATE with this errorCode (NTSTATUS).
+    ErrorCode(u32),
+    /// Close the connection after the AUTHENTICATE, without an errorCode.
+    Close,
+    /// Verify, then send this Early User Authorization Result ([MS-RDPBCGR] 2.2.10; HYBRID_EX only).
+    EarlyAuth(u32),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Script {
+    /// The TSRequest version the server answers with.
+    pub version: u32,
+    /// The Windows build in the NTLM VERSION field.
+    pub build: u16,
+    pub on_auth: OnAuth,
+    /// Select HYBRID_EX when the client offers it.
+    pub hybrid_ex: bool,
+}
+
+const DEFAULT: Script = Script { version: 6, build: 20348, on_auth: OnAuth::Verify, hybrid_ex: false };
+
+/// The scenarios with their own CredSSP behaviour; every other scenario answers as `DEFAULT`.
+pub static SCRIPTS: &[(&str, Script)] = &[
+    ("credssp-v2", Script { version: 2, build: 7601, on_auth: OnAuth::Close, hybrid_ex: false }),
+    ("credssp-v3", Script { version: 3, build: 9600, on_auth: OnAuth::ErrorCode(0xC000_006D), hybrid_ex: false }),
+    ("wrong-password", Script { version: 6, build: 20348, on_auth: OnAuth::ErrorCode(0xC000_006D), hybrid_ex: false }),
+    ("account-locked", Script { version: 6, build: 20348, on_auth: OnAuth::ErrorCode(0xC000_0234), hybrid_ex: false }),
+    (
+        "password-expired",
+        Script { version: 6, build: 20348, on_auth: OnAuth::ErrorCode(0xC000_0071), hybrid_ex: false },
+    ),
+    ("logon-right-missing", Script { version: 6, build: 20348, on_auth: OnAuth::EarlyAuth(5), hybrid_ex: true }),
+    ("nla-close-after-auth", Script { version: 6, build: 20348, on_auth: OnAuth::Close, hybrid_ex: false }),
+];
+
+pub fn script(scenario: &str) -> Script {
+    SCRIPTS.iter().find(|(n, _)| *n == scenario).map(|(_, s)| *s).unwrap_or(DEFAULT)
+}
+
+async fn read<S: AsyncReadExt + Unpin>(s: &mut S) -> io::Result<Option<Vec<u8>>> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        match codec::frame_status(&buf) {
+            Frame::Complete(n) => {
+                buf.truncate(n);
+                return Ok(Some(buf));
+            }
+            Frame::Bad => return Ok(None),
+            Frame::NeedMore => {}
+        }
+        let n = s.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+fn challenge(script: &Script) -> Vec<u8> {
+    ntlm::encode_challenge(&ntlm::Challenge {
+        flags: ntlm::CLIENT_FLAGS | ntlm::TARGET_TYPE_DOMAIN,
+        target_name: Some("LAB".into()),
+        nb_computer_name: Some("RDLAB01".into()),
+        nb_domain_name: Some("LAB".into()),
+        dns_computer_name: Some("rdlab01.lab.example".into()),
+        dns_domain_name: Some("lab.example".into()),
+        dns_tree_name: Some("lab.example".into()),
+        version: Some(ntlm::Version { major: 10, minor: 0, build: script.build, revision: 15 }),
+        timestamp: Some(133_500_000_000_000_000),
+    })
+}
+
+/// Serve CredSSP on an accepted TLS stream. `hybrid_ex`: HYBRID_EX was selected.
+pub async fn serve<S: AsyncReadExt + AsyncWriteExt + Unpin>(
+    mut s: S,
+    script: Script,
+    hybrid_ex: bool,
+    public_key: Vec<u8>,
+) -> io::Result<()> {
+    if matches!(script.on_auth, OnAuth::Verify | OnAuth::EarlyAuth(_)) {
+        return verify(s, script, hybrid_ex, public_key).await;
+    }
+    // NEGOTIATE → CHALLENGE.
+    let Some(first) = read(&mut s).await? else { return Ok(()) };
+    if codec::decode(&first).is_err() {
+        return s.shutdown().await;
+    }
+    let reply = TsRequest { version: script.version, nego_tokens: vec![challenge(&script)], ..TsRequest::default() };
+    s.write_all(&codec::encode(&reply)).await?;
+    // AUTHENTICATE (+ pubKeyAuth) → as scripted.
+    let Some(_auth) = read(&mut s).await? else { return Ok(()) };
+    match script.on_auth {
+        OnAuth::ErrorCode(code) => {
+            let r = TsRequest { version: script.version, error_code: Some(code), ..TsRequest::default() };
+            s.write_all(&codec::encode(&r)).await?;
+            s.shutdown().await
+        }
+        _ => s.shutdown().await,
+    }
+}
+
+struct LabProxy;
+
+impl sspi::credssp::CredentialsProxy for LabProxy {
+    type AuthenticationData = sspi::AuthIdentity;
+    fn auth_data_by_user(&mut self, username: &sspi::Username) -> io::Result<sspi::AuthIdentity> {
+        Ok(sspi::AuthIdentity { username: username.clone(), password: LAB_PASSWORD.to_string().into() })
+    }
+    fn auth_data(&mut self) -> io::Result<Vec<sspi::AuthIdentity>> {
+        Ok(Vec::new())
+    }
+}
+
+async fn verify<S: AsyncReadExt + AsyncWriteExt + Unpin>(
+    mut s: S,
+    script: Script,
+    hybrid_ex: bool,
+    public_key: Vec<u8>,
+) -> io::Result<()> {
+    let mode = sspi::credssp::ServerMode::Ntlm(sspi::ntlm::NtlmConfig::default());
+    let mut server = sspi::credssp::CredSspServer::new(public_key, LabProxy, mode).map_err(io::Error::other)?;
+    loop {
+        let Some(frame) = read(&mut s).await? else { return Ok(()) };
+        let Ok(req) = sspi::credssp::TsRequest::from_buffer(&frame) else { return s.shutdown().await };
+        match server.process(req).resolve_to_result() {
+            Ok(sspi::credssp::ServerState::ReplyNeeded(r)) => {
+                let mut out = Vec::new();
+                r.encode_ts_request(&mut out)?;
+                s.write_all(&out).await?;
+            }
+            Ok(sspi::credssp::ServerState::Finished(_)) => {
+                if hybrid_ex {
+                    let result = if let OnAuth::EarlyAuth(v) = script.on_auth { v } else { 0 };
+                    s.write_all(&result.to_le_bytes()).await?;
+                }
+                // Hold the connection as a server waiting for MCS would.
+                let mut sink = [0u8; 1024];
+                while s.read(&mut sink).await? > 0 {}
+                return Ok(());
+            }
+            Err(e) => {
+                if let Some(r) = e.ts_request {
+                    let mut out = Vec::new();
+                    r.encode_ts_request(&mut out)?;
+                    s.write_all(&out).await?;
+                }
+                return s.shutdown().await;
+            }
+        }
+    }
+}
