@@ -32,9 +32,17 @@ pub struct DiagnoseArgs {
     pub target: String,
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Stop after the negotiation layer.
+    /// Stop after the negotiation layer (no TLS handshake, certificate or scan).
     #[arg(long)]
     pub quick: bool,
+    /// The client the TLS verdict is judged for; the report lists every profile.
+    #[arg(long = "client", value_name = "PROFILE", default_value = rdp_doctor::probe::DEFAULT_CLIENT_PROFILE,
+          value_parser = clap::builder::PossibleValuesParser::new(
+              rdp_doctor::knowledge::client_profiles::PROFILES.iter().map(|p| p.name)))]
+    pub client: String,
+    /// Report a certificate that expires within this many days (cert-expiring-soon).
+    #[arg(long, value_name = "DAYS", default_value_t = rdp_doctor::probe::DEFAULT_CERT_WARN_DAYS)]
+    pub cert_warn_days: u32,
     #[command(flatten)]
     pub auth: AuthArgs,
 }

@@ -8,6 +8,10 @@ use crate::target::Target;
 use crate::{Options, run_diagnosis};
 use std::fmt::Write;
 use std::net::SocketAddr;
+use std::time::Duration;
+
+/// Pause between connection starts to a lab server: in-process on loopback, nothing to protect.
+pub const LAB_PACE: Duration = Duration::from_millis(5);
 
 /// Start the scenario on 127.0.0.1 (a free port) and diagnose it.
 pub async fn diagnose_scenario(scenario: &'static Scenario, opts: &Options) -> std::io::Result<Report> {
@@ -35,7 +39,7 @@ pub fn table(rows: &[(&'static Scenario, Report)], st: Style) -> String {
     let _ = writeln!(
         o,
         "{}",
-        st.bold(&format!("{:<20} {:<12} {:<30} {}", "SCENARIO", "VERDICT", "TOP FINDING", "CLIENT ERROR"))
+        st.bold(&format!("{:<24} {:<12} {:<30} {}", "SCENARIO", "VERDICT", "TOP FINDING", "CLIENT ERROR"))
     );
     for (s, r) in rows {
         let top = r.findings.first().map_or("-", |f| f.id);
@@ -50,7 +54,7 @@ pub fn table(rows: &[(&'static Scenario, Report)], st: Style) -> String {
             crate::diagnose::Verdict::Degraded => st.yellow(&verdict),
             _ => st.red(&verdict),
         };
-        let _ = writeln!(o, "{:<20} {verdict} {:<30} {pair}", s.name, top);
+        let _ = writeln!(o, "{:<24} {verdict} {:<30} {pair}", s.name, top);
     }
     let _ = writeln!(
         o,

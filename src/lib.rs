@@ -89,7 +89,7 @@ pub async fn run_diagnosis(target: &target::Target, opts: &Options) -> report::R
     ctx.cert_trust = opts.cert_trust.clone();
     ctx.cert_prompt = opts.cert_prompt.clone();
     let observations = probe::run(target, opts.plan, &ctx).await;
-    let diagnosis = diagnose::diagnose(&observations);
+    let diagnosis = diagnose::diagnose_with(&observations, &diagnose::Settings::from(&opts.plan));
     let total = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
     report::Report::new(target, observations, diagnosis, total)
 }

@@ -31,6 +31,10 @@ fn main() -> ExitCode {
                     return fail(EXIT_USAGE, "--timeout must be a positive number of seconds");
                 };
                 opts.plan.quick = args.quick;
+                opts.plan.cert_warn_days = args.cert_warn_days;
+                if let Some(p) = rdp_doctor::knowledge::client_profiles::profile(&args.client) {
+                    opts.plan.client_profile = p.name;
+                }
                 if let Err(e) = auth_options(&args.auth, &mut opts) {
                     return fail(EXIT_USAGE, &e);
                 }
@@ -158,7 +162,7 @@ async fn run_demo(args: cli::DemoArgs) -> ExitCode {
     if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout < 3600.0) {
         return fail(EXIT_USAGE, "--timeout must be a positive number of seconds");
     }
-    let opts = Options { timeout: Duration::from_secs_f64(args.timeout), ..Options::default() };
+    let opts = Options { timeout: Duration::from_secs_f64(args.timeout), pace: demo::LAB_PACE, ..Options::default() };
     if let Some(name) = args.scenario {
         let Some(scenario) = lab::scenario(&name) else {
             return fail(EXIT_USAGE, &format!("no scenario {name:?}; `rdp-doctor lab --list` lists them"));

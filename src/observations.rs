@@ -1,6 +1,8 @@
 //! What the probes saw: data only, no judgement. This is `observations` in the JSON report
 //! (docs/report-schema.md). Findings are built from these and nothing else.
 
+use crate::knowledge::client_profiles::ProfileVerdict;
+use crate::probe::tls_scan::{SmallMssRetry, SuiteObs, VersionResult, Violation};
 use serde::Serialize;
 use std::net::{IpAddr, SocketAddr};
 
@@ -8,6 +10,8 @@ use std::net::{IpAddr, SocketAddr};
 pub struct Observations {
     pub network: Option<NetworkObs>,
     pub negotiation: Option<NegotiationObs>,
+    /// The TLS layer: real handshakes, the certificate, the versions and suites.
+    pub tls: Option<TlsObs>,
     /// The credential-less CredSSP probe ([MS-CSSP] 2.2.1, [MS-NLMP] 2.2.1.2).
     pub credssp: Option<CredsspObs>,
     /// The opt-in credential check (`--user`).
@@ -269,4 +273,145 @@ pub struct AuthenticationObs {
     pub early_auth_name: Option<&'static str>,
     pub detail: Option<String>,
     pub ms: f64,
+}
+/// The TLS layer ([MS-RDPBCGR] 5.4.5.1): a real handshake per path the server selected, the certificate
+/// chain, and the versions and suites a hand-written scanner found.
+#[derive(Debug, Clone, Serialize)]
+pub struct TlsObs {
+    pub address: SocketAddr,
+    /// One rustls handshake per path the negotiation selected (`ssl`, `hybrid`), each on a fresh connection.
+    pub handshakes: Vec<HandshakeObs>,
+    /// The X.224 request the scanner's connections were negotiated with (`SSL`, `HYBRID`, ...).
+    pub scan_request: String,
+    /// Versions the server accepted, oldest first: `ssl3.0`, `tls1.0`, `tls1.1`, `tls1.2`, `tls1.3`.
+    pub versions: Vec<String>,
+    /// How every tested version fared (accepted, an alert, a close, a downgrade, ...).
+    pub version_results: Vec<VersionResult>,
+    /// Accepted suites per version, in the server's order of preference.
+    pub suites: Vec<SuiteObs>,
+    /// Where `certificate` and `chain` come from: `handshake` (rustls), `scan` (the Certificate message
+    /// of a TLS <= 1.2 ServerHello flight, when no handshake completed), or null.
+    pub certificate_source: Option<&'static str>,
+    /// The leaf certificate.
+    pub certificate: Option<CertObs>,
+    /// Every certificate the server sent, leaf first.
+    pub chain: Vec<CertObs>,
+    /// The chain checked against the system's roots, and the name typed against the leaf.
+    pub validation: Option<ChainValidation>,
+    /// The client profile the verdict is judged for (`--client`).
+    pub client_profile: String,
+    /// Every client profile checked against the versions and suites found.
+    pub client_profiles: Vec<ProfileVerdict>,
+    /// Every ClientHello of the scan got a close or reset, with no ServerHello and no alert.
+    pub aborted_every_hello: bool,
+    /// No ServerHello and no alert anywhere, and some connection stayed open without an answer.
+    pub stalled_after_hello: bool,
+    /// Most bytes received on a stalled connection.
+    pub stalled_bytes: usize,
+    /// A hello repeated on a connection with a small MSS (TCP_MAXSEG), when the scan stalled.
+    pub small_mss_retry: Option<SmallMssRetry>,
+    /// Protocol violations seen by the scanner.
+    pub violations: Vec<Violation>,
+    /// Connections that sent a ClientHello (scanner, handshakes and the small-MSS retry).
+    pub connections: u32,
+    pub ms: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandshakeOutcome {
+    /// The handshake completed.
+    Completed,
+    /// The server sent a TLS alert.
+    Alert,
+    /// FIN before the handshake completed.
+    Closed,
+    /// RST before the handshake completed.
+    Reset,
+    /// The connection stayed open and the handshake did not finish before its deadline.
+    Timeout,
+    /// rustls refused something the server sent (e.g. a version it does not speak).
+    Failed,
+    /// The X.224 negotiation on this connection did not select the path again.
+    NegotiationFailed,
+}
+
+/// One real handshake.
+#[derive(Debug, Clone, Serialize)]
+pub struct HandshakeObs {
+    /// `ssl` (TLS) or `hybrid` (CredSSP, which starts with TLS).
+    pub path: &'static str,
+    /// The X.224 request sent before it, as in `negotiation.requests[].label`.
+    pub request: String,
+    pub requested_value: u32,
+    /// What that negotiation selected this time.
+    pub selected: Option<&'static str>,
+    pub outcome: HandshakeOutcome,
+    /// Negotiated version (`tls1.2`, `tls1.3`).
+    pub version: Option<String>,
+    /// Negotiated suite: IANA name and hex id.
+    pub suite: Option<String>,
+    pub suite_id: Option<String>,
+    /// For `alert`: the description code and name ([RFC 8446] 6).
+    pub alert: Option<u8>,
+    pub alert_name: Option<String>,
+    /// What rustls or the socket said, for anything but `completed`.
+    pub detail: Option<String>,
+    /// SHA-256 of the leaf certificate presented.
+    pub leaf_sha256: Option<String>,
+    pub ms: f64,
+}
+
+/// One certificate, parsed (facts only).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CertObs {
+    /// RFC 4514 distinguished names.
+    pub subject: String,
+    pub issuer: String,
+    pub common_name: Option<String>,
+    /// subjectAltName DNS names and IP addresses.
+    pub san: Vec<String>,
+    /// Serial number, hex.
+    pub serial: String,
+    /// RFC 3339, UTC.
+    pub not_before: String,
+    pub not_after: String,
+    /// Whole days from the probe to not_after (negative: expired that many days ago).
+    pub days_left: i64,
+    /// Whole days from the probe to not_before (positive: not valid yet).
+    pub days_until_valid: i64,
+    /// `RSA`, `EC`, `Ed25519`, `Ed448`, `DSA`, or the algorithm OID.
+    pub key_type: String,
+    pub key_bits: Option<u32>,
+    /// For EC keys: `P-256`, `P-384`, `P-521` or the curve OID.
+    pub curve: Option<String>,
+    /// `sha256WithRSAEncryption`, `ecdsa-with-SHA256`, ... (or the OID).
+    pub signature_algorithm: String,
+    /// SHA-1 thumbprint, uppercase hex: what Windows shows and RDP-Tcp SSLCertificateSHA1Hash holds.
+    pub sha1: String,
+    /// SHA-256 thumbprint, lowercase hex.
+    pub sha256: String,
+    /// Issuer equals subject (and the key identifiers, when both are present, agree).
+    pub self_signed: bool,
+    pub is_ca: bool,
+    /// Extended key usages: `server_auth`, `client_auth`, `remote_desktop_auth`
+    /// (1.3.6.1.4.1.311.54.1.2), `any`, ... or dotted OIDs; null when the extension is absent (any usage).
+    pub eku: Option<Vec<String>>,
+    /// Key usage bits; null when the extension is absent.
+    pub key_usage: Option<Vec<String>>,
+    /// Why the certificate could not be parsed (the thumbprints are still there).
+    pub parse_error: Option<String>,
+}
+
+/// The certificate chain judged as a verifying client would, and the name typed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChainValidation {
+    /// The name or address the user typed.
+    pub name: String,
+    /// The leaf's subjectAltName (or, without DNS/IP entries, its CN) covers `name`.
+    pub name_matches: bool,
+    /// The chain verifies against this system's trusted roots for `name`.
+    pub trusted: bool,
+    /// The verifier's reason when it does not.
+    pub error: Option<String>,
 }

@@ -6,6 +6,7 @@ pub mod catalogue;
 mod credssp;
 mod negotiation;
 mod network;
+mod tls;
 
 pub use network::outcome_word as network_outcome_word;
 
@@ -138,12 +139,37 @@ pub struct Diagnosis {
     pub findings: Vec<Finding>,
 }
 
-/// Observations in, findings and a verdict out.
+/// The user's thresholds for judging what was observed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// A certificate this many days or fewer from its end date is `cert-expiring-soon`.
+    pub cert_warn_days: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { cert_warn_days: crate::probe::DEFAULT_CERT_WARN_DAYS }
+    }
+}
+
+impl From<&crate::probe::Plan> for Settings {
+    fn from(plan: &crate::probe::Plan) -> Self {
+        Settings { cert_warn_days: plan.cert_warn_days }
+    }
+}
+
+/// Observations in, findings and a verdict out (default settings).
 pub fn diagnose(obs: &Observations) -> Diagnosis {
+    diagnose_with(obs, &Settings::default())
+}
+
+/// Observations in, findings and a verdict out.
+pub fn diagnose_with(obs: &Observations, settings: &Settings) -> Diagnosis {
     let mut findings = Vec::new();
     let reached = network::findings(obs, &mut findings);
     if reached {
         negotiation::findings(obs, &mut findings);
+        tls::findings(obs, settings, &mut findings);
         credssp::findings(obs, &mut findings);
     }
     // Most severe first; the stable sort keeps the layer order within one severity.

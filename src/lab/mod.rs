@@ -1,9 +1,12 @@
 //! The fault lab: RDP servers that misbehave on purpose, written from the specification, to
 //! reproduce what only Windows shows. Each scenario is data (`SCENARIOS`); the server reuses the
-//! probe's X.224 codec from the other side (`x224::decode_request`, `x224::encode_confirm`).
+//! probe's X.224 codec from the other side (`x224::decode_request`, `x224::encode_confirm`), and for
+//! TLS either rustls or a hand-written responder (`tls_raw`) for what rustls cannot serve.
 
 pub mod credssp;
+pub mod tls_raw;
 
+use crate::knowledge::tls_suites::{TLS10, TLS11, TLS12};
 use crate::probe::x224::{
     self, FrameStatus, PROTOCOL_HYBRID, PROTOCOL_HYBRID_EX, PROTOCOL_RDP, PROTOCOL_SSL, Reply, SeenRequest,
 };
@@ -44,10 +47,39 @@ pub struct Policy {
     pub ignores_negotiation: bool,
 }
 
+/// The certificate's validity period, for the rustls server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CertValidity {
+    /// rcgen's default: 1975 to 4096.
+    Current,
+    /// Ended 10 days ago.
+    Expired,
+    /// Starts in 10 days.
+    NotYetValid,
+}
+
+/// What the server does once the negotiation selected TLS or CredSSP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsServer {
+    /// rustls (TLS 1.2 and 1.3, or 1.3 only) with a fresh self-signed certificate.
+    Rustls { validity: CertValidity, tls13_only: bool },
+    /// The hand-written responder: a ServerHello flight or an alert, nothing more.
+    Raw(tls_raw::RawTls),
+    /// Read the ClientHello, then reset the connection (a certificate whose private key cannot be used).
+    ResetOnHello,
+    /// Say nothing after the ClientHello unless the client clamped its MSS to 536 or less; then rustls.
+    MtuBlackhole,
+}
+
+/// The MSS at or below which the `mtu-blackhole` scenario answers.
+pub const BLACKHOLE_MAX_MSS: u32 = 536;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Behaviour {
     /// Answer the negotiation by `Policy`, then speak TLS when it selected TLS or CredSSP.
     Negotiate(Policy),
+    /// The same, with a particular TLS server behind it.
+    NegotiateTls(Policy, TlsServer),
     /// Accept, read the request, close (FIN).
     AcceptThenClose,
     /// Accept, read the request, reset (RST).
@@ -72,6 +104,23 @@ const WINDOWS_FLAGS: u8 = 0x1F;
 const fn policy(security_layer: SecurityLayer, nla: Nla, cert_ok: bool, hybrid_flags: u8) -> Behaviour {
     Behaviour::Negotiate(Policy { security_layer, nla, cert_ok, hybrid_flags, ignores_negotiation: false })
 }
+
+/// A Windows-like negotiation (TLS required, CredSSP offered) in front of `tls`.
+const fn windows_with(tls: TlsServer) -> Behaviour {
+    Behaviour::NegotiateTls(
+        Policy {
+            security_layer: SecurityLayer::Tls,
+            nla: Nla::Supported,
+            cert_ok: true,
+            hybrid_flags: WINDOWS_FLAGS,
+            ignores_negotiation: false,
+        },
+        tls,
+    )
+}
+
+const RSA2048_CERT: &[u8] = include_bytes!("certs/rsa2048-sha256.der");
+const WEAK_CERT: &[u8] = include_bytes!("certs/weak-rsa1024-sha1.der");
 
 pub static SCENARIOS: &[Scenario] = &[
     Scenario {
@@ -162,6 +211,58 @@ pub static SCENARIOS: &[Scenario] = &[
         description: "Closes the connection after the NTLM AUTHENTICATE, without an errorCode",
         behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
     },
+    Scenario {
+        name: "tls-private-key-broken",
+        description: "Windows with an unusable certificate key (MachineKeys): selects SSL/HYBRID, then resets on the ClientHello",
+        behaviour: windows_with(TlsServer::ResetOnHello),
+    },
+    Scenario {
+        name: "cert-expired",
+        description: "Self-signed certificate that expired 10 days ago (rustls, TLS 1.2 and 1.3)",
+        behaviour: windows_with(TlsServer::Rustls { validity: CertValidity::Expired, tls13_only: false }),
+    },
+    Scenario {
+        name: "cert-not-yet-valid",
+        description: "Self-signed certificate valid only from 10 days from now (rustls, TLS 1.2 and 1.3)",
+        behaviour: windows_with(TlsServer::Rustls { validity: CertValidity::NotYetValid, tls13_only: false }),
+    },
+    Scenario {
+        name: "tls10-only",
+        description: "TLS 1.0 only, AES-CBC with RSA key exchange (hand-written responder: ServerHello, Certificate, ServerHelloDone)",
+        behaviour: windows_with(TlsServer::Raw(tls_raw::RawTls {
+            versions: &[TLS10],
+            suites: &[0x0035, 0x002F],
+            certificate: RSA2048_CERT,
+        })),
+    },
+    Scenario {
+        name: "tls13-only",
+        description: "TLS 1.3 only (rustls): clients without TLS 1.3, such as Windows 10, cannot connect",
+        behaviour: windows_with(TlsServer::Rustls { validity: CertValidity::Current, tls13_only: true }),
+    },
+    Scenario {
+        name: "legacy-ciphers-only",
+        description: "TLS 1.0-1.2 with only TLS_RSA_WITH_3DES_EDE_CBC_SHA and TLS_RSA_WITH_RC4_128_SHA (hand-written responder)",
+        behaviour: windows_with(TlsServer::Raw(tls_raw::RawTls {
+            versions: &[TLS10, TLS11, TLS12],
+            suites: &[0x000A, 0x0005],
+            certificate: RSA2048_CERT,
+        })),
+    },
+    Scenario {
+        name: "weak-cert",
+        description: "RSA-1024 certificate signed with SHA-1; TLS 1.2 with RSA key exchange (hand-written responder)",
+        behaviour: windows_with(TlsServer::Raw(tls_raw::RawTls {
+            versions: &[TLS12],
+            suites: &[0x009C, 0x0035, 0x002F],
+            certificate: WEAK_CERT,
+        })),
+    },
+    Scenario {
+        name: "mtu-blackhole",
+        description: "A path that drops large packets: the lab reads the accepted socket's MSS (TCP_MAXSEG) and stays silent after the ClientHello above 536; a client that clamps its MSS to 536 gets the TLS answer",
+        behaviour: windows_with(TlsServer::MtuBlackhole),
+    },
 ];
 
 pub fn scenario(name: &str) -> Option<&'static Scenario> {
@@ -225,7 +326,11 @@ impl Drop for LabServer {
 pub async fn start(scenario: &'static Scenario, addr: SocketAddr) -> io::Result<LabServer> {
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
-    let (tls, public_key) = tls_acceptor()?;
+    let (validity, tls13_only) = match scenario.behaviour {
+        Behaviour::NegotiateTls(_, TlsServer::Rustls { validity, tls13_only }) => (validity, tls13_only),
+        _ => (CertValidity::Current, false),
+    };
+    let (tls, public_key) = tls_acceptor(validity, tls13_only)?;
     let tls = Arc::new(tls);
     let public_key = Arc::new(public_key);
     let task = tokio::spawn(async move {
@@ -270,7 +375,7 @@ async fn serve(
             stream.write_all(reply.as_bytes()).await?;
             stream.shutdown().await
         }
-        Behaviour::Negotiate(policy) => {
+        Behaviour::Negotiate(policy) | Behaviour::NegotiateTls(policy, _) => {
             let Some(seen) = x224::decode_request(&request) else { return stream.shutdown().await };
             let mut reply = policy.answer(seen);
             let script = credssp::script(scenario.name);
@@ -282,17 +387,19 @@ async fn serve(
                 *protocol = PROTOCOL_HYBRID_EX;
             }
             stream.write_all(&x224::encode_confirm(&reply)).await?;
+            let server = match scenario.behaviour {
+                Behaviour::NegotiateTls(_, server) => server,
+                _ => TlsServer::Rustls { validity: CertValidity::Current, tls13_only: false },
+            };
             match reply {
-                Reply::Selected { protocol, .. } if protocol == PROTOCOL_HYBRID || protocol == PROTOCOL_HYBRID_EX => {
+                Reply::Selected { protocol, .. }
+                    if (protocol == PROTOCOL_HYBRID || protocol == PROTOCOL_HYBRID_EX)
+                        && matches!(server, TlsServer::Rustls { .. }) =>
+                {
                     let tls_stream = tls.accept(stream).await?;
                     credssp::serve(tls_stream, script, protocol == PROTOCOL_HYBRID_EX, public_key.to_vec()).await
                 }
-                Reply::Selected { protocol, .. } if protocol != PROTOCOL_RDP => {
-                    let mut tls_stream = tls.accept(stream).await?;
-                    let mut sink = [0u8; 1024];
-                    while tls_stream.read(&mut sink).await? > 0 {}
-                    Ok(())
-                }
+                Reply::Selected { protocol, .. } if protocol != PROTOCOL_RDP => serve_tls(stream, server, tls).await,
                 Reply::Failure { .. } => stream.shutdown().await,
                 _ => {
                     let mut sink = [0u8; 1024];
@@ -300,6 +407,58 @@ async fn serve(
                     Ok(())
                 }
             }
+        }
+    }
+}
+
+/// The TLS part, after a confirm that selected TLS or CredSSP.
+async fn serve_tls(mut stream: TcpStream, server: TlsServer, tls: &tokio_rustls::TlsAcceptor) -> io::Result<()> {
+    let mut sink = [0u8; 1024];
+    match server {
+        TlsServer::Rustls { .. } => {
+            let mut tls_stream = tls.accept(stream).await?;
+            while tls_stream.read(&mut sink).await? > 0 {}
+            Ok(())
+        }
+        TlsServer::MtuBlackhole => {
+            let mss = socket2::SockRef::from(&stream).tcp_mss()?;
+            if mss <= BLACKHOLE_MAX_MSS {
+                let mut tls_stream = tls.accept(stream).await?;
+                while tls_stream.read(&mut sink).await? > 0 {}
+            } else {
+                // The ClientHello arrives; the answer would be lost on the way back.
+                while stream.read(&mut sink).await? > 0 {}
+            }
+            Ok(())
+        }
+        TlsServer::ResetOnHello => {
+            // Schannel cannot use the key: it drops the connection as soon as the ClientHello is in.
+            if stream.read(&mut sink).await? > 0 {
+                socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO))?;
+            }
+            drop(stream);
+            Ok(())
+        }
+        TlsServer::Raw(cfg) => {
+            let mut buf = Vec::new();
+            let hello = loop {
+                match tls_raw::read_client_hello(&buf) {
+                    tls_raw::HelloRead::Hello(h) => break h,
+                    tls_raw::HelloRead::Invalid => return stream.shutdown().await,
+                    tls_raw::HelloRead::NeedMore if buf.len() > tls_raw::MAX_HELLO => return stream.shutdown().await,
+                    tls_raw::HelloRead::NeedMore => {}
+                }
+                let n = stream.read(&mut sink).await?;
+                if n == 0 {
+                    return Ok(());
+                }
+                buf.extend_from_slice(&sink[..n]);
+            };
+            let answer = tls_raw::answer(&cfg, &hello, &crate::probe::tls_scan::fresh_random());
+            stream.write_all(&answer).await?;
+            // Wait for the client to give up (it cannot go on: the responder never finishes).
+            while stream.read(&mut sink).await? > 0 {}
+            Ok(())
         }
     }
 }
@@ -330,21 +489,42 @@ async fn read_request(stream: &mut TcpStream) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// A TLS acceptor with a fresh self-signed certificate (what an RDP host has by default).
-/// Also returns the certificate's subjectPublicKey (what CredSSP's pubKeyAuth binds).
-fn tls_acceptor() -> io::Result<(tokio_rustls::TlsAcceptor, Vec<u8>)> {
+/// A TLS acceptor with a fresh self-signed certificate (what an RDP host has by default), valid as
+/// `validity` says, speaking TLS 1.2 and 1.3 or 1.3 only. Also returns the certificate's
+/// subjectPublicKey (what CredSSP's pubKeyAuth binds).
+fn tls_acceptor(validity: CertValidity, tls13_only: bool) -> io::Result<(tokio_rustls::TlsAcceptor, Vec<u8>)> {
     let other = |e: &dyn std::fmt::Display| io::Error::other(e.to_string());
-    let ck = rcgen::generate_simple_self_signed(vec!["rdp-doctor-lab".to_string(), "localhost".to_string()])
-        .map_err(|e| other(&e))?;
-    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(ck.signing_key.serialize_der().into());
+    let names = ["rdp-doctor-lab", "localhost", "127.0.0.1", "::1"].map(String::from).to_vec();
+    let mut params = rcgen::CertificateParams::new(names).map_err(|e| other(&e))?;
+    params.distinguished_name.push(rcgen::DnType::CommonName, "rdp-doctor-lab");
+    let now = rcgen::date_time_ymd(1970, 1, 1)
+        + std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let day = Duration::from_secs(86_400);
+    match validity {
+        CertValidity::Current => {}
+        CertValidity::Expired => {
+            params.not_before = now - day * 375;
+            params.not_after = now - day * 10;
+        }
+        CertValidity::NotYetValid => {
+            params.not_before = now + day * 10;
+            params.not_after = now + day * 375;
+        }
+    }
+    let key_pair = rcgen::KeyPair::generate().map_err(|e| other(&e))?;
+    let cert = params.self_signed(&key_pair).map_err(|e| other(&e))?;
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(key_pair.serialize_der().into());
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| other(&e))?
-        .with_no_client_auth()
-        .with_single_cert(vec![ck.cert.der().clone()], key)
-        .map_err(|e| other(&e))?;
-    let public_key = crate::probe::credssp::subject_public_key(ck.cert.der()).unwrap_or_default();
+    let builder = rustls::ServerConfig::builder_with_provider(provider);
+    let builder = if tls13_only {
+        builder.with_protocol_versions(&[&rustls::version::TLS13])
+    } else {
+        builder.with_safe_default_protocol_versions()
+    }
+    .map_err(|e| other(&e))?;
+    let config =
+        builder.with_no_client_auth().with_single_cert(vec![cert.der().clone()], key).map_err(|e| other(&e))?;
+    let public_key = crate::probe::credssp::subject_public_key(cert.der()).unwrap_or_default();
     Ok((tokio_rustls::TlsAcceptor::from(Arc::new(config)), public_key))
 }
 

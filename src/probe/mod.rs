@@ -2,10 +2,12 @@
 //! decides nothing; `run` walks the layers in the order a real client does and stops where a layer
 //! leaves nothing to build on.
 
+pub mod cert;
 pub mod credssp;
 pub mod network;
 pub mod ntlm;
 pub mod tls;
+pub mod tls_layer;
 pub mod tls_scan;
 pub mod x224;
 
@@ -52,24 +54,49 @@ impl ProbeContext {
 /// Pause between connection starts to one server (nmap waits 200 ms; Windows resets rapid reconnects).
 pub const DEFAULT_PACE: Duration = Duration::from_millis(100);
 
-/// Which layers to run.
-#[derive(Debug, Clone, Copy, Default)]
+/// Which layers to run, and the choices the user made for them.
+#[derive(Debug, Clone, Copy)]
 pub struct Plan {
     /// Stop after the negotiation layer.
     pub quick: bool,
     /// Run the credential-less (restricted admin) CredSSP logon in the credential check.
     pub restricted_admin: bool,
+    /// The client profile the TLS verdict is judged for (`--client`; a name in
+    /// `knowledge::client_profiles::PROFILES`).
+    pub client_profile: &'static str,
+    /// A certificate this many days or fewer from its end date is "expiring soon" (`--cert-warn-days`).
+    pub cert_warn_days: u32,
+}
+
+/// The profile judged by default: the current Windows client.
+pub const DEFAULT_CLIENT_PROFILE: &str = "windows-11";
+pub const DEFAULT_CERT_WARN_DAYS: u32 = 30;
+
+impl Default for Plan {
+    fn default() -> Self {
+        Plan {
+            quick: false,
+            restricted_admin: false,
+            client_profile: DEFAULT_CLIENT_PROFILE,
+            cert_warn_days: DEFAULT_CERT_WARN_DAYS,
+        }
+    }
 }
 
 /// Walk the connection: name resolution and TCP, then X.224 negotiation on the first address
-/// that accepted.
+/// that accepted, then (unless `plan.quick`) the TLS layer on every path the server selected, then
+/// CredSSP where the server selected it.
 pub async fn run(target: &Target, plan: Plan, ctx: &ProbeContext) -> Observations {
     let mut obs = Observations::default();
     let net = network::probe(&target.host, target.port, ctx).await;
     let connected = net.connected;
     obs.network = Some(net);
     let Some(addr) = connected else { return obs };
-    obs.negotiation = Some(x224::probe(addr, x224::MATRIX, ctx).await);
+    let neg = x224::probe(addr, x224::MATRIX, ctx).await;
+    if !plan.quick {
+        obs.tls = tls_layer::probe(&target.host, &neg, &plan, ctx).await;
+    }
+    obs.negotiation = Some(neg);
     if !plan.quick {
         run_credssp(target, addr, plan, ctx, &mut obs).await;
     }

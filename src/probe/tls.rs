@@ -20,8 +20,10 @@ pub struct TlsSession {
     pub chain: Vec<Vec<u8>>,
     /// "tls1.2", "tls1.3".
     pub version: &'static str,
-    /// The IANA name of the negotiated suite.
+    /// The name of the negotiated suite (rustls' spelling).
     pub suite: String,
+    /// The negotiated suite's IANA code point.
+    pub suite_id: u16,
     pub ms: f64,
 }
 
@@ -124,9 +126,10 @@ pub async fn handshake(
         _ => "unknown",
     };
     let suite = conn.negotiated_cipher_suite().map(|s| format!("{:?}", s.suite())).unwrap_or_default();
+    let suite_id = conn.negotiated_cipher_suite().map(|s| u16::from(s.suite())).unwrap_or(0);
     let chain = recorder.chain.lock().map(|c| c.clone()).unwrap_or_default();
     let ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
-    Ok(TlsSession { stream, chain, version, suite, ms })
+    Ok(TlsSession { stream, chain, version, suite, suite_id, ms })
 }
 
 /// Validate `chain` (leaf first, DER) for `server_name` against the system's trusted roots, as a client
@@ -172,6 +175,12 @@ pub fn sha256_thumbprint(der: &[u8]) -> String {
 pub fn sha1_thumbprint(der: &[u8]) -> String {
     use sha1::Digest;
     sha1::Sha1::digest(der).iter().map(|b| format!("{b:02X}")).collect()
+}
+
+/// The alert description code of a rustls alert name (`HandshakeFailure` → 40), as in
+/// [`HandshakeFailure::Alert`].
+pub fn alert_code(name: &str) -> Option<u8> {
+    (0u8..=255).find(|d| format!("{:?}", rustls::AlertDescription::from(*d)) == name)
 }
 
 /// What an I/O error from the handshake says about the peer.

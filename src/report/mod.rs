@@ -44,6 +44,7 @@ pub struct Timings {
     pub resolve: Option<f64>,
     pub connect: Option<f64>,
     pub negotiation: Option<f64>,
+    pub tls: Option<f64>,
 }
 
 impl Report {
@@ -54,6 +55,7 @@ impl Report {
             resolve: net.map(|n| n.resolve.ms),
             connect: net.and_then(|n| n.attempts.iter().map(|a| a.ms).reduce(f64::max)),
             negotiation: observations.negotiation.as_ref().map(|n| n.ms),
+            tls: observations.tls.as_ref().map(|t| t.ms),
         };
         Report {
             schema_version: SCHEMA_VERSION,

@@ -4,7 +4,8 @@
 use super::Report;
 use super::style::Style;
 use crate::diagnose::{Severity, Verdict};
-use crate::observations::{ConnectOutcome, NegOutcome, NegRequestObs};
+use crate::observations::{ConnectOutcome, HandshakeOutcome, NegOutcome, NegRequestObs, TlsObs};
+use crate::probe::tls_scan::VersionOutcome;
 use std::fmt::Write;
 
 const WIDTH: usize = 100;
@@ -82,6 +83,9 @@ pub fn render(r: &Report, st: Style) -> String {
         );
     }
 
+    if let Some(tls) = &r.observations.tls {
+        tls_section(&mut o, tls, st);
+    }
     if let Some(c) = &r.observations.credssp {
         let _ = writeln!(
             o,
@@ -228,4 +232,181 @@ fn wrap_into(o: &mut String, label: &str, text: &str) {
     if !line.is_empty() || first {
         flush(o, &line, first);
     }
+}
+
+fn tls_section(o: &mut String, tls: &TlsObs, st: Style) {
+    let _ = writeln!(
+        o,
+        "\n{}  {}",
+        st.bold("TLS"),
+        st.dim("a real handshake per selected path (rustls), then a version and suite scan")
+    );
+    for h in &tls.handshakes {
+        let label = format!("{} via 0x{:X}", h.path.to_ascii_uppercase(), h.requested_value);
+        let (mark, what) = match h.outcome {
+            HandshakeOutcome::Completed => (
+                st.green("✓"),
+                format!("{} {}", h.version.as_deref().unwrap_or("?"), h.suite.as_deref().unwrap_or("?")),
+            ),
+            HandshakeOutcome::Alert => (
+                st.red("✗"),
+                format!(
+                    "alert {} {}",
+                    h.alert.map(|a| a.to_string()).unwrap_or_default(),
+                    h.alert_name.as_deref().unwrap_or("")
+                ),
+            ),
+            HandshakeOutcome::Closed => (st.red("✗"), "closed, no ServerHello".into()),
+            HandshakeOutcome::Reset => (st.red("✗"), "reset, no ServerHello".into()),
+            HandshakeOutcome::Timeout => (st.red("✗"), "no answer".into()),
+            HandshakeOutcome::Failed => (st.red("✗"), format!("failed: {}", h.detail.as_deref().unwrap_or(""))),
+            HandshakeOutcome::NegotiationFailed => (st.dim("–"), "not selected again".into()),
+        };
+        let what: String = what.chars().take(44).collect();
+        let _ = writeln!(o, "  {mark} {label:<28} {what:<44} {:>8}", ms(h.ms));
+    }
+    let others: Vec<String> = tls
+        .version_results
+        .iter()
+        .filter(|v| v.outcome != VersionOutcome::Accepted)
+        .map(|v| {
+            let why = match &v.outcome {
+                VersionOutcome::RejectedAlert { description, name } => format!("alert {description} {name}"),
+                VersionOutcome::DowngradedTo { to } => format!("answered {to}"),
+                VersionOutcome::NotTested => "not tested".into(),
+                other => serde_json::to_value(other)
+                    .ok()
+                    .and_then(|v| v.get("outcome").and_then(|x| x.as_str()).map(str::to_string))
+                    .unwrap_or_default(),
+            };
+            format!("{} {why}", v.version)
+        })
+        .collect();
+    let versions = if tls.versions.is_empty() { "none".to_string() } else { tls.versions.join(", ") };
+    let rest = if others.is_empty() { String::new() } else { format!("   ({})", others.join("; ")) };
+    wrap_at(o, &format!("  {} ", st.dim("versions:")), 12, &format!("{versions}{rest}"));
+    for v in &tls.versions {
+        let list: Vec<String> = tls
+            .suites
+            .iter()
+            .filter(|s| &s.version == v)
+            .map(|s| format!("{} {}", s.id, s.name.trim_start_matches("TLS_")))
+            .collect();
+        wrap_at(o, &format!("  {} ", st.dim(&format!("{v:<9}"))), 12, &list.join(", "));
+    }
+    if let Some(c) = &tls.certificate {
+        let src = if tls.certificate_source == Some("scan") { " (from the scan)" } else { "" };
+        wrap_at(
+            o,
+            &format!("  {} ", st.dim("certificate")),
+            14,
+            &format!("{}{}  issued by {}{src}", c.subject, if c.self_signed { " (self-signed)" } else { "" }, c.issuer),
+        );
+        let days = if c.days_left < 0 {
+            st.red(&format!("expired {} days ago", -c.days_left))
+        } else if c.days_until_valid > 0 {
+            st.red(&format!("valid in {} days", c.days_until_valid))
+        } else {
+            format!("{} days left", c.days_left)
+        };
+        let _ = writeln!(o, "{:14}valid {} → {}  {days}", "", c.not_before, c.not_after);
+        let key = match (&c.curve, c.key_bits) {
+            (Some(curve), _) => format!("{} {curve}", c.key_type),
+            (None, Some(b)) => format!("{} {b} bits", c.key_type),
+            _ => c.key_type.clone(),
+        };
+        let eku = c.eku.as_ref().map(|e| format!("; EKU {}", e.join(", "))).unwrap_or_default();
+        wrap_at(
+            o,
+            &" ".repeat(14),
+            14,
+            &format!(
+                "key {key}, signed {}; SAN {}{eku}",
+                c.signature_algorithm,
+                if c.san.is_empty() { "none".to_string() } else { c.san.join(", ") }
+            ),
+        );
+        let _ = writeln!(o, "{:14}SHA-1 {}  SHA-256 {}…", "", c.sha1, &c.sha256[..c.sha256.len().min(16)]);
+        if let Some(v) = &tls.validation {
+            let yn = |b: bool| if b { st.green("yes") } else { st.yellow("no") };
+            let _ = writeln!(
+                o,
+                "{:14}trusted by this system: {}{}   name {} covered: {}",
+                "",
+                yn(v.trusted),
+                v.error.as_ref().map(|e| format!(" ({e})")).unwrap_or_default(),
+                v.name,
+                yn(v.name_matches)
+            );
+        }
+        if tls.chain.len() > 1 {
+            for c in &tls.chain[1..] {
+                wrap_at(o, &format!("{:14}", ""), 16, &format!("↳ {} (SHA-1 {})", c.subject, c.sha1));
+            }
+        }
+    }
+    if let Some(r) = &tls.small_mss_retry {
+        let _ = writeln!(
+            o,
+            "  {} MSS {}: {}",
+            st.dim("retry with"),
+            r.mss,
+            if r.server_hello { "a ServerHello came back" } else { "no ServerHello either" }
+        );
+    }
+    if !tls.client_profiles.is_empty() && !tls.versions.is_empty() {
+        let _ = writeln!(o, "  {}", st.dim("clients:"));
+        for p in &tls.client_profiles {
+            let mark = if p.can_connect { st.green("✓") } else { st.red("✗") };
+            let judged = if p.profile == tls.client_profile { " *" } else { "" };
+            let text = if p.can_connect {
+                format!(
+                    "{} {}",
+                    p.version.as_deref().unwrap_or("?"),
+                    p.suite
+                        .as_deref()
+                        .map(|s| {
+                            let id = u16::from_str_radix(s.trim_start_matches("0x"), 16).unwrap_or(0);
+                            crate::knowledge::tls_suites::suite_name(id).to_string()
+                        })
+                        .unwrap_or_default()
+                )
+            } else {
+                p.reason.clone()
+            };
+            wrap_at(o, &format!("    {mark} {:<22}", format!("{}{judged}", p.profile)), 29, &text);
+        }
+        let _ = writeln!(o, "    {}", st.dim(&format!("* the client judged (--client {})", tls.client_profile)));
+    }
+    let _ = writeln!(
+        o,
+        "  {}",
+        st.dim(&format!("{} connections through X.224 {}, {}", tls.connections, tls.scan_request, ms(tls.ms)))
+    );
+}
+
+/// `prefix` then `text`, wrapped to the report width with continuation lines indented by `indent`.
+fn wrap_at(o: &mut String, prefix: &str, indent: usize, text: &str) {
+    let room = WIDTH.saturating_sub(indent).max(40);
+    let mut line = String::new();
+    let mut first = true;
+    let mut flush = |o: &mut String, line: &str| {
+        if first {
+            let _ = writeln!(o, "{prefix}{line}");
+            first = false;
+        } else {
+            let _ = writeln!(o, "{:indent$}{line}", "");
+        }
+    };
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > room {
+            flush(o, &line);
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    flush(o, &line);
 }

@@ -1,0 +1,300 @@
+//! Certificate facts, read with x509-parser: names, validity, key, signature algorithm, thumbprints,
+//! usages. Facts only: whether any of it is a problem is the diagnosis's call.
+
+use super::tls::{sha1_thumbprint, sha256_thumbprint};
+use crate::observations::CertObs;
+use std::net::IpAddr;
+use x509_parser::prelude::*;
+
+/// The Remote Desktop Authentication EKU (szOID_RDP_AUTH... "Remote Desktop Authentication").
+pub const OID_REMOTE_DESKTOP_AUTH: &str = "1.3.6.1.4.1.311.54.1.2";
+
+/// Parse one DER certificate. `now` is Unix seconds (the probe's clock), for the day counts.
+pub fn parse(der: &[u8], now: i64) -> CertObs {
+    let mut obs = CertObs { sha1: sha1_thumbprint(der), sha256: sha256_thumbprint(der), ..CertObs::default() };
+    let cert = match parse_x509_certificate(der) {
+        Ok((_, c)) => c,
+        Err(e) => {
+            obs.parse_error = Some(e.to_string());
+            return obs;
+        }
+    };
+    obs.subject = cert.subject().to_string();
+    obs.issuer = cert.issuer().to_string();
+    obs.common_name = cert.subject().iter_common_name().next().and_then(|cn| cn.as_str().ok()).map(str::to_string);
+    if let Ok(Some(san)) = cert.subject_alternative_name() {
+        for name in &san.value.general_names {
+            match name {
+                GeneralName::DNSName(d) => obs.san.push((*d).to_string()),
+                GeneralName::IPAddress(b) => {
+                    if let Some(ip) = ip_from_bytes(b) {
+                        obs.san.push(ip.to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    obs.serial = cert.raw_serial().iter().map(|b| format!("{b:02X}")).collect();
+    let nb = cert.validity().not_before.timestamp();
+    let na = cert.validity().not_after.timestamp();
+    obs.not_before = rfc3339(nb);
+    obs.not_after = rfc3339(na);
+    obs.days_left = (na - now).div_euclid(86_400);
+    obs.days_until_valid = if nb > now { (nb - now + 86_399) / 86_400 } else { (nb - now) / 86_400 };
+
+    let spki = cert.public_key();
+    let alg = spki.algorithm.algorithm.to_id_string();
+    let (key_type, bits) = match alg.as_str() {
+        "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => (
+            "RSA".to_string(),
+            spki.parsed().ok().and_then(|k| match k {
+                x509_parser::public_key::PublicKey::RSA(r) => Some(bit_length(r.modulus)),
+                _ => None,
+            }),
+        ),
+        "1.2.840.10045.2.1" => ("EC".to_string(), None),
+        "1.3.101.112" => ("Ed25519".to_string(), Some(256)),
+        "1.3.101.113" => ("Ed448".to_string(), Some(456)),
+        "1.2.840.10040.4.1" => ("DSA".to_string(), spki.parsed().ok().map(|k| k.key_size() as u32).filter(|b| *b > 0)),
+        other => (other.to_string(), None),
+    };
+    obs.key_type = key_type;
+    obs.key_bits = bits;
+    if obs.key_type == "EC" {
+        let curve = spki.algorithm.parameters.as_ref().and_then(|p| p.as_oid().ok()).map(|o| o.to_id_string());
+        let (name, b) = match curve.as_deref() {
+            Some("1.2.840.10045.3.1.7") => (Some("P-256".to_string()), Some(256)),
+            Some("1.3.132.0.34") => (Some("P-384".to_string()), Some(384)),
+            Some("1.3.132.0.35") => (Some("P-521".to_string()), Some(521)),
+            Some(o) => (Some(o.to_string()), None),
+            None => (None, None),
+        };
+        obs.curve = name;
+        obs.key_bits = b;
+    }
+    obs.signature_algorithm = signature_name(&cert.signature_algorithm.algorithm.to_id_string());
+
+    let ski = cert.iter_extensions().find_map(|e| match e.parsed_extension() {
+        ParsedExtension::SubjectKeyIdentifier(k) => Some(k.0.to_vec()),
+        _ => None,
+    });
+    let aki = cert.iter_extensions().find_map(|e| match e.parsed_extension() {
+        ParsedExtension::AuthorityKeyIdentifier(a) => a.key_identifier.as_ref().map(|k| k.0.to_vec()),
+        _ => None,
+    });
+    let same_name = cert.subject().as_raw() == cert.issuer().as_raw();
+    obs.self_signed = same_name && !matches!((&ski, &aki), (Some(s), Some(a)) if s != a);
+    obs.is_ca = cert.is_ca();
+    if let Ok(Some(eku)) = cert.extended_key_usage() {
+        let e = eku.value;
+        let mut v = Vec::new();
+        for (on, name) in [
+            (e.any, "any"),
+            (e.server_auth, "server_auth"),
+            (e.client_auth, "client_auth"),
+            (e.code_signing, "code_signing"),
+            (e.email_protection, "email_protection"),
+            (e.time_stamping, "time_stamping"),
+            (e.ocsp_signing, "ocsp_signing"),
+        ] {
+            if on {
+                v.push(name.to_string());
+            }
+        }
+        for o in &e.other {
+            let id = o.to_id_string();
+            v.push(if id == OID_REMOTE_DESKTOP_AUTH { "remote_desktop_auth".to_string() } else { id });
+        }
+        obs.eku = Some(v);
+    }
+    if let Ok(Some(ku)) = cert.key_usage() {
+        let k = ku.value;
+        let mut v = Vec::new();
+        for (on, name) in [
+            (k.digital_signature(), "digital_signature"),
+            (k.non_repudiation(), "non_repudiation"),
+            (k.key_encipherment(), "key_encipherment"),
+            (k.data_encipherment(), "data_encipherment"),
+            (k.key_agreement(), "key_agreement"),
+            (k.key_cert_sign(), "key_cert_sign"),
+            (k.crl_sign(), "crl_sign"),
+        ] {
+            if on {
+                v.push(name.to_string());
+            }
+        }
+        obs.key_usage = Some(v);
+    }
+    obs
+}
+
+/// Whether the leaf covers `name` as a verifying client checks it: subjectAltName DNS names (with a
+/// wildcard only as the whole leftmost label) and IP addresses; the CN only when the certificate has
+/// no DNS or IP subjectAltName.
+pub fn name_matches(cert: &CertObs, name: &str) -> bool {
+    let name = name.trim_end_matches('.').trim_start_matches('[').trim_end_matches(']');
+    let ip: Option<IpAddr> = name.parse().ok();
+    let candidates: Vec<&str> = if cert.san.is_empty() {
+        cert.common_name.as_deref().into_iter().collect()
+    } else {
+        cert.san.iter().map(String::as_str).collect()
+    };
+    candidates.iter().any(|c| match ip {
+        Some(ip) => c.parse::<IpAddr>().is_ok_and(|cip| cip == ip),
+        None => dns_matches(c, name),
+    })
+}
+
+fn dns_matches(pattern: &str, name: &str) -> bool {
+    let pattern = pattern.trim_end_matches('.').to_ascii_lowercase();
+    let name = name.to_ascii_lowercase();
+    if let Some(rest) = pattern.strip_prefix("*.") {
+        // One label only, never the whole name, never across dots.
+        return name.split_once('.').is_some_and(|(first, tail)| !first.is_empty() && tail == rest)
+            && rest.contains('.');
+    }
+    pattern == name
+}
+
+fn ip_from_bytes(b: &[u8]) -> Option<IpAddr> {
+    match b.len() {
+        4 => Some(IpAddr::from(<[u8; 4]>::try_from(b).ok()?)),
+        16 => Some(IpAddr::from(<[u8; 16]>::try_from(b).ok()?)),
+        _ => None,
+    }
+}
+
+/// Bits of an unsigned big-endian integer (leading zero bytes ignored).
+fn bit_length(be: &[u8]) -> u32 {
+    let trimmed: &[u8] = match be.iter().position(|b| *b != 0) {
+        Some(i) => &be[i..],
+        None => return 0,
+    };
+    (trimmed.len() as u32 - 1) * 8 + (8 - trimmed[0].leading_zeros())
+}
+
+/// The usual name of a signature algorithm OID, or the OID itself.
+pub fn signature_name(oid: &str) -> String {
+    match oid {
+        "1.2.840.113549.1.1.2" => "md2WithRSAEncryption",
+        "1.2.840.113549.1.1.3" => "md4WithRSAEncryption",
+        "1.2.840.113549.1.1.4" => "md5WithRSAEncryption",
+        "1.2.840.113549.1.1.5" => "sha1WithRSAEncryption",
+        "1.2.840.113549.1.1.10" => "rsassaPss",
+        "1.2.840.113549.1.1.11" => "sha256WithRSAEncryption",
+        "1.2.840.113549.1.1.12" => "sha384WithRSAEncryption",
+        "1.2.840.113549.1.1.13" => "sha512WithRSAEncryption",
+        "1.2.840.113549.1.1.14" => "sha224WithRSAEncryption",
+        "1.2.840.10045.4.1" => "ecdsa-with-SHA1",
+        "1.2.840.10045.4.3.1" => "ecdsa-with-SHA224",
+        "1.2.840.10045.4.3.2" => "ecdsa-with-SHA256",
+        "1.2.840.10045.4.3.3" => "ecdsa-with-SHA384",
+        "1.2.840.10045.4.3.4" => "ecdsa-with-SHA512",
+        "1.2.840.10040.4.3" => "dsa-with-SHA1",
+        "2.16.840.1.101.3.4.3.2" => "dsa-with-SHA256",
+        "1.3.101.112" => "Ed25519",
+        "1.3.101.113" => "Ed448",
+        "1.3.14.3.2.29" => "sha1WithRSASignature",
+        other => return other.to_string(),
+    }
+    .to_string()
+}
+
+/// The hash a signature algorithm name uses, lower case (`sha1`, `md5`, `sha256`, ...), when known.
+pub fn signature_hash(name: &str) -> Option<&'static str> {
+    let n = name.to_ascii_lowercase();
+    ["md2", "md4", "md5", "sha1", "sha224", "sha256", "sha384", "sha512"]
+        .into_iter()
+        .find(|h| n.starts_with(h) || n.contains(&format!("with-{h}")) || n.contains(&format!("-{h}")))
+}
+
+/// Unix seconds as RFC 3339 UTC (`2025-03-01T12:00:00Z`).
+pub fn rfc3339(ts: i64) -> String {
+    let days = ts.div_euclid(86_400);
+    let secs = ts.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Unix seconds now.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
+        assert_eq!(rfc3339(-86_400), "1969-12-31T00:00:00Z");
+        assert_eq!(rfc3339(4_102_444_799), "2099-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn names() {
+        let c = CertObs {
+            san: vec!["*.example.com".into(), "host.local".into(), "10.0.0.5".into()],
+            common_name: Some("ignored".into()),
+            ..CertObs::default()
+        };
+        assert!(name_matches(&c, "a.example.com"));
+        assert!(name_matches(&c, "HOST.local."));
+        assert!(name_matches(&c, "10.0.0.5"));
+        assert!(!name_matches(&c, "a.b.example.com"));
+        assert!(!name_matches(&c, "example.com"));
+        assert!(!name_matches(&c, "ignored"));
+        assert!(!name_matches(&c, "10.0.0.6"));
+        let cn_only = CertObs { common_name: Some("srv01.corp.example".into()), ..CertObs::default() };
+        assert!(name_matches(&cn_only, "srv01.corp.example"));
+        assert!(!name_matches(&cn_only, "srv01"));
+    }
+
+    #[test]
+    fn hashes_and_bits() {
+        assert_eq!(signature_hash("sha1WithRSAEncryption"), Some("sha1"));
+        assert_eq!(signature_hash("ecdsa-with-SHA1"), Some("sha1"));
+        assert_eq!(signature_hash("md5WithRSAEncryption"), Some("md5"));
+        assert_eq!(signature_hash("sha256WithRSAEncryption"), Some("sha256"));
+        assert_eq!(signature_hash("ecdsa-with-SHA384"), Some("sha384"));
+        assert_eq!(signature_hash("dsa-with-SHA1"), Some("sha1"));
+        assert_eq!(signature_hash("Ed25519"), None);
+        assert_eq!(bit_length(&[0x00, 0x80, 0, 0]), 24);
+        assert_eq!(bit_length(&[0x7F, 0]), 15);
+        assert_eq!(bit_length(&[0; 3]), 0);
+    }
+
+    #[test]
+    fn an_rcgen_certificate() {
+        let ck = rcgen::generate_simple_self_signed(vec!["lab.example".to_string(), "127.0.0.1".to_string()]).unwrap();
+        let c = parse(ck.cert.der(), unix_now());
+        assert_eq!(c.parse_error, None);
+        assert_eq!(c.key_type, "EC");
+        assert_eq!(c.curve.as_deref(), Some("P-256"));
+        assert_eq!(c.key_bits, Some(256));
+        assert_eq!(c.signature_algorithm, "ecdsa-with-SHA256");
+        assert!(c.self_signed);
+        assert_eq!(c.san, vec!["lab.example".to_string(), "127.0.0.1".to_string()]);
+        assert!(name_matches(&c, "127.0.0.1") && name_matches(&c, "lab.example"));
+        assert!(c.days_left > 365 * 100);
+        assert_eq!(c.sha1.len(), 40);
+    }
+}
