@@ -162,6 +162,56 @@ pub static SCENARIOS: &[Scenario] = &[
         description: "Closes the connection after the NTLM AUTHENTICATE, without an errorCode",
         behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
     },
+    Scenario {
+        name: "password-must-change",
+        description: "Answers the NTLM AUTHENTICATE with errorCode STATUS_PASSWORD_MUST_CHANGE",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
+    Scenario {
+        name: "account-disabled",
+        description: "Answers the NTLM AUTHENTICATE with errorCode STATUS_ACCOUNT_DISABLED",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
+    Scenario {
+        name: "account-expired",
+        description: "Answers the NTLM AUTHENTICATE with errorCode STATUS_ACCOUNT_EXPIRED",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
+    Scenario {
+        name: "account-restricted",
+        description: "Answers the NTLM AUTHENTICATE with errorCode STATUS_ACCOUNT_RESTRICTION (blank password, logon hours)",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
+    Scenario {
+        name: "logon-type-not-granted",
+        description: "Answers the NTLM AUTHENTICATE with errorCode STATUS_LOGON_TYPE_NOT_GRANTED",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
+    Scenario {
+        name: "credssp-close-after-negotiate",
+        description: "Selects HYBRID, completes TLS, closes on the client's first TSRequest",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
+    Scenario {
+        name: "credssp-malformed",
+        description: "Answers the client's first TSRequest with malformed DER",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
+    Scenario {
+        name: "ntlm-blocked",
+        description: "Answers the NTLM NEGOTIATE with errorCode STATUS_NTLM_BLOCKED (Restrict NTLM)",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
+    Scenario {
+        name: "restricted-admin-ok",
+        description: "Accepts a restricted admin logon (empty TSPasswordCreds) after the lab password",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
+    Scenario {
+        name: "restricted-admin-denied",
+        description: "DisableRestrictedAdmin = 1: closes right after empty TSPasswordCreds",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
 ];
 
 pub fn scenario(name: &str) -> Option<&'static Scenario> {
