@@ -1,11 +1,12 @@
 //! `rdp-doctor demo`: every lab scenario started in-process on loopback, diagnosed, and summed up in
 //! one table — the quickest way to see what rdp-doctor tells apart.
 
+use crate::lab::credssp::DemoLogon;
 use crate::lab::{self, SCENARIOS, Scenario};
 use crate::report::Report;
 use crate::report::style::Style;
 use crate::target::Target;
-use crate::{Options, run_diagnosis};
+use crate::{CertTrust, Credentials, Options, run_diagnosis};
 use std::fmt::Write;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -23,9 +24,33 @@ pub async fn diagnose_scenario(scenario: &'static Scenario, opts: &Options) -> s
     Ok(report)
 }
 
-/// Diagnose every scenario concurrently; reports in scenario order.
+/// The lab user the demo logs on as where the scenario's answer to a logon is the point.
+pub const DEMO_USER: &str = "demo";
+pub const DEMO_DOMAIN: &str = "LAB";
+
+/// The options the demo diagnoses `scenario` with: `opts`, plus — for scenarios whose CredSSP script
+/// asks for it (`lab::credssp::Script::demo`) — a lab user with the lab password. Trust is
+/// `AcceptAny`: the lab server runs in this process on loopback with a certificate made a moment ago.
+pub fn demo_options(scenario: &Scenario, opts: &Options) -> Options {
+    let logon = lab::credssp::script(scenario.name).demo;
+    let mut o = opts.clone();
+    if logon == DemoLogon::None {
+        return o;
+    }
+    o.credentials = Some(Credentials {
+        user: DEMO_USER.into(),
+        domain: Some(DEMO_DOMAIN.into()),
+        password: zeroize::Zeroizing::new(lab::credssp::LAB_PASSWORD.into()),
+    });
+    o.cert_trust = CertTrust::AcceptAny;
+    o.cert_prompt = None;
+    o.plan.restricted_admin = logon == DemoLogon::RestrictedAdmin;
+    o
+}
+
+/// Diagnose every scenario concurrently (each with `demo_options`); reports in scenario order.
 pub async fn run_all(opts: &Options) -> std::io::Result<Vec<(&'static Scenario, Report)>> {
-    let tasks = SCENARIOS.iter().map(|s| async move { (s, diagnose_scenario(s, opts).await) });
+    let tasks = SCENARIOS.iter().map(|s| async move { (s, diagnose_scenario(s, &demo_options(s, opts)).await) });
     let mut out = Vec::new();
     for (s, r) in crate::probe::network::futures_join_all(tasks).await {
         out.push((s, r?));
@@ -36,10 +61,11 @@ pub async fn run_all(opts: &Options) -> std::io::Result<Vec<(&'static Scenario, 
 /// The demo table: scenario → verdict → top finding → predicted client error.
 pub fn table(rows: &[(&'static Scenario, Report)], st: Style) -> String {
     let mut o = String::new();
+    let w = rows.iter().map(|(s, _)| s.name.len()).max().unwrap_or(0).max(20);
     let _ = writeln!(
         o,
         "{}",
-        st.bold(&format!("{:<24} {:<12} {:<30} {}", "SCENARIO", "VERDICT", "TOP FINDING", "CLIENT ERROR"))
+        st.bold(&format!("{:<w$} {:<12} {:<30} {}", "SCENARIO", "VERDICT", "TOP FINDING", "CLIENT ERROR"))
     );
     for (s, r) in rows {
         let top = r.findings.first().map_or("-", |f| f.id);
@@ -54,7 +80,7 @@ pub fn table(rows: &[(&'static Scenario, Report)], st: Style) -> String {
             crate::diagnose::Verdict::Degraded => st.yellow(&verdict),
             _ => st.red(&verdict),
         };
-        let _ = writeln!(o, "{:<24} {verdict} {:<30} {pair}", s.name, top);
+        let _ = writeln!(o, "{:<w$} {verdict} {:<30} {pair}", s.name, top);
     }
     let _ = writeln!(
         o,

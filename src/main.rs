@@ -167,7 +167,7 @@ async fn run_demo(args: cli::DemoArgs) -> ExitCode {
         let Some(scenario) = lab::scenario(&name) else {
             return fail(EXIT_USAGE, &format!("no scenario {name:?}; `rdp-doctor lab --list` lists them"));
         };
-        return match demo::diagnose_scenario(scenario, &opts).await {
+        return match demo::diagnose_scenario(scenario, &demo::demo_options(scenario, &opts)).await {
             Ok(report) => {
                 print_report(&report, args.json);
                 ExitCode::SUCCESS

@@ -167,3 +167,211 @@ async fn without_nla_the_credentials_are_not_checked_and_never_called_accepted()
     assert!(f.summary.contains("could not be checked at the NLA layer"));
     assert!(!r.findings.iter().any(|f| f.id == "credentials-accepted"));
 }
+
+/// An errorCode on the AUTHENTICATE step: the finding, the quoted NTSTATUS and a remedy of its own.
+async fn status_case(scenario: &str, id: &str, quoted: &str, remedy: &str) {
+    let r = run_with_password(scenario).await;
+    let a = r.observations.authentication.as_ref().unwrap();
+    assert_eq!(a.outcome, AuthOutcome::ErrorCode, "{scenario}");
+    assert_eq!(a.stage, "authenticate", "{scenario}");
+    let f = finding(&r, id);
+    assert_eq!(f.severity, Severity::Error);
+    assert!(has(f, &format!("TSRequest errorCode {quoted}")), "{scenario}: {:?}", f.evidence);
+    assert!(has(f, "at step authenticate, TSRequest version 6"), "{:?}", f.evidence);
+    assert!(f.remedies.iter().any(|m| m.contains(remedy)), "{scenario}: {:?}", f.remedies);
+    assert!(!r.findings.iter().any(|f| f.id == "credentials-rejected" || f.id == "credentials-accepted"));
+    assert_eq!(r.verdict, Verdict::Failing);
+}
+
+#[tokio::test]
+async fn account_disabled() {
+    status_case("account-disabled", "account-disabled", "STATUS_ACCOUNT_DISABLED (0xC0000072)", "Enable-ADAccount")
+        .await;
+}
+
+#[tokio::test]
+async fn account_expired() {
+    status_case("account-expired", "account-expired", "STATUS_ACCOUNT_EXPIRED (0xC0000193)", "Set-ADAccountExpiration")
+        .await;
+}
+
+#[tokio::test]
+async fn account_restricted() {
+    status_case(
+        "account-restricted",
+        "account-restricted",
+        "STATUS_ACCOUNT_RESTRICTION (0xC000006E)",
+        "LimitBlankPasswordUse",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn logon_type_not_granted() {
+    status_case(
+        "logon-type-not-granted",
+        "logon-type-not-granted",
+        "STATUS_LOGON_TYPE_NOT_GRANTED (0xC000015B)",
+        "Allow log on through Remote Desktop Services",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn password_must_change() {
+    status_case(
+        "password-must-change",
+        "password-must-change",
+        "STATUS_PASSWORD_MUST_CHANGE (0xC0000224)",
+        "NLA cannot change it",
+    )
+    .await;
+}
+
+/// The credential-less probe alone (no `--user`) sees a CredSSP break-off at the first reply.
+async fn first_reply_failure(scenario: &str, outcome: CredsspOutcome) -> Report {
+    let r = run(scenario, None, CertTrust::Verify).await;
+    let c = r.observations.credssp.as_ref().unwrap();
+    assert_eq!(c.outcome, outcome, "{scenario}: {c:?}");
+    assert_eq!(c.selected, Some("hybrid"));
+    let f = finding(&r, "credssp-failed");
+    assert_eq!(f.severity, Severity::Error);
+    assert!(f.remedies.iter().any(|m| m.contains("RdpCoreTS/Operational")), "{:?}", f.remedies);
+    assert!(!r.findings.iter().any(|f| f.id == "credssp-host-info"));
+    assert_eq!(r.verdict, Verdict::Failing);
+    r
+}
+
+#[tokio::test]
+async fn credssp_failed_when_the_server_closes_after_the_negotiate() {
+    let r = first_reply_failure("credssp-close-after-negotiate", CredsspOutcome::Closed).await;
+    let f = finding(&r, "credssp-failed");
+    assert!(f.summary.contains("closed the connection (FIN) instead of answering"), "{}", f.summary);
+    assert!(has(f, "step: the client's first TSRequest (version 6, NTLM NEGOTIATE)"));
+    assert_eq!(
+        f.client_error.as_ref().map(|c| (c.code, c.basis)),
+        Some((0x904, rdp_doctor::knowledge::Basis::Inferred))
+    );
+}
+
+#[tokio::test]
+async fn credssp_failed_on_malformed_der() {
+    let r = first_reply_failure("credssp-malformed", CredsspOutcome::Malformed).await;
+    let f = finding(&r, "credssp-failed");
+    assert!(f.summary.contains("not a readable TSRequest"), "{}", f.summary);
+    assert!(has(f, "not a readable TSRequest: tag 0x02 length 5 overruns the data"), "{:?}", f.evidence);
+    assert!(has(f, "first bytes received: 3004a0020205"));
+    assert!(f.client_error.is_none(), "an answer was received: no socket-closed prediction");
+}
+
+#[tokio::test]
+async fn credssp_failed_on_an_error_code_in_the_first_reply() {
+    let r = first_reply_failure("ntlm-blocked", CredsspOutcome::ErrorCode).await;
+    let c = r.observations.credssp.as_ref().unwrap();
+    assert_eq!(c.error_code.as_deref(), Some("0xC0000418"));
+    assert_eq!(c.error_name, Some("STATUS_NTLM_BLOCKED"));
+    let f = finding(&r, "credssp-failed");
+    assert!(f.summary.contains("answered the first CredSSP message with an error"));
+    assert!(has(f, "in answer to an NTLM NEGOTIATE"));
+    assert!(has(f, "with errorCode STATUS_NTLM_BLOCKED (0xC0000418)"), "{:?}", f.evidence);
+    assert!(f.remedies.iter().any(|m| m.contains("Restrict NTLM")));
+}
+
+#[tokio::test]
+async fn credssp_failed_at_the_first_reply_also_ends_the_credential_check() {
+    // With --user the logon breaks off at the same step: credssp-failed, never a credential verdict.
+    let r = run_with_password("credssp-close-after-negotiate").await;
+    let a = r.observations.authentication.as_ref().unwrap();
+    assert_eq!(a.outcome, AuthOutcome::Failed);
+    assert!(!a.credentials_sent, "nothing secret goes out before the CHALLENGE");
+    assert!(r.findings.iter().filter(|f| f.id == "credssp-failed").count() >= 1);
+    assert!(!r.findings.iter().any(|f| f.id.starts_with("credentials-") || f.id.starts_with("account-")));
+}
+
+async fn run_restricted_admin(name: &str) -> Report {
+    let scenario = lab::scenario(name).unwrap();
+    let mut opts = Options {
+        timeout: Duration::from_secs(5),
+        credentials: Some(creds(LAB_PASSWORD)),
+        cert_trust: CertTrust::AcceptAny,
+        ..Options::default()
+    };
+    opts.plan.restricted_admin = true;
+    diagnose_scenario(scenario, &opts).await.expect("lab server starts")
+}
+
+#[tokio::test]
+async fn restricted_admin_accepted() {
+    let r = run_restricted_admin("restricted-admin-ok").await;
+    let a = r.observations.authentication.as_ref().unwrap();
+    assert_eq!(a.mode, "restricted_admin");
+    assert_eq!(a.outcome, AuthOutcome::Accepted);
+    assert_eq!(a.stage, "ts_credentials");
+    let f = finding(&r, "restricted-admin-accepted");
+    assert_eq!(f.severity, Severity::Info);
+    assert!(has(f, "empty TSPasswordCreds"));
+    assert!(f.remedies.iter().any(|m| m.contains("mstsc /restrictedAdmin")));
+    assert!(!r.findings.iter().any(|f| f.id == "restricted-admin-refused" || f.id == "credentials-accepted"));
+}
+
+#[tokio::test]
+async fn restricted_admin_refused() {
+    let r = run_restricted_admin("restricted-admin-denied").await;
+    let a = r.observations.authentication.as_ref().unwrap();
+    assert_eq!(a.outcome, AuthOutcome::ClosedAfterAuthenticate);
+    assert_eq!(a.stage, "ts_credentials");
+    let f = finding(&r, "restricted-admin-refused");
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(has(f, "closed the connection after the empty TSCredentials"), "{:?}", f.evidence);
+    assert!(f.remedies.iter().any(|m| m.contains("DisableRestrictedAdmin")));
+    assert!(!r.findings.iter().any(|f| f.id == "restricted-admin-accepted" || f.id == "credentials-rejected"));
+}
+
+#[tokio::test]
+async fn restricted_admin_denied_still_takes_a_password_logon() {
+    // The same server takes a normal logon: the refusal is about the empty credentials only.
+    let r = run_with_password("restricted-admin-denied").await;
+    finding(&r, "credentials-accepted");
+    assert!(!r.findings.iter().any(|f| f.id.starts_with("restricted-admin-a") || f.id == "restricted-admin-refused"));
+}
+
+#[tokio::test]
+async fn demo_rows_show_the_credential_findings() {
+    let opts = Options { timeout: Duration::from_secs(3), ..Options::default() };
+    let rows = rdp_doctor::demo::run_all(&opts).await.expect("lab servers start");
+    let row = |name: &str| &rows.iter().find(|(s, _)| s.name == name).unwrap_or_else(|| panic!("no row {name}")).1;
+    let top = |name: &str| row(name).findings.first().map(|f| f.id).unwrap_or("-");
+    for (name, id) in [
+        ("wrong-password", "credentials-rejected"),
+        ("account-locked", "account-locked"),
+        ("password-expired", "password-expired"),
+        ("logon-right-missing", "user-not-authorized"),
+        ("nla-close-after-auth", "credentials-rejected"),
+        ("password-must-change", "password-must-change"),
+        ("account-disabled", "account-disabled"),
+        ("account-expired", "account-expired"),
+        ("account-restricted", "account-restricted"),
+        ("logon-type-not-granted", "logon-type-not-granted"),
+        ("credssp-close-after-negotiate", "credssp-failed"),
+        ("credssp-malformed", "credssp-failed"),
+        ("ntlm-blocked", "credssp-failed"),
+        ("restricted-admin-denied", "restricted-admin-refused"),
+    ] {
+        assert_eq!(top(name), id, "demo row {name}");
+        assert_eq!(
+            row(name).verdict,
+            if id == "restricted-admin-refused" { Verdict::Degraded } else { Verdict::Failing }
+        );
+    }
+    let pair = row("nla-close-after-auth").predicted_client_error.as_ref().expect("a predicted pair");
+    assert_eq!((pair.code, pair.extended, pair.basis), (0x904, 0, rdp_doctor::knowledge::Basis::Inferred));
+    assert!(row("restricted-admin-ok").findings.iter().any(|f| f.id == "restricted-admin-accepted"));
+    // Scenarios without a demo logon stay credential-less.
+    for name in ["healthy", "nla-required", "credssp-v2"] {
+        assert!(row(name).observations.authentication.is_none(), "{name} ran a logon in the demo");
+    }
+    // The table says so too.
+    let table = rdp_doctor::demo::table(&rows, rdp_doctor::report::style::Style::plain());
+    let line = table.lines().find(|l| l.starts_with("nla-close-after-auth ")).unwrap();
+    assert!(line.contains("credentials-rejected") && line.contains("0x904 / 0x0 (inferred)"), "{line}");
+}

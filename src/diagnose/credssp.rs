@@ -59,7 +59,7 @@ fn probe_findings(c: &CredsspObs, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new("credssp-failed", "The server answered the first CredSSP message with an error").evidence(
                     format!(
-                        "TSRequest version {} with errorCode {} in answer to an NTLM NEGOTIATE, {via}",
+                        "TSRequest version {} in answer to an NTLM NEGOTIATE, {via}, with errorCode {}",
                         c.server_version.unwrap_or(0),
                         status_text(code)
                     ),

@@ -182,4 +182,13 @@ pub static NTSTATUS: &[Entry] = &[
         "The machine is not allowed to authenticate the user (selective authentication of a trust).",
         RIGHTS,
     ),
+    s(
+        0xC000_0418,
+        "STATUS_NTLM_BLOCKED",
+        "The authentication failed because NTLM was blocked.",
+        &[Cause {
+            text: "NTLM is restricted on the server or its domain (Network security: Restrict NTLM)",
+            check: "Connect by the server's DNS name so Kerberos can be used, or allow this client in the Restrict NTLM exceptions",
+        }],
+    ),
 ];

@@ -21,6 +21,33 @@ pub enum OnAuth {
     Close,
     /// Verify, then send this Early User Authorization Result ([MS-RDPBCGR] 2.2.10; HYBRID_EX only).
     EarlyAuth(u32),
+    /// Verify; empty TSPasswordCreds ([MS-CSSP] 2.2.1.2.1, restricted admin) are taken when `true`,
+    /// else the server closes right after them (DisableRestrictedAdmin = 1).
+    RestrictedAdmin(bool),
+}
+
+/// How the server answers the client's first TSRequest (the NTLM NEGOTIATE).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnNegotiate {
+    /// An NTLM CHALLENGE ([MS-NLMP] 2.2.1.2).
+    Challenge,
+    /// Close the TLS connection without answering.
+    Close,
+    /// A complete DER SEQUENCE whose contents are not a TSRequest ([MS-CSSP] 2.2.1).
+    MalformedDer,
+    /// A TSRequest with this errorCode and no token.
+    ErrorCode(u32),
+}
+
+/// Which logon `rdp-doctor demo` runs against the scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoLogon {
+    /// No credentials: the credential-less CredSSP probe only.
+    None,
+    /// A lab user with `LAB_PASSWORD` (the scenario's answer to a logon is the point).
+    Password,
+    /// A lab user with `LAB_PASSWORD` and `--restricted-admin`.
+    RestrictedAdmin,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,25 +56,58 @@ pub struct Script {
     pub version: u32,
     /// The Windows build in the NTLM VERSION field.
     pub build: u16,
+    pub on_negotiate: OnNegotiate,
     pub on_auth: OnAuth,
     /// Select HYBRID_EX when the client offers it.
     pub hybrid_ex: bool,
+    pub demo: DemoLogon,
 }
 
-const DEFAULT: Script = Script { version: 6, build: 20348, on_auth: OnAuth::Verify, hybrid_ex: false };
+const DEFAULT: Script = Script {
+    version: 6,
+    build: 20348,
+    on_negotiate: OnNegotiate::Challenge,
+    on_auth: OnAuth::Verify,
+    hybrid_ex: false,
+    demo: DemoLogon::None,
+};
+
+/// A Windows Server 2022-like script (CredSSP 6) that answers the AUTHENTICATE as `on_auth`.
+const fn v6(on_auth: OnAuth, demo: DemoLogon) -> Script {
+    Script { on_auth, demo, ..DEFAULT }
+}
+
+/// A script that breaks off at the first reply.
+const fn first_reply(on_negotiate: OnNegotiate) -> Script {
+    Script { on_negotiate, ..DEFAULT }
+}
+
+const fn status(code: u32) -> Script {
+    v6(OnAuth::ErrorCode(code), DemoLogon::Password)
+}
 
 /// The scenarios with their own CredSSP behaviour; every other scenario answers as `DEFAULT`.
 pub static SCRIPTS: &[(&str, Script)] = &[
-    ("credssp-v2", Script { version: 2, build: 7601, on_auth: OnAuth::Close, hybrid_ex: false }),
-    ("credssp-v3", Script { version: 3, build: 9600, on_auth: OnAuth::ErrorCode(0xC000_006D), hybrid_ex: false }),
-    ("wrong-password", Script { version: 6, build: 20348, on_auth: OnAuth::ErrorCode(0xC000_006D), hybrid_ex: false }),
-    ("account-locked", Script { version: 6, build: 20348, on_auth: OnAuth::ErrorCode(0xC000_0234), hybrid_ex: false }),
+    ("credssp-v2", Script { version: 2, build: 7601, on_auth: OnAuth::Close, ..DEFAULT }),
+    ("credssp-v3", Script { version: 3, build: 9600, on_auth: OnAuth::ErrorCode(0xC000_006D), ..DEFAULT }),
+    ("wrong-password", status(0xC000_006D)),         // STATUS_LOGON_FAILURE
+    ("account-locked", status(0xC000_0234)),         // STATUS_ACCOUNT_LOCKED_OUT
+    ("password-expired", status(0xC000_0071)),       // STATUS_PASSWORD_EXPIRED
+    ("password-must-change", status(0xC000_0224)),   // STATUS_PASSWORD_MUST_CHANGE
+    ("account-disabled", status(0xC000_0072)),       // STATUS_ACCOUNT_DISABLED
+    ("account-expired", status(0xC000_0193)),        // STATUS_ACCOUNT_EXPIRED
+    ("account-restricted", status(0xC000_006E)),     // STATUS_ACCOUNT_RESTRICTION
+    ("logon-type-not-granted", status(0xC000_015B)), // STATUS_LOGON_TYPE_NOT_GRANTED
     (
-        "password-expired",
-        Script { version: 6, build: 20348, on_auth: OnAuth::ErrorCode(0xC000_0071), hybrid_ex: false },
+        "logon-right-missing",
+        Script { on_auth: OnAuth::EarlyAuth(5), hybrid_ex: true, demo: DemoLogon::Password, ..DEFAULT },
     ),
-    ("logon-right-missing", Script { version: 6, build: 20348, on_auth: OnAuth::EarlyAuth(5), hybrid_ex: true }),
-    ("nla-close-after-auth", Script { version: 6, build: 20348, on_auth: OnAuth::Close, hybrid_ex: false }),
+    ("nla-close-after-auth", v6(OnAuth::Close, DemoLogon::Password)),
+    ("credssp-close-after-negotiate", first_reply(OnNegotiate::Close)),
+    ("credssp-malformed", first_reply(OnNegotiate::MalformedDer)),
+    ("ntlm-blocked", first_reply(OnNegotiate::ErrorCode(0xC000_0418))), // STATUS_NTLM_BLOCKED
+    ("restricted-admin-ok", v6(OnAuth::RestrictedAdmin(true), DemoLogon::RestrictedAdmin)),
+    ("restricted-admin-denied", v6(OnAuth::RestrictedAdmin(false), DemoLogon::RestrictedAdmin)),
 ];
 
 pub fn script(scenario: &str) -> Script {
@@ -95,15 +155,33 @@ pub async fn serve<S: AsyncReadExt + AsyncWriteExt + Unpin>(
     hybrid_ex: bool,
     public_key: Vec<u8>,
 ) -> io::Result<()> {
-    if matches!(script.on_auth, OnAuth::Verify | OnAuth::EarlyAuth(_)) {
+    if script.on_negotiate == OnNegotiate::Challenge
+        && matches!(script.on_auth, OnAuth::Verify | OnAuth::EarlyAuth(_) | OnAuth::RestrictedAdmin(_))
+    {
         return verify(s, script, hybrid_ex, public_key).await;
     }
-    // NEGOTIATE → CHALLENGE.
+    // NEGOTIATE → CHALLENGE (or the scripted break-off).
     let Some(first) = read(&mut s).await? else { return Ok(()) };
     if codec::decode(&first).is_err() {
         return s.shutdown().await;
     }
-    let reply = TsRequest { version: script.version, nego_tokens: vec![challenge(&script)], ..TsRequest::default() };
+    let reply = match script.on_negotiate {
+        OnNegotiate::Challenge => {
+            TsRequest { version: script.version, nego_tokens: vec![challenge(&script)], ..TsRequest::default() }
+        }
+        OnNegotiate::Close => return s.shutdown().await,
+        OnNegotiate::MalformedDer => {
+            // SEQUENCE { [0] { INTEGER of length 5 with no content bytes } }: the frame is complete,
+            // the DER inside it is not.
+            s.write_all(&[0x30, 0x04, 0xA0, 0x02, 0x02, 0x05]).await?;
+            return s.shutdown().await;
+        }
+        OnNegotiate::ErrorCode(code) => {
+            let r = TsRequest { version: script.version, error_code: Some(code), ..TsRequest::default() };
+            s.write_all(&codec::encode(&r)).await?;
+            return s.shutdown().await;
+        }
+    };
     s.write_all(&codec::encode(&reply)).await?;
     // AUTHENTICATE (+ pubKeyAuth) → as scripted.
     let Some(_auth) = read(&mut s).await? else { return Ok(()) };
@@ -146,7 +224,12 @@ async fn verify<S: AsyncReadExt + AsyncWriteExt + Unpin>(
                 r.encode_ts_request(&mut out)?;
                 s.write_all(&out).await?;
             }
-            Ok(sspi::credssp::ServerState::Finished(_)) => {
+            Ok(sspi::credssp::ServerState::Finished(identity)) => {
+                let empty = identity.username.account_name().is_empty() && identity.password.as_ref().is_empty();
+                if empty && script.on_auth == OnAuth::RestrictedAdmin(false) {
+                    // Restricted admin disabled: the empty TSPasswordCreds end the connection.
+                    return s.shutdown().await;
+                }
                 if hybrid_ex {
                     let result = if let OnAuth::EarlyAuth(v) = script.on_auth { v } else { 0 };
                     s.write_all(&result.to_le_bytes()).await?;

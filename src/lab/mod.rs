@@ -263,6 +263,56 @@ pub static SCENARIOS: &[Scenario] = &[
         description: "A path that drops large packets: the lab reads the accepted socket's MSS (TCP_MAXSEG) and stays silent after the ClientHello above 536; a client that clamps its MSS to 536 gets the TLS answer",
         behaviour: windows_with(TlsServer::MtuBlackhole),
     },
+    Scenario {
+        name: "password-must-change",
+        description: "Answers the NTLM AUTHENTICATE with errorCode STATUS_PASSWORD_MUST_CHANGE",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
+    Scenario {
+        name: "account-disabled",
+        description: "Answers the NTLM AUTHENTICATE with errorCode STATUS_ACCOUNT_DISABLED",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
+    Scenario {
+        name: "account-expired",
+        description: "Answers the NTLM AUTHENTICATE with errorCode STATUS_ACCOUNT_EXPIRED",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
+    Scenario {
+        name: "account-restricted",
+        description: "Answers the NTLM AUTHENTICATE with errorCode STATUS_ACCOUNT_RESTRICTION (blank password, logon hours)",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
+    Scenario {
+        name: "logon-type-not-granted",
+        description: "Answers the NTLM AUTHENTICATE with errorCode STATUS_LOGON_TYPE_NOT_GRANTED",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
+    Scenario {
+        name: "credssp-close-after-negotiate",
+        description: "Selects HYBRID, completes TLS, closes on the client's first TSRequest",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
+    Scenario {
+        name: "credssp-malformed",
+        description: "Answers the client's first TSRequest with malformed DER",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
+    Scenario {
+        name: "ntlm-blocked",
+        description: "Answers the NTLM NEGOTIATE with errorCode STATUS_NTLM_BLOCKED (Restrict NTLM)",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
+    Scenario {
+        name: "restricted-admin-ok",
+        description: "Accepts a restricted admin logon (empty TSPasswordCreds) after the lab password",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
+    Scenario {
+        name: "restricted-admin-denied",
+        description: "DisableRestrictedAdmin = 1: closes right after empty TSPasswordCreds",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
 ];
 
 pub fn scenario(name: &str) -> Option<&'static Scenario> {
