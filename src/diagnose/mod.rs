@@ -180,6 +180,7 @@ mod tests {
                 connected: None,
             }),
             negotiation: None,
+            session: None,
         };
         let d = diagnose(&obs);
         assert_eq!(d.verdict, Verdict::Unreachable);

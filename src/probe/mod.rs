@@ -5,6 +5,7 @@
 pub mod network;
 pub mod tls;
 pub mod tls_scan;
+pub mod session;
 pub mod x224;
 
 use crate::observations::Observations;
