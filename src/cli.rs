@@ -35,6 +35,9 @@ pub struct DiagnoseArgs {
     /// Stop after the negotiation layer.
     #[arg(long)]
     pub quick: bool,
+    /// Skip the session layer (the RDP connection sequence after negotiation).
+    #[arg(long)]
+    pub no_session: bool,
 }
 
 #[derive(Debug, Args)]

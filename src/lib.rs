@@ -82,6 +82,8 @@ pub async fn run_diagnosis(target: &target::Target, opts: &Options) -> report::R
     let mut ctx = probe::ProbeContext::new(opts.timeout);
     ctx.pace = opts.pace;
     ctx.trace = opts.trace.clone();
+    ctx.session =
+        probe::session::SessionPlan { credentials: opts.credentials.clone(), cert_trust: opts.cert_trust.clone() };
     let observations = probe::run(target, opts.plan, &ctx).await;
     let diagnosis = diagnose::diagnose(&observations);
     let total = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;

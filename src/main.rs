@@ -31,6 +31,7 @@ fn main() -> ExitCode {
                     return fail(EXIT_USAGE, "--timeout must be a positive number of seconds");
                 };
                 opts.plan.quick = args.quick;
+                opts.plan.no_session = args.no_session;
                 let report = rdp_doctor::run_diagnosis(&target, &opts).await;
                 print_report(&report, args.common.json);
                 ExitCode::from(report.verdict.exit_code() as u8)

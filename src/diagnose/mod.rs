@@ -5,6 +5,7 @@
 pub mod catalogue;
 mod negotiation;
 mod network;
+mod session;
 
 pub use network::outcome_word as network_outcome_word;
 
@@ -143,6 +144,7 @@ pub fn diagnose(obs: &Observations) -> Diagnosis {
     let reached = network::findings(obs, &mut findings);
     if reached {
         negotiation::findings(obs, &mut findings);
+        session::findings(obs, &mut findings);
     }
     // Most severe first; the stable sort keeps the layer order within one severity.
     findings.sort_by_key(|f| f.severity);

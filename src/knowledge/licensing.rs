@@ -51,21 +51,11 @@ const NO_CAL: &[Cause] = &[Cause {
 
 /// Sorted by value.
 pub static LICENSE_ERRORS: &[Entry] = &[
-    l(
-        0x01,
-        "ERR_INVALID_SERVER_CERTIFICATE",
-        "The client could not use the server's licensing certificate.",
-        &[],
-    ),
+    l(0x01, "ERR_INVALID_SERVER_CERTIFICATE", "The client could not use the server's licensing certificate.", &[]),
     l(0x02, "ERR_NO_LICENSE", "The client has no license to present.", &[]),
     l(0x03, "ERR_INVALID_MAC", "A licensing message failed its integrity (MAC) check.", &[]),
     l(0x04, "ERR_INVALID_SCOPE", "The license server does not serve the scope the client asked for.", NO_CAL),
-    l(
-        0x06,
-        "ERR_NO_LICENSE_SERVER",
-        "The server could not reach any license server to issue a license.",
-        NO_SERVER,
-    ),
+    l(0x06, "ERR_NO_LICENSE_SERVER", "The server could not reach any license server to issue a license.", NO_SERVER),
     l(
         0x07,
         "STATUS_VALID_CLIENT",

@@ -54,15 +54,15 @@ pub static LOGON_NOTIFICATIONS: &[Entry] = &[
         "Another user is logged on; connecting will disconnect them (the user is asked).",
         &[],
     ),
-    t(0xFFFF_FFFC, "LOGON_MSG_RECONNECT_OPTIONS", "The user is asked whether to reconnect to an existing session.", &[]),
+    t(
+        0xFFFF_FFFC,
+        "LOGON_MSG_RECONNECT_OPTIONS",
+        "The user is asked whether to reconnect to an existing session.",
+        &[],
+    ),
     t(0xFFFF_FFFD, "LOGON_MSG_SESSION_TERMINATE", "The logon process ended the connection.", &[]),
     t(0xFFFF_FFFE, "LOGON_MSG_SESSION_CONTINUE", "The logon process carries on.", &[]),
-    t(
-        0xFFFF_FFFF,
-        "LOGON_FAILED_OTHER",
-        "The automatic logon failed; ErrorNotificationData says why.",
-        BAD_PASSWORD,
-    ),
+    t(0xFFFF_FFFF, "LOGON_FAILED_OTHER", "The automatic logon failed; ErrorNotificationData says why.", BAD_PASSWORD),
 ];
 
 /// ErrorNotificationData for a logon failure, sorted by value.

@@ -3,9 +3,9 @@
 //! leaves nothing to build on.
 
 pub mod network;
+pub mod session;
 pub mod tls;
 pub mod tls_scan;
-pub mod session;
 pub mod x224;
 
 use crate::observations::Observations;
@@ -23,11 +23,18 @@ pub struct ProbeContext {
     pub deadline: Instant,
     pub pace: Duration,
     pub trace: Option<Trace>,
+    /// Credentials and certificate trust for the session layer.
+    pub session: session::SessionPlan,
 }
 
 impl ProbeContext {
     pub fn new(timeout: Duration) -> Self {
-        ProbeContext { deadline: Instant::now() + timeout, pace: DEFAULT_PACE, trace: None }
+        ProbeContext {
+            deadline: Instant::now() + timeout,
+            pace: DEFAULT_PACE,
+            trace: None,
+            session: Default::default(),
+        }
     }
 
     pub fn trace(&self, line: impl AsRef<str>) {
@@ -45,16 +52,25 @@ pub const DEFAULT_PACE: Duration = Duration::from_millis(100);
 pub struct Plan {
     /// Stop after the negotiation layer.
     pub quick: bool,
+    /// Skip the session layer (`--no-session`).
+    pub no_session: bool,
 }
 
 /// Walk the connection: name resolution and TCP, then X.224 negotiation on the first address
 /// that accepted.
-pub async fn run(target: &Target, _plan: Plan, ctx: &ProbeContext) -> Observations {
+pub async fn run(target: &Target, plan: Plan, ctx: &ProbeContext) -> Observations {
     let mut obs = Observations::default();
     let net = network::probe(&target.host, target.port, ctx).await;
     let connected = net.connected;
     obs.network = Some(net);
     let Some(addr) = connected else { return obs };
     obs.negotiation = Some(x224::probe(addr, x224::MATRIX, ctx).await);
+    // The session layer: the connection sequence to the first update (after the TLS/CredSSP layers).
+    if !plan.quick && !plan.no_session {
+        if let Some(neg) = &obs.negotiation {
+            tokio::time::sleep(ctx.pace).await;
+            obs.session = Some(session::probe(addr, &target.host, neg, &ctx.session, ctx).await);
+        }
+    }
     obs
 }

@@ -139,10 +139,15 @@ pub fn classify_user_data(ud: &[u8]) -> ServerFrame {
     };
     // A Share Control Header has a non-zero pduType in its second word where a Basic Security Header has
     // flagsHi = 0 (the same test ironrdp-pdu's decode_server_redirection makes).
-    if w1 == 0 {
+    // Some servers (xrdp) put the licensing message size in flagsHi: a licensing preamble whose wMsgSize
+    // matches the rest of the PDU identifies it too.
+    let preamble_fits = u16le(ud, 6).is_some_and(|n| n as usize + 4 == ud.len());
+    if w1 == 0 || (w0 & SEC_LICENSE_PKT != 0 && preamble_fits) {
         if w0 & SEC_LICENSE_PKT != 0 {
             // Licensing preamble after the 4-byte security header: bMsgType, flags, wMsgSize.
-            let Some(&msg_type) = ud.get(4) else { return ServerFrame::Malformed { what: "short licensing PDU".into() } };
+            let Some(&msg_type) = ud.get(4) else {
+                return ServerFrame::Malformed { what: "short licensing PDU".into() };
+            };
             if msg_type == ERROR_ALERT {
                 // LICENSE_ERROR_MESSAGE: dwErrorCode, dwStateTransition ([MS-RDPELE] 2.2.2.7.1 / [MS-RDPBCGR] 2.2.1.12.1.3).
                 return match (u32le(ud, 8), u32le(ud, 12)) {
@@ -279,9 +284,10 @@ mod tests {
 
     #[test]
     fn set_error_info_keeps_unknown_codes() {
-        assert_eq!(classify_server_frame(&sdi(&share_data(0x2F, &7u32.to_le_bytes()))), ServerFrame::SetErrorInfo {
-            code: 7
-        });
+        assert_eq!(
+            classify_server_frame(&sdi(&share_data(0x2F, &7u32.to_le_bytes()))),
+            ServerFrame::SetErrorInfo { code: 7 }
+        );
         assert_eq!(
             classify_server_frame(&sdi(&share_data(0x2F, &0xDEAD_BEEFu32.to_le_bytes()))),
             ServerFrame::SetErrorInfo { code: 0xDEAD_BEEF }
@@ -307,6 +313,13 @@ mod tests {
         ud.extend_from_slice(&1u32.to_le_bytes());
         ud.extend_from_slice(&[0x04, 0x00, 0x00, 0x00]);
         assert_eq!(classify_server_frame(&sdi(&ud)), ServerFrame::LicenseError { code: 6, state_transition: 1 });
+    }
+
+    #[test]
+    fn xrdp_licensing_with_flags_hi() {
+        // xrdp 0.10: SEC_LICENSE_PKT with flagsHi = 0x0010, then STATUS_VALID_CLIENT / ST_NO_TRANSITION.
+        let ud = [0x80, 0x00, 0x10, 0x00, 0xff, 0x02, 0x10, 0x00, 0x07, 0, 0, 0, 0x02, 0, 0, 0, 0x28, 0x14, 0, 0];
+        assert_eq!(classify_server_frame(&sdi(&ud)), ServerFrame::LicenseError { code: 7, state_transition: 2 });
     }
 
     #[test]
