@@ -1,0 +1,70 @@
+//! The session layer against the real servers of scripts/interop-servers.sh (run by scripts/test.sh,
+//! which exports the ports and the test account). A missing variable fails the test: run scripts/test.sh.
+
+use rdp_doctor::observations::{SessionEnd, StageOutcome};
+use rdp_doctor::report::Report;
+use rdp_doctor::target::Target;
+use rdp_doctor::{CertTrust, Credentials, Options};
+use std::time::Duration;
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run scripts/test.sh"))
+}
+
+async fn diagnose(port: &str, credentials: Option<Credentials>) -> Report {
+    let target = Target::parse(&format!("127.0.0.1:{port}")).unwrap();
+    let opts = Options {
+        timeout: Duration::from_secs(20),
+        credentials,
+        cert_trust: CertTrust::AcceptAny,
+        ..Options::default()
+    };
+    rdp_doctor::run_diagnosis(&target, &opts).await
+}
+
+fn assert_established(r: &Report) {
+    let s = r.observations.session.as_ref().expect("session observed");
+    assert_eq!(s.end, SessionEnd::Established, "{s:#?}");
+    for name in ["x224", "tls", "mcs_connect", "channel_join", "client_info", "capabilities", "finalization"] {
+        let st = s.stages.iter().find(|st| st.name == name).unwrap_or_else(|| panic!("no stage {name}: {s:#?}"));
+        assert_eq!(st.outcome, StageOutcome::Ok, "{name}");
+        assert!(st.ms >= 0.0);
+    }
+    assert!(s.disconnected_cleanly, "no clean disconnect");
+    let f = r.findings.iter().find(|f| f.id == "session-established").expect("session-established");
+    assert!(f.evidence.iter().any(|e| e.starts_with("stages: x224")), "{:?}", f.evidence);
+    assert!(r.predicted_client_error.is_none(), "{:?}", r.predicted_client_error);
+}
+
+#[tokio::test]
+async fn xrdp_tls_reaches_the_first_update() {
+    let r = diagnose(&env("RDPD_XRDP_TLS_PORT"), None).await;
+    assert_established(&r);
+    let s = r.observations.session.as_ref().unwrap();
+    assert_eq!(s.protocol, Some("ssl"));
+    assert!(s.first_update, "xrdp sends its login screen at once");
+    assert!(!s.credentials_sent);
+}
+
+#[tokio::test]
+async fn freerdp_nla_with_the_right_password_is_established() {
+    let creds =
+        Credentials { user: env("RDPD_USER"), domain: None, password: zeroize::Zeroizing::new(env("RDPD_PASSWORD")) };
+    let r = diagnose(&env("RDPD_FREERDP_NLA_PORT"), Some(creds)).await;
+    assert_established(&r);
+    let s = r.observations.session.as_ref().unwrap();
+    assert_eq!(s.protocol, Some("hybrid"));
+    assert!(s.credentials_sent);
+    assert!(s.stages.iter().any(|st| st.name == "credssp" && st.outcome == StageOutcome::Ok));
+    // The password never reaches the report.
+    assert!(!r.to_json().contains(&env("RDPD_PASSWORD")));
+}
+
+#[tokio::test]
+async fn freerdp_nla_without_credentials_is_not_checked() {
+    let r = diagnose(&env("RDPD_FREERDP_NLA_PORT"), None).await;
+    let s = r.observations.session.as_ref().unwrap();
+    assert!(!s.checked);
+    assert!(s.not_checked.as_deref().unwrap().contains("no credentials"));
+    assert!(r.findings.iter().any(|f| f.id == "session-not-checked"));
+}
