@@ -276,11 +276,16 @@ fn layers_serialize_snake_case() {
     assert_eq!(serde_json::to_string(&TableId::SspiHresult).unwrap(), "\"sspi_hresult\"");
 }
 
-/// Every `rdp-doctor explain ...` example in docs/explain-schema.md, run as written, exits as the
-/// document says (`# exit N`).
+/// Every `rdp-doctor explain ...` example in docs/explain-schema.md and the README, run as written,
+/// exits as the document says (`# exit N`).
 #[test]
 fn documented_examples_behave_as_documented() {
-    let doc = include_str!("../docs/explain-schema.md");
+    for doc in [include_str!("../docs/explain-schema.md"), include_str!("../README.md")] {
+        documented_examples_in(doc);
+    }
+}
+
+fn documented_examples_in(doc: &str) {
     let mut seen = 0;
     for line in doc.lines() {
         let Some(rest) = line.trim().strip_prefix("$ rdp-doctor explain ") else {

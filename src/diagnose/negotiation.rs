@@ -105,6 +105,11 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
         if hits.is_empty() {
             continue;
         }
+        // SSL_NOT_ALLOWED_BY_SERVER from a server that did select TLS or CredSSP for other requests
+        // refuses only the protocol asked for (FreeRDP answers an RDSTLS-only request so): no finding.
+        if code == 2 && (neg.supports.tls || neg.supports.credssp) {
+            continue;
+        }
         let windows_hit = hits.iter().any(|r| r.requested_value == Some(WINDOWS_CLIENT_REQUEST));
         let mut f = Finding::new(id, what);
         if windows_hit && !falls_back {

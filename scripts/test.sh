@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# THE test command: starts the real RDP servers (loopback) and the firewall
+# network namespaces, runs the whole test suite against them, and stops
+# everything again on exit. Exits with cargo's exit status.
+#
+#   scripts/test.sh [extra cargo test args, e.g. -- --nocapture]
+#
+# Needs root (it installs Debian packages when missing, uses unshare for
+# xrdp and ip netns for the firewall tests).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export RDPD_STATE="${RDPD_STATE:-$PWD/target/interop}"
+
+cleanup() {
+    local rc=$?
+    scripts/netns-firewall.sh down || true
+    scripts/interop-servers.sh stop || true
+    exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+scripts/interop-servers.sh start
+scripts/netns-firewall.sh up
+
+# shellcheck disable=SC1091
+source "$RDPD_STATE/servers.env"
+
+set +e
+cargo test --release --all-targets --no-fail-fast "$@"
+rc=$?
+set -e
+if [ $rc -ne 0 ]; then
+    echo "test.sh: cargo test failed (exit $rc); server logs are in $RDPD_STATE/logs" >&2
+fi
+exit $rc
