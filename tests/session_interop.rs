@@ -68,3 +68,29 @@ async fn freerdp_nla_without_credentials_is_not_checked() {
     assert!(s.not_checked.as_deref().unwrap().contains("no credentials"));
     assert!(r.findings.iter().any(|f| f.id == "session-not-checked"));
 }
+
+/// FreeRDP's shadow server over an unchanging Xvfb screen sends no update after finalization: the
+/// connection is still established (finalization is the end of the sequence, [MS-RDPBCGR] 1.3.1.1).
+fn assert_established_without_requiring_an_update(r: &Report) {
+    assert_established(r);
+    let s = r.observations.session.as_ref().unwrap();
+    assert_eq!(s.protocol, Some("ssl"));
+    let fu = s.stages.iter().find(|st| st.name == "first_update").expect("first_update stage");
+    assert_ne!(fu.outcome, StageOutcome::Failed, "{fu:?}");
+    // Waited at most briefly for it.
+    assert!(fu.ms < 1500.0, "{fu:?}");
+    assert!(!r.findings.iter().any(|f| f.id == "disconnected-by-server"));
+    assert_ne!(r.verdict.as_str(), "failing");
+}
+
+#[tokio::test]
+async fn freerdp_tls_is_established_without_an_update() {
+    let r = diagnose(&env("RDPD_FREERDP_TLS_PORT"), None).await;
+    assert_established_without_requiring_an_update(&r);
+}
+
+#[tokio::test]
+async fn freerdp_mixed_is_established_without_an_update() {
+    let r = diagnose(&env("RDPD_FREERDP_MIXED_PORT"), None).await;
+    assert_established_without_requiring_an_update(&r);
+}

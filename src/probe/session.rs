@@ -37,8 +37,9 @@ use tokio::net::TcpStream;
 pub const MAX_FRAMES: usize = 8;
 /// The largest frame read (TPKT and fast-path lengths are 16-bit; this bounds either).
 pub const MAX_FRAME: usize = 0x1_0000;
-/// How long to wait for the first update after finalization.
-pub const FIRST_UPDATE_WAIT: Duration = Duration::from_secs(3);
+/// How long to wait for the first update after finalization. The connection is established once
+/// finalization completes ([MS-RDPBCGR] 1.3.1.1); an update is a bonus (an idle desktop may send none).
+pub const FIRST_UPDATE_WAIT: Duration = Duration::from_millis(500);
 
 /// What the session layer may do.
 #[derive(Debug, Clone, Default)]
@@ -515,21 +516,29 @@ pub async fn probe(
                 | ServerFrame::SaveSessionInfo { .. } => continue,
                 _ => continue,
             },
-            Err((SessionEnd::Timeout, _)) => {
-                rec.stages.close(
-                    StageOutcome::NotChecked,
-                    Some(format!("no update within {} s (an idle desktop may send none)", FIRST_UPDATE_WAIT.as_secs())),
-                );
-                break;
-            }
             Err((end, e)) => {
-                rec.fail(end, e);
-                rec.obs.end = if rec.obs.error_info.is_some() || rec.obs.disconnect_reason.is_some() {
-                    SessionEnd::ServerEnded
-                } else {
-                    end
+                // Only a server that says why it ends (Set Error Info, Disconnect Provider Ultimatum)
+                // turns an established connection into a failure; silence or a bare close does not.
+                if end != SessionEnd::Timeout
+                    && (rec.obs.error_info.is_some_and(|c| c != 0) || rec.obs.disconnect_reason.is_some())
+                {
+                    rec.fail(end, e);
+                    rec.obs.end = SessionEnd::ServerEnded;
+                    return rec.finish(started);
+                }
+                let why = match end {
+                    SessionEnd::Timeout => format!(
+                        "no update within {} ms (an idle desktop may send none; not a failure)",
+                        FIRST_UPDATE_WAIT.as_millis()
+                    ),
+                    _ => format!("{e} before any update (after finalization; not a failure)"),
                 };
-                return rec.finish(started);
+                rec.stages.close(StageOutcome::NotChecked, Some(why));
+                if end != SessionEnd::Timeout {
+                    // Nothing left to disconnect.
+                    return rec.finish(started);
+                }
+                break;
             }
         }
     }
