@@ -14,13 +14,24 @@ pub async fn diagnose_scenario(scenario: &'static Scenario, opts: &Options) -> s
     let addr: SocketAddr = "127.0.0.1:0".parse().expect("literal address");
     let server = lab::start(scenario, addr).await?;
     let target = Target::parse(&server.addr.to_string()).map_err(std::io::Error::other)?;
-    // The lab serves negotiation and TLS only, not the connection sequence after it: its scenarios are
-    // diagnosed without the session layer (which would otherwise wait out the deadline after TLS).
     let mut opts = opts.clone();
-    opts.plan.no_session = true;
+    if scenario.name == "logon-failed-bad-password" {
+        // The scenario is about a wrong auto-logon password: send one, over the lab's own certificate.
+        opts.credentials = Some(lab_credentials());
+        opts.cert_trust = crate::CertTrust::AcceptAny;
+    }
     let report = run_diagnosis(&target, &opts).await;
     server.stop();
     Ok(report)
+}
+
+/// The lab's account with a wrong password (the lab accepts none).
+pub fn lab_credentials() -> crate::Credentials {
+    crate::Credentials {
+        user: "lab-user".into(),
+        domain: None,
+        password: zeroize::Zeroizing::new("wrong-password".into()),
+    }
 }
 
 /// Diagnose every scenario concurrently; reports in scenario order.
@@ -39,7 +50,7 @@ pub fn table(rows: &[(&'static Scenario, Report)], st: Style) -> String {
     let _ = writeln!(
         o,
         "{}",
-        st.bold(&format!("{:<20} {:<12} {:<30} {}", "SCENARIO", "VERDICT", "TOP FINDING", "CLIENT ERROR"))
+        st.bold(&format!("{:<28} {:<12} {:<30} {}", "SCENARIO", "VERDICT", "TOP FINDING", "CLIENT ERROR"))
     );
     for (s, r) in rows {
         let top = r.findings.first().map_or("-", |f| f.id);
@@ -54,7 +65,7 @@ pub fn table(rows: &[(&'static Scenario, Report)], st: Style) -> String {
             crate::diagnose::Verdict::Degraded => st.yellow(&verdict),
             _ => st.red(&verdict),
         };
-        let _ = writeln!(o, "{:<20} {verdict} {:<30} {pair}", s.name, top);
+        let _ = writeln!(o, "{:<28} {verdict} {:<30} {pair}", s.name, top);
     }
     let _ = writeln!(
         o,

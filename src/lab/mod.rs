@@ -2,6 +2,8 @@
 //! reproduce what only Windows shows. Each scenario is data (`SCENARIOS`); the server reuses the
 //! probe's X.224 codec from the other side (`x224::decode_request`, `x224::encode_confirm`).
 
+pub mod session;
+
 use crate::probe::x224::{
     self, FrameStatus, PROTOCOL_HYBRID, PROTOCOL_HYBRID_EX, PROTOCOL_RDP, PROTOCOL_SSL, Reply, SeenRequest,
 };
@@ -74,7 +76,7 @@ const fn policy(security_layer: SecurityLayer, nla: Nla, cert_ok: bool, hybrid_f
 pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "healthy",
-        description: "Windows-like: HYBRID for SSL|HYBRID|HYBRID_EX, SSL for SSL-only, TLS required, restricted admin supported",
+        description: "Windows-like: HYBRID for SSL|HYBRID|HYBRID_EX, SSL for SSL-only, TLS required, restricted admin supported; on the SSL path (no credentials) the connection sequence up to a first bitmap update",
         behaviour: policy(SecurityLayer::Tls, Nla::Supported, true, WINDOWS_FLAGS),
     },
     Scenario {
@@ -124,6 +126,42 @@ pub static SCENARIOS: &[Scenario] = &[
         behaviour: Behaviour::Silent,
     },
     Scenario { name: "not-rdp", description: "An HTTP server on the RDP port", behaviour: Behaviour::NotRdp },
+    // Connection-sequence scenarios (`session::script`), served on the SSL path after TLS.
+    Scenario {
+        name: "server-denied",
+        description: "TLS; after Client Info, Set Error Info ERRINFO_SERVER_DENIED_CONNECTION (0x7) then MCS Disconnect Provider Ultimatum, as Windows sends it",
+        behaviour: policy(SecurityLayer::Tls, Nla::Off, true, EXTENDED_CLIENT_DATA),
+    },
+    Scenario {
+        name: "insufficient-privileges",
+        description: "TLS; after Client Info, Set Error Info ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES (0x9) then MCS Disconnect Provider Ultimatum",
+        behaviour: policy(SecurityLayer::Tls, Nla::Off, true, EXTENDED_CLIENT_DATA),
+    },
+    Scenario {
+        name: "licensing-no-license-server",
+        description: "TLS; a Licensing Error Message ERR_NO_LICENSE_SERVER / ST_TOTAL_ABORT instead of a license, then close",
+        behaviour: policy(SecurityLayer::Tls, Nla::Off, true, EXTENDED_CLIENT_DATA),
+    },
+    Scenario {
+        name: "redirect",
+        description: "TLS; a Server Redirection PDU to another lab address (127.0.0.2) in place of the Demand Active PDU",
+        behaviour: policy(SecurityLayer::Tls, Nla::Off, true, EXTENDED_CLIENT_DATA),
+    },
+    Scenario {
+        name: "logon-failed-bad-password",
+        description: "TLS without NLA; after finalization, a Save Session Info logon error LOGON_FAILED_BAD_PASSWORD when Client Info carried an auto-logon password",
+        behaviour: policy(SecurityLayer::Tls, Nla::Off, true, EXTENDED_CLIENT_DATA),
+    },
+    Scenario {
+        name: "disconnect-mid-sequence",
+        description: "TLS; after licensing, an MCS Disconnect Provider Ultimatum (rn-provider-initiated) in place of the Demand Active PDU",
+        behaviour: policy(SecurityLayer::Tls, Nla::Off, true, EXTENDED_CLIENT_DATA),
+    },
+    Scenario {
+        name: "errinfo-unknown",
+        description: "TLS; after Client Info, Set Error Info with an errorInfo no table knows (0x7A5E), then MCS Disconnect Provider Ultimatum",
+        behaviour: policy(SecurityLayer::Tls, Nla::Off, true, EXTENDED_CLIENT_DATA),
+    },
 ];
 
 pub fn scenario(name: &str) -> Option<&'static Scenario> {
@@ -231,6 +269,11 @@ async fn serve(mut stream: TcpStream, scenario: &'static Scenario, tls: &tokio_r
             match reply {
                 Reply::Selected { protocol, .. } if protocol != PROTOCOL_RDP => {
                     let mut tls_stream = tls.accept(stream).await?;
+                    // The connection sequence on the SSL path (the lab has no CredSSP); every scenario
+                    // that gets here completes it unless `session::script` scripts a fault.
+                    if protocol == PROTOCOL_SSL {
+                        return session::serve(tls_stream, &request, protocol, session::script(scenario.name)).await;
+                    }
                     let mut sink = [0u8; 1024];
                     while tls_stream.read(&mut sink).await? > 0 {}
                     Ok(())

@@ -582,13 +582,25 @@ async fn step(
         let peek = classify_server_frame(&frame);
         match peek {
             ServerFrame::License { .. } | ServerFrame::LicenseError { .. } => rec.stages.enter("licensing"),
+            // After Client Info the connector's auto-detect state hands anything else to licensing.
+            ServerFrame::SetErrorInfo { .. } | ServerFrame::DisconnectUltimatum { .. }
+                if rec.stages.current() == "auto_detect" =>
+            {
+                rec.stages.enter("licensing")
+            }
             ServerFrame::DemandActive => rec.stages.enter("capabilities"),
             _ => {}
         }
         let class = rec.frame(&frame);
         match connector.step(&frame, None, out) {
             Ok(w) => w,
-            Err(e) => return Err((end_for(&class, rec), format!("the connector stopped: {e}"))),
+            Err(e) => {
+                let end = end_for(&class, rec);
+                if end == SessionEnd::ServerEnded {
+                    drain(io, buf, rec, deadline).await;
+                }
+                return Err((end, format!("the connector stopped: {e}")));
+            }
         }
     } else {
         connector.step_no_input(out).map_err(|e| (SessionEnd::ProtocolError, e.to_string()))?
@@ -597,6 +609,25 @@ async fn step(
         write_all(io, &out.filled()[..n], deadline).await?;
     }
     Ok(())
+}
+
+/// How long the frames a server sends after the one that stopped the connector are still read.
+pub const DRAIN_WAIT: Duration = Duration::from_millis(300);
+
+/// Record what the server sends after ending the sequence (a Set Error Info is followed by an MCS
+/// Disconnect Provider Ultimatum, [MS-RDPBCGR] 1.3.1.3), until it closes or `DRAIN_WAIT` passes.
+async fn drain(io: &mut (dyn Io + '_), buf: &mut Vec<u8>, rec: &mut Rec, deadline: Instant) {
+    let until = deadline.min(Instant::now() + DRAIN_WAIT);
+    for _ in 0..MAX_FRAMES {
+        match read_frame(io, buf, &ironrdp_pdu::RDP_HINT, until).await {
+            Ok(frame) => {
+                if let ServerFrame::DisconnectUltimatum { .. } = rec.frame(&frame) {
+                    return;
+                }
+            }
+            Err(_) => return,
+        }
+    }
 }
 
 /// Why the connector stopped, from the frame it stopped on.
