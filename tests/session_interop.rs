@@ -94,3 +94,72 @@ async fn freerdp_mixed_is_established_without_an_update() {
     let r = diagnose(&env("RDPD_FREERDP_MIXED_PORT"), None).await;
     assert_established_without_requiring_an_update(&r);
 }
+
+/// xrdp with security_layer=rdp: the connector cannot go on (RC4), so the session layer says it was not
+/// checked and the encryption is enumerated from the MCS Connect Response, one method offered at a time.
+async fn rdp_security(port_var: &str) -> (Report, rdp_doctor::observations::RdpSecurityObs) {
+    let r = diagnose(&env(port_var), None).await;
+    let s = r.observations.session.as_ref().expect("session observed");
+    assert_eq!(s.protocol, Some("rdp"));
+    assert!(!s.checked);
+    assert!(s.not_checked.as_deref().unwrap().contains("Standard RDP Security only"), "{s:#?}");
+    assert!(r.findings.iter().any(|f| f.id == "session-not-checked"));
+    let sec = s.rdp_security.clone().expect("encryption enumerated");
+    assert_eq!(sec.methods.iter().map(|m| m.offered).collect::<Vec<_>>(), [0x01, 0x08, 0x02, 0x10]);
+    (r, sec)
+}
+
+fn accepted(sec: &rdp_doctor::observations::RdpSecurityObs) -> Vec<u32> {
+    sec.methods.iter().filter(|m| m.accepted).map(|m| m.offered).collect()
+}
+
+fn finding<'a>(r: &'a Report, id: &str) -> &'a rdp_doctor::diagnose::Finding {
+    r.findings.iter().find(|f| f.id == id).unwrap_or_else(|| {
+        panic!("finding {id} missing; got {:?}", r.findings.iter().map(|f| f.id).collect::<Vec<_>>())
+    })
+}
+
+#[tokio::test]
+async fn xrdp_rdp_high_is_128_bit_rc4() {
+    let (r, sec) = rdp_security("RDPD_XRDP_RDP_PORT").await;
+    assert_eq!(sec.encryption_level, Some(3), "crypt_level=high");
+    assert_eq!(accepted(&sec), [0x02]);
+    // xrdp answers every offer with its own method.
+    assert!(sec.methods.iter().all(|m| m.selected == Some(0x02)), "{sec:?}");
+    let f = finding(&r, "weak-rdp-encryption");
+    assert!(f.summary.contains("Standard RDP Security"), "{}", f.summary);
+    assert!(
+        f.evidence.iter().any(|e| e.contains("offered ENCRYPTION_METHOD_128BIT (0x2) alone: accepted")),
+        "{:?}",
+        f.evidence
+    );
+    assert!(f.evidence.iter().any(|e| e.contains("encryption level") && e.contains("(0x3)")), "{:?}", f.evidence);
+    assert!(!r.findings.iter().any(|f| f.id == "fips-required"));
+}
+
+#[tokio::test]
+async fn xrdp_rdp_low_is_40_bit_rc4() {
+    let (r, sec) = rdp_security("RDPD_XRDP_RDP_LOW_PORT").await;
+    assert_eq!(sec.encryption_level, Some(1), "crypt_level=low");
+    assert_eq!(accepted(&sec), [0x01]);
+    let f = finding(&r, "weak-rdp-encryption");
+    assert!(f.summary.contains("40- or 56-bit"), "{}", f.summary);
+    assert!(f.evidence.iter().any(|e| e.contains("ENCRYPTION_METHOD_40BIT (0x1) alone: accepted")), "{:?}", f.evidence);
+    assert!(!r.findings.iter().any(|f| f.id == "fips-required"));
+}
+
+#[tokio::test]
+async fn xrdp_rdp_fips_requires_fips() {
+    let (r, sec) = rdp_security("RDPD_XRDP_RDP_FIPS_PORT").await;
+    assert_eq!(sec.encryption_level, Some(4), "crypt_level=fips");
+    assert_eq!(accepted(&sec), [0x10]);
+    let f = finding(&r, "fips-required");
+    assert!(f.evidence.iter().any(|e| e.contains("ENCRYPTION_METHOD_FIPS (0x10) alone: accepted")), "{:?}", f.evidence);
+    assert!(
+        f.evidence.iter().any(|e| e.contains("ENCRYPTION_METHOD_128BIT (0x2) alone: answered with")),
+        "{:?}",
+        f.evidence
+    );
+    let c = f.client_error.as_ref().expect("client error");
+    assert_eq!((c.code, c.extended), (0x904, 0x8));
+}
