@@ -179,3 +179,20 @@ async fn unknown_errinfo_keeps_its_number() {
     let text = json.to_string();
     assert!(text.contains(&format!("0x{code:X}")), "the number is in the JSON findings");
 }
+
+#[tokio::test]
+async fn rdp_security_only_enumerates_the_lab_encryption() {
+    let r = run("rdp-security-only").await;
+    let s = session(&r);
+    assert!(!s.checked);
+    assert!(s.not_checked.as_deref().unwrap().contains("Standard RDP Security only"));
+    let sec = s.rdp_security.as_ref().expect("encryption enumerated");
+    assert_eq!(sec.encryption_level, Some(2), "client compatible");
+    let accepted: Vec<u32> = sec.methods.iter().filter(|m| m.accepted).map(|m| m.offered).collect();
+    assert_eq!(accepted, [0x01, 0x08, 0x02]);
+    let fips = sec.methods.iter().find(|m| m.offered == 0x10).unwrap();
+    assert!(fips.detail.as_deref().unwrap().contains("Disconnect Provider Ultimatum"), "{fips:?}");
+    let f = finding(&r, "weak-rdp-encryption");
+    assert!(f.summary.contains("40- or 56-bit"), "{}", f.summary);
+    assert!(!r.findings.iter().any(|f| f.id == "fips-required"));
+}

@@ -279,11 +279,8 @@ async fn serve(mut stream: TcpStream, scenario: &'static Scenario, tls: &tokio_r
                     Ok(())
                 }
                 Reply::Failure { .. } => stream.shutdown().await,
-                _ => {
-                    let mut sink = [0u8; 1024];
-                    while stream.read(&mut sink).await? > 0 {}
-                    Ok(())
-                }
+                // Standard RDP Security: the lab answers the MCS Connect Initial with its encryption.
+                _ => session::serve_rdp_security(stream).await,
             }
         }
     }

@@ -297,6 +297,56 @@ pub async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     Ok(())
 }
 
+/// Standard RDP Security on the lab's RDP path (RDP-Tcp SecurityLayer=0, MinEncryptionLevel=2 "client
+/// compatible"): the MCS Connect Response's Server Security Data ([MS-RDPBCGR] 2.2.1.4.3) selects the
+/// strongest RC4 method the client offered; a client offering none gets an MCS Disconnect Provider
+/// Ultimatum. The lab implements no RC4: it closes after the answer (enough for an enumeration).
+pub fn rdp_security_answer(connect_initial: &[u8]) -> Vec<u8> {
+    use ironrdp_pdu::gcc::{
+        ConferenceCreateResponse, EncryptionLevel, EncryptionMethod, RdpVersion, ServerCoreData, ServerGccBlocks,
+        ServerNetworkData, ServerSecurityData,
+    };
+    use ironrdp_pdu::mcs::{ConnectInitial, ConnectResponse, DomainParameters};
+    use ironrdp_pdu::x224::X224Data;
+    let offered = ironrdp_pdu::decode::<X224<X224Data<'_>>>(connect_initial)
+        .ok()
+        .and_then(|X224(d)| ironrdp_pdu::decode::<ConnectInitial>(d.data.as_ref()).ok())
+        .map(|ci| ci.conference_create_request.gcc_blocks().security.encryption_methods);
+    let Some(offered) = offered else { return disconnect_ultimatum(DisconnectReason::ProviderInitiated as u8) };
+    let method = [EncryptionMethod::BIT_128, EncryptionMethod::BIT_56, EncryptionMethod::BIT_40]
+        .into_iter()
+        .find(|m| offered.contains(*m));
+    let Some(method) = method else { return disconnect_ultimatum(DisconnectReason::ProviderInitiated as u8) };
+    let blocks = ServerGccBlocks {
+        core: ServerCoreData { version: RdpVersion::V5_PLUS, optional_data: Default::default() },
+        network: ServerNetworkData { io_channel: IO_CHANNEL, channel_ids: Vec::new() },
+        security: ServerSecurityData {
+            encryption_method: method,
+            encryption_level: EncryptionLevel::ClientCompatible,
+            server_random: Some([0x5A; 32]),
+            // A placeholder where the server's proprietary certificate (2.2.1.4.3.1.1) goes.
+            server_cert: vec![0u8; 16],
+        },
+        message_channel: None,
+        multi_transport_channel: None,
+    };
+    let Ok(ccr) = ConferenceCreateResponse::new(USER_CHANNEL, blocks) else { return Vec::new() };
+    let resp = ConnectResponse {
+        conference_create_response: ccr,
+        called_connect_id: 1,
+        domain_parameters: DomainParameters::target(),
+    };
+    let mcs = ironrdp_pdu::encode_vec(&resp).unwrap_or_default();
+    ironrdp_pdu::encode_vec(&X224(X224Data { data: Cow::Owned(mcs) })).unwrap_or_default()
+}
+
+/// Read the MCS Connect Initial after a PROTOCOL_RDP (or legacy) confirm, answer it, close.
+pub async fn serve_rdp_security<S: AsyncRead + AsyncWrite + Unpin>(mut io: S) -> io::Result<()> {
+    let mut buf = Vec::new();
+    let frame = read_frame(&mut io, &mut buf, &ironrdp_pdu::X224_HINT).await?;
+    end(&mut io, &[rdp_security_answer(&frame)]).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
