@@ -35,6 +35,9 @@ pub struct DiagnoseArgs {
     /// Stop after the negotiation layer (no TLS handshake, certificate or scan).
     #[arg(long)]
     pub quick: bool,
+    /// Skip the session layer (the RDP connection sequence after negotiation).
+    #[arg(long)]
+    pub no_session: bool,
     /// The client the TLS verdict is judged for; the report lists every profile.
     #[arg(long = "client", value_name = "PROFILE", default_value = rdp_doctor::probe::DEFAULT_CLIENT_PROFILE,
           value_parser = clap::builder::PossibleValuesParser::new(

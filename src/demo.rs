@@ -29,11 +29,17 @@ pub const DEMO_USER: &str = "demo";
 pub const DEMO_DOMAIN: &str = "LAB";
 
 /// The options the demo diagnoses `scenario` with: `opts`, plus — for scenarios whose CredSSP script
-/// asks for it (`lab::credssp::Script::demo`) — a lab user with the lab password. Trust is
+/// asks for it (`lab::credssp::Script::demo`) — a lab user with the lab password, and for a session
+/// script about a refused auto-logon (`lab::session::Script::LogonError`) a wrong password. Trust is
 /// `AcceptAny`: the lab server runs in this process on loopback with a certificate made a moment ago.
 pub fn demo_options(scenario: &Scenario, opts: &Options) -> Options {
     let logon = lab::credssp::script(scenario.name).demo;
     let mut o = opts.clone();
+    if matches!(lab::session::script(scenario.name), lab::session::Script::LogonError { .. }) {
+        o.credentials = Some(lab_credentials());
+        o.cert_trust = CertTrust::AcceptAny;
+        return o;
+    }
     if logon == DemoLogon::None {
         return o;
     }
@@ -46,6 +52,15 @@ pub fn demo_options(scenario: &Scenario, opts: &Options) -> Options {
     o.cert_prompt = None;
     o.plan.restricted_admin = logon == DemoLogon::RestrictedAdmin;
     o
+}
+
+/// The lab's account with a wrong password (the lab accepts none).
+pub fn lab_credentials() -> crate::Credentials {
+    crate::Credentials {
+        user: "lab-user".into(),
+        domain: None,
+        password: zeroize::Zeroizing::new("wrong-password".into()),
+    }
 }
 
 /// Diagnose every scenario concurrently (each with `demo_options`); reports in scenario order.

@@ -38,6 +38,7 @@ fn main() -> ExitCode {
                 if let Err(e) = auth_options(&args.auth, &mut opts) {
                     return fail(EXIT_USAGE, &e);
                 }
+                opts.plan.no_session = args.no_session;
                 let report = rdp_doctor::run_diagnosis(&target, &opts).await;
                 print_report(&report, args.common.json);
                 ExitCode::from(report.verdict.exit_code() as u8)

@@ -16,6 +16,8 @@ pub struct Observations {
     pub credssp: Option<CredsspObs>,
     /// The opt-in credential check (`--user`).
     pub authentication: Option<AuthenticationObs>,
+    /// The RDP connection sequence after negotiation.
+    pub session: Option<SessionObs>,
 }
 
 /// Name resolution and TCP connects.
@@ -414,4 +416,148 @@ pub struct ChainValidation {
     pub trusted: bool,
     /// The verifier's reason when it does not.
     pub error: Option<String>,
+}
+
+/// The RDP connection sequence after negotiation ([MS-RDPBCGR] 1.3.1.1): MCS connect, channel joins,
+/// Client Info, licensing, capabilities, finalization, up to the server's first update.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionObs {
+    pub address: SocketAddr,
+    /// The security protocol the sequence ran over ("ssl", "hybrid", "rdp").
+    pub protocol: Option<&'static str>,
+    /// False when the layer could not be run to a verdict (see `not_checked`).
+    pub checked: bool,
+    /// Why the layer was not checked (no credentials for NLA, Standard RDP Security, untrusted certificate).
+    pub not_checked: Option<String>,
+    /// True when credentials went out (CredSSP or auto-logon Client Info); never the password itself.
+    pub credentials_sent: bool,
+    /// Each stage in order: name, duration, outcome.
+    pub stages: Vec<StageObs>,
+    /// How the sequence ended.
+    pub end: SessionEnd,
+    /// The stage it ended in.
+    pub ended_in: Option<&'static str>,
+    /// The connector's or transport's error text, when one stopped the sequence.
+    pub error: Option<String>,
+    /// The last frames the server sent (at most `MAX_FRAMES`), classified.
+    pub server_frames: Vec<ServerFrameObs>,
+    /// errorInfo of the last Set Error Info PDU ([MS-RDPBCGR] 2.2.5.1.1), raw.
+    pub error_info: Option<u32>,
+    /// The reason of an MCS Disconnect Provider Ultimatum ([T.125] 11.15).
+    pub disconnect_reason: Option<u8>,
+    pub license_error: Option<LicenseErrorObs>,
+    pub redirection: Option<RedirectionObs>,
+    /// Logon errors from Save Session Info PDUs ([MS-RDPBCGR] 2.2.10.1.1.4).
+    pub logon_errors: Vec<LogonErrorObs>,
+    /// True when the server sent a Deactivate All PDU.
+    pub deactivated: bool,
+    /// True once the server sent its first update after finalization.
+    pub first_update: bool,
+    /// True when the probe ended an established connection itself (MCS Disconnect Provider Ultimatum).
+    pub disconnected_cleanly: bool,
+    /// Standard RDP Security: the encryption the server offers (MCS Connect Response, 2.2.1.4.3).
+    pub rdp_security: Option<RdpSecurityObs>,
+    pub ms: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionEnd {
+    /// Finalization completed (and, when `first_update`, the first update arrived).
+    Established,
+    /// The server sent a Server Redirection PDU.
+    Redirected,
+    /// The server ended the sequence with a PDU (Set Error Info, DPU, licensing error, ...).
+    ServerEnded,
+    /// TCP FIN during the sequence.
+    Closed,
+    /// TCP RST during the sequence.
+    Reset,
+    /// A TLS alert or handshake failure.
+    TlsFailed,
+    /// CredSSP did not complete.
+    CredsspFailed,
+    /// Nothing came before the deadline.
+    Timeout,
+    /// The client side could not go on (a PDU it cannot read, an unsupported feature).
+    ProtocolError,
+    /// The layer was not run to the end (see `not_checked`).
+    NotChecked,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageOutcome {
+    Ok,
+    Failed,
+    NotChecked,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StageObs {
+    /// "x224", "tls", "credssp", "mcs_connect", "channel_join", "client_info", "auto_detect", "licensing",
+    /// "multitransport", "capabilities", "finalization", "first_update", "disconnect".
+    pub name: &'static str,
+    pub ms: f64,
+    pub outcome: StageOutcome,
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerFrameObs {
+    /// The stage the frame arrived in.
+    pub stage: &'static str,
+    /// The classifier's kind ("set_error_info", "disconnect_provider_ultimatum", ...).
+    pub kind: &'static str,
+    /// The decoded fields in words, with raw numbers.
+    pub summary: String,
+    pub len: usize,
+    /// The first bytes, hex (at most 64).
+    pub head: String,
+}
+
+/// Licensing Error Message ([MS-RDPELE] 2.2.2.7.1 / [MS-RDPBCGR] 2.2.1.12.1.3).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct LicenseErrorObs {
+    pub code: u32,
+    pub state_transition: u32,
+}
+
+/// Server Redirection PDU ([MS-RDPBCGR] 2.2.13.1).
+#[derive(Debug, Clone, Serialize)]
+pub struct RedirectionObs {
+    pub session_id: u32,
+    pub target: Option<String>,
+    pub target_fqdn: Option<String>,
+    pub load_balance_info: Option<String>,
+    pub username: Option<String>,
+}
+
+/// TS_LOGON_ERRORS_INFO ([MS-RDPBCGR] 2.2.10.1.1.4.1.1).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct LogonErrorObs {
+    pub notification_type: u32,
+    pub notification_data: u32,
+}
+
+/// Standard RDP Security encryption offered by the server, from its MCS Connect Response's Server
+/// Security Data ([MS-RDPBCGR] 2.2.1.4.3), one Connect Initial per method offered alone (as nmap's
+/// rdp-enum-encryption does).
+#[derive(Debug, Clone, Serialize)]
+pub struct RdpSecurityObs {
+    /// encryptionLevel of the answers (0 none, 1 low, 2 client compatible, 3 high, 4 FIPS).
+    pub encryption_level: Option<u32>,
+    /// Each method offered alone and what the server answered.
+    pub methods: Vec<RdpMethodObs>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RdpMethodObs {
+    /// encryptionMethods as offered (0x1 40-bit, 0x2 128-bit, 0x8 56-bit, 0x10 FIPS).
+    pub offered: u32,
+    /// True when the server selected exactly this method.
+    pub accepted: bool,
+    /// encryptionMethod the server chose; null when it refused (disconnect, no answer).
+    pub selected: Option<u32>,
+    pub detail: Option<String>,
 }

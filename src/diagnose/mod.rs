@@ -6,6 +6,7 @@ pub mod catalogue;
 mod credssp;
 mod negotiation;
 mod network;
+mod session;
 mod tls;
 
 pub use network::outcome_word as network_outcome_word;
@@ -171,6 +172,7 @@ pub fn diagnose_with(obs: &Observations, settings: &Settings) -> Diagnosis {
         negotiation::findings(obs, &mut findings);
         tls::findings(obs, settings, &mut findings);
         credssp::findings(obs, &mut findings);
+        session::findings(obs, &mut findings);
     }
     // Most severe first; the stable sort keeps the layer order within one severity.
     findings.sort_by_key(|f| f.severity);

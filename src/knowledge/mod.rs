@@ -19,6 +19,11 @@ pub mod ntstatus;
 pub mod tls_suites;
 pub mod tsgu;
 pub mod windows_builds;
+// Session layer tables (connection sequence, licensing, logon, Standard RDP Security).
+pub mod licensing;
+pub mod logon;
+pub mod mcs;
+pub mod rdp_encryption;
 
 /// How sure we are of an entry's meaning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -77,6 +82,13 @@ pub enum TableId {
     GatewayHresult,
     FreerdpError,
     FreerdpExit,
+    McsReason,
+    LicenseError,
+    LicenseState,
+    LogonNotification,
+    LogonErrorData,
+    EncryptionMethod,
+    EncryptionLevel,
 }
 
 impl TableId {
@@ -92,6 +104,13 @@ impl TableId {
         TableId::GatewayHresult,
         TableId::FreerdpError,
         TableId::FreerdpExit,
+        TableId::McsReason,
+        TableId::LicenseError,
+        TableId::LicenseState,
+        TableId::LogonNotification,
+        TableId::LogonErrorData,
+        TableId::EncryptionMethod,
+        TableId::EncryptionLevel,
     ];
 
     /// The table's name on the command line (`explain --list NAME`).
@@ -107,6 +126,13 @@ impl TableId {
             TableId::GatewayHresult => "gateway-hresult",
             TableId::FreerdpError => "freerdp-error",
             TableId::FreerdpExit => "freerdp-exit",
+            TableId::McsReason => "mcs-reason",
+            TableId::LicenseError => "license-error",
+            TableId::LicenseState => "license-state",
+            TableId::LogonNotification => "logon-notification",
+            TableId::LogonErrorData => "logon-error-data",
+            TableId::EncryptionMethod => "encryption-method",
+            TableId::EncryptionLevel => "encryption-level",
         }
     }
 
@@ -125,6 +151,15 @@ impl TableId {
             TableId::GatewayHresult => "RD Gateway HRESULTs ([MS-TSGU] 2.2.6)",
             TableId::FreerdpError => "FreeRDP connect errors (ERRCONNECT_*, freerdp/error.h)",
             TableId::FreerdpExit => "xfreerdp process exit codes (XF_EXIT_*, client/X11/xfreerdp.h)",
+            TableId::McsReason => "MCS Disconnect Provider Ultimatum reasons ([T.125], [MS-RDPBCGR] 2.2.2.3)",
+            TableId::LicenseError => "Licensing Error Message dwErrorCode ([MS-RDPELE] 2.2.2.7.1)",
+            TableId::LicenseState => "Licensing Error Message dwStateTransition ([MS-RDPELE] 2.2.2.7.1)",
+            TableId::LogonNotification => {
+                "Save Session Info logon ErrorNotificationType ([MS-RDPBCGR] 2.2.10.1.1.4.1.1)"
+            }
+            TableId::LogonErrorData => "Save Session Info logon ErrorNotificationData ([MS-RDPBCGR] 2.2.10.1.1.4.1.1)",
+            TableId::EncryptionMethod => "Standard RDP Security encryptionMethod ([MS-RDPBCGR] 2.2.1.4.3)",
+            TableId::EncryptionLevel => "Standard RDP Security encryptionLevel ([MS-RDPBCGR] 2.2.1.4.3)",
         }
     }
 
@@ -171,6 +206,13 @@ pub fn table(id: TableId) -> &'static [Entry] {
         TableId::GatewayHresult => tsgu::GATEWAY_HRESULTS,
         TableId::FreerdpError => freerdp::FREERDP_ERRORS,
         TableId::FreerdpExit => freerdp::FREERDP_EXIT_CODES,
+        TableId::McsReason => mcs::MCS_REASONS,
+        TableId::LicenseError => licensing::LICENSE_ERRORS,
+        TableId::LicenseState => licensing::LICENSE_STATES,
+        TableId::LogonNotification => logon::LOGON_NOTIFICATIONS,
+        TableId::LogonErrorData => logon::LOGON_ERROR_DATA,
+        TableId::EncryptionMethod => rdp_encryption::ENCRYPTION_METHODS,
+        TableId::EncryptionLevel => rdp_encryption::ENCRYPTION_LEVELS,
     }
 }
 

@@ -4,6 +4,7 @@
 //! TLS either rustls or a hand-written responder (`tls_raw`) for what rustls cannot serve.
 
 pub mod credssp;
+pub mod session;
 pub mod tls_raw;
 
 use crate::knowledge::tls_suites::{TLS10, TLS11, TLS12};
@@ -125,7 +126,7 @@ const WEAK_CERT: &[u8] = include_bytes!("certs/weak-rsa1024-sha1.der");
 pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "healthy",
-        description: "Windows-like: HYBRID for SSL|HYBRID|HYBRID_EX, SSL for SSL-only, TLS required, restricted admin supported",
+        description: "Windows-like: HYBRID for SSL|HYBRID|HYBRID_EX, SSL for SSL-only, TLS required, restricted admin supported; on the SSL path (no credentials) the connection sequence up to a first bitmap update",
         behaviour: policy(SecurityLayer::Tls, Nla::Supported, true, WINDOWS_FLAGS),
     },
     Scenario {
@@ -313,6 +314,42 @@ pub static SCENARIOS: &[Scenario] = &[
         description: "DisableRestrictedAdmin = 1: closes right after empty TSPasswordCreds",
         behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
     },
+    // Connection-sequence scenarios (`session::script`), served on the SSL path after TLS.
+    Scenario {
+        name: "server-denied",
+        description: "TLS; after Client Info, Set Error Info ERRINFO_SERVER_DENIED_CONNECTION (0x7) then MCS Disconnect Provider Ultimatum, as Windows sends it",
+        behaviour: policy(SecurityLayer::Tls, Nla::Off, true, EXTENDED_CLIENT_DATA),
+    },
+    Scenario {
+        name: "insufficient-privileges",
+        description: "TLS; after Client Info, Set Error Info ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES (0x9) then MCS Disconnect Provider Ultimatum",
+        behaviour: policy(SecurityLayer::Tls, Nla::Off, true, EXTENDED_CLIENT_DATA),
+    },
+    Scenario {
+        name: "licensing-no-license-server",
+        description: "TLS; a Licensing Error Message ERR_NO_LICENSE_SERVER / ST_TOTAL_ABORT instead of a license, then close",
+        behaviour: policy(SecurityLayer::Tls, Nla::Off, true, EXTENDED_CLIENT_DATA),
+    },
+    Scenario {
+        name: "redirect",
+        description: "TLS; a Server Redirection PDU to another lab address (127.0.0.2) in place of the Demand Active PDU",
+        behaviour: policy(SecurityLayer::Tls, Nla::Off, true, EXTENDED_CLIENT_DATA),
+    },
+    Scenario {
+        name: "logon-failed-bad-password",
+        description: "TLS without NLA; after finalization, a Save Session Info logon error LOGON_FAILED_BAD_PASSWORD when Client Info carried an auto-logon password",
+        behaviour: policy(SecurityLayer::Tls, Nla::Off, true, EXTENDED_CLIENT_DATA),
+    },
+    Scenario {
+        name: "disconnect-mid-sequence",
+        description: "TLS; after licensing, an MCS Disconnect Provider Ultimatum (rn-provider-initiated) in place of the Demand Active PDU",
+        behaviour: policy(SecurityLayer::Tls, Nla::Off, true, EXTENDED_CLIENT_DATA),
+    },
+    Scenario {
+        name: "errinfo-unknown",
+        description: "TLS; after Client Info, Set Error Info with an errorInfo no table knows (0x7A5E), then MCS Disconnect Provider Ultimatum",
+        behaviour: policy(SecurityLayer::Tls, Nla::Off, true, EXTENDED_CLIENT_DATA),
+    },
 ];
 
 pub fn scenario(name: &str) -> Option<&'static Scenario> {
@@ -449,13 +486,18 @@ async fn serve(
                     let tls_stream = tls.accept(stream).await?;
                     credssp::serve(tls_stream, script, protocol == PROTOCOL_HYBRID_EX, public_key.to_vec()).await
                 }
+                // The connection sequence on the SSL path (the lab's sessions run without CredSSP); every
+                // scenario that gets here completes it unless `session::script` scripts a fault.
+                Reply::Selected { protocol, .. }
+                    if protocol == PROTOCOL_SSL && matches!(server, TlsServer::Rustls { .. }) =>
+                {
+                    let tls_stream = tls.accept(stream).await?;
+                    session::serve(tls_stream, &request, protocol, session::script(scenario.name)).await
+                }
                 Reply::Selected { protocol, .. } if protocol != PROTOCOL_RDP => serve_tls(stream, server, tls).await,
                 Reply::Failure { .. } => stream.shutdown().await,
-                _ => {
-                    let mut sink = [0u8; 1024];
-                    while stream.read(&mut sink).await? > 0 {}
-                    Ok(())
-                }
+                // Standard RDP Security: the lab answers the MCS Connect Initial with its encryption.
+                _ => session::serve_rdp_security(stream).await,
             }
         }
     }

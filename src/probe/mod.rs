@@ -6,6 +6,7 @@ pub mod cert;
 pub mod credssp;
 pub mod network;
 pub mod ntlm;
+pub mod session;
 pub mod tls;
 pub mod tls_layer;
 pub mod tls_scan;
@@ -30,6 +31,8 @@ pub struct ProbeContext {
     pub credentials: Option<crate::Credentials>,
     pub cert_trust: crate::CertTrust,
     pub cert_prompt: Option<credssp::CertPrompt>,
+    /// Credentials and certificate trust for the session layer.
+    pub session: session::SessionPlan,
 }
 
 impl ProbeContext {
@@ -41,6 +44,7 @@ impl ProbeContext {
             credentials: None,
             cert_trust: crate::CertTrust::default(),
             cert_prompt: None,
+            session: Default::default(),
         }
     }
 
@@ -66,6 +70,8 @@ pub struct Plan {
     pub client_profile: &'static str,
     /// A certificate this many days or fewer from its end date is "expiring soon" (`--cert-warn-days`).
     pub cert_warn_days: u32,
+    /// Skip the session layer (`--no-session`).
+    pub no_session: bool,
 }
 
 /// The profile judged by default: the current Windows client.
@@ -79,13 +85,14 @@ impl Default for Plan {
             restricted_admin: false,
             client_profile: DEFAULT_CLIENT_PROFILE,
             cert_warn_days: DEFAULT_CERT_WARN_DAYS,
+            no_session: false,
         }
     }
 }
 
 /// Walk the connection: name resolution and TCP, then X.224 negotiation on the first address
 /// that accepted, then (unless `plan.quick`) the TLS layer on every path the server selected, then
-/// CredSSP where the server selected it.
+/// CredSSP where the server selected it, then (unless `plan.no_session`) the session layer.
 pub async fn run(target: &Target, plan: Plan, ctx: &ProbeContext) -> Observations {
     let mut obs = Observations::default();
     let net = network::probe(&target.host, target.port, ctx).await;
@@ -99,6 +106,13 @@ pub async fn run(target: &Target, plan: Plan, ctx: &ProbeContext) -> Observation
     obs.negotiation = Some(neg);
     if !plan.quick {
         run_credssp(target, addr, plan, ctx, &mut obs).await;
+    }
+    // The session layer: the connection sequence to the first update (after the TLS/CredSSP layers).
+    if !plan.quick && !plan.no_session {
+        if let Some(neg) = &obs.negotiation {
+            tokio::time::sleep(ctx.pace).await;
+            obs.session = Some(session::probe(addr, &target.host, neg, &ctx.session, ctx).await);
+        }
     }
     obs
 }

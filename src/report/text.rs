@@ -131,6 +131,43 @@ pub fn render(r: &Report, st: Style) -> String {
         }
     }
 
+    if let Some(sess) = &r.observations.session {
+        let _ = writeln!(o, "\n{}  {}", st.bold("Session"), st.dim("connection sequence, [MS-RDPBCGR] 1.3.1.1"));
+        if !sess.checked {
+            let _ = writeln!(o, "  {} not checked: {}", st.dim("–"), sess.not_checked.as_deref().unwrap_or(""));
+        }
+        for stg in &sess.stages {
+            let mark = match stg.outcome {
+                crate::observations::StageOutcome::Ok => st.green("✓"),
+                crate::observations::StageOutcome::Failed => st.red("✗"),
+                crate::observations::StageOutcome::NotChecked => st.dim("–"),
+            };
+            let _ =
+                writeln!(o, "  {mark} {:<28} {:<44} {:>8}", stg.name, stg.detail.as_deref().unwrap_or(""), ms(stg.ms));
+        }
+        if let Some(sec) = &sess.rdp_security {
+            for m in &sec.methods {
+                let mark = if m.accepted { st.green("✓") } else { st.dim("–") };
+                let what = crate::knowledge::lookup(crate::knowledge::TableId::EncryptionMethod, m.offered)
+                    .map_or_else(|| format!("0x{:X}", m.offered), |e| e.name.to_string());
+                let _ = writeln!(o, "  {mark} {:<28} {}", what, if m.accepted { "accepted" } else { "refused" });
+            }
+        }
+        for f in &sess.server_frames {
+            if matches!(
+                f.kind,
+                "set_error_info"
+                    | "disconnect_provider_ultimatum"
+                    | "license_error"
+                    | "redirection"
+                    | "save_session_info"
+                    | "deactivate_all"
+            ) {
+                let _ = writeln!(o, "  {} {:<28} {}", st.dim("←"), f.kind, f.summary);
+            }
+        }
+    }
+
     let _ = writeln!(o, "\n{}", st.bold(&format!("Findings ({})", r.findings.len())));
     if r.findings.is_empty() {
         let _ = writeln!(o, "  none");
