@@ -88,8 +88,6 @@ pub async fn run_diagnosis(target: &target::Target, opts: &Options) -> report::R
     ctx.credentials = opts.credentials.clone();
     ctx.cert_trust = opts.cert_trust.clone();
     ctx.cert_prompt = opts.cert_prompt.clone();
-    ctx.session =
-        probe::session::SessionPlan { credentials: opts.credentials.clone(), cert_trust: opts.cert_trust.clone() };
     let observations = probe::run(target, opts.plan, &ctx).await;
     let diagnosis = diagnose::diagnose_with(&observations, &diagnose::Settings::from(&opts.plan));
     let total = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;

@@ -225,6 +225,13 @@ pub enum CertTrustDecision {
     PinMismatch,
 }
 
+impl CertTrustDecision {
+    /// Whether credentials may go over a channel with this certificate.
+    pub fn allows_credentials(self) -> bool {
+        matches!(self, Self::Verified | Self::Pinned | Self::PromptAccepted | Self::AcceptAny)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AuthOutcome {

@@ -2,7 +2,7 @@
 //! lab injects → the session observation, the finding, its evidence and the predicted client error pair.
 
 use rdp_doctor::Options;
-use rdp_doctor::demo::diagnose_scenario;
+use rdp_doctor::demo::{demo_options, diagnose_scenario};
 use rdp_doctor::diagnose::{Finding, Severity, Verdict};
 use rdp_doctor::knowledge::Basis;
 use rdp_doctor::lab;
@@ -14,6 +14,13 @@ async fn run(name: &str) -> Report {
     let scenario = lab::scenario(name).unwrap_or_else(|| panic!("no lab scenario {name}"));
     let opts = Options { timeout: Duration::from_secs(3), ..Options::default() };
     diagnose_scenario(scenario, &opts).await.expect("lab server starts")
+}
+
+/// As the demo runs it: with the credentials the scenario's point needs (`demo::demo_options`).
+async fn run_as_demo(name: &str) -> Report {
+    let scenario = lab::scenario(name).unwrap_or_else(|| panic!("no lab scenario {name}"));
+    let opts = Options { timeout: Duration::from_secs(3), ..Options::default() };
+    diagnose_scenario(scenario, &demo_options(scenario, &opts)).await.expect("lab server starts")
 }
 
 fn session(r: &Report) -> &SessionObs {
@@ -123,7 +130,7 @@ async fn redirect_names_the_other_lab_address() {
 #[tokio::test]
 async fn wrong_auto_logon_password_is_a_logon_failure() {
     // The demo sends the lab account with a wrong password (never shown in the report).
-    let r = run("logon-failed-bad-password").await;
+    let r = run_as_demo("logon-failed-bad-password").await;
     let s = session(&r);
     assert!(s.credentials_sent);
     assert_eq!(s.protocol, Some("ssl"));

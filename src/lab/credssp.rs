@@ -115,22 +115,40 @@ pub fn script(scenario: &str) -> Script {
 }
 
 async fn read<S: AsyncReadExt + Unpin>(s: &mut S) -> io::Result<Option<Vec<u8>>> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
+    // Exactly one DER TSRequest: what follows it (the client's MCS Connect Initial right after its
+    // TSCredentials) belongs to the connection sequence and must stay in the stream.
+    let mut buf = vec![0u8; 2];
+    if s.read_exact(&mut buf).await.is_err() {
+        return Ok(None);
+    }
+    let extra = match buf[1] {
+        l if l < 0x80 => 0,
+        l @ 0x81..=0x84 => usize::from(l - 0x80),
+        _ => return Ok(None),
+    };
+    let mut more = vec![0u8; extra];
+    if s.read_exact(&mut more).await.is_err() {
+        return Ok(None);
+    }
+    buf.extend_from_slice(&more);
     loop {
         match codec::frame_status(&buf) {
-            Frame::Complete(n) => {
-                buf.truncate(n);
-                return Ok(Some(buf));
-            }
-            Frame::Bad => return Ok(None),
+            Frame::Complete(n) if n == buf.len() => return Ok(Some(buf)),
+            Frame::Bad | Frame::Complete(_) => return Ok(None),
             Frame::NeedMore => {}
         }
-        let n = s.read(&mut chunk).await?;
-        if n == 0 {
+        let total = match extra {
+            0 => 2 + usize::from(buf[1]),
+            _ => 2 + extra + buf[2..2 + extra].iter().fold(0usize, |a, &b| (a << 8) | usize::from(b)),
+        };
+        if total > codec::MAX_TSREQUEST || total <= buf.len() {
             return Ok(None);
         }
-        buf.extend_from_slice(&chunk[..n]);
+        let mut rest = vec![0u8; total - buf.len()];
+        if s.read_exact(&mut rest).await.is_err() {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&rest);
     }
 }
 
@@ -148,19 +166,24 @@ fn challenge(script: &Script) -> Vec<u8> {
     })
 }
 
-/// Serve CredSSP on an accepted TLS stream. `hybrid_ex`: HYBRID_EX was selected.
+/// Serve CredSSP on an accepted TLS stream. `hybrid_ex`: HYBRID_EX was selected. Returns the stream when
+/// the client authenticated and may go on to the connection sequence; `None` when the script ended it.
 pub async fn serve<S: AsyncReadExt + AsyncWriteExt + Unpin>(
-    mut s: S,
+    s: S,
     script: Script,
     hybrid_ex: bool,
     public_key: Vec<u8>,
-) -> io::Result<()> {
+) -> io::Result<Option<S>> {
     if script.on_negotiate == OnNegotiate::Challenge
         && matches!(script.on_auth, OnAuth::Verify | OnAuth::EarlyAuth(_) | OnAuth::RestrictedAdmin(_))
     {
         return verify(s, script, hybrid_ex, public_key).await;
     }
-    // NEGOTIATE → CHALLENGE (or the scripted break-off).
+    scripted_break_off(s, script).await.map(|()| None)
+}
+
+/// The scripts that end CredSSP: NEGOTIATE → CHALLENGE (or a break-off), AUTHENTICATE → as scripted.
+async fn scripted_break_off<S: AsyncReadExt + AsyncWriteExt + Unpin>(mut s: S, script: Script) -> io::Result<()> {
     let Some(first) = read(&mut s).await? else { return Ok(()) };
     if codec::decode(&first).is_err() {
         return s.shutdown().await;
@@ -183,16 +206,12 @@ pub async fn serve<S: AsyncReadExt + AsyncWriteExt + Unpin>(
         }
     };
     s.write_all(&codec::encode(&reply)).await?;
-    // AUTHENTICATE (+ pubKeyAuth) → as scripted.
     let Some(_auth) = read(&mut s).await? else { return Ok(()) };
-    match script.on_auth {
-        OnAuth::ErrorCode(code) => {
-            let r = TsRequest { version: script.version, error_code: Some(code), ..TsRequest::default() };
-            s.write_all(&codec::encode(&r)).await?;
-            s.shutdown().await
-        }
-        _ => s.shutdown().await,
+    if let OnAuth::ErrorCode(code) = script.on_auth {
+        let r = TsRequest { version: script.version, error_code: Some(code), ..TsRequest::default() };
+        s.write_all(&codec::encode(&r)).await?;
     }
+    s.shutdown().await
 }
 
 struct LabProxy;
@@ -212,12 +231,12 @@ async fn verify<S: AsyncReadExt + AsyncWriteExt + Unpin>(
     script: Script,
     hybrid_ex: bool,
     public_key: Vec<u8>,
-) -> io::Result<()> {
+) -> io::Result<Option<S>> {
     let mode = sspi::credssp::ServerMode::Ntlm(sspi::ntlm::NtlmConfig::default());
     let mut server = sspi::credssp::CredSspServer::new(public_key, LabProxy, mode).map_err(io::Error::other)?;
     loop {
-        let Some(frame) = read(&mut s).await? else { return Ok(()) };
-        let Ok(req) = sspi::credssp::TsRequest::from_buffer(&frame) else { return s.shutdown().await };
+        let Some(frame) = read(&mut s).await? else { return Ok(None) };
+        let Ok(req) = sspi::credssp::TsRequest::from_buffer(&frame) else { return s.shutdown().await.map(|()| None) };
         match server.process(req).resolve_to_result() {
             Ok(sspi::credssp::ServerState::ReplyNeeded(r)) => {
                 let mut out = Vec::new();
@@ -228,16 +247,18 @@ async fn verify<S: AsyncReadExt + AsyncWriteExt + Unpin>(
                 let empty = identity.username.account_name().is_empty() && identity.password.as_ref().is_empty();
                 if empty && script.on_auth == OnAuth::RestrictedAdmin(false) {
                     // Restricted admin disabled: the empty TSPasswordCreds end the connection.
-                    return s.shutdown().await;
+                    return s.shutdown().await.map(|()| None);
                 }
                 if hybrid_ex {
+                    // Early User Authorization Result, [MS-RDPBCGR] 2.2.10.2.
                     let result = if let OnAuth::EarlyAuth(v) = script.on_auth { v } else { 0 };
                     s.write_all(&result.to_le_bytes()).await?;
+                    if result != 0 {
+                        return s.shutdown().await.map(|()| None);
+                    }
                 }
-                // Hold the connection as a server waiting for MCS would.
-                let mut sink = [0u8; 1024];
-                while s.read(&mut sink).await? > 0 {}
-                return Ok(());
+                // Authenticated: the connection sequence follows.
+                return Ok(Some(s));
             }
             Err(e) => {
                 if let Some(r) = e.ts_request {
@@ -245,7 +266,7 @@ async fn verify<S: AsyncReadExt + AsyncWriteExt + Unpin>(
                     r.encode_ts_request(&mut out)?;
                     s.write_all(&out).await?;
                 }
-                return s.shutdown().await;
+                return s.shutdown().await.map(|()| None);
             }
         }
     }

@@ -484,7 +484,13 @@ async fn serve(
                         && matches!(server, TlsServer::Rustls { .. }) =>
                 {
                     let tls_stream = tls.accept(stream).await?;
-                    credssp::serve(tls_stream, script, protocol == PROTOCOL_HYBRID_EX, public_key.to_vec()).await
+                    match credssp::serve(tls_stream, script, protocol == PROTOCOL_HYBRID_EX, public_key.to_vec())
+                        .await?
+                    {
+                        // Authenticated: the connection sequence, as on the SSL path.
+                        Some(s) => session::serve(s, &request, protocol, session::script(scenario.name)).await,
+                        None => Ok(()),
+                    }
                 }
                 // The connection sequence on the SSL path (the lab's sessions run without CredSSP); every
                 // scenario that gets here completes it unless `session::script` scripts a fault.

@@ -230,7 +230,7 @@ async fn end<S: AsyncWrite + Unpin>(io: &mut S, frames: &[Vec<u8>]) -> io::Resul
 }
 
 /// Serve the connection sequence over `io` (the TLS stream) for a client whose X.224 request was `request`
-/// and to which the lab selected `protocol` (PROTOCOL_SSL).
+/// and to which the lab selected `protocol` (PROTOCOL_SSL, or HYBRID/HYBRID_EX after lab/credssp.rs).
 pub async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     mut io: S,
     request: &[u8],
@@ -247,6 +247,10 @@ pub async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
         return Err(other("the acceptor did not select the lab's protocol"));
     }
     acc.mark_security_upgrade_as_done();
+    if acc.should_perform_credssp() {
+        // lab/credssp.rs has already authenticated the client on this stream.
+        acc.mark_credssp_as_done();
+    }
     let mut buf = Vec::new();
     while !acc.state().is_terminal() {
         match (script, acc.state().name()) {

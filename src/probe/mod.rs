@@ -31,8 +31,6 @@ pub struct ProbeContext {
     pub credentials: Option<crate::Credentials>,
     pub cert_trust: crate::CertTrust,
     pub cert_prompt: Option<credssp::CertPrompt>,
-    /// Credentials and certificate trust for the session layer.
-    pub session: session::SessionPlan,
 }
 
 impl ProbeContext {
@@ -44,7 +42,6 @@ impl ProbeContext {
             credentials: None,
             cert_trust: crate::CertTrust::default(),
             cert_prompt: None,
-            session: Default::default(),
         }
     }
 
@@ -100,19 +97,28 @@ pub async fn run(target: &Target, plan: Plan, ctx: &ProbeContext) -> Observation
     obs.network = Some(net);
     let Some(addr) = connected else { return obs };
     let neg = x224::probe(addr, x224::MATRIX, ctx).await;
-    if !plan.quick {
-        obs.tls = tls_layer::probe(&target.host, &neg, &plan, ctx).await;
+    if plan.quick {
+        obs.negotiation = Some(neg);
+        return obs;
     }
+    obs.tls = tls_layer::probe(&target.host, &neg, &plan, ctx).await;
     obs.negotiation = Some(neg);
-    if !plan.quick {
-        run_credssp(target, addr, plan, ctx, &mut obs).await;
+    // A path stops where it breaks: when no TLS handshake completed, CredSSP and the connection
+    // sequence would only fail again at TLS (the TLS findings say why).
+    let tls_broken = obs.tls.as_ref().is_some_and(|t| {
+        !t.handshakes.is_empty()
+            && t.handshakes.iter().all(|h| h.outcome != crate::observations::HandshakeOutcome::Completed)
+    });
+    if tls_broken {
+        return obs;
     }
+    run_credssp(target, addr, plan, ctx, &mut obs).await;
     // The session layer: the connection sequence to the first update (after the TLS/CredSSP layers).
-    if !plan.quick && !plan.no_session {
-        if let Some(neg) = &obs.negotiation {
-            tokio::time::sleep(ctx.pace).await;
-            obs.session = Some(session::probe(addr, &target.host, neg, &ctx.session, ctx).await);
-        }
+    if !plan.no_session
+        && let Some(neg) = &obs.negotiation
+    {
+        tokio::time::sleep(ctx.pace).await;
+        obs.session = Some(session::probe(addr, &target.host, neg, ctx).await);
     }
     obs
 }

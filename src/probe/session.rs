@@ -16,11 +16,11 @@ pub mod rdp_security;
 use self::classify::{ServerFrame, classify_server_frame};
 use super::network::ms_since;
 use super::{ProbeContext, tls};
+use crate::Credentials;
 use crate::observations::{
     LicenseErrorObs, LogonErrorObs, NegotiationObs, RedirectionObs, ServerFrameObs, SessionEnd, SessionObs, StageObs,
     StageOutcome,
 };
-use crate::{CertTrust, Credentials};
 use ironrdp_connector::credssp::CredsspSequence;
 use ironrdp_connector::sspi::generator::GeneratorState;
 use ironrdp_connector::{ClientConnector, ClientConnectorState, Sequence as _};
@@ -40,13 +40,6 @@ pub const MAX_FRAME: usize = 0x1_0000;
 /// How long to wait for the first update after finalization. The connection is established once
 /// finalization completes ([MS-RDPBCGR] 1.3.1.1); an update is a bonus (an idle desktop may send none).
 pub const FIRST_UPDATE_WAIT: Duration = Duration::from_millis(500);
-
-/// What the session layer may do.
-#[derive(Debug, Clone, Default)]
-pub struct SessionPlan {
-    pub credentials: Option<Credentials>,
-    pub cert_trust: CertTrust,
-}
 
 trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
@@ -277,29 +270,6 @@ async fn write_all(io: &mut (dyn Io + '_), bytes: &[u8], deadline: Instant) -> R
     }
 }
 
-/// May credentials go over this TLS channel? `Err` says why not.
-pub fn may_send_credentials(chain: &[Vec<u8>], host: &str, trust: &CertTrust) -> Result<(), String> {
-    match trust {
-        CertTrust::AcceptAny => Ok(()),
-        CertTrust::Pinned(pin) => {
-            let leaf = chain.first().ok_or("no certificate")?;
-            let got = tls::sha256_thumbprint(leaf);
-            if got.eq_ignore_ascii_case(pin) {
-                Ok(())
-            } else {
-                Err(format!("the certificate's SHA-256 thumbprint {got} is not the pinned one"))
-            }
-        }
-        CertTrust::Verify => tls::verify_chain(chain, host),
-    }
-}
-
-/// SubjectPublicKey of the leaf (what CredSSP binds to, [MS-CSSP] 3.1.5).
-fn server_public_key(chain: &[Vec<u8>]) -> Option<Vec<u8>> {
-    let (_, cert) = x509_parser::parse_x509_certificate(chain.first()?).ok()?;
-    Some(cert.public_key().subject_public_key.data.to_vec())
-}
-
 fn config(creds: Option<&Credentials>, tls: bool, credssp: bool) -> ironrdp_connector::Config {
     use ironrdp_pdu::gcc;
     ironrdp_connector::Config {
@@ -352,17 +322,11 @@ fn config(creds: Option<&Credentials>, tls: bool, credssp: bool) -> ironrdp_conn
 }
 
 /// Run the session layer against `addr`. `neg` is what negotiation saw; it decides the protocol.
-pub async fn probe(
-    addr: SocketAddr,
-    host: &str,
-    neg: &NegotiationObs,
-    plan: &SessionPlan,
-    ctx: &ProbeContext,
-) -> SessionObs {
+pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &ProbeContext) -> SessionObs {
     let started = Instant::now();
     let mut rec = Rec::new(addr);
     let s = neg.supports;
-    let creds = plan.credentials.as_ref();
+    let creds = ctx.credentials.as_ref();
     if !s.tls && !s.credssp {
         if s.rdp {
             rec.obs.protocol = Some("rdp");
@@ -425,7 +389,10 @@ pub async fn probe(
         }
     };
     connector.mark_security_upgrade_as_done();
-    let trusted = may_send_credentials(&session.chain, host, &plan.cert_trust);
+    // The same trust rule as the credential check (no second prompt: a pin or a verified chain).
+    let (decision, why) = super::credssp::decide_trust(&ctx.cert_trust, &session.chain, host, None);
+    let trusted: Result<(), String> =
+        if decision.allows_credentials() { Ok(()) } else { Err(why.unwrap_or_else(|| format!("{decision:?}"))) };
     let chain = session.chain.clone();
     let mut io: Box<dyn Io> = Box::new(session.stream);
 
@@ -438,7 +405,7 @@ pub async fn probe(
                 started,
             );
         }
-        let Some(key) = server_public_key(&chain) else {
+        let Some(key) = chain.first().and_then(|leaf| super::credssp::subject_public_key(leaf)) else {
             rec.fail(SessionEnd::CredsspFailed, "no public key in the server's certificate");
             return rec.finish(started);
         };

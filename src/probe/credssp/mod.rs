@@ -364,13 +364,7 @@ pub async fn check_credentials(
         .unwrap_or((CertTrustDecision::Untrusted, Some("the trust decision failed".into())));
     obs.cert_trust = Some(decision);
     obs.cert_verify_error = why;
-    if !matches!(
-        decision,
-        CertTrustDecision::Verified
-            | CertTrustDecision::Pinned
-            | CertTrustDecision::PromptAccepted
-            | CertTrustDecision::AcceptAny
-    ) {
+    if !decision.allows_credentials() {
         obs.outcome = AuthOutcome::NotSent;
         obs.ms = ms_since(started);
         ctx.trace(format!("credentials not sent: certificate trust {decision:?}"));
