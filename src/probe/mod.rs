@@ -52,6 +52,30 @@ impl ProbeContext {
     }
 }
 
+/// Connection starts to one server, at least `pace` apart, shared by every connection of a layer.
+pub struct Pacer {
+    next: std::sync::Mutex<Option<tokio::time::Instant>>,
+    pace: Duration,
+}
+
+impl Pacer {
+    pub fn new(pace: Duration) -> Pacer {
+        Pacer { next: std::sync::Mutex::new(None), pace }
+    }
+
+    /// Wait for this connection's turn.
+    pub async fn wait(&self) {
+        let slot = {
+            let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
+            let now = tokio::time::Instant::now();
+            let slot = next.filter(|n| *n > now).unwrap_or(now);
+            *next = Some(slot + self.pace);
+            slot
+        };
+        tokio::time::sleep_until(slot).await;
+    }
+}
+
 /// Pause between connection starts to one server (nmap waits 200 ms; Windows resets rapid reconnects).
 pub const DEFAULT_PACE: Duration = Duration::from_millis(100);
 

@@ -16,7 +16,6 @@ use crate::knowledge::tls_suites::{self, TLS12};
 use crate::observations::{ChainValidation, HandshakeObs, HandshakeOutcome, NegOutcome, NegotiationObs, TlsObs};
 use std::io;
 use std::net::SocketAddr;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// The MSS of the retry when every hello stalls: the IPv4 default (RFC 879), small enough for any tunnel.
@@ -65,25 +64,6 @@ pub fn paths(neg: &NegotiationObs) -> Vec<Path> {
 /// negotiation matrix.
 pub const SCAN_PACE_DIVISOR: u32 = 5;
 
-/// Connection starts, `pace` apart, for every connection of the layer.
-struct Pacer {
-    next: Mutex<Option<Instant>>,
-    pace: Duration,
-}
-
-impl Pacer {
-    async fn wait(&self) {
-        let slot = {
-            let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
-            let now = Instant::now();
-            let slot = next.filter(|n| *n > now).unwrap_or(now);
-            *next = Some(slot + self.pace);
-            slot
-        };
-        tokio::time::sleep_until(slot.into()).await;
-    }
-}
-
 /// Run the layer against the address the negotiation used. `None` when the server never selected
 /// TLS or CredSSP.
 pub async fn probe(host: &str, neg: &NegotiationObs, plan: &Plan, ctx: &ProbeContext) -> Option<TlsObs> {
@@ -96,7 +76,7 @@ pub async fn probe(host: &str, neg: &NegotiationObs, plan: &Plan, ctx: &ProbeCon
     // reconnects: the layer's connections then start a fifth of the pace apart.
     let coped = neg.requests.iter().all(|r| !r.retried && !matches!(r.outcome, NegOutcome::Closed | NegOutcome::Reset));
     let pace = if coped { ctx.pace / SCAN_PACE_DIVISOR } else { ctx.pace };
-    let pacer = Pacer { next: Mutex::new(None), pace };
+    let pacer = super::Pacer::new(pace);
     // Leave room after a stall for the small-MSS retry: no single wait takes more than about a
     // third of what is left.
     let left = ctx.deadline.saturating_duration_since(started);
@@ -220,7 +200,7 @@ async fn handshake_path(
     addr: SocketAddr,
     path: Path,
     host: &str,
-    pacer: &Pacer,
+    pacer: &super::Pacer,
     ctx: &ProbeContext,
     reply_timeout: Duration,
 ) -> (HandshakeObs, Option<Vec<Vec<u8>>>) {

@@ -1040,27 +1040,6 @@ impl ScanOptions {
     }
 }
 
-struct Pacer {
-    next: Mutex<Option<Instant>>,
-    pace: Duration,
-}
-
-impl Pacer {
-    async fn wait(&self) {
-        let slot = {
-            let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
-            let now = Instant::now();
-            let slot = match *next {
-                Some(n) if n > now => n,
-                _ => now,
-            };
-            *next = Some(slot + self.pace);
-            slot
-        };
-        tokio::time::sleep_until(slot).await;
-    }
-}
-
 /// 32 fresh random bytes for the hello (not secret: the handshake is never finished).
 pub fn fresh_random() -> [u8; 32] {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -1137,7 +1116,7 @@ pub async fn exchange_hello(
 struct Shared<'a, F> {
     open: &'a F,
     opts: &'a ScanOptions,
-    pacer: Pacer,
+    pacer: super::Pacer,
     budget: AtomicU32,
     log: Mutex<Vec<ConnOutcome>>,
     chain: Mutex<Option<(u16, Vec<Vec<u8>>)>>,
@@ -1234,7 +1213,7 @@ where
     let sh = Shared {
         open: &open,
         opts,
-        pacer: Pacer { next: Mutex::new(None), pace: opts.pace },
+        pacer: super::Pacer::new(opts.pace),
         budget: AtomicU32::new(opts.max_connections),
         log: Mutex::new(Vec::new()),
         chain: Mutex::new(None),
