@@ -163,3 +163,17 @@ async fn xrdp_rdp_fips_requires_fips() {
     let c = f.client_error.as_ref().expect("client error");
     assert_eq!((c.code, c.extended), (0x904, 0x8));
 }
+
+#[tokio::test]
+async fn freerdp_rdp_runs_without_any_encryption() {
+    // freerdp-shadow-cli /sec:rdp answers every offer with ENCRYPTION_METHOD_NONE at level NONE.
+    let (r, sec) = rdp_security("RDPD_FREERDP_RDP_PORT").await;
+    assert_eq!(sec.encryption_level, Some(0));
+    assert!(accepted(&sec).is_empty());
+    assert!(sec.methods.iter().all(|m| m.selected == Some(0)), "{:?}", sec.methods);
+    let f = finding(&r, "rdp-no-encryption");
+    assert!(f.summary.contains("clear text"), "{}", f.summary);
+    assert!(f.evidence.iter().any(|e| e.contains("ENCRYPTION_LEVEL_NONE")), "{:?}", f.evidence);
+    assert!(f.remedies.iter().any(|m| m.contains("/sec:tls")), "{:?}", f.remedies);
+    assert!(!r.findings.iter().any(|f| f.id == "weak-rdp-encryption"));
+}

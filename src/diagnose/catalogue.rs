@@ -671,6 +671,16 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
+        id: "rdp-no-encryption",
+        layer: Layer::Session,
+        severity: Severity::Warning,
+        title: "Standard RDP Security without any encryption: a cleartext session",
+        remedies: &[
+            "Require TLS: RDP-Tcp SecurityLayer = 2 and UserAuthentication = 1 on Windows; on xrdp `security_layer=tls` (or `negotiate`) with a certificate; on the FreeRDP shadow server `/sec:tls` or `/sec:nla` instead of `/sec:rdp`.",
+            "If Standard RDP Security must stay, set 'Set client connection encryption level' to High (MinEncryptionLevel = 3) so a session cannot run without encryption.",
+        ],
+    },
+    FindingDef {
         id: "weak-rdp-encryption",
         layer: Layer::Session,
         severity: Severity::Warning,

@@ -293,6 +293,18 @@ fn rdp_security(s: &SessionObs, sec: &crate::observations::RdpSecurityObs, out: 
         }
         out.push(f.client_error(DISC_SOCKET_CLOSED, ERRINFO_SERVER_DENIED_CONNECTION_FIPS, Basis::Inferred));
     }
+    // ENCRYPTION_LEVEL_NONE is valid only under TLS or CredSSP (2.2.1.4.3); with Standard RDP Security it
+    // means a cleartext session.
+    if sec.encryption_level == Some(0) && accepted.is_empty() && sec.methods.iter().any(|m| m.selected == Some(0)) {
+        let mut f = Finding::new(
+            "rdp-no-encryption",
+            "Standard RDP Security with no encryption at all: the session, typed passwords included, crosses the network in clear text",
+        );
+        for l in &lines {
+            f = f.evidence(l.clone());
+        }
+        out.push(f);
+    }
     if !accepted.is_empty() {
         let weak = accepted.iter().any(|&m| m == METHOD_40 || m == METHOD_56);
         let mut f = Finding::new(
