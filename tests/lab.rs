@@ -186,3 +186,33 @@ async fn json_report_carries_the_public_fields() {
         assert!(v["observations"]["negotiation"]["supports"][key].is_boolean(), "{key}");
     }
 }
+
+#[tokio::test]
+async fn inconsistent_flags_on_the_windows_request_is_an_error() {
+    let r = run("inconsistent-flags").await;
+    assert_eq!(request(&r, "SSL|HYBRID|HYBRID_EX").failure_name, Some("INCONSISTENT_FLAGS"));
+    let f = finding(&r, "inconsistent-flags");
+    assert_eq!(f.severity, Severity::Error);
+    assert!(f.evidence.iter().any(|e| e.contains("RDP_NEG_FAILURE INCONSISTENT_FLAGS (0x4)")));
+    assert!(f.remedies.iter().any(|m| m.contains("SecurityLayer")));
+    assert_eq!(r.verdict, Verdict::Failing);
+}
+
+#[tokio::test]
+async fn tls_with_user_auth_required() {
+    let r = run("tls-user-auth-required").await;
+    let f = finding(&r, "tls-with-user-auth-required");
+    assert!(f.evidence.iter().any(|e| e.contains("SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER (0x6)")), "{:?}", f.evidence);
+    assert_eq!(f.severity, Severity::Error);
+}
+
+#[tokio::test]
+async fn a_frame_that_is_not_a_confirm_is_malformed() {
+    let r = run("malformed-confirm").await;
+    let w = request(&r, "SSL|HYBRID|HYBRID_EX");
+    assert_eq!(w.outcome, NegOutcome::Malformed);
+    assert!(w.detail.as_deref().unwrap_or("").contains("0x70"), "{:?}", w.detail);
+    let f = finding(&r, "malformed-response");
+    assert!(f.evidence.iter().any(|e| e.contains("0300000b0670")), "{:?}", f.evidence);
+    assert_eq!(r.verdict, Verdict::Failing);
+}

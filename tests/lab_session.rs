@@ -203,3 +203,34 @@ async fn rdp_security_only_enumerates_the_lab_encryption() {
     assert!(f.summary.contains("40- or 56-bit"), "{}", f.summary);
     assert!(!r.findings.iter().any(|f| f.id == "fips-required"));
 }
+
+#[tokio::test]
+async fn fresh_credentials_required_is_0x904_0xa() {
+    let r = run("fresh-credentials-required").await;
+    assert_eq!(session(&r).error_info, Some(0xA));
+    let f = finding(&r, "fresh-credentials-required");
+    assert!(has(f, "ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED (0xA)"), "{:?}", f.evidence);
+    assert!(!f.remedies.is_empty());
+    assert_eq!(pair(&r), (0x904, 0xA, Basis::Inferred));
+    assert_eq!(r.verdict, Verdict::Failing);
+}
+
+#[tokio::test]
+async fn server_denied_fips_is_0x904_0x8() {
+    let r = run("server-denied-fips").await;
+    assert_eq!(session(&r).error_info, Some(0x8));
+    let f = finding(&r, "server-denied-fips");
+    assert!(has(f, "(0x8)"), "{:?}", f.evidence);
+    assert_eq!(pair(&r), (0x904, 0x8, Basis::Inferred));
+}
+
+#[tokio::test]
+async fn an_unreadable_pdu_mid_sequence_is_incomplete_not_a_server_verdict() {
+    let r = run("garbage-mid-sequence").await;
+    let s = session(&r);
+    assert!(s.server_frames.iter().any(|f| f.kind == "malformed"), "{:?}", s.server_frames);
+    let f = finding(&r, "session-incomplete");
+    assert!(has(f, "decode"), "{:?}", f.evidence);
+    assert!(!r.findings.iter().any(|f| f.id == "disconnected-by-server" || f.id == "session-established"));
+    assert_eq!(r.verdict, Verdict::Failing);
+}

@@ -278,3 +278,16 @@ async fn the_text_report_has_a_tls_section() {
     assert!(text.contains("key RSA 1024 bits, signed sha1WithRSAEncryption"));
     assert!(text.contains("windows-11 *"));
 }
+
+#[tokio::test]
+async fn a_server_that_never_answers_the_hello_is_stalled_not_a_blackhole() {
+    let r = run("tls-stalled").await;
+    let f = finding(&r, "tls-handshake-stalled");
+    assert_eq!(f.severity, Severity::Critical);
+    let t = tls(&r);
+    assert!(t.handshakes.iter().all(|h| h.outcome != HandshakeOutcome::Completed));
+    // The small-MSS retry was made and stayed silent too: not an MTU problem.
+    assert!(!ids(&r).contains(&"path-mtu-blackhole"), "{:?}", ids(&r));
+    assert!(!ids(&r).contains(&"tls-handshake-aborted"), "{:?}", ids(&r));
+    assert_eq!(r.verdict, Verdict::Failing);
+}

@@ -70,6 +70,8 @@ pub enum TlsServer {
     ResetOnHello,
     /// Say nothing after the ClientHello unless the client clamped its MSS to 536 or less; then rustls.
     MtuBlackhole,
+    /// Say nothing after the ClientHello, whatever the MSS (a hung TLS stack, or a path that drops more).
+    Stall,
 }
 
 /// The MSS at or below which the `mtu-blackhole` scenario answers.
@@ -89,6 +91,10 @@ pub enum Behaviour {
     Silent,
     /// Answer like a web server.
     NotRdp,
+    /// Answer every Connection Request with RDP_NEG_FAILURE and this failureCode, then close.
+    Refuse(u32),
+    /// Answer with a TPKT frame that is not a Connection Confirm (X.224 TPDU code 0x70), then close.
+    MalformedConfirm,
 }
 
 #[derive(Debug)]
@@ -350,6 +356,41 @@ pub static SCENARIOS: &[Scenario] = &[
         description: "TLS; after Client Info, Set Error Info with an errorInfo no table knows (0x7A5E), then MCS Disconnect Provider Ultimatum",
         behaviour: policy(SecurityLayer::Tls, Nla::Off, true, EXTENDED_CLIENT_DATA),
     },
+    Scenario {
+        name: "inconsistent-flags",
+        description: "Answers every request with RDP_NEG_FAILURE INCONSISTENT_FLAGS (contradictory security settings)",
+        behaviour: Behaviour::Refuse(4),
+    },
+    Scenario {
+        name: "tls-user-auth-required",
+        description: "Answers every request with RDP_NEG_FAILURE SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER (client certificates)",
+        behaviour: Behaviour::Refuse(6),
+    },
+    Scenario {
+        name: "malformed-confirm",
+        description: "Answers with a TPKT frame whose X.224 TPDU is not a Connection Confirm",
+        behaviour: Behaviour::MalformedConfirm,
+    },
+    Scenario {
+        name: "tls-stalled",
+        description: "Selects SSL/HYBRID, then never answers the ClientHello, even on a connection with a small MSS",
+        behaviour: windows_with(TlsServer::Stall),
+    },
+    Scenario {
+        name: "fresh-credentials-required",
+        description: "TLS; after Client Info, Set Error Info ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED (0xA) then MCS Disconnect Provider Ultimatum",
+        behaviour: policy(SecurityLayer::Tls, Nla::Off, true, EXTENDED_CLIENT_DATA),
+    },
+    Scenario {
+        name: "server-denied-fips",
+        description: "TLS; after Client Info, Set Error Info ERRINFO_SERVER_DENIED_CONNECTION_FIPS (0x8) then MCS Disconnect Provider Ultimatum",
+        behaviour: policy(SecurityLayer::Tls, Nla::Off, true, EXTENDED_CLIENT_DATA),
+    },
+    Scenario {
+        name: "garbage-mid-sequence",
+        description: "TLS; after licensing, a TPKT frame with an MCS PDU that does not exist, in place of the Demand Active PDU",
+        behaviour: policy(SecurityLayer::Tls, Nla::Off, true, EXTENDED_CLIENT_DATA),
+    },
 ];
 
 pub fn scenario(name: &str) -> Option<&'static Scenario> {
@@ -462,6 +503,15 @@ async fn serve(
             stream.write_all(reply.as_bytes()).await?;
             stream.shutdown().await
         }
+        Behaviour::Refuse(code) => {
+            stream.write_all(&x224::encode_confirm(&Reply::Failure { code })).await?;
+            stream.shutdown().await
+        }
+        Behaviour::MalformedConfirm => {
+            // TPKT, X.224 length 6, TPDU code 0x70: no TPDU a Connection Request can be answered with.
+            stream.write_all(&[0x03, 0x00, 0x00, 0x0B, 0x06, 0x70, 0x00, 0x00, 0x12, 0x34, 0x00]).await?;
+            stream.shutdown().await
+        }
         Behaviour::Negotiate(policy) | Behaviour::NegotiateTls(policy, _) => {
             let Some(seen) = x224::decode_request(&request) else { return stream.shutdown().await };
             let mut reply = policy.answer(seen);
@@ -527,6 +577,10 @@ async fn serve_tls(mut stream: TcpStream, server: TlsServer, tls: &tokio_rustls:
                 // The ClientHello arrives; the answer would be lost on the way back.
                 while stream.read(&mut sink).await? > 0 {}
             }
+            Ok(())
+        }
+        TlsServer::Stall => {
+            while stream.read(&mut sink).await? > 0 {}
             Ok(())
         }
         TlsServer::ResetOnHello => {

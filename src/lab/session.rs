@@ -35,6 +35,8 @@ pub enum Script {
     LogonError { notification_type: u32, notification_data: u32 },
     /// MCS Disconnect Provider Ultimatum after licensing, in place of the Demand Active PDU.
     DisconnectMidSequence { reason: u8 },
+    /// A well-framed TPKT whose X.224/MCS content is nonsense, in place of the Demand Active PDU.
+    GarbageMidSequence,
 }
 
 /// The script a lab scenario runs on its SSL path (every TLS-serving scenario completes the sequence
@@ -44,6 +46,8 @@ pub fn script(scenario: &str) -> Script {
         "server-denied" => Script::ErrorInfoInLicensing(ERRINFO_SERVER_DENIED_CONNECTION),
         "insufficient-privileges" => Script::ErrorInfoInLicensing(ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES),
         "errinfo-unknown" => Script::ErrorInfoInLicensing(ERRINFO_UNKNOWN),
+        "fresh-credentials-required" => Script::ErrorInfoInLicensing(ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED),
+        "server-denied-fips" => Script::ErrorInfoInLicensing(ERRINFO_SERVER_DENIED_CONNECTION_FIPS),
         "licensing-no-license-server" => {
             Script::LicenseError { code: ERR_NO_LICENSE_SERVER, state_transition: ST_TOTAL_ABORT }
         }
@@ -51,6 +55,7 @@ pub fn script(scenario: &str) -> Script {
         "logon-failed-bad-password" => {
             Script::LogonError { notification_type: LOGON_FAILED_OTHER, notification_data: LOGON_FAILED_BAD_PASSWORD }
         }
+        "garbage-mid-sequence" => Script::GarbageMidSequence,
         "disconnect-mid-sequence" => {
             Script::DisconnectMidSequence { reason: DisconnectReason::ProviderInitiated as u8 }
         }
@@ -61,6 +66,8 @@ pub fn script(scenario: &str) -> Script {
 // errorInfo ([MS-RDPBCGR] 2.2.5.1.1).
 const ERRINFO_SERVER_DENIED_CONNECTION: u32 = 0x7;
 const ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES: u32 = 0x9;
+const ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED: u32 = 0xA;
+const ERRINFO_SERVER_DENIED_CONNECTION_FIPS: u32 = 0x8;
 /// A value no table knows (the probe must keep its number).
 pub const ERRINFO_UNKNOWN: u32 = 0x0000_7A5E;
 // Licensing Error Message ([MS-RDPELE] 2.2.2.7.1 / [MS-RDPBCGR] 2.2.1.12.1.3).
@@ -269,6 +276,11 @@ pub async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
             }
             (Script::DisconnectMidSequence { reason }, "CapabilitiesSendServer") => {
                 return end(&mut io, &[disconnect_ultimatum(reason)]).await;
+            }
+            (Script::GarbageMidSequence, "CapabilitiesSendServer") => {
+                // TPKT (T.123 8) around an X.224 Data TPDU whose MCS PDU type does not exist.
+                return end(&mut io, &[vec![0x03, 0x00, 0x00, 0x0C, 0x02, 0xF0, 0x80, 0xFC, 0xFF, 0xFF, 0xFF, 0xFF]])
+                    .await;
             }
             _ => {}
         }
