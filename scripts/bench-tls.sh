@@ -10,7 +10,8 @@
 #    listen. Goal: rdp-doctor in at most a tenth of sslscan's time.
 # 2. 50 ms round-trip time: a network namespace of its own (`rdpd-bench`) whose loopback delays every
 #    packet by 25 ms (tc netem, so 50 ms per round trip), with its own xrdp inside. Goal: rdp-doctor
-#    within 20 round trips (1 s).
+#    within 20 round trips (1 s). Where the kernel has no sch_netem, a userspace delay proxy
+#    (scripts/delay-proxy.py) adds the RTT in front of the loopback xrdp and FreeRDP servers instead.
 # rdp-doctor runs with its defaults (--pace-ms 100) and with --pace-ms 0.
 #
 # Needs root (ip netns, tc, unshare), xrdp, sslscan. Talks only to loopback and to the namespace it
@@ -79,7 +80,23 @@ ip netns del "$NS" 2>/dev/null || true
 ip netns add "$NS"
 ip -n "$NS" link set lo up
 if ! ip netns exec "$NS" tc qdisc add dev lo root netem delay "$((RTT_MS / 2))ms" 2>"$STATE/tc.err"; then
-    echo "netem is not available here ($(cat "$STATE/tc.err")): the kernel lacks sch_netem; no RTT numbers"
+    echo "netem is not available here ($(cat "$STATE/tc.err")): the kernel lacks sch_netem."
+    echo "Emulating ${RTT_MS} ms RTT on loopback with scripts/delay-proxy.py instead (each chunk delayed"
+    echo "RTT/2 per direction, one RTT before each upstream connect); 20 round trips = $((20 * RTT_MS)) ms"
+    ip netns del "$NS" 2>/dev/null || true
+    header
+    pport=34950
+    for entry in "xrdp-tls:${RDPD_XRDP_TLS_PORT:-33901}" "freerdp-tls:${RDPD_FREERDP_TLS_PORT:-33912}"; do
+        name=${entry%%:*} port=${entry##*:}
+        listens "$port" || { printf '%-26s not listening on %s\n' "$name" "$port"; continue; }
+        python3 scripts/delay-proxy.py "$pport" "$port" "$RTT_MS" 600 2>/dev/null &
+        proxy=$!
+        for _ in $(seq 1 50); do listens "$pport" && break; sleep 0.1; done
+        row "$name (+${RTT_MS} ms proxy)" "127.0.0.1:$pport"
+        kill "$proxy" 2>/dev/null || true
+        wait "$proxy" 2>/dev/null || true
+        pport=$((pport + 1))
+    done
     exit 0
 fi
 openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 30 -keyout "$STATE/key.pem" -out "$STATE/cert.pem" \
