@@ -52,6 +52,11 @@ impl ProbeContext {
     }
 }
 
+/// The first `max` bytes of `buf` as lowercase hex: how observations keep raw bytes.
+pub fn hex_prefix(buf: &[u8], max: usize) -> String {
+    buf.iter().take(max).map(|b| format!("{b:02x}")).collect()
+}
+
 /// Connection starts to one server, at least `pace` apart, shared by every connection of a layer.
 pub struct Pacer {
     next: std::sync::Mutex<Option<tokio::time::Instant>>,

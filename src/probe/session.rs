@@ -182,7 +182,7 @@ impl Rec {
             kind: c.kind(),
             summary,
             len: frame.len(),
-            head: super::x224::hex_prefix(frame, 64),
+            head: crate::probe::hex_prefix(frame, 64),
         });
         c
     }
@@ -249,7 +249,7 @@ async fn read_frame(
 }
 
 fn hex(b: &[u8]) -> String {
-    super::x224::hex_prefix(b, 32)
+    crate::probe::hex_prefix(b, 32)
 }
 
 fn io_end(e: &std::io::Error) -> (SessionEnd, String) {

@@ -168,7 +168,7 @@ fn system_roots() -> Arc<rustls::RootCertStore> {
 /// SHA-256 thumbprint of a DER certificate, lowercase hex (what `--trust-cert` takes).
 pub fn sha256_thumbprint(der: &[u8]) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(der).iter().map(|b| format!("{b:02x}")).collect()
+    super::hex_prefix(&sha2::Sha256::digest(der), usize::MAX)
 }
 
 /// SHA-1 thumbprint, uppercase hex: what Windows shows and RDP-Tcp SSLCertificateSHA1Hash holds.

@@ -1056,7 +1056,7 @@ pub fn fresh_random() -> [u8; 32] {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    super::hex_prefix(bytes, usize::MAX)
 }
 
 /// Sends one hello on `stream` and reads the reply until it is complete, the peer closes, or the

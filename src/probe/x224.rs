@@ -7,8 +7,8 @@
 //! apart (a legacy Connection Confirm, a request with no RDP_NEG_REQ, a peer that is not TPKT) is read
 //! here by hand.
 
-use super::ProbeContext;
 use super::network::{self, ms_since};
+use super::{ProbeContext, hex_prefix};
 use crate::observations::{NegOutcome, NegRequestObs, NegotiationObs, Supports};
 use ironrdp_pdu::mcs::DisconnectProviderUltimatum;
 use ironrdp_pdu::nego::{
@@ -443,10 +443,6 @@ fn summarise(obs: &NegRequestObs) -> String {
         }
         other => format!("{other:?} {}", obs.detail.as_deref().unwrap_or("")),
     }
-}
-
-pub fn hex_prefix(buf: &[u8], max: usize) -> String {
-    buf.iter().take(max).map(|b| format!("{b:02x}")).collect()
 }
 
 /// Connect to `addr` and negotiate one request.

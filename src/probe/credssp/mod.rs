@@ -156,7 +156,7 @@ fn ntstatus_name(code: u32) -> Option<&'static str> {
 
 /// Read the server's answer to a NEGOTIATE into `obs` (pure: the bytes of one TSRequest).
 pub fn classify_first_reply(frame: &[u8], obs: &mut CredsspObs) {
-    obs.received = x224::hex_prefix(frame, 64);
+    obs.received = crate::probe::hex_prefix(frame, 64);
     let r = match codec::decode(frame) {
         Ok(r) => r,
         Err(e) => {
@@ -234,7 +234,7 @@ pub async fn probe(addr: SocketAddr, host: &str, req: &NegRequest, ctx: &ProbeCo
         ReadEnd::Frame(f) => classify_first_reply(&f, &mut obs),
         ReadEnd::Eof(b) => {
             obs.outcome = if b.is_empty() { CredsspOutcome::Closed } else { CredsspOutcome::Malformed };
-            obs.received = x224::hex_prefix(&b, 64);
+            obs.received = crate::probe::hex_prefix(&b, 64);
             if !b.is_empty() {
                 obs.detail = Some(format!("closed after {} bytes of an incomplete TSRequest", b.len()));
             }
@@ -242,11 +242,11 @@ pub async fn probe(addr: SocketAddr, host: &str, req: &NegRequest, ctx: &ProbeCo
         ReadEnd::Reset => obs.outcome = CredsspOutcome::Reset,
         ReadEnd::Timeout(b) => {
             obs.outcome = CredsspOutcome::Timeout;
-            obs.received = x224::hex_prefix(&b, 64);
+            obs.received = crate::probe::hex_prefix(&b, 64);
         }
         ReadEnd::Bad(b) => {
             obs.outcome = CredsspOutcome::Malformed;
-            obs.received = x224::hex_prefix(&b, 64);
+            obs.received = crate::probe::hex_prefix(&b, 64);
             obs.detail = Some("the answer is not a DER TSRequest (or is too large)".into());
         }
     }
@@ -517,7 +517,7 @@ fn describe_end(e: &ReadEnd) -> String {
         ReadEnd::Eof(b) => format!("the server closed the connection after {} bytes of a TSRequest", b.len()),
         ReadEnd::Reset => "the server reset the connection".into(),
         ReadEnd::Timeout(_) => "no answer before the deadline".into(),
-        ReadEnd::Bad(b) => format!("bytes that are not a TSRequest ({})", x224::hex_prefix(b, 16)),
+        ReadEnd::Bad(b) => format!("bytes that are not a TSRequest ({})", crate::probe::hex_prefix(b, 16)),
     }
 }
 

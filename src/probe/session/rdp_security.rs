@@ -120,7 +120,7 @@ async fn read_tpkt(s: &mut tokio::net::TcpStream, until: Instant) -> Result<Vec<
     loop {
         if buf.len() >= 4 {
             if buf[0] != 0x03 {
-                return Err(format!("not TPKT: {}", x224::hex_prefix(&buf, 16)));
+                return Err(format!("not TPKT: {}", crate::probe::hex_prefix(&buf, 16)));
             }
             let n = u16::from_be_bytes([buf[2], buf[3]]) as usize;
             if n < 4 {
