@@ -3,12 +3,13 @@
 //! `scripts/interop-servers.sh` (`start`, or `start-tls` for these alone). The accepted
 //! (version, suite id) set is checked against `sslscan --rdp` on the same server.
 
+mod common;
+
 use rdp_doctor::diagnose::{Severity, Verdict};
 use rdp_doctor::report::Report;
 use rdp_doctor::target::Target;
 use rdp_doctor::{Options, run_diagnosis};
 use std::collections::BTreeSet;
-use std::process::Command;
 use std::time::Duration;
 
 fn port(var: &str) -> u16 {
@@ -30,33 +31,8 @@ fn ours(r: &Report) -> BTreeSet<(String, String)> {
 
 /// sslscan --rdp's accepted (version, "0xNNNN") set.
 fn sslscan(var: &str) -> BTreeSet<(String, String)> {
-    let out = Command::new("sslscan")
-        .args(["--rdp", "--xml=-", "--no-colour", "--no-heartbleed", "--no-renegotiation"])
-        .args(["--no-compression", "--no-fallback", "--no-groups", "--no-check-certificate"])
-        .arg(format!("127.0.0.1:{}", port(var)))
-        .output()
-        .expect("sslscan is installed (scripts/test.sh installs it)");
-    let xml = String::from_utf8_lossy(&out.stdout);
-    let mut set = BTreeSet::new();
-    for line in xml.lines().filter(|l| l.trim_start().starts_with("<cipher ")) {
-        let get = |name: &str| {
-            let key = format!(" {name}=\"");
-            let start = line.find(&key).unwrap() + key.len();
-            line[start..start + line[start..].find('"').unwrap()].to_string()
-        };
-        let v = match get("sslversion").as_str() {
-            "SSLv3" => "ssl3.0",
-            "TLSv1.0" => "tls1.0",
-            "TLSv1.1" => "tls1.1",
-            "TLSv1.2" => "tls1.2",
-            "TLSv1.3" => "tls1.3",
-            other => panic!("unknown version {other}"),
-        };
-        let id = u16::from_str_radix(get("id").trim_start_matches("0x"), 16).unwrap();
-        set.insert((v.to_string(), format!("0x{id:04X}")));
-    }
-    assert!(!set.is_empty(), "sslscan --rdp found nothing: {}", String::from_utf8_lossy(&out.stderr));
-    set
+    let (set, _) = common::sslscan(&format!("127.0.0.1:{}", port(var)), true);
+    set.into_iter().map(|(v, id)| (v, format!("0x{id:04X}"))).collect()
 }
 
 fn ids(r: &Report) -> Vec<&'static str> {

@@ -3,6 +3,8 @@
 //!
 //! Needs `openssl` and `sslscan` (Debian packages); `scripts/test.sh` installs them.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
@@ -92,41 +94,7 @@ type Accepted = BTreeSet<(String, u16)>;
 
 fn sslscan(addr: SocketAddr) -> (Accepted, Vec<(String, u16)>) {
     require("sslscan");
-    let out = Command::new("sslscan")
-        .args(["--xml=-", "--no-colour", "--no-heartbleed", "--no-renegotiation", "--no-compression"])
-        .args(["--no-fallback", "--no-groups", "--no-check-certificate"])
-        .arg(addr.to_string())
-        .output()
-        .expect("run sslscan");
-    let xml = String::from_utf8_lossy(&out.stdout);
-    let attr = |line: &str, name: &str| -> Option<String> {
-        let key = format!(" {name}=\"");
-        let start = line.find(&key)? + key.len();
-        let end = line[start..].find('"')? + start;
-        Some(line[start..end].to_string())
-    };
-    let mut set = BTreeSet::new();
-    let mut order = Vec::new();
-    for line in xml.lines().filter(|l| l.trim_start().starts_with("<cipher ")) {
-        let status = attr(line, "status").unwrap_or_default();
-        if status != "accepted" && status != "preferred" {
-            continue;
-        }
-        let v = match attr(line, "sslversion").as_deref() {
-            Some("SSLv3") => "ssl3.0",
-            Some("TLSv1.0") => "tls1.0",
-            Some("TLSv1.1") => "tls1.1",
-            Some("TLSv1.2") => "tls1.2",
-            Some("TLSv1.3") => "tls1.3",
-            other => panic!("unknown sslscan version {other:?} in {line}"),
-        };
-        let id = attr(line, "id").expect("id");
-        let id = u16::from_str_radix(id.trim_start_matches("0x"), 16).expect("hex id");
-        set.insert((v.to_string(), id));
-        order.push((v.to_string(), id));
-    }
-    assert!(out.status.success() || !set.is_empty(), "sslscan failed: {}", String::from_utf8_lossy(&out.stderr));
-    (set, order)
+    common::sslscan(&addr.to_string(), false)
 }
 
 async fn scan(addr: SocketAddr) -> TlsScan {
@@ -369,33 +337,8 @@ async fn xrdp_matches_sslscan_rdp() {
     let s = tls_scan::scan(move || open_rdp_tls(addr), &opts).await;
 
     require("sslscan");
-    let out = Command::new("sslscan")
-        .args(["--rdp", "--xml=-", "--no-colour", "--no-heartbleed", "--no-renegotiation"])
-        .args(["--no-compression", "--no-fallback", "--no-groups", "--no-check-certificate"])
-        .arg(addr.to_string())
-        .output()
-        .expect("run sslscan");
-    let xml = String::from_utf8_lossy(&out.stdout);
-    let mut reference = BTreeSet::new();
-    for line in xml.lines().filter(|l| l.trim_start().starts_with("<cipher ")) {
-        let get = |name: &str| {
-            let key = format!(" {name}=\"");
-            let start = line.find(&key).unwrap() + key.len();
-            line[start..start + line[start..].find('"').unwrap()].to_string()
-        };
-        let v = match get("sslversion").as_str() {
-            "SSLv3" => "ssl3.0",
-            "TLSv1.0" => "tls1.0",
-            "TLSv1.1" => "tls1.1",
-            "TLSv1.2" => "tls1.2",
-            "TLSv1.3" => "tls1.3",
-            other => panic!("unknown version {other}"),
-        };
-        let id = u16::from_str_radix(get("id").trim_start_matches("0x"), 16).unwrap();
-        reference.insert((v.to_string(), id));
-    }
+    let (reference, _) = common::sslscan(&addr.to_string(), true);
     report("xrdp via X.224", &s, &reference);
-    assert!(!reference.is_empty(), "sslscan --rdp found nothing: {}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(accepted_set(&s), reference);
     assert!(s.certificate_chain_der.is_some(), "certificate read from the TLS 1.2 flight");
 }
