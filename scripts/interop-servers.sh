@@ -63,23 +63,9 @@ START_TIMEOUT=${RDPD_START_TIMEOUT:-20}
 SERVERS=(xrdp-tls xrdp-rdp xrdp-tls-nocert xrdp-v6 xrdp-rdp-low xrdp-rdp-fips freerdp-nla freerdp-tls freerdp-rdp freerdp-mixed)
 TLS_SERVERS=(xrdp-tls10 xrdp-tls13 xrdp-aes256sha xrdp-expired)
 
-die() { echo "interop-servers: ERROR: $*" >&2; exit 1; }
-log() { echo "interop-servers: $*" >&2; }
-
-# ---------------------------------------------------------------- install
-ensure_packages() {
-    local missing=() p
-    for p in "$@"; do
-        dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-    done
-    [ ${#missing[@]} -eq 0 ] && return 0
-    [ "$(id -u)" -eq 0 ] || die "missing packages ${missing[*]} and not root to install them"
-    log "installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$STATE/apt.log" 2>&1 \
-        || { tail -n 30 "$STATE/apt.log" >&2; die "apt-get install ${missing[*]} failed"; }
-}
+SCRIPT_NAME=interop-servers
+# shellcheck source=scripts/lib.sh
+source "$REPO_ROOT/scripts/lib.sh"
 
 # ---------------------------------------------------------------- helpers
 pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }

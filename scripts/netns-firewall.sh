@@ -26,22 +26,9 @@ NS_S=rdpd-server
 IP_C=10.203.0.1
 IP_S=10.203.0.2
 
-die() { echo "netns-firewall: ERROR: $*" >&2; exit 1; }
-log() { echo "netns-firewall: $*" >&2; }
-
-ensure_packages() {
-    local missing=() p
-    for p in "$@"; do
-        dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-    done
-    [ ${#missing[@]} -eq 0 ] && return 0
-    [ "$(id -u)" -eq 0 ] || die "missing packages ${missing[*]} and not root to install them"
-    log "installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$STATE/apt-netns.log" 2>&1 \
-        || { tail -n 30 "$STATE/apt-netns.log" >&2; die "apt-get install ${missing[*]} failed"; }
-}
+SCRIPT_NAME=netns-firewall
+# shellcheck source=scripts/lib.sh
+source "$REPO_ROOT/scripts/lib.sh"
 
 ns_exists() { ip netns list | awk '{print $1}' | grep -qx "$1"; }
 

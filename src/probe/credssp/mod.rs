@@ -327,26 +327,7 @@ pub async fn check_credentials(
     ctx: &ProbeContext,
 ) -> AuthenticationObs {
     let started = Instant::now();
-    let mut obs = AuthenticationObs {
-        user: input.credentials.user.clone(),
-        domain: input.credentials.domain.clone(),
-        mode: if input.restricted_admin { "restricted_admin" } else { "password" },
-        package: "ntlm",
-        selected: None,
-        cert_sha256: None,
-        cert_trust: None,
-        cert_verify_error: None,
-        credentials_sent: false,
-        outcome: AuthOutcome::Failed,
-        stage: "negotiate",
-        server_version: None,
-        error_code: None,
-        error_name: None,
-        early_auth_result: None,
-        early_auth_name: None,
-        detail: None,
-        ms: 0.0,
-    };
+    let mut obs = blank_authentication(input.credentials, input.restricted_admin);
     let (mut session, selected) = match open(addr, host, req, ctx).await {
         Ok(s) => s,
         Err((_, detail)) => {
@@ -573,6 +554,15 @@ async fn finish(
 /// the NLA layer (the session layer checks credentials later).
 pub fn not_checked_without_nla(creds: &Credentials, restricted_admin: bool) -> AuthenticationObs {
     AuthenticationObs {
+        outcome: AuthOutcome::NoNla,
+        detail: Some("the server selected no CredSSP protocol for any request".into()),
+        ..blank_authentication(creds, restricted_admin)
+    }
+}
+
+/// The credential check's record before anything happened: who, how, and nothing sent yet.
+fn blank_authentication(creds: &Credentials, restricted_admin: bool) -> AuthenticationObs {
+    AuthenticationObs {
         user: creds.user.clone(),
         domain: creds.domain.clone(),
         mode: if restricted_admin { "restricted_admin" } else { "password" },
@@ -582,14 +572,14 @@ pub fn not_checked_without_nla(creds: &Credentials, restricted_admin: bool) -> A
         cert_trust: None,
         cert_verify_error: None,
         credentials_sent: false,
-        outcome: AuthOutcome::NoNla,
+        outcome: AuthOutcome::Failed,
         stage: "negotiate",
         server_version: None,
         error_code: None,
         error_name: None,
         early_auth_result: None,
         early_auth_name: None,
-        detail: Some("the server selected no CredSSP protocol for any request".into()),
+        detail: None,
         ms: 0.0,
     }
 }
