@@ -102,7 +102,7 @@ pub fn table(rows: &[(&'static Scenario, Report)], st: Style) -> String {
         "\n{}",
         st.dim("Full report for one scenario: rdp-doctor demo NAME   (lab servers: rdp-doctor lab --list)")
     );
-    o
+    crate::report::terminal::finish(&o, st)
 }
 
 fn basis_word(b: crate::knowledge::Basis) -> &'static str {

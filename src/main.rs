@@ -7,12 +7,46 @@ use cli::{Cli, Command, CommonArgs};
 use rdp_doctor::report::style::Style;
 use rdp_doctor::report::text;
 use rdp_doctor::{CertTrust, Credentials, Options, demo, lab, probe, target::Target};
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
 const EXIT_USAGE: u8 = 2;
 const EXIT_INTERNAL: u8 = 3;
+/// What a shell reports for a process ended by SIGPIPE (128 + 13): the reader of our output went away.
+const EXIT_PIPE: i32 = 141;
+
+/// Stdout that ends the process quietly, with the conventional status, when the reader has gone
+/// (`rdp-doctor lab --list | head -5`), instead of panicking on EPIPE.
+struct PipeSafe<W: Write>(W);
+
+impl<W: Write> Write for PipeSafe<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf).map_err(quiet_exit_on_broken_pipe)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush().map_err(quiet_exit_on_broken_pipe)
+    }
+}
+
+fn quiet_exit_on_broken_pipe(e: std::io::Error) -> std::io::Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(EXIT_PIPE);
+    }
+    e
+}
+
+/// Print to stdout (never panics; a closed pipe ends the process quietly).
+fn out(text: &str) {
+    let mut o = PipeSafe(std::io::stdout().lock());
+    let _ = o.write_all(text.as_bytes()).and_then(|()| o.flush());
+}
+
+/// Print a line to stderr (never panics: a closed stderr is ignored).
+fn err_line(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -20,7 +54,7 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return fail(EXIT_INTERNAL, &format!("cannot start the runtime: {e}")),
     };
-    runtime.block_on(async {
+    let code = runtime.block_on(async {
         match cli.command {
             Command::Diagnose(args) => {
                 let target = match Target::parse(&args.target) {
@@ -45,13 +79,17 @@ fn main() -> ExitCode {
             }
             Command::Explain(args) => {
                 let args = rdp_doctor::explain::ExplainArgs { codes: args.codes, json: args.json, list: args.list };
-                let code = rdp_doctor::explain::run(&args, &mut std::io::stdout().lock());
+                let code = rdp_doctor::explain::run(&args, &mut PipeSafe(std::io::stdout().lock()));
                 ExitCode::from(u8::try_from(code).unwrap_or(EXIT_INTERNAL))
             }
             Command::Lab(args) => run_lab(args).await,
             Command::Demo(args) => run_demo(args).await,
         }
-    })
+    });
+    // Do not wait for a name lookup still blocked in getaddrinfo: the run's deadline has passed and
+    // the report is out; the process ends now, whatever the resolver does.
+    runtime.shutdown_background();
+    code
 }
 
 fn options(c: &CommonArgs) -> Option<Options> {
@@ -60,8 +98,11 @@ fn options(c: &CommonArgs) -> Option<Options> {
     }
     let trace: Option<probe::Trace> = c.verbose.then(|| {
         let start = std::time::Instant::now();
-        Arc::new(move |line: &str| eprintln!("[{:>8.1} ms] {line}", start.elapsed().as_secs_f64() * 1000.0))
-            as probe::Trace
+        Arc::new(move |line: &str| {
+            // Trace lines carry what servers sent: escaped before they reach the terminal.
+            let line = rdp_doctor::report::terminal::neutralise(line);
+            err_line(&format!("[{:>8.1} ms] {line}", start.elapsed().as_secs_f64() * 1000.0))
+        }) as probe::Trace
     });
     Some(Options {
         timeout: Duration::from_secs_f64(c.timeout),
@@ -84,8 +125,8 @@ fn auth_options(a: &cli::AuthArgs, opts: &mut Options) -> Result<(), String> {
             CertTrust::Pinned(pin)
         }
         (None, true) => {
-            eprintln!(
-                "rdp-doctor: WARNING: --insecure-trust-any-cert sends credentials to whatever certificate the server shows; use it only in a lab"
+            err_line(
+                "rdp-doctor: WARNING: --insecure-trust-any-cert sends credentials to whatever certificate the server shows; use it only in a lab",
             );
             CertTrust::AcceptAny
         }
@@ -115,10 +156,14 @@ fn auth_options(a: &cli::AuthArgs, opts: &mut Options) -> Result<(), String> {
     opts.credentials = Some(Credentials { user: name, domain, password });
     if std::io::stdin().is_terminal() && opts.cert_trust == CertTrust::Verify {
         opts.cert_prompt = Some(Arc::new(|info: &probe::credssp::CertPromptInfo| {
-            eprintln!(
+            use rdp_doctor::report::terminal::neutralise;
+            err_line(&format!(
                 "\nThe certificate of {} cannot be verified: {}\n  SHA-256 {}\n  SHA-1   {}\nSend the credentials to this server anyway? [y/N] ",
-                info.host, info.verify_error, info.sha256, info.sha1
-            );
+                neutralise(&info.host),
+                neutralise(&info.verify_error),
+                neutralise(&info.sha256),
+                neutralise(&info.sha1)
+            ));
             let mut answer = String::new();
             std::io::stdin().read_line(&mut answer).is_ok() && matches!(answer.trim(), "y" | "Y" | "yes" | "Yes")
         }));
@@ -128,17 +173,19 @@ fn auth_options(a: &cli::AuthArgs, opts: &mut Options) -> Result<(), String> {
 
 fn print_report(report: &rdp_doctor::report::Report, json: bool) {
     if json {
-        println!("{}", report.to_json());
+        out(&format!("{}\n", report.to_json()));
     } else {
-        print!("{}", text::render(report, Style::detect()));
+        out(&text::render(report, Style::detect()));
     }
 }
 
 async fn run_lab(args: cli::LabArgs) -> ExitCode {
     if args.list {
+        let mut o = PipeSafe(std::io::stdout().lock());
         for s in lab::SCENARIOS {
-            println!("{:<22} {}", s.name, s.description);
+            let _ = writeln!(o, "{:<22} {}", s.name, s.description);
         }
+        let _ = o.flush();
         return ExitCode::SUCCESS;
     }
     let name = args.scenario.unwrap_or_default();
@@ -150,7 +197,7 @@ async fn run_lab(args: cli::LabArgs) -> ExitCode {
     };
     match lab::start(scenario, addr).await {
         Ok(server) => {
-            println!("lab scenario {} listening on {}  (Ctrl-C stops it)", scenario.name, server.addr);
+            out(&format!("lab scenario {} listening on {}  (Ctrl-C stops it)\n", scenario.name, server.addr));
             let _ = tokio::signal::ctrl_c().await;
             server.stop();
             ExitCode::SUCCESS
@@ -180,11 +227,11 @@ async fn run_demo(args: cli::DemoArgs) -> ExitCode {
         Ok(rows) if args.json => {
             let docs: Vec<_> =
                 rows.iter().map(|(s, r)| serde_json::json!({ "scenario": s.name, "report": r })).collect();
-            println!("{}", serde_json::to_string_pretty(&docs).unwrap_or_default());
+            out(&format!("{}\n", serde_json::to_string_pretty(&docs).unwrap_or_default()));
             ExitCode::SUCCESS
         }
         Ok(rows) => {
-            print!("{}", demo::table(&rows, Style::detect()));
+            out(&demo::table(&rows, Style::detect()));
             ExitCode::SUCCESS
         }
         Err(e) => fail(EXIT_INTERNAL, &format!("cannot run the lab servers: {e}")),
@@ -192,6 +239,6 @@ async fn run_demo(args: cli::DemoArgs) -> ExitCode {
 }
 
 fn fail(code: u8, msg: &str) -> ExitCode {
-    eprintln!("rdp-doctor: {msg}");
+    err_line(&format!("rdp-doctor: {msg}"));
     ExitCode::from(code)
 }

@@ -72,8 +72,10 @@ impl Target {
         if host.is_empty() {
             return Err(err("no host"));
         }
-        if !host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '%')) {
-            return Err(err("the host name has characters a host name cannot have"));
+        if host.contains(':') {
+            // Checked above: an IPv6 literal (no zone: RFC 3986 3.2.2 has none, and `%` is no host character).
+        } else if host.parse::<std::net::Ipv4Addr>().is_err() {
+            check_host_name(&host).map_err(|why| err(&why))?;
         }
         Ok(Target { input: input.to_string(), host, port })
     }
@@ -86,6 +88,42 @@ impl Target {
             format!("{}:{}", self.host, self.port)
         }
     }
+}
+
+/// A DNS host name as RFC 1123 2.1 (and RFC 3986 3.2.2's reg-name for a URI) allows it: at most 253
+/// characters, dot-separated labels of 1 to 63 letters, digits and hyphens, no label starting or ending
+/// with a hyphen, a top label that is not all digits (that would be a malformed IPv4 address). One
+/// trailing dot (a fully qualified name) is allowed. Checked before any lookup, so a name no DNS name can
+/// be is a usage error, never a resolver error.
+fn check_host_name(host: &str) -> Result<(), String> {
+    let name = host.strip_suffix('.').unwrap_or(host);
+    if name.is_empty() {
+        return Err("no host".into());
+    }
+    if name.len() > 253 {
+        return Err(format!("a host name has at most 253 characters; this one has {}", name.len()));
+    }
+    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))) {
+        return Err(format!(
+            "{:?} cannot be in a host name (letters, digits, hyphens and dots only, RFC 1123)",
+            c.escape_default().to_string()
+        ));
+    }
+    for label in name.split('.') {
+        if label.is_empty() {
+            return Err("an empty label (two dots in a row)".into());
+        }
+        if label.len() > 63 {
+            return Err(format!("a label has at most 63 characters; one has {}", label.len()));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err(format!("the label {label:?} starts or ends with a hyphen"));
+        }
+    }
+    if name.rsplit('.').next().is_some_and(|top| top.chars().all(|c| c.is_ascii_digit())) {
+        return Err("not a valid IPv4 address, and a host name's last label is not all digits".into());
+    }
+    Ok(())
 }
 
 fn parse_port(p: &str) -> Option<u16> {
@@ -119,5 +157,39 @@ mod tests {
         for bad in ["", "host:", "host:0", "host:70000", "[::1", "[zz]:1", "http://x", "a b", "fe80::1:99999:"] {
             assert!(Target::parse(bad).is_err(), "{bad:?} should be rejected");
         }
+    }
+
+    #[test]
+    fn names_no_dns_name_can_be_are_rejected_before_any_lookup() {
+        let long = "a".repeat(10_000);
+        let label64 = format!("{}.example", "b".repeat(64));
+        let too_long = ["abcdefghi"; 26].join(".");
+        for bad in [
+            long.as_str(),
+            label64.as_str(),
+            too_long.as_str(),
+            "%",
+            "host%eth0",
+            "under_score",
+            "127.0.0.1%00",
+            "127.0.0.1\0",
+            "-lead.example",
+            "trail-.example",
+            "a..b",
+            "999.1.1.1",
+            "10.0.0",
+            ".",
+            "host\x1b[2J",
+            "rdp://ho%st:3389",
+            "[fe80::1%25eth0]:3389",
+        ] {
+            let e = Target::parse(bad).expect_err(bad);
+            assert!(e.0.starts_with("invalid target"), "{e}");
+        }
+        // What RFC 1123 allows still passes.
+        for good in ["server", "rdp-01.corp.example", "FQDN.example.", "1host", "a.b-c.d", &"c".repeat(63)] {
+            assert!(Target::parse(good).is_ok(), "{good:?}");
+        }
+        assert_eq!(Target::parse(&format!("{}.example", "d".repeat(63))).unwrap().port, 3389);
     }
 }

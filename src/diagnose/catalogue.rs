@@ -689,6 +689,53 @@ pub static CATALOGUE: &[FindingDef] = &[
             "Set 'Set client connection encryption level' to High (MinEncryptionLevel = 3) so 40/56-bit RC4 is refused, and move to TLS: RDP-Tcp SecurityLayer = 2. On xrdp: `crypt_level=high` and `security_layer=tls` (or `negotiate`) in xrdp.ini.",
         ],
     },
+    // --- hostile and broken peers ---
+    FindingDef {
+        id: "no-protocol-usable",
+        layer: Layer::Negotiation,
+        severity: Severity::Error,
+        title: "The server answers the negotiation but leaves no protocol a client can use",
+        remedies: &[
+            "The server refuses every request (an RDP_NEG_FAILURE code outside 1-6, an X.224 Disconnect Request, or a refusal that demands what the request offered): check the RDP-Tcp SecurityLayer and UserAuthentication values (`Get-ItemProperty 'HKLM:\\System\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp'`) and any RDP proxy or gateway in front of the server.",
+            "Compare with a real client (`xfreerdp /v:HOST /log-level:TRACE`): a load balancer or protocol-rewriting middlebox often answers this way.",
+        ],
+    },
+    FindingDef {
+        id: "invalid-protocol-selected",
+        layer: Layer::Negotiation,
+        severity: Severity::Warning,
+        title: "The Connection Confirm selects a protocol that was not requested, or several at once",
+        remedies: &[
+            "selectedProtocol must be exactly one of the protocols the client requested ([MS-RDPBCGR] 2.2.1.2.1): this is a server or middlebox bug. Update the RDP server, or take the proxy that rewrites the negotiation out of the path.",
+        ],
+    },
+    FindingDef {
+        id: "tls-handshake-failed",
+        layer: Layer::Tls,
+        severity: Severity::Error,
+        title: "The TLS handshake fails after the server's ServerHello",
+        remedies: &[
+            "The server starts the handshake and then sends something a client cannot accept (the reason is in the evidence): a broken or empty certificate, a certificate chain too large, a suite or version the client never offered. Rebind a valid certificate to Remote Desktop (`Get-CimInstance -Namespace root/cimv2/TerminalServices -ClassName Win32_TSGeneralSetting` shows its SSLCertificateSHA1Hash) and check any TLS-inspecting device on the path.",
+        ],
+    },
+    FindingDef {
+        id: "tls-answer-not-tls",
+        layer: Layer::Tls,
+        severity: Severity::Error,
+        title: "The server answers the ClientHello with bytes that are not a TLS handshake",
+        remedies: &[
+            "Something that does not speak TLS answers after the negotiation selected TLS: another service or a proxy on the port, an SSL 2.0-only stack, or a broken TLS terminator. Check what listens (`netstat -ano | findstr :3389`) and take any middlebox out of the path.",
+        ],
+    },
+    FindingDef {
+        id: "session-stalled",
+        layer: Layer::Session,
+        severity: Severity::Error,
+        title: "The server stopped answering in the middle of the connection sequence",
+        remedies: &[
+            "The server stopped answering mid-sequence without closing anything: a hung Remote Desktop service (`Restart-Service TermService -Force`), a licensing server that does not answer, or a device on the path that drops the larger packets of this stage. Read the TerminalServices-RemoteConnectionManager and LocalSessionManager logs at that time.",
+        ],
+    },
 ];
 
 #[cfg(test)]

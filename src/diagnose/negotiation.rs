@@ -7,7 +7,30 @@
 use super::{Finding, Severity};
 use crate::knowledge::Basis;
 use crate::observations::{NegOutcome, NegRequestObs, NegotiationObs, Observations};
-use crate::probe::x224::{PROTOCOL_HYBRID, PROTOCOL_HYBRID_EX, WINDOWS_CLIENT_REQUEST};
+use crate::probe::x224::{PROTOCOL_HYBRID, PROTOCOL_HYBRID_EX, PROTOCOL_SSL, WINDOWS_CLIENT_REQUEST, selection_valid};
+
+/// An answer a client can go on from: a Connection Confirm without negotiation data, or an RDP_NEG_RSP
+/// whose selectedProtocol is one protocol the request offered ([MS-RDPBCGR] 2.2.1.2.1).
+fn usable(r: &NegRequestObs) -> bool {
+    match r.outcome {
+        NegOutcome::Legacy => true,
+        NegOutcome::Selected => r.selected_value.is_some_and(|v| selection_valid(r.requested_value, v)),
+        _ => false,
+    }
+}
+
+/// An RDP_NEG_FAILURE that demands a protocol the request did offer: SSL_REQUIRED_BY_SERVER (1) to a
+/// request with PROTOCOL_SSL, HYBRID_REQUIRED_BY_SERVER (5) to one with HYBRID or HYBRID_EX
+/// ([MS-RDPBCGR] 2.2.1.2.2). The server contradicts itself; no client can satisfy it.
+fn contradictory(r: &NegRequestObs) -> bool {
+    let offered = r.requested_value.unwrap_or(0);
+    r.outcome == NegOutcome::Failure
+        && match r.failure_code {
+            Some(1) => offered & PROTOCOL_SSL != 0,
+            Some(5) => offered & (PROTOCOL_HYBRID | PROTOCOL_HYBRID_EX) != 0,
+            _ => false,
+        }
+}
 
 const DISC_SOCKET_CLOSED: u32 = 0x904;
 const DISC_CONNECTION_TIMED_OUT: u32 = 0x108;
@@ -61,8 +84,81 @@ fn printable(hex: &str) -> String {
 
 pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
     let Some(neg) = &obs.negotiation else { return };
+    let before = out.len();
+    answer_findings(neg, out);
+    invalid_selection(neg, out);
+    // One rule for every server that answers and yet leaves a client nothing to go on with, unless a
+    // finding above already says why at error level.
+    if !neg.requests.iter().any(usable) && !out[before..].iter().any(|f| f.severity <= Severity::Error) {
+        no_protocol_usable(neg, out);
+    }
+}
+
+/// A selectedProtocol that is not one protocol, or not one the request offered.
+fn invalid_selection(neg: &NegotiationObs, out: &mut Vec<Finding>) {
+    let bad: Vec<&NegRequestObs> =
+        neg.requests.iter().filter(|r| r.outcome == NegOutcome::Selected && !usable(r)).collect();
+    if bad.is_empty() {
+        return;
+    }
+    let windows_hit = bad.iter().any(|r| r.requested_value == Some(WINDOWS_CLIENT_REQUEST));
+    let mut f = Finding::new(
+        "invalid-protocol-selected",
+        "The server's Connection Confirm selects a protocol that is not one of those requested: a Windows client \
+         drops such a connection",
+    );
+    if windows_hit || !neg.requests.iter().any(usable) {
+        f = f.severity(Severity::Error);
+        if windows_hit {
+            f.summary = format!("{} — including the request the Windows client sends", f.summary);
+        }
+    }
+    for r in bad {
+        let why = match r.selected_value {
+            Some(v) if !v.is_power_of_two() => format!("0x{v:X} is not one protocol"),
+            Some(v) => format!("0x{v:X} was not among the requested 0x{:X}", r.requested_value.unwrap_or(0)),
+            None => "no value".into(),
+        };
+        f = f.evidence(format!("{} — selectedProtocol {why}", describe(r)));
+    }
+    f = f.evidence(
+        "[MS-RDPBCGR] 2.2.1.2.1: selectedProtocol is one of the protocols the client listed in requestedProtocols",
+    );
+    out.push(f);
+}
+
+/// The server answered, yet no request got an answer a client can go on from.
+fn no_protocol_usable(neg: &NegotiationObs, out: &mut Vec<Finding>) {
+    let mut f = Finding::new(
+        "no-protocol-usable",
+        "The server answers the negotiation, but refuses every request — whatever a client offers, it cannot connect",
+    )
+    .client_error(DISC_SOCKET_CLOSED, 0, Basis::Inferred);
+    for r in &neg.requests {
+        f = f.evidence(describe(r));
+    }
+    for r in neg.requests.iter().filter(|r| contradictory(r)) {
+        f = f.evidence(format!(
+            "{} demands a protocol the request offered (requestedProtocols 0x{:X}): the server contradicts itself",
+            r.failure_name.unwrap_or("the failure code"),
+            r.requested_value.unwrap_or(0)
+        ));
+    }
+    let unknown: Vec<String> = neg
+        .requests
+        .iter()
+        .filter(|r| r.outcome == NegOutcome::Failure && r.failure_name.is_none())
+        .filter_map(|r| r.failure_code.map(|c| format!("0x{c:X}")))
+        .collect();
+    if !unknown.is_empty() {
+        f = f.evidence(format!("failureCode {} is none of the six [MS-RDPBCGR] 2.2.1.2.2 defines", unknown.join(", ")));
+    }
+    out.push(f);
+}
+
+fn answer_findings(neg: &NegotiationObs, out: &mut Vec<Finding>) {
     let windows = neg.requests.iter().find(|r| r.requested_value == Some(WINDOWS_CLIENT_REQUEST));
-    let windows_ok = windows.is_some_and(|w| matches!(w.outcome, NegOutcome::Selected | NegOutcome::Legacy));
+    let windows_ok = windows.is_some_and(usable);
 
     if !transport_findings(neg, windows, out) {
         return;
@@ -71,7 +167,8 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
     // Each RDP_NEG_FAILURE code seen: an error when the Windows client's own request gets it, unless
     // the code tells the client to fall back (SSL_NOT_ALLOWED_BY_SERVER: retry with Standard RDP
     // Security, [MS-RDPBCGR] 2.2.1.2.2) and the server accepted that fallback.
-    let rdp_fallback_ok = neg.requests.iter().any(|r| r.requested_value == Some(0) && r.selected == Some("rdp"));
+    let rdp_fallback_ok =
+        neg.requests.iter().any(|r| r.requested_value == Some(0) && r.selected == Some("rdp") && usable(r));
     for (code, id, falls_back, what) in [
         (
             1,
@@ -100,8 +197,13 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
         ),
         (6, "tls-with-user-auth-required", false, "The server requires TLS with client certificate authentication"),
     ] {
-        let hits: Vec<&NegRequestObs> =
-            neg.requests.iter().filter(|r| r.outcome == NegOutcome::Failure && r.failure_code == Some(code)).collect();
+        // A refusal that demands what the request offered says nothing about the server's policy
+        // (`no-protocol-usable` lists it).
+        let hits: Vec<&NegRequestObs> = neg
+            .requests
+            .iter()
+            .filter(|r| r.outcome == NegOutcome::Failure && r.failure_code == Some(code) && !contradictory(r))
+            .collect();
         if hits.is_empty() {
             continue;
         }
@@ -126,11 +228,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
     let downgraded: Vec<&NegRequestObs> = neg
         .requests
         .iter()
-        .filter(|r| {
-            matches!(r.outcome, NegOutcome::Selected | NegOutcome::Legacy)
-                && r.selected == Some("rdp")
-                && r.requested_value.unwrap_or(0) != 0
-        })
+        .filter(|r| usable(r) && r.selected == Some("rdp") && r.requested_value.unwrap_or(0) != 0)
         .collect();
     let windows_rdp_only = windows.is_some_and(|w| w.selected == Some("rdp"));
     if !downgraded.is_empty() && (windows_rdp_only || !neg.supports.tls && !neg.supports.credssp) {
@@ -168,7 +266,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
     let without_nla: Vec<&NegRequestObs> = neg
         .requests
         .iter()
-        .filter(|r| matches!(r.outcome, NegOutcome::Selected | NegOutcome::Legacy))
+        .filter(|r| usable(r))
         .filter(|r| !matches!(r.selected, Some("hybrid" | "hybrid_ex")))
         .collect();
     if !without_nla.is_empty() && (windows_ok || rdp_fallback_ok) {
@@ -185,7 +283,8 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
             .requests
             .iter()
             .filter(|r| r.requested_value.is_some_and(|p| p & (PROTOCOL_HYBRID | PROTOCOL_HYBRID_EX) != 0))
-            .filter(|r| r.outcome == NegOutcome::Selected && !matches!(r.selected, Some("hybrid" | "hybrid_ex")))
+            .filter(|r| usable(r) && r.outcome == NegOutcome::Selected)
+            .filter(|r| !matches!(r.selected, Some("hybrid" | "hybrid_ex")))
             .collect();
         for r in hybrid_asked {
             f = f.evidence(format!("CredSSP was offered and not selected: {}", describe(r)));

@@ -228,7 +228,25 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
             }
             out.push(f);
         }
-        SessionEnd::ServerEnded | SessionEnd::Closed | SessionEnd::Reset | SessionEnd::Timeout => {
+        SessionEnd::Timeout => {
+            // Silence is not an ending: the server closed nothing and sent no reason.
+            let stage = s.ended_in.unwrap_or("?");
+            let waited = s.stages.iter().rev().find(|st| st.name == stage).map(|st| st.ms);
+            let f = Finding::new(
+                "session-stalled",
+                format!(
+                    "The server stopped answering in stage {stage} of the connection sequence{}",
+                    waited.map(|ms| format!(": nothing came for {:.1} s", ms / 1000.0)).unwrap_or_default()
+                ),
+            )
+            .evidence(format!(
+                "waited in stage {stage}{} with the connection open; no PDU, no close, no reset",
+                waited.map(|ms| format!(" {ms:.0} ms")).unwrap_or_default()
+            ))
+            .evidence(s.error.clone().unwrap_or_default());
+            out.push(ending_evidence(f, s));
+        }
+        SessionEnd::ServerEnded | SessionEnd::Closed | SessionEnd::Reset => {
             let why = match s.disconnect_reason {
                 Some(r) => knowledge::lookup(TableId::McsReason, r as u32).map_or("an unknown MCS reason", |e| e.name),
                 None => "no reason given",

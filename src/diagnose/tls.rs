@@ -14,11 +14,90 @@ const DISC_SOCKET_CLOSED: u32 = 0x904;
 
 pub(super) fn findings(obs: &Observations, settings: &Settings, out: &mut Vec<Finding>) {
     let Some(tls) = &obs.tls else { return };
-    if handshake_findings(tls, out) {
+    if not_tls_finding(tls, out) || handshake_findings(tls, out) {
         return;
     }
     certificate_findings(tls, settings, out);
+    let before = out.len();
     protocol_findings(tls, out);
+    handshake_failed_finding(tls, before, out);
+}
+
+/// The server answers the ClientHello, but not with TLS: no version accepted or refused anywhere, and
+/// the answers are bytes that are not TLS records, an SSL 2.0 hello, or warning alerts without end.
+fn not_tls_finding(tls: &TlsObs, out: &mut Vec<Finding>) -> bool {
+    let tried: Vec<&HandshakeObs> =
+        tls.handshakes.iter().filter(|h| h.outcome != HandshakeOutcome::NegotiationFailed).collect();
+    let tls_answer = tls.version_results.iter().any(|v| {
+        matches!(
+            v.outcome,
+            VersionOutcome::Accepted | VersionOutcome::RejectedAlert { .. } | VersionOutcome::DowngradedTo { .. }
+        )
+    });
+    let garbled: Vec<&VersionResult> = tls
+        .version_results
+        .iter()
+        .filter(|v| matches!(v.outcome, VersionOutcome::NotTls | VersionOutcome::Malformed { .. }))
+        .collect();
+    if !tls.versions.is_empty()
+        || tls_answer
+        || garbled.is_empty()
+        || tried.iter().any(|h| matches!(h.outcome, HandshakeOutcome::Completed | HandshakeOutcome::Alert))
+    {
+        return false;
+    }
+    let mut f = Finding::new(
+        "tls-answer-not-tls",
+        format!(
+            "The server selects {}, then answers the ClientHello with bytes that are not a TLS handshake: no client \
+             can go on (this is not a TLS version mismatch)",
+            path_word(tls)
+        ),
+    );
+    for v in garbled {
+        f = f.evidence(describe_version(v));
+    }
+    for h in &tried {
+        f = f.evidence(describe_handshake(h));
+    }
+    out.push(f);
+    true
+}
+
+/// Real handshakes that fail with an answer (after a ServerHello, or on something rustls refuses), when no
+/// version or suite mismatch for the client judged explains it.
+fn handshake_failed_finding(tls: &TlsObs, before: usize, out: &mut Vec<Finding>) {
+    let tried: Vec<&HandshakeObs> =
+        tls.handshakes.iter().filter(|h| h.outcome != HandshakeOutcome::NegotiationFailed).collect();
+    if tried.iter().any(|h| h.outcome == HandshakeOutcome::Completed) {
+        return;
+    }
+    let Some(first) = tried.iter().find(|h| h.outcome == HandshakeOutcome::Failed) else { return };
+    let explained = out[before..]
+        .iter()
+        .any(|f| matches!(f.id, "tls-protocol-mismatch" | "tls-cipher-mismatch") && f.severity <= Severity::Error);
+    if explained {
+        return;
+    }
+    let reason = first.detail.as_deref().unwrap_or("rustls gave up");
+    let when = if tls.versions.is_empty() { "" } else { " after the server's ServerHello" };
+    let mut f = Finding::new("tls-handshake-failed", format!("The TLS handshake fails{when}: {reason}"));
+    for h in &tried {
+        f = f.evidence(describe_handshake(h));
+    }
+    if !tls.versions.is_empty() {
+        f = f.evidence(format!(
+            "the scan's ServerHellos: the server accepts {} — it starts the handshake, then sends what a client \
+             cannot accept",
+            tls.versions.join(", ")
+        ));
+    }
+    if let Some(c) = &tls.certificate
+        && let Some(e) = &c.parse_error
+    {
+        f = f.evidence(format!("the certificate in the server's flight cannot be parsed: {e}"));
+    }
+    out.push(f);
 }
 
 fn path_word(tls: &TlsObs) -> String {

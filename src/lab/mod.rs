@@ -72,6 +72,10 @@ pub enum TlsServer {
     MtuBlackhole,
     /// Say nothing after the ClientHello, whatever the MSS (a hung TLS stack, or a path that drops more).
     Stall,
+    /// Answer the ClientHello with these bytes (not TLS, or TLS nobody can use), then wait.
+    Answer(&'static [u8]),
+    /// rustls, with a certificate whose subject and subjectAltName carry terminal escape sequences.
+    RustlsHostileNames,
 }
 
 /// The MSS at or below which the `mtu-blackhole` scenario answers.
@@ -95,6 +99,10 @@ pub enum Behaviour {
     Refuse(u32),
     /// Answer with a TPKT frame that is not a Connection Confirm (X.224 TPDU code 0x70), then close.
     MalformedConfirm,
+    /// Answer every Connection Request with an X.224 Disconnect Request TPDU (X.224 13.5), then close.
+    DisconnectRequest,
+    /// Answer every Connection Request with RDP_NEG_RSP selecting this value, whatever was requested.
+    Select(u32),
 }
 
 #[derive(Debug)]
@@ -390,8 +398,97 @@ pub static SCENARIOS: &[Scenario] = &[
         name: "garbage-mid-sequence",
         description: "TLS; after licensing, a TPKT frame with an MCS PDU that does not exist, in place of the Demand Active PDU",
         behaviour: policy(SecurityLayer::Tls, Nla::Off, true, EXTENDED_CLIENT_DATA),
+    }, // --- hostile and broken peers ---
+    Scenario {
+        name: "refuse-unknown-code",
+        description: "Answers every request with RDP_NEG_FAILURE failureCode 0x99, a code [MS-RDPBCGR] 2.2.1.2.2 does not define",
+        behaviour: Behaviour::Refuse(0x99),
+    },
+    Scenario {
+        name: "disconnect-request",
+        description: "Answers every Connection Request with an X.224 Disconnect Request",
+        behaviour: Behaviour::DisconnectRequest,
+    },
+    Scenario {
+        name: "hybrid-required-to-all",
+        description: "Answers every request, those offering HYBRID included, with HYBRID_REQUIRED_BY_SERVER",
+        behaviour: Behaviour::Refuse(5),
+    },
+    Scenario {
+        name: "select-several",
+        description: "Answers every request with selectedProtocol 0xB (SSL|HYBRID|HYBRID_EX): not one protocol",
+        behaviour: Behaviour::Select(0xB),
+    },
+    Scenario {
+        name: "select-unrequested",
+        description: "Answers every request with selectedProtocol RDSAAD (0x10), which none of them offers",
+        behaviour: Behaviour::Select(0x10),
+    },
+    Scenario {
+        name: "tls-garbage-certificate",
+        description: "TLS 1.2 ServerHello with an ECDHE suite the client offered, then a Certificate that is not DER and no ServerKeyExchange (hand-written responder)",
+        behaviour: windows_with(TlsServer::Raw(tls_raw::RawTls {
+            versions: &[TLS12],
+            suites: &[0xC02F, 0xC030],
+            certificate: b"not a certificate",
+        })),
+    },
+    Scenario {
+        name: "tls-answer-not-tls",
+        description: "Selects SSL/HYBRID, then answers the ClientHello with a record of content type 99, which TLS does not have",
+        behaviour: windows_with(TlsServer::Answer(&[99, 3, 3, 0, 4, 0xDE, 0xAD, 0xBE, 0xEF])),
+    },
+    Scenario {
+        name: "tls-answer-sslv2",
+        description: "Selects SSL/HYBRID, then answers the ClientHello with an SSL 2.0 SERVER-HELLO",
+        behaviour: windows_with(TlsServer::Answer(&SSL2_SERVER_HELLO)),
+    },
+    Scenario {
+        name: "tls-warning-alerts",
+        description: "Selects SSL/HYBRID, then answers the ClientHello with warning alerts and nothing else",
+        behaviour: windows_with(TlsServer::Answer(&WARNING_ALERTS)),
+    },
+    Scenario {
+        name: "session-stalled",
+        description: "TLS; after licensing, silence: the Demand Active PDU never comes and the connection stays open",
+        behaviour: policy(SecurityLayer::Tls, Nla::Off, true, EXTENDED_CLIENT_DATA),
+    },
+    Scenario {
+        name: "credssp-version-huge",
+        description: "Answers the NTLM NEGOTIATE with TSRequest version 2^31, no version [MS-CSSP] defines",
+        behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
+    },
+    Scenario {
+        name: "hostile-names",
+        description: "TLS with a certificate whose subject and subjectAltName carry terminal escape sequences (clear screen, window title)",
+        behaviour: windows_with(TlsServer::RustlsHostileNames),
     },
 ];
+
+/// An SSL 2.0 SERVER-HELLO header (draft-hickman-netscape-ssl-00): a two-byte record header with the
+/// high bit set (length 0x2E), message type 4, no session-id hit, certificate type 1 (X.509), version 0x0002.
+const SSL2_SERVER_HELLO: [u8; 16] =
+    [0x80, 0x2E, 0x04, 0x00, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0x03, 0x00, 0x10, 0x01, 0x00, 0x80];
+
+/// Forty warning alerts (level 1, user_canceled 90; [RFC 5246] 7.2), and no ServerHello.
+const WARNING_ALERTS: [u8; 7 * 40] = {
+    let mut a = [0u8; 7 * 40];
+    let mut i = 0;
+    while i < 40 {
+        let r = [21, 3, 3, 0, 2, 1, 90];
+        let mut k = 0;
+        while k < 7 {
+            a[i * 7 + k] = r[k];
+            k += 1;
+        }
+        i += 1;
+    }
+    a
+};
+
+/// The certificate names of the `hostile-names` scenario: what a hostile server puts where a report
+/// shows it (erase the screen, set the window title, overwrite the line).
+pub const HOSTILE_NAME: &str = "evil\x1b[2J\x1b]0;pwned\x07\rVerdict healthy";
 
 pub fn scenario(name: &str) -> Option<&'static Scenario> {
     SCENARIOS.iter().find(|s| s.name == name)
@@ -458,12 +555,28 @@ pub async fn start(scenario: &'static Scenario, addr: SocketAddr) -> io::Result<
         Behaviour::NegotiateTls(_, TlsServer::Rustls { validity, tls13_only }) => (validity, tls13_only),
         _ => (CertValidity::Current, false),
     };
-    let (tls, public_key) = tls_acceptor(validity, tls13_only)?;
+    let name = match scenario.behaviour {
+        Behaviour::NegotiateTls(_, TlsServer::RustlsHostileNames) => HOSTILE_NAME,
+        _ => "rdp-doctor-lab",
+    };
+    let (tls, public_key) = tls_acceptor(validity, tls13_only, name)?;
     let tls = Arc::new(tls);
     let public_key = Arc::new(public_key);
     let task = tokio::spawn(async move {
+        let mut backoff = Duration::from_millis(5);
         loop {
-            let Ok((stream, _)) = listener.accept().await else { continue };
+            let stream = match listener.accept().await {
+                Ok((stream, _)) => {
+                    backoff = Duration::from_millis(5);
+                    stream
+                }
+                Err(_) => {
+                    // Out of file descriptors (EMFILE) or an aborted connection: wait, do not spin a core.
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(1));
+                    continue;
+                }
+            };
             let tls = tls.clone();
             let public_key = public_key.clone();
             tokio::spawn(async move {
@@ -507,6 +620,15 @@ async fn serve(
             stream.write_all(&x224::encode_confirm(&Reply::Failure { code })).await?;
             stream.shutdown().await
         }
+        Behaviour::DisconnectRequest => {
+            // TPKT, X.224 Disconnect Request (13.5): LI 6, code 0x80, DST-REF, SRC-REF, reason 0.
+            stream.write_all(&[0x03, 0x00, 0x00, 0x0B, 0x06, 0x80, 0x00, 0x00, 0x12, 0x34, 0x00]).await?;
+            stream.shutdown().await
+        }
+        Behaviour::Select(protocol) => {
+            stream.write_all(&x224::encode_confirm(&Reply::Selected { protocol, flags: EXTENDED_CLIENT_DATA })).await?;
+            stream.shutdown().await
+        }
         Behaviour::MalformedConfirm => {
             // TPKT, X.224 length 6, TPDU code 0x70: no TPDU a Connection Request can be answered with.
             stream.write_all(&[0x03, 0x00, 0x00, 0x0B, 0x06, 0x70, 0x00, 0x00, 0x12, 0x34, 0x00]).await?;
@@ -531,7 +653,7 @@ async fn serve(
             match reply {
                 Reply::Selected { protocol, .. }
                     if (protocol == PROTOCOL_HYBRID || protocol == PROTOCOL_HYBRID_EX)
-                        && matches!(server, TlsServer::Rustls { .. }) =>
+                        && matches!(server, TlsServer::Rustls { .. } | TlsServer::RustlsHostileNames) =>
                 {
                     let tls_stream = tls.accept(stream).await?;
                     match credssp::serve(tls_stream, script, protocol == PROTOCOL_HYBRID_EX, public_key.to_vec())
@@ -545,7 +667,8 @@ async fn serve(
                 // The connection sequence on the SSL path (the lab's sessions run without CredSSP); every
                 // scenario that gets here completes it unless `session::script` scripts a fault.
                 Reply::Selected { protocol, .. }
-                    if protocol == PROTOCOL_SSL && matches!(server, TlsServer::Rustls { .. }) =>
+                    if protocol == PROTOCOL_SSL
+                        && matches!(server, TlsServer::Rustls { .. } | TlsServer::RustlsHostileNames) =>
                 {
                     let tls_stream = tls.accept(stream).await?;
                     session::serve(tls_stream, &request, protocol, session::script(scenario.name)).await
@@ -563,7 +686,7 @@ async fn serve(
 async fn serve_tls(mut stream: TcpStream, server: TlsServer, tls: &tokio_rustls::TlsAcceptor) -> io::Result<()> {
     let mut sink = [0u8; 1024];
     match server {
-        TlsServer::Rustls { .. } => {
+        TlsServer::Rustls { .. } | TlsServer::RustlsHostileNames => {
             let mut tls_stream = tls.accept(stream).await?;
             while tls_stream.read(&mut sink).await? > 0 {}
             Ok(())
@@ -580,6 +703,13 @@ async fn serve_tls(mut stream: TcpStream, server: TlsServer, tls: &tokio_rustls:
             Ok(())
         }
         TlsServer::Stall => {
+            while stream.read(&mut sink).await? > 0 {}
+            Ok(())
+        }
+        TlsServer::Answer(bytes) => {
+            if stream.read(&mut sink).await? > 0 {
+                stream.write_all(bytes).await?;
+            }
             while stream.read(&mut sink).await? > 0 {}
             Ok(())
         }
@@ -644,11 +774,15 @@ async fn read_request(stream: &mut TcpStream) -> io::Result<Vec<u8>> {
 /// A TLS acceptor with a fresh self-signed certificate (what an RDP host has by default), valid as
 /// `validity` says, speaking TLS 1.2 and 1.3 or 1.3 only. Also returns the certificate's
 /// subjectPublicKey (what CredSSP's pubKeyAuth binds).
-fn tls_acceptor(validity: CertValidity, tls13_only: bool) -> io::Result<(tokio_rustls::TlsAcceptor, Vec<u8>)> {
+fn tls_acceptor(
+    validity: CertValidity,
+    tls13_only: bool,
+    name: &str,
+) -> io::Result<(tokio_rustls::TlsAcceptor, Vec<u8>)> {
     let other = |e: &dyn std::fmt::Display| io::Error::other(e.to_string());
-    let names = ["rdp-doctor-lab", "localhost", "127.0.0.1", "::1"].map(String::from).to_vec();
+    let names = [name, "localhost", "127.0.0.1", "::1"].map(String::from).to_vec();
     let mut params = rcgen::CertificateParams::new(names).map_err(|e| other(&e))?;
-    params.distinguished_name.push(rcgen::DnType::CommonName, "rdp-doctor-lab");
+    params.distinguished_name.push(rcgen::DnType::CommonName, name);
     let now = rcgen::date_time_ymd(1970, 1, 1)
         + std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     let day = Duration::from_secs(86_400);

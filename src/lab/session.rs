@@ -37,6 +37,8 @@ pub enum Script {
     DisconnectMidSequence { reason: u8 },
     /// A well-framed TPKT whose X.224/MCS content is nonsense, in place of the Demand Active PDU.
     GarbageMidSequence,
+    /// After licensing, nothing: the Demand Active PDU never comes and the connection stays open.
+    StallMidSequence,
 }
 
 /// The script a lab scenario runs on its SSL path (every TLS-serving scenario completes the sequence
@@ -56,6 +58,7 @@ pub fn script(scenario: &str) -> Script {
             Script::LogonError { notification_type: LOGON_FAILED_OTHER, notification_data: LOGON_FAILED_BAD_PASSWORD }
         }
         "garbage-mid-sequence" => Script::GarbageMidSequence,
+        "session-stalled" => Script::StallMidSequence,
         "disconnect-mid-sequence" => {
             Script::DisconnectMidSequence { reason: DisconnectReason::ProviderInitiated as u8 }
         }
@@ -276,6 +279,12 @@ pub async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
             }
             (Script::DisconnectMidSequence { reason }, "CapabilitiesSendServer") => {
                 return end(&mut io, &[disconnect_ultimatum(reason)]).await;
+            }
+            (Script::StallMidSequence, "CapabilitiesSendServer") => {
+                // Read (and drop) whatever the client sends until it gives up; answer nothing.
+                let mut sink = [0u8; 1024];
+                while io.read(&mut sink).await? > 0 {}
+                return Ok(());
             }
             (Script::GarbageMidSequence, "CapabilitiesSendServer") => {
                 // TPKT (T.123 8) around an X.224 Data TPDU whose MCS PDU type does not exist.

@@ -254,7 +254,7 @@ fn hex(b: &[u8]) -> String {
 
 fn io_end(e: &std::io::Error) -> (SessionEnd, String) {
     match tls::classify_io_error(e) {
-        tls::HandshakeFailure::Alert(a) => (SessionEnd::TlsFailed, format!("TLS alert {a}")),
+        a @ tls::HandshakeFailure::Alert(_) => (SessionEnd::TlsFailed, a.to_string()),
         tls::HandshakeFailure::Closed => (SessionEnd::Closed, "the server closed the connection (FIN)".into()),
         tls::HandshakeFailure::Reset => (SessionEnd::Reset, "the server reset the connection (RST)".into()),
         tls::HandshakeFailure::Timeout => (SessionEnd::Timeout, "timed out".into()),
@@ -384,7 +384,7 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
                 tls::HandshakeFailure::Timeout => SessionEnd::Timeout,
                 _ => SessionEnd::TlsFailed,
             };
-            rec.fail(end, format!("TLS handshake: {e:?}"));
+            rec.fail(end, format!("TLS handshake: {e}"));
             return rec.finish(started);
         }
     };

@@ -42,6 +42,77 @@ pub enum HandshakeFailure {
     Other(String),
 }
 
+impl std::fmt::Display for HandshakeFailure {
+    /// In words, for details and traces (never Rust's Debug text).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HandshakeFailure::Alert(name) => match alert_code(name) {
+                Some(code) => {
+                    write!(f, "the server sent TLS alert {code} ({})", crate::knowledge::tls_suites::alert_name(code))
+                }
+                None => write!(f, "the server sent a TLS alert ({})", words(name)),
+            },
+            HandshakeFailure::Closed => f.write_str("the server closed the connection (FIN) during the handshake"),
+            HandshakeFailure::Reset => f.write_str("the server reset the connection (RST) during the handshake"),
+            HandshakeFailure::Timeout => f.write_str("no answer before the deadline"),
+            HandshakeFailure::Other(text) => f.write_str(text),
+        }
+    }
+}
+
+/// A Rust identifier as words: `TooManyWarningAlertsReceived` → "too many warning alerts received",
+/// `MissingData("x")` → "missing data".
+fn words(ident: &str) -> String {
+    let ident = ident.split(['(', '{', ' ']).next().unwrap_or(ident);
+    let mut out = String::with_capacity(ident.len() + 8);
+    let chars: Vec<char> = ident.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+        let prev_lower = i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
+        if i > 0 && c.is_uppercase() && (prev_lower || next_lower && chars[i - 1].is_uppercase()) {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    // Keep acronyms (TLS, ECH, DER) as they are; lower-case the other words.
+    out.split(' ')
+        .map(|w| if w.chars().filter(|c| c.is_uppercase()).count() > 1 { w.to_string() } else { w.to_lowercase() })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// What rustls refused, in words: what the server did, never a Debug dump such as
+/// `Alert("HandshakeFailure")` or `PeerMisbehaved(SelectedUnofferedCipherSuite)`.
+pub fn rustls_reason(e: &rustls::Error) -> String {
+    use rustls::Error as E;
+    match e {
+        E::AlertReceived(d) => {
+            let code = u8::from(*d);
+            format!("the server sent TLS alert {code} ({})", crate::knowledge::tls_suites::alert_name(code))
+        }
+        E::InappropriateHandshakeMessage { expect_types, got_type } => format!(
+            "the server sent a {} handshake message where {} belongs",
+            words(&format!("{got_type:?}")),
+            expect_types.iter().map(|t| words(&format!("{t:?}"))).collect::<Vec<_>>().join(" or ")
+        ),
+        E::InappropriateMessage { expect_types, got_type } => format!(
+            "the server sent a {} record where {} belongs",
+            words(&format!("{got_type:?}")),
+            expect_types.iter().map(|t| words(&format!("{t:?}"))).collect::<Vec<_>>().join(" or ")
+        ),
+        E::InvalidMessage(m) => format!("the server sent a message that cannot be read ({})", words(&format!("{m:?}"))),
+        E::PeerMisbehaved(p) => format!("the server broke the TLS protocol ({})", words(&format!("{p:?}"))),
+        E::PeerIncompatible(p) => {
+            format!("the server and this client have nothing in common ({})", words(&format!("{p:?}")))
+        }
+        E::InvalidCertificate(c) => format!("the server's certificate was refused ({})", words(&format!("{c:?}"))),
+        E::NoCertificatesPresented => "the server sent no certificate".into(),
+        E::DecryptError => "a record from the server could not be decrypted or its signature did not verify".into(),
+        E::PeerSentOversizedRecord => "the server sent a record larger than TLS allows".into(),
+        other => other.to_string(),
+    }
+}
+
 /// Records the chain instead of judging it; still checks the handshake signatures, so the peer
 /// proves it holds the key of the certificate it sent.
 #[derive(Debug)]
@@ -189,7 +260,7 @@ pub fn classify_io_error(e: &std::io::Error) -> HandshakeFailure {
     if let Some(inner) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
         return match inner {
             rustls::Error::AlertReceived(desc) => HandshakeFailure::Alert(format!("{desc:?}")),
-            other => HandshakeFailure::Other(other.to_string()),
+            other => HandshakeFailure::Other(rustls_reason(other)),
         };
     }
     match e.kind() {
@@ -228,6 +299,47 @@ mod tests {
         );
         assert_eq!(sha256_thumbprint(&session.chain[0]).len(), 64);
         assert_eq!(sha1_thumbprint(b"abc"), "A9993E364706816ABA3E25717850C26C9CD0D89D");
+    }
+
+    #[test]
+    fn rustls_reasons_are_words() {
+        use rustls::{Error as E, PeerIncompatible, PeerMisbehaved};
+        assert_eq!(
+            rustls_reason(&E::PeerMisbehaved(PeerMisbehaved::TooManyWarningAlertsReceived)),
+            "the server broke the TLS protocol (too many warning alerts received)"
+        );
+        assert_eq!(
+            rustls_reason(&E::PeerMisbehaved(PeerMisbehaved::SelectedUnofferedCipherSuite)),
+            "the server broke the TLS protocol (selected unoffered cipher suite)"
+        );
+        assert_eq!(
+            rustls_reason(&E::PeerIncompatible(PeerIncompatible::ServerTlsVersionIsDisabledByOurConfig)),
+            "the server and this client have nothing in common (server tls version is disabled by our config)"
+        );
+        assert_eq!(
+            rustls_reason(&E::AlertReceived(rustls::AlertDescription::HandshakeFailure)),
+            "the server sent TLS alert 40 (handshake_failure)"
+        );
+        assert_eq!(
+            rustls_reason(&E::InvalidMessage(rustls::InvalidMessage::InvalidContentType)),
+            "the server sent a message that cannot be read (invalid content type)"
+        );
+        assert_eq!(
+            rustls_reason(&E::InvalidCertificate(rustls::CertificateError::BadEncoding)),
+            "the server's certificate was refused (bad encoding)"
+        );
+        let e = rustls_reason(&E::InappropriateHandshakeMessage {
+            expect_types: vec![rustls::HandshakeType::ServerKeyExchange],
+            got_type: rustls::HandshakeType::ServerHelloDone,
+        });
+        assert_eq!(e, "the server sent a server hello done handshake message where server key exchange belongs");
+        assert_eq!(
+            HandshakeFailure::Alert("HandshakeFailure".into()).to_string(),
+            "the server sent TLS alert 40 (handshake_failure)"
+        );
+        for text in [e, HandshakeFailure::Alert("HandshakeFailure".into()).to_string()] {
+            assert!(!text.contains('(') || !text.contains("(\""), "{text}");
+        }
     }
 
     #[tokio::test]

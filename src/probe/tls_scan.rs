@@ -284,7 +284,14 @@ pub struct ReplyParser {
     records: usize,
     hello: Option<ServerHello>,
     done: Option<Reply>,
+    /// Warning alerts before any ServerHello, and the last one's description.
+    warnings: usize,
+    last_warning: Option<u8>,
 }
+
+/// Warning alerts tolerated before a ServerHello ([RFC 5246] 7.2: a warning does not end the
+/// handshake); past this many with nothing else, the answer is not a handshake.
+pub const MAX_WARNING_ALERTS: usize = 4;
 
 fn u16_at(b: &[u8], i: usize) -> Option<u16> {
     Some(u16::from_be_bytes([*b.get(i)?, *b.get(i + 1)?]))
@@ -292,6 +299,12 @@ fn u16_at(b: &[u8], i: usize) -> Option<u16> {
 
 fn u24_at(b: &[u8], i: usize) -> Option<usize> {
     Some(((*b.get(i)? as usize) << 16) | ((*b.get(i + 1)? as usize) << 8) | *b.get(i + 2)? as usize)
+}
+
+/// An SSL 2.0 SERVER-HELLO (draft-hickman-netscape-ssl-00, RFC 6176 prohibits it): a two-byte record
+/// header with the high bit set, then message type 4, then version 0x0002 at offset 5.
+fn is_sslv2_server_hello(b: &[u8]) -> bool {
+    b.len() >= 7 && b[0] & 0x80 != 0 && b[2] == 4 && b[5] == 0x00 && b[6] == 0x02
 }
 
 /// Parses a ServerHello body ([RFC 5246] 7.4.1.3, [RFC 8446] 4.1.3).
@@ -380,7 +393,12 @@ impl ReplyParser {
         if let Some(d) = &self.done {
             return Some(d.clone());
         }
-        self.hello.clone().map(Reply::ServerHello)
+        match (&self.hello, self.last_warning) {
+            (Some(h), _) => Some(Reply::ServerHello(h.clone())),
+            // A warning alert, then the end: the server said no (as before warnings were tolerated).
+            (None, Some(description)) => Some(Reply::Alert { level: 1, description }),
+            (None, None) => None,
+        }
     }
 
     fn finish(&mut self, r: Reply) -> Progress {
@@ -453,6 +471,20 @@ impl ReplyParser {
                     if frag.len() < 2 {
                         return self.finish(Reply::Malformed { reason: format!("alert of {} bytes", frag.len()) });
                     }
+                    if frag[0] == 1 {
+                        // A warning ends nothing; endless warnings instead of a ServerHello are no answer.
+                        self.warnings += 1;
+                        self.last_warning = Some(frag[1]);
+                        if self.warnings >= MAX_WARNING_ALERTS {
+                            return self.finish(Reply::Malformed {
+                                reason: format!(
+                                    "{} warning alerts (last: {}) and no ServerHello",
+                                    self.warnings, frag[1]
+                                ),
+                            });
+                        }
+                        continue;
+                    }
                     return self.finish(Reply::Alert { level: frag[0], description: frag[1] });
                 }
                 CT_HANDSHAKE => {
@@ -476,7 +508,10 @@ impl ReplyParser {
         if self.hello.is_some() {
             return self.finish_hello();
         }
-        let first_bytes = self.rec.iter().take(16).copied().collect();
+        let first_bytes: Vec<u8> = self.rec.iter().take(16).copied().collect();
+        if self.records == 0 && is_sslv2_server_hello(&first_bytes) {
+            return self.finish(Reply::Malformed { reason: "an SSL 2.0 SERVER-HELLO (SSL 2.0 is not TLS)".into() });
+        }
         if self.records == 0 {
             self.finish(Reply::NotTls { first_bytes })
         } else {

@@ -111,6 +111,20 @@ pub fn selected_name(p: u32) -> Option<&'static str> {
     PROTOCOL_NAMES.iter().find(|(b, _)| *b == p).map(|(_, n)| *n)
 }
 
+/// Whether a selectedProtocol answers a request: PROTOCOL_RDP, or exactly one protocol the request
+/// offered. [MS-RDPBCGR] 2.2.1.2.1: the server selects one of the protocols the client requested; a
+/// Windows client drops a confirm that selects anything else. A request without RDP_NEG_REQ (legacy)
+/// can only be answered with Standard RDP Security.
+pub fn selection_valid(requested: Option<u32>, selected: u32) -> bool {
+    if selected == PROTOCOL_RDP {
+        return true;
+    }
+    match requested {
+        None => false,
+        Some(p) => selected.is_power_of_two() && selected_name(selected).is_some() && p & selected != 0,
+    }
+}
+
 pub fn flag_names(flags: u8) -> Vec<&'static str> {
     RESPONSE_FLAG_NAMES.iter().filter(|(b, _)| flags & b != 0).map(|(_, n)| *n).collect()
 }
@@ -403,6 +417,8 @@ fn apply_reply(obs: &mut NegRequestObs, reply: &Reply) {
             obs.flags_value = Some(*flags);
             if obs.selected.is_none() {
                 obs.detail = Some(format!("selectedProtocol 0x{protocol:X} is not one protocol"));
+            } else if !selection_valid(obs.requested_value, *protocol) {
+                obs.detail = Some(format!("selectedProtocol 0x{protocol:X} was not requested"));
             }
         }
         Reply::Failure { code } => {
@@ -502,11 +518,13 @@ pub async fn probe(addr: SocketAddr, matrix: &[NegRequest], ctx: &ProbeContext) 
 
 /// What the server's answers show it accepts. Judges what was *selected*, not that it answered.
 pub fn capabilities(requests: &[NegRequestObs]) -> (Supports, Option<bool>, Option<bool>, Option<bool>) {
-    let selected = |name: &str| {
-        requests
-            .iter()
-            .any(|r| matches!(r.outcome, NegOutcome::Selected | NegOutcome::Legacy) && r.selected == Some(name))
+    // Only a selection a client can accept counts ([MS-RDPBCGR] 2.2.1.2.1, `selection_valid`).
+    let valid = |r: &NegRequestObs| {
+        r.outcome == NegOutcome::Legacy
+            || r.outcome == NegOutcome::Selected
+                && r.selected_value.is_some_and(|v| selection_valid(r.requested_value, v))
     };
+    let selected = |name: &str| requests.iter().any(|r| valid(r) && r.selected == Some(name));
     let supports = Supports {
         rdp: selected("rdp"),
         tls: selected("ssl"),
@@ -534,7 +552,7 @@ pub fn capabilities(requests: &[NegRequestObs]) -> (Supports, Option<bool>, Opti
     };
     let credssp_flags = requests
         .iter()
-        .filter(|r| r.outcome == NegOutcome::Selected && matches!(r.selected, Some("hybrid" | "hybrid_ex")))
+        .filter(|r| valid(r) && matches!(r.selected, Some("hybrid" | "hybrid_ex")))
         .filter_map(|r| r.flags_value)
         .fold(0u8, |a, f| a | f);
     let flag = |bit: u8| Some(supports.credssp && credssp_flags & bit != 0);
@@ -588,6 +606,19 @@ mod tests {
             Reply::NotRdp { service: Some("TLS (no RDP in front of it)") }
         );
         assert_eq!(classify_reply(&[0xFF, 0x00]), Reply::NotRdp { service: None });
+    }
+
+    #[test]
+    fn a_selection_must_be_one_requested_protocol() {
+        assert!(selection_valid(Some(0xB), PROTOCOL_HYBRID));
+        assert!(selection_valid(Some(0xB), PROTOCOL_RDP));
+        assert!(selection_valid(None, PROTOCOL_RDP));
+        for bad in [0x3, 0xB, 0xFFFF_FFFF, 0x20] {
+            assert!(!selection_valid(Some(0xB), bad), "0x{bad:X}");
+        }
+        assert!(!selection_valid(Some(PROTOCOL_SSL), PROTOCOL_RDSAAD));
+        assert!(!selection_valid(Some(PROTOCOL_HYBRID), PROTOCOL_HYBRID_EX));
+        assert!(!selection_valid(None, PROTOCOL_SSL));
     }
 
     #[test]

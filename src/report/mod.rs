@@ -1,6 +1,7 @@
 //! Reports: a diagnosis rendered for people (`text`) or programs (`json`, docs/report-schema.md).
 
 pub mod style;
+pub mod terminal;
 pub mod text;
 
 use crate::diagnose::{ClientError, Diagnosis, Finding, Verdict};

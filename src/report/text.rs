@@ -11,6 +11,12 @@ use std::fmt::Write;
 const WIDTH: usize = 100;
 
 pub fn render(r: &Report, st: Style) -> String {
+    // Every string from the network or a file escaped (report::terminal); the JSON keeps them exact.
+    let safe = super::terminal::neutralised(r);
+    super::terminal::finish(&render_unchecked(&safe, st), st)
+}
+
+fn render_unchecked(r: &Report, st: Style) -> String {
     let mut o = String::new();
     let addrs: Vec<String> = r.target.addresses.iter().map(|a| a.to_string()).collect();
     let _ = writeln!(

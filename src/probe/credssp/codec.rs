@@ -111,6 +111,23 @@ fn integer(v: &[u8]) -> Result<u32, String> {
     Ok(x as u32)
 }
 
+/// TSRequest.version read as the signed INTEGER it is (X.690 8.3): -1 is -1, not 0xFFFFFFFF. [MS-CSSP]
+/// 2.2.1 defines versions 2 to 6; a negative version, or one beyond 32 signed bits, is no version a
+/// CredSSP implementation sends, and the TSRequest is malformed.
+fn version(v: &[u8]) -> Result<u32, String> {
+    if v.is_empty() || v.len() > 8 {
+        return Err(format!("version INTEGER of {} bytes", v.len()));
+    }
+    let mut x: i64 = if v[0] & 0x80 != 0 { -1 } else { 0 };
+    for &b in v {
+        x = (x << 8) | b as i64;
+    }
+    u32::try_from(x)
+        .ok()
+        .filter(|&n| n >= 1 && i32::try_from(n).is_ok())
+        .ok_or_else(|| format!("TSRequest version {x} is no CredSSP version ([MS-CSSP] 2.2.1 defines 2 to 6)"))
+}
+
 fn encode_len(out: &mut Vec<u8>, len: usize) {
     if len < 0x80 {
         out.push(len as u8);
@@ -180,7 +197,7 @@ pub fn decode(b: &[u8]) -> Result<TsRequest, String> {
         body = &body[used..];
         match tag {
             0xA0 => {
-                r.version = integer(&expect(v, 0x02, "version")?)?;
+                r.version = version(&expect(v, 0x02, "version")?)?;
                 seen_version = true;
             }
             0xA1 => {
@@ -244,6 +261,24 @@ mod tests {
         let b = encode(&r);
         assert_eq!(frame_status(&b), Frame::Complete(b.len()));
         assert_eq!(decode(&b), Ok(r));
+    }
+
+    #[test]
+    fn a_negative_or_huge_version_is_malformed_not_patched() {
+        // 30 05 A0 03 02 01 FF: version -1 (a one-byte INTEGER 0xFF).
+        let minus_one = [0x30, 0x05, 0xA0, 0x03, 0x02, 0x01, 0xFF];
+        let e = decode(&minus_one).unwrap_err();
+        assert!(e.contains("version -1 "), "{e}");
+        // version 2^31 as a positive five-byte INTEGER 00 80 00 00 00.
+        let two_31 = [0x30, 0x09, 0xA0, 0x07, 0x02, 0x05, 0x00, 0x80, 0x00, 0x00, 0x00];
+        let e = decode(&two_31).unwrap_err();
+        assert!(e.contains("version 2147483648 "), "{e}");
+        // -2^31 as four bytes 80 00 00 00.
+        let min = [0x30, 0x08, 0xA0, 0x06, 0x02, 0x04, 0x80, 0x00, 0x00, 0x00];
+        assert!(decode(&min).unwrap_err().contains("version -2147483648 "));
+        // Real versions still read.
+        let six = [0x30, 0x05, 0xA0, 0x03, 0x02, 0x01, 0x06];
+        assert_eq!(decode(&six).unwrap().version, 6);
     }
 
     proptest! {

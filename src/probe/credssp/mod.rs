@@ -130,7 +130,7 @@ async fn open(
     };
     match tls::handshake(stream, host, ctx.deadline).await {
         Ok(s) => Ok((s, selected)),
-        Err(e) => Err((CredsspOutcome::TlsFailed, format!("TLS handshake: {e:?}"))),
+        Err(e) => Err((CredsspOutcome::TlsFailed, format!("TLS handshake: {e}"))),
     }
 }
 

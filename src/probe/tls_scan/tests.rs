@@ -246,6 +246,26 @@ fn classifies_non_tls_and_malformed() {
 }
 
 #[test]
+fn answers_that_are_not_a_handshake() {
+    // A record of content type 99 (none in TLS), as the lab's tls-answer-not-tls sends it.
+    assert!(matches!(parse_all(&[99, 3, 3, 0, 4, 0xDE, 0xAD, 0xBE, 0xEF]), Reply::NotTls { .. }));
+    // An SSL 2.0 SERVER-HELLO: named, not taken for a TLS version.
+    let v2 = [0x80, 0x2E, 0x04, 0x00, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0x03, 0x00, 0x10];
+    assert!(matches!(parse_all(&v2), Reply::Malformed { reason } if reason.contains("SSL 2.0")));
+    // Warning alerts without end: no answer, not a refusal.
+    let warnings: Vec<u8> = [21u8, 3, 3, 0, 2, 1, 90].repeat(40);
+    assert!(matches!(parse_all(&warnings), Reply::Malformed { reason } if reason.contains("warning alerts")));
+    // One warning, then a ServerHello: the warning ends nothing.
+    let mut flight = vec![21, 3, 3, 0, 2, 1, 112];
+    flight.extend_from_slice(TLS12_FLIGHT);
+    assert!(matches!(parse_all(&flight), Reply::ServerHello(_)));
+    // One warning, then the end: still read as the server's "no".
+    let mut p = ReplyParser::new();
+    assert_eq!(p.feed(&[21, 3, 3, 0, 2, 1, 40]), Progress::NeedMore);
+    assert_eq!(p.on_eof(), Some(Reply::Alert { level: 1, description: 40 }));
+}
+
+#[test]
 fn reply_size_is_capped() {
     let mut p = ReplyParser::new();
     // A ServerHello header that announces a huge message.
