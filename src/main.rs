@@ -98,11 +98,10 @@ fn options(c: &CommonArgs) -> Option<Options> {
     }
     let trace: Option<probe::Trace> = c.verbose.then(|| {
         let start = std::time::Instant::now();
-        Arc::new(move |line: &str| {
-            // Trace lines carry what servers sent: escaped before they reach the terminal.
-            let line = rdp_doctor::report::terminal::neutralise(line);
+        // Trace lines carry what servers sent: escaped before they reach the terminal.
+        rdp_doctor::report::terminal::safe_trace(move |line: &str| {
             err_line(&format!("[{:>8.1} ms] {line}", start.elapsed().as_secs_f64() * 1000.0))
-        }) as probe::Trace
+        })
     });
     Some(Options {
         timeout: Duration::from_secs_f64(c.timeout),

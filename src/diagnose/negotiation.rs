@@ -144,12 +144,13 @@ fn no_protocol_usable(neg: &NegotiationObs, out: &mut Vec<Finding>) {
             r.requested_value.unwrap_or(0)
         ));
     }
-    let unknown: Vec<String> = neg
+    let mut unknown: Vec<String> = neg
         .requests
         .iter()
         .filter(|r| r.outcome == NegOutcome::Failure && r.failure_name.is_none())
         .filter_map(|r| r.failure_code.map(|c| format!("0x{c:X}")))
         .collect();
+    unknown.dedup();
     if !unknown.is_empty() {
         f = f.evidence(format!("failureCode {} is none of the six [MS-RDPBCGR] 2.2.1.2.2 defines", unknown.join(", ")));
     }
@@ -204,7 +205,8 @@ fn answer_findings(neg: &NegotiationObs, out: &mut Vec<Finding>) {
             .iter()
             .filter(|r| r.outcome == NegOutcome::Failure && r.failure_code == Some(code) && !contradictory(r))
             .collect();
-        if hits.is_empty() {
+        // A server that demands what was offered for this code cannot be taken at its word.
+        if hits.is_empty() || neg.requests.iter().any(|r| contradictory(r) && r.failure_code == Some(code)) {
             continue;
         }
         // SSL_NOT_ALLOWED_BY_SERVER from a server that did select TLS or CredSSP for other requests

@@ -109,7 +109,7 @@ pub static SCRIPTS: &[(&str, Script)] = &[
     ("restricted-admin-ok", v6(OnAuth::RestrictedAdmin(true), DemoLogon::RestrictedAdmin)),
     ("restricted-admin-denied", v6(OnAuth::RestrictedAdmin(false), DemoLogon::RestrictedAdmin)),
     // TSRequest version 2^31 (DER 02 05 00 80 00 00 00): no CredSSP version; must not read as "patched".
-    ("credssp-version-huge", Script { version: 0x8000_0000, ..DEFAULT }),
+    ("credssp-version-huge", Script { version: 0x8000_0000, on_auth: OnAuth::Close, ..DEFAULT }),
 ];
 
 pub fn script(scenario: &str) -> Script {

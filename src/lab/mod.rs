@@ -398,7 +398,8 @@ pub static SCENARIOS: &[Scenario] = &[
         name: "garbage-mid-sequence",
         description: "TLS; after licensing, a TPKT frame with an MCS PDU that does not exist, in place of the Demand Active PDU",
         behaviour: policy(SecurityLayer::Tls, Nla::Off, true, EXTENDED_CLIENT_DATA),
-    }, // --- hostile and broken peers ---
+    },
+    // --- hostile and broken peers ---
     Scenario {
         name: "refuse-unknown-code",
         description: "Answers every request with RDP_NEG_FAILURE failureCode 0x99, a code [MS-RDPBCGR] 2.2.1.2.2 does not define",

@@ -169,6 +169,12 @@ pub fn neutralised(r: &Report) -> Report {
     r
 }
 
+/// A `-v` trace sink that escapes each line before `sink` prints it: trace lines summarise what servers
+/// sent.
+pub fn safe_trace(sink: impl Fn(&str) + Send + Sync + 'static) -> crate::probe::Trace {
+    std::sync::Arc::new(move |line: &str| sink(&neutralise(line)))
+}
+
 /// The rendered text made safe: every control character but a line break escaped, then the colours
 /// `st` painted (and only those) turned into real escape sequences.
 pub fn finish(rendered: &str, st: Style) -> String {
@@ -195,6 +201,15 @@ mod tests {
         assert_eq!(neutralise("\u{9b}31m"), "\\x9b31m");
         assert_eq!(neutralise("abc\u{202E}fed"), "abc\\u{202e}fed");
         assert_eq!(neutralise("Ünïcödé ✓"), "Ünïcödé ✓");
+    }
+
+    #[test]
+    fn trace_lines_are_escaped_before_the_sink() {
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let keep = seen.clone();
+        let trace = safe_trace(move |l| keep.lock().unwrap().push(l.to_string()));
+        trace("<- CN=\x1b]0;pwned\x07 (12 bytes)");
+        assert_eq!(seen.lock().unwrap().as_slice(), ["<- CN=\\x1b]0;pwned\\x07 (12 bytes)"]);
     }
 
     #[test]

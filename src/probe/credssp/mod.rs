@@ -255,8 +255,18 @@ pub async fn probe(addr: SocketAddr, host: &str, req: &NegRequest, ctx: &ProbeCo
         "<- CredSSP {:?}: version {:?}, errorCode {:?} ({:.1} ms)",
         obs.outcome, obs.server_version, obs.error_code, obs.ms
     ));
-    let _ = session.stream.shutdown().await;
+    close(&mut session.stream, ctx).await;
     obs
+}
+
+/// The longest wait for a TLS close_notify and FIN to go out: a peer that stops reading must not hold us.
+const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Close the TLS stream politely, within `CLOSE_WAIT` and the run's deadline.
+async fn close<S: tokio::io::AsyncWrite + Unpin>(stream: &mut S, ctx: &ProbeContext) {
+    use tokio::io::AsyncWriteExt;
+    let until = ctx.deadline.min(Instant::now() + CLOSE_WAIT);
+    let _ = tokio::time::timeout_at(until.into(), stream.shutdown()).await;
 }
 
 /// Normalise a thumbprint typed by a user: hex digits only, lowercase.
@@ -349,11 +359,11 @@ pub async fn check_credentials(
         obs.outcome = AuthOutcome::NotSent;
         obs.ms = ms_since(started);
         ctx.trace(format!("credentials not sent: certificate trust {decision:?}"));
-        let _ = session.stream.shutdown().await;
+        close(&mut session.stream, ctx).await;
         return obs;
     }
     run_exchange(&mut session, host, selected == Some("hybrid_ex"), input, ctx, &mut obs).await;
-    let _ = session.stream.shutdown().await;
+    close(&mut session.stream, ctx).await;
     obs.ms = ms_since(started);
     obs
 }

@@ -1,0 +1,27 @@
+//! The scanner's reply parser (a server's answer to a ClientHello, [RFC 5246] 6.2 and 7.4), fed whole
+//! and in small chunks (the size depends on the input's length, so a seed flight stays a flight), and
+//! the lab's ClientHello reader. Never a panic; the parser's memory stays under its cap; chunking does
+//! not change the answer.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use rdp_doctor::lab::tls_raw;
+use rdp_doctor::probe::tls_scan::{MAX_REPLY, Progress, Reply, ReplyParser};
+
+fn parse(data: &[u8], chunk: usize) -> Option<Reply> {
+    let mut p = ReplyParser::new();
+    for piece in data.chunks(chunk.max(1)) {
+        if let Progress::Done(r) = p.feed(piece) {
+            assert!(p.bytes_received() <= MAX_REPLY);
+            return Some(r);
+        }
+    }
+    assert!(p.bytes_received() <= MAX_REPLY);
+    p.on_eof()
+}
+
+fuzz_target!(|data: &[u8]| {
+    let whole = parse(data, data.len());
+    let chunked = parse(data, 1 + data.len() % 61);
+    assert_eq!(whole, chunked, "the answer depends on how the bytes arrived");
+    let _ = tls_raw::read_client_hello(data);
+});

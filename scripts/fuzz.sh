@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Fuzz every hand-written parser (fuzz/fuzz_targets) for SECONDS each (default 60), one after the other,
+# and print execs/s and what was found. Runs on the stable toolchain: cargo-fuzz's nightly flags are
+# enabled with RUSTC_BOOTSTRAP=1 (libFuzzer via libfuzzer-sys, AddressSanitizer on).
+# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
+# Corpus: fuzz/corpus/TARGET (kept between runs, git-ignored), seeded from fuzz/seeds/TARGET and the
+# real-server frames under tests/fixtures. A crash is saved under fuzz/artifacts/TARGET/ and makes the
+# script exit 1: keep it as a regression unit test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCRIPT_NAME=fuzz
+STATE=${TMPDIR:-/tmp}
+. scripts/lib.sh
+
+SECONDS_EACH="${1:-60}"
+shift || true
+TARGETS=("$@")
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(x224_reply tls_reply cert_flight tsrequest ntlm_challenge session_frame)
+SANITIZER="${FUZZ_SANITIZER:-address}"
+
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version =0.13.2 --locked
+command -v c++ >/dev/null || ensure_packages g++
+export RUSTC_BOOTSTRAP=1
+
+# Seeds: committed seeds, then the real-server fixtures for the parsers that read them.
+seed() { # TARGET DIR...
+    local t=$1; shift
+    mkdir -p "fuzz/corpus/$t"
+    for d in "$@"; do
+        [ -d "$d" ] && find "$d" -maxdepth 1 -type f \( -name '*.bin' -o -name '*.der' \) -exec cp -n {} "fuzz/corpus/$t/" \;
+    done
+    return 0
+}
+seed x224_reply fuzz/seeds/x224_reply tests/fixtures/x224
+seed tls_reply fuzz/seeds/tls_reply tests/fixtures/tls
+seed cert_flight fuzz/seeds/cert_flight tests/fixtures/tls
+seed tsrequest fuzz/seeds/tsrequest
+seed ntlm_challenge fuzz/seeds/ntlm_challenge
+seed session_frame fuzz/seeds/session_frame tests/fixtures/x224
+
+(cd fuzz && cargo fuzz build -O -s "$SANITIZER" "${TARGETS[@]/#/}" 2>&1 | tail -n 3) >&2 || true
+printf '%-16s %8s %12s %10s %8s %s\n' TARGET SECONDS EXECS EXECS/S CORPUS FOUND
+found_any=0
+for t in "${TARGETS[@]}"; do
+    log="$STATE/fuzz-$t.log"
+    mkdir -p "fuzz/artifacts/$t"
+    before=$(find "fuzz/artifacts/$t" -type f | wc -l)
+    set +e
+    (cd fuzz && cargo fuzz run -O -s "$SANITIZER" "$t" "corpus/$t" -- \
+        -max_total_time="$SECONDS_EACH" -print_final_stats=1 -max_len=70000 -rss_limit_mb=1024 \
+        -timeout=10 -close_fd_mask=3) >"$log" 2>&1
+    set -e
+    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+    rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+    corpus=$(find "fuzz/corpus/$t" -type f | wc -l)
+    after=$(find "fuzz/artifacts/$t" -type f | wc -l)
+    found="nothing"
+    if [ "$after" -gt "$before" ] || grep -q 'ERROR: libFuzzer\|panicked at' "$log"; then
+        found="CRASH: $(grep -m1 -o 'panicked at [^ ]*\|ERROR: libFuzzer: [a-z-]*' "$log" || true) (see $log, fuzz/artifacts/$t)"
+        found_any=1
+    fi
+    printf '%-16s %8s %12s %10s %8s %s\n' "$t" "$SECONDS_EACH" "${execs:-?}" "${rate:-?}" "$corpus" "$found"
+done
+exit "$found_any"
