@@ -38,7 +38,9 @@ seed tsrequest fuzz/seeds/tsrequest
 seed ntlm_challenge fuzz/seeds/ntlm_challenge
 seed session_frame fuzz/seeds/session_frame tests/fixtures/x224
 
-(cd fuzz && cargo fuzz build -O -s "$SANITIZER" "${TARGETS[@]/#/}" 2>&1 | tail -n 3) >&2 || true
+log "building the fuzz targets (sanitizer $SANITIZER; the first build takes a while)"
+(cd fuzz && cargo fuzz build -O -s "$SANITIZER") >"$STATE/fuzz-build.log" 2>&1 \
+    || { tail -n 30 "$STATE/fuzz-build.log" >&2; die "cargo fuzz build failed"; }
 printf '%-16s %8s %12s %10s %8s %s\n' TARGET SECONDS EXECS EXECS/S CORPUS FOUND
 found_any=0
 for t in "${TARGETS[@]}"; do
