@@ -265,6 +265,37 @@ fn answers_that_are_not_a_handshake() {
     assert_eq!(p.on_eof(), Some(Reply::Alert { level: 1, description: 40 }));
 }
 
+/// Fed whole or in chunks of any size, the same bytes are the same answer.
+fn parse_chunked(bytes: &[u8], chunk: usize) -> Option<Reply> {
+    let mut p = ReplyParser::new();
+    for piece in bytes.chunks(chunk.max(1)) {
+        if let Progress::Done(r) = p.feed(piece) {
+            return Some(r);
+        }
+    }
+    p.on_eof()
+}
+
+#[test]
+fn fuzz_regression_the_answer_does_not_depend_on_segmentation() {
+    // fuzz/artifacts/tls_reply/crash-c9bb8d0f…: a record header with major version 2 after an alert byte.
+    let mut b = vec![21u8, 2, 3];
+    b.extend([255u8; 54]);
+    b.extend([21, 249, 255, 2, 3, 2, 12, 0, 2, 2, 70]);
+    let whole = parse_chunked(&b, b.len());
+    for chunk in 1..=b.len() {
+        let part = parse_chunked(&b, chunk);
+        // The same answer; only how many of the first bytes were in hand when they proved "not TLS"
+        // may differ (what arrived so far is what is recorded).
+        match (&part, &whole) {
+            (Some(Reply::NotTls { first_bytes: a }), Some(Reply::NotTls { first_bytes: w })) => {
+                assert!(w.starts_with(a), "chunks of {chunk}: {a:?} is not a prefix of {w:?}");
+            }
+            _ => assert_eq!(part, whole, "chunks of {chunk}"),
+        }
+    }
+}
+
 #[test]
 fn reply_size_is_capped() {
     let mut p = ReplyParser::new();
