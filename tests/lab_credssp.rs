@@ -337,7 +337,8 @@ async fn restricted_admin_denied_still_takes_a_password_logon() {
 
 #[tokio::test]
 async fn demo_rows_show_the_credential_findings() {
-    let opts = Options { timeout: Duration::from_secs(3), ..Options::default() };
+    // As `rdp-doctor demo` runs them: lab pacing (the lab is in-process on loopback).
+    let opts = Options { timeout: Duration::from_secs(3), pace: rdp_doctor::demo::LAB_PACE, ..Options::default() };
     let rows = rdp_doctor::demo::run_all(&opts).await.expect("lab servers start");
     let row = |name: &str| &rows.iter().find(|(s, _)| s.name == name).unwrap_or_else(|| panic!("no row {name}")).1;
     let top = |name: &str| row(name).findings.first().map(|f| f.id).unwrap_or("-");
