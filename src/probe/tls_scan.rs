@@ -395,6 +395,10 @@ impl ReplyParser {
         }
         match (&self.hello, self.last_warning) {
             (Some(h), _) => Some(Reply::ServerHello(h.clone())),
+            // Fewer than 7 bytes with the high bit set, then the end: not TLS either way.
+            (None, None) if self.records == 0 && self.rec.first().is_some_and(|b| b & 0x80 != 0) => {
+                Some(Reply::NotTls { first_bytes: self.rec.iter().take(16).copied().collect() })
+            }
             // A warning alert, then the end: the server said no (as before warnings were tolerated).
             (None, Some(description)) => Some(Reply::Alert { level: 1, description }),
             (None, None) => None,
@@ -507,6 +511,11 @@ impl ReplyParser {
     fn not_tls(&mut self) -> Progress {
         if self.hello.is_some() {
             return self.finish_hello();
+        }
+        // An SSL 2.0 record header has the high bit set: wait for the 7 bytes that tell, so the verdict
+        // does not depend on how the bytes arrived (fuzz regression).
+        if self.records == 0 && self.rec[0] & 0x80 != 0 && self.rec.len() < 7 {
+            return Progress::NeedMore;
         }
         let first_bytes: Vec<u8> = self.rec.iter().take(16).copied().collect();
         if self.records == 0 && is_sslv2_server_hello(&first_bytes) {

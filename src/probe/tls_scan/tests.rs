@@ -279,12 +279,21 @@ fn parse_chunked(bytes: &[u8], chunk: usize) -> Option<Reply> {
 #[test]
 fn fuzz_regression_the_answer_does_not_depend_on_segmentation() {
     // fuzz/artifacts/tls_reply/crash-c9bb8d0f…: a record header with major version 2 after an alert byte.
-    let mut b = vec![21u8, 2, 3];
-    b.extend([255u8; 54]);
-    b.extend([21, 249, 255, 2, 3, 2, 12, 0, 2, 2, 70]);
-    let whole = parse_chunked(&b, b.len());
+    let mut a = vec![21u8, 2, 3];
+    a.extend([255u8; 54]);
+    a.extend([21, 249, 255, 2, 3, 2, 12, 0, 2, 2, 70]);
+    // crash-4297a4cc…: a first byte with the high bit set, an SSL 2.0 hello or not only from byte 7 on.
+    let mut b = vec![255u8, 0, 4, 255, 208, 0, 2, 255];
+    b.extend([0u8; 117]);
+    for b in [a, b, vec![0x80, 0x2E, 0x04], vec![0x80, 0x2E, 0x04, 0x00, 0x01, 0x00, 0x02]] {
+        same_answer_in_any_chunks(&b);
+    }
+}
+
+fn same_answer_in_any_chunks(b: &[u8]) {
+    let whole = parse_chunked(b, b.len());
     for chunk in 1..=b.len() {
-        let part = parse_chunked(&b, chunk);
+        let part = parse_chunked(b, chunk);
         // The same answer; only how many of the first bytes were in hand when they proved "not TLS"
         // may differ (what arrived so far is what is recorded).
         match (&part, &whole) {
