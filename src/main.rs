@@ -39,6 +39,7 @@ fn main() -> ExitCode {
                     return fail(EXIT_USAGE, &e);
                 }
                 opts.plan.no_session = args.no_session;
+                opts.plan.full_scan = args.full_scan;
                 let report = rdp_doctor::run_diagnosis(&target, &opts).await;
                 print_report(&report, args.common.json);
                 ExitCode::from(report.verdict.exit_code() as u8)
@@ -66,6 +67,7 @@ fn options(c: &CommonArgs) -> Option<Options> {
     Some(Options {
         timeout: Duration::from_secs_f64(c.timeout),
         pace: Duration::from_millis(c.pace_ms),
+        max_parallel: c.max_parallel,
         trace,
         ..Options::default()
     })
@@ -163,7 +165,7 @@ async fn run_demo(args: cli::DemoArgs) -> ExitCode {
     if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout < 3600.0) {
         return fail(EXIT_USAGE, "--timeout must be a positive number of seconds");
     }
-    let opts = Options { timeout: Duration::from_secs_f64(args.timeout), pace: demo::LAB_PACE, ..Options::default() };
+    let opts = demo::lab_options(Duration::from_secs_f64(args.timeout));
     if let Some(name) = args.scenario {
         let Some(scenario) = lab::scenario(&name) else {
             return fail(EXIT_USAGE, &format!("no scenario {name:?}; `rdp-doctor lab --list` lists them"));

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 async fn run(name: &str) -> Report {
     let scenario = lab::scenario(name).unwrap_or_else(|| panic!("no lab scenario {name}"));
-    let opts = Options { timeout: Duration::from_secs(3), ..Options::default() };
+    let opts = rdp_doctor::demo::lab_options(Duration::from_secs(10));
     diagnose_scenario(scenario, &opts).await.expect("lab server starts")
 }
 
