@@ -1,7 +1,6 @@
 //! Every lab scenario, diagnosed over loopback: the observations the probe records, and the findings,
 //! evidence, remedies and verdict the diagnosis draws from them.
 
-use rdp_doctor::Options;
 use rdp_doctor::demo::diagnose_scenario;
 use rdp_doctor::diagnose::{Severity, Verdict};
 use rdp_doctor::lab;
