@@ -113,7 +113,7 @@ pub struct ExplainArgs {
 #[derive(Debug, Args)]
 pub struct LabArgs {
     /// The scenario to run.
-    #[arg(long, required_unless_present = "list")]
+    #[arg(long, required_unless_present_any = ["list", "link"])]
     pub scenario: Option<String>,
     /// Address to listen on (default: 127.0.0.1 on a free port).
     #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR:PORT")]
@@ -121,6 +121,16 @@ pub struct LabArgs {
     /// List the scenarios, one line each.
     #[arg(long)]
     pub list: bool,
+    /// Instead of a scenario: a slow, lossy link (a loopback proxy) in front of this server
+    /// (ADDR:PORT on loopback), to try a diagnosis as over a VPN or WAN.
+    #[arg(long, value_name = "UPSTREAM", conflicts_with_all = ["scenario", "list"])]
+    pub link: Option<String>,
+    /// The link's round-trip time, in milliseconds.
+    #[arg(long, default_value_t = 50, value_name = "MS", requires = "link")]
+    pub rtt_ms: u64,
+    /// The link's loss: the probability (0..1) that a chunk waits one retransmission timeout.
+    #[arg(long, default_value_t = 0.0, value_name = "P", requires = "link")]
+    pub loss: f64,
 }
 
 #[derive(Debug, Args)]

@@ -143,6 +143,9 @@ async fn run_lab(args: cli::LabArgs) -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
+    if let Some(upstream) = &args.link {
+        return run_link(upstream, &args).await;
+    }
     let name = args.scenario.unwrap_or_default();
     let Some(scenario) = lab::scenario(&name) else {
         return fail(EXIT_USAGE, &format!("no scenario {name:?}; `rdp-doctor lab --list` lists them"));
@@ -158,6 +161,27 @@ async fn run_lab(args: cli::LabArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => fail(EXIT_INTERNAL, &format!("cannot listen on {addr}: {e}")),
+    }
+}
+
+async fn run_link(upstream: &str, args: &cli::LabArgs) -> ExitCode {
+    let (Ok(upstream), Ok(listen)) = (upstream.parse(), args.listen.parse()) else {
+        return fail(EXIT_USAGE, "--link and --listen take ADDR:PORT");
+    };
+    if !(0.0..1.0).contains(&args.loss) {
+        return fail(EXIT_USAGE, "--loss is a probability from 0 to 1 (exclusive)");
+    }
+    let profile = lab::link::LinkProfile { rtt: Duration::from_millis(args.rtt_ms), loss: args.loss, seed: 1 };
+    match lab::link::start(listen, upstream, profile).await {
+        Ok(link) => {
+            println!(
+                "lab link {} -> {upstream}: {} ms RTT, {} loss  (Ctrl-C stops it)",
+                link.addr, args.rtt_ms, args.loss
+            );
+            let _ = tokio::signal::ctrl_c().await;
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(EXIT_USAGE, &format!("cannot start the link: {e}")),
     }
 }
 
