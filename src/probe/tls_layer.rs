@@ -282,12 +282,10 @@ async fn ask(addr: SocketAddr, q: Question, prio: Priority, req: NegRequest, hos
         answer.outcome = ConnOutcome::ConnectFailed { error: format!("X.224 negotiation: {}", neg_word(&neg)) };
         return answer;
     };
+    // The server took the connection and answered X.224: whatever it does with the hello is its TLS
+    // behaviour (a reset there is a finding, not throttling).
+    permit.answered();
     let (outcome, hello) = tls_scan::exchange_hello(&mut stream, &bytes, ctx.patient().into()).await;
-    match outcome {
-        ConnOutcome::ServerHello { .. } | ConnOutcome::Alert { .. } => permit.answered(),
-        ConnOutcome::Reset { bytes: 0 } => permit.refused(),
-        _ => {}
-    }
     answer.outcome = outcome;
     answer.hello = hello;
     answer
