@@ -29,7 +29,7 @@ scripts/netns-firewall.sh up
 source "$RDPD_STATE/servers.env"
 
 set +e
-cargo test --release --all-targets --no-fail-fast "$@"
+cargo test --release --all-targets --features interop --no-fail-fast "$@"
 rc=$?
 set -e
 if [ $rc -ne 0 ]; then

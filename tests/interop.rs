@@ -8,6 +8,7 @@
 //! What each server answers to each X.224 request was captured from the real
 //! servers: see `tests/fixtures/x224/README.md`. The expectations below are
 //! taken from that table.
+#![cfg(feature = "interop")] // needs xrdp, FreeRDP and the firewall namespaces: `scripts/test.sh` runs it (`--features interop`)
 
 use std::path::Path;
 use std::process::{Command, Stdio};

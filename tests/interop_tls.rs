@@ -2,6 +2,7 @@
 //! (AES256-SHA) and with an expired certificate, each on loopback, started by
 //! `scripts/interop-servers.sh` (`start`, or `start-tls` for these alone). The accepted
 //! (version, suite id) set is checked against `sslscan --rdp` on the same server.
+#![cfg(feature = "interop")] // needs the xrdp TLS variants and sslscan: `scripts/test.sh` runs it (`--features interop`)
 
 mod common;
 
