@@ -2,6 +2,7 @@
 //! finding is built from `Observations` only. Each finding id, its layer, default severity and
 //! remedies live in the catalogue (`catalogue.rs`), which docs/findings.md documents.
 
+pub mod advice;
 pub mod catalogue;
 mod credssp;
 mod negotiation;
@@ -138,6 +139,8 @@ pub struct Diagnosis {
     /// The pair the Windows client would show for the first failing stage, if any.
     pub predicted_client_error: Option<ClientError>,
     pub findings: Vec<Finding>,
+    /// The commonly given causes judged against what was measured (`advice.rs`).
+    pub folk_causes: Vec<crate::knowledge::folk_causes::Judged>,
 }
 
 /// The user's thresholds for judging what was observed.
@@ -187,7 +190,8 @@ pub fn diagnose_with(obs: &Observations, settings: &Settings) -> Diagnosis {
     };
     let predicted_client_error =
         findings.iter().filter(|f| f.severity <= Severity::Error).find_map(|f| f.client_error.clone());
-    Diagnosis { verdict, predicted_client_error, findings }
+    let folk_causes = advice::folk_causes(obs, &findings);
+    Diagnosis { verdict, predicted_client_error, findings, folk_causes }
 }
 
 #[cfg(test)]

@@ -218,7 +218,32 @@ pub fn render(r: &Report, st: Style) -> String {
         predicted,
         st.dim(&format!("({})", ms(r.timings_ms.total)))
     );
+    folk_section(&mut o, r, st);
     o
+}
+
+/// The advice people commonly find, judged against this run: one line per cause, verdict aligned.
+fn folk_section(o: &mut String, r: &Report, st: Style) {
+    use crate::knowledge::folk_causes::Verdict as V;
+    if r.folk_causes.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "\n{}  {}",
+        st.bold("The advice you may have read"),
+        st.dim("(rdp-doctor explain --list folk-causes)")
+    );
+    let width = r.folk_causes.iter().map(|c| c.id.len()).max().unwrap_or(0);
+    for c in &r.folk_causes {
+        let word = format!("{:<9}", c.verdict.word());
+        let word = match c.verdict {
+            V::Fits => st.red(&word),
+            V::RuledOut => st.green(&word),
+            V::Possible => st.yellow(&word),
+        };
+        let _ = writeln!(o, "  {word}  {:<width$}  {}", c.id, c.why);
+    }
 }
 
 fn request_line(q: &NegRequestObs, st: Style) -> (String, String) {
