@@ -93,7 +93,7 @@ impl Stage {
 
 /// A code that points at a cause.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(rename_all = "snake_case")]
 pub enum CodeLink {
     /// The Windows client's pair: disconnect reason and extended code.
     Pair { code: u32, extended: u32 },
@@ -256,7 +256,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         produces: &[
             pair(0x204, 0x0, Basis::Documented, MEANING),
             pair(0x108, 0x0, Basis::Inferred, "a firewall that drops instead of rejecting makes the connect time out"),
-            freerdp(0x0D, Basis::Observed, "xfreerdp logs it for a closed port (observed in our lab)"),
+            freerdp(0x0D, Basis::Observed, "xfreerdp logs it for a closed port in our lab"),
         ],
         findings: &["tcp-timeout", "tcp-refused", "tcp-unreachable", "address-unreachable"],
         absent_if: &[],
@@ -287,7 +287,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             freerdp(
                 0x0D,
                 Basis::Observed,
-                "xfreerdp logs it for a closed port and for a listener that accepts and closes (observed in our lab)",
+                "xfreerdp logs it for a closed port and for a listener that accepts and closes in our lab",
             ),
         ],
         findings: &["tcp-refused", "closed-before-negotiation", "no-response", "not-rdp"],
@@ -388,7 +388,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             freerdp(
                 0x0C,
                 Basis::Observed,
-                "xfreerdp logs it when the server refuses the security protocol it asked for (observed in our lab)",
+                "xfreerdp logs it when the server refuses the security protocol it asked for in our lab",
             ),
         ],
         findings: &[
@@ -418,11 +418,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         produces: &[
             pair(0x904, 0x0, Basis::Inferred, "the server resets the handshake; the socket closes with no reason"),
             code(TableId::SspiHresult, 0x8009_0331, Basis::Documented, "SEC_E_ALGORITHM_MISMATCH (Schannel)"),
-            freerdp(
-                0x08,
-                Basis::Observed,
-                "xfreerdp logs it when no TLS version or suite is common (observed in our lab)",
-            ),
+            freerdp(0x08, Basis::Observed, "xfreerdp logs it when no TLS version or suite is common in our lab"),
         ],
         findings: &["tls-protocol-mismatch", "tls-cipher-mismatch", "tls-legacy-only"],
         absent_if: &["standard-rdp-security-only"],
@@ -478,7 +474,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             freerdp(
                 0x08,
                 Basis::Observed,
-                "xfreerdp logs it when the server resets the handshake it cannot sign (observed in our lab)",
+                "xfreerdp logs it when the server resets the handshake it cannot sign in our lab",
             ),
         ],
         findings: &["tls-handshake-aborted"],
@@ -509,11 +505,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
                 Basis::Documented,
                 "STATUS_PASSWORD_MUST_CHANGE: NLA cannot change a password",
             ),
-            freerdp(
-                0x0C,
-                Basis::Observed,
-                "xfreerdp /sec:tls against a server that requires NLA (observed in our lab)",
-            ),
+            freerdp(0x0C, Basis::Observed, "xfreerdp /sec:tls against a server that requires NLA in our lab"),
         ],
         findings: &["password-must-change", "nla-required"],
         absent_if: &["nla-not-required"],
@@ -570,7 +562,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             freerdp(
                 0x0D,
                 Basis::Observed,
-                "xfreerdp 2.11 cannot read a 5-byte errorCode and logs a transport failure (observed in our lab)",
+                "xfreerdp 2.11 cannot read a 5-byte errorCode and logs a transport failure in our lab",
             ),
         ],
         findings: &[
@@ -606,12 +598,12 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             errinfo(
                 0x7,
                 Basis::Observed,
-                "the server refuses the user after the connection was set up; xfreerdp logs 0x00010007 (observed in our lab)",
+                "the server refuses the user after the connection was set up; xfreerdp logs 0x00010007 in our lab",
             ),
             errinfo(
                 0x9,
                 Basis::Observed,
-                "the server says the user lacks the privileges; xfreerdp logs 0x00010009 (observed in our lab)",
+                "the server says the user lacks the privileges; xfreerdp logs 0x00010009 in our lab",
             ),
             code(TableId::NtStatus, 0xC000_015B, Basis::Documented, "STATUS_LOGON_TYPE_NOT_GRANTED"),
         ],
@@ -649,7 +641,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             errinfo(
                 0x7,
                 Basis::Observed,
-                "the server refuses a session over its limit; xfreerdp logs 0x00010007 (observed in our lab)",
+                "the server refuses a session over its limit; xfreerdp logs 0x00010007 in our lab",
             ),
             errinfo(0x5, Basis::Documented, "the session was taken over by another connection of the same user"),
         ],
@@ -680,7 +672,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             freerdp(
                 0x0D,
                 Basis::Observed,
-                "xfreerdp 2.11 logs 'license connection sequence aborted', then a transport failure (observed in our lab)",
+                "xfreerdp 2.11 logs 'license connection sequence aborted', then a transport failure in our lab",
             ),
         ],
         findings: &["licensing-failed"],
@@ -702,7 +694,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             errinfo(
                 0x8,
                 Basis::Observed,
-                "the server refuses a client that does not meet FIPS; xfreerdp logs 0x00010008 (observed in our lab)",
+                "the server refuses a client that does not meet FIPS; xfreerdp logs 0x00010008 in our lab",
             ),
             pair(0x506, 0x0, Basis::Inferred, "Standard RDP Security where the server accepts only FIPS encryption"),
         ],
