@@ -104,7 +104,7 @@ fn working(obs: &Observations, stage: Stage, as_user: bool) -> Result<String, St
             Some(a) => Ok(format!("TCP {a} accepted the connection")),
             None => Err("no TCP connection was made".into()),
         },
-        Stage::Gateway => Err("this run went straight to the server, not through an RD Gateway".into()),
+        Stage::Gateway => Err("this run went straight to the server".into()),
         Stage::Negotiation => {
             let answered = neg.and_then(|n| {
                 n.requests.iter().find(|q| matches!(q.outcome, NegOutcome::Selected | NegOutcome::Legacy))
@@ -168,12 +168,12 @@ fn working(obs: &Observations, stage: Stage, as_user: bool) -> Result<String, St
             }
         }
         Stage::Session => {
+            if as_user && !obs.session.as_ref().is_some_and(|s| s.credentials_sent) {
+                return Err("the user's logon was not tried (no --user)".into());
+            }
             let Some(s) = obs.session.as_ref().filter(|s| s.end == SessionEnd::Established) else {
                 return Err("the session was not set up".into());
             };
-            if as_user && !s.credentials_sent {
-                return Err("the session was set up without the user's logon (no --user)".into());
-            }
             Ok(if s.credentials_sent {
                 "the session was set up with the user's logon".into()
             } else {
