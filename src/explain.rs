@@ -688,7 +688,7 @@ fn render_text(x: &Explanation, out: &mut dyn Write) -> std::io::Result<()> {
         for c in &x.folk_causes {
             writeln!(out, "  {:<9}  {}", c.verdict.word(), c.cause)?;
             wrap_hanging(out, 13, &c.why)?;
-            if c.verdict != folk_causes::Verdict::RuledOut {
+            if c.verdict != folk_causes::FolkVerdict::RuledOut {
                 wrap_hanging(out, 13, &format!("check: {}", c.check))?;
             }
         }

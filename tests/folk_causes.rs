@@ -5,7 +5,7 @@ use rdp_doctor::Options;
 use rdp_doctor::demo::{demo_options, diagnose_scenario};
 use rdp_doctor::explain::{self, ExplainArgs};
 use rdp_doctor::knowledge;
-use rdp_doctor::knowledge::folk_causes::{CodeLink, FOLK_CAUSES, Judged, Verdict};
+use rdp_doctor::knowledge::folk_causes::{CodeLink, FOLK_CAUSES, FolkVerdict as Verdict, Judged};
 use rdp_doctor::lab;
 use rdp_doctor::report::Report;
 use std::time::Duration;

@@ -141,7 +141,9 @@ fn xfreerdp_logs_the_codes_the_table_claims() {
                 matches!(p.link, CodeLink::ErrorInfo(v) if v == x)
                     || matches!(p.link, CodeLink::Pair { extended, .. } if extended == x)
             });
-            assert!(windows, "{id}: no Windows pair or errorInfo 0x{x:X} claimed");
+            if !windows {
+                failures.push(format!("{id} via {what}: no Windows pair or errorInfo 0x{x:X} claimed"));
+            }
         }
     }
     let _ = std::fs::remove_dir_all(&home);

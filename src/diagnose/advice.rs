@@ -5,7 +5,9 @@
 //! command that would test it. A pure function of the observations and the findings.
 
 use super::{Finding, Severity};
-use crate::knowledge::folk_causes::{self, CodeLink, Command, FOLK_CAUSES, FolkCause, Judged, Stage, Verdict};
+use crate::knowledge::folk_causes::{
+    self, CodeLink, Command, FOLK_CAUSES, FolkCause, FolkVerdict as Verdict, Judged, Stage,
+};
 use crate::knowledge::{self, TableId};
 use crate::observations::{AuthOutcome, CredsspOutcome, HandshakeOutcome, NegOutcome, Observations, SessionEnd};
 

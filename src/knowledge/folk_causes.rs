@@ -721,7 +721,7 @@ pub fn cause(id: &str) -> Option<&'static FolkCause> {
 /// How a cause relates to what was seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Verdict {
+pub enum FolkVerdict {
     /// The codes (or the measurements) point at it.
     Fits,
     /// It cannot have produced what was seen.
@@ -730,12 +730,12 @@ pub enum Verdict {
     Possible,
 }
 
-impl Verdict {
+impl FolkVerdict {
     pub fn word(self) -> &'static str {
         match self {
-            Verdict::Fits => "fits",
-            Verdict::RuledOut => "ruled out",
-            Verdict::Possible => "possible",
+            FolkVerdict::Fits => "fits",
+            FolkVerdict::RuledOut => "ruled out",
+            FolkVerdict::Possible => "possible",
         }
     }
 }
@@ -745,7 +745,7 @@ impl Verdict {
 pub struct Judged {
     pub id: &'static str,
     pub cause: &'static str,
-    pub verdict: Verdict,
+    pub verdict: FolkVerdict,
     /// One line.
     pub why: String,
     /// What proves or rules it out.
@@ -839,10 +839,10 @@ fn judge_one(c: &FolkCause, ev: &CodeEvidence) -> Judged {
     let sharing =
         linked.map_or(0, |p| FOLK_CAUSES.iter().filter(|o| o.produces.iter().any(|q| q.link == p.link)).count());
     let (verdict, why) = if let Some(p) = linked.filter(|_| sharing <= MAX_CAUSES_FOR_FIT) {
-        (Verdict::Fits, format!("{}: {} ({})", ev.label, p.note, basis_word(p.basis)))
+        (FolkVerdict::Fits, format!("{}: {} ({})", ev.label, p.note, basis_word(p.basis)))
     } else if let Some(p) = linked {
         (
-            Verdict::Possible,
+            FolkVerdict::Possible,
             format!(
                 "{} is what this produces ({}), and so do {} other causes; `rdp-doctor diagnose HOST` tells them apart",
                 ev.label,
@@ -851,11 +851,11 @@ fn judge_one(c: &FolkCause, ev: &CodeEvidence) -> Judged {
             ),
         )
     } else if let Some((reached, proof)) = ev.reached.as_ref().filter(|(r, _)| *r >= last) {
-        (Verdict::RuledOut, format!("{} {proof}", reached_phrase(last, *reached)))
+        (FolkVerdict::RuledOut, format!("{} {proof}", reached_phrase(last, *reached)))
     } else if let Some(failed) = ev.failed {
         if failed < first {
             (
-                Verdict::RuledOut,
+                FolkVerdict::RuledOut,
                 format!(
                     "the connection failed at {} ({}), before {} where this breaks it",
                     failed.name(),
@@ -865,7 +865,7 @@ fn judge_one(c: &FolkCause, ev: &CodeEvidence) -> Judged {
             )
         } else if !c.stages.contains(&failed) {
             (
-                Verdict::RuledOut,
+                FolkVerdict::RuledOut,
                 format!("{} names a failure at {}, where this does not break a connection", ev.label, failed.name()),
             )
         } else if let Some(x) = ev.server_reason.filter(|_| has_errinfo_at(c)) {
@@ -878,7 +878,7 @@ fn judge_one(c: &FolkCause, ev: &CodeEvidence) -> Judged {
                 })
                 .collect();
             (
-                Verdict::RuledOut,
+                FolkVerdict::RuledOut,
                 format!(
                     "the server named its reason, errorInfo 0x{x:X}; this one sends errorInfo {}",
                     own.join(" or ")
@@ -886,7 +886,7 @@ fn judge_one(c: &FolkCause, ev: &CodeEvidence) -> Judged {
             )
         } else {
             (
-                Verdict::Possible,
+                FolkVerdict::Possible,
                 format!(
                     "the connection failed at {}, where this can break it; {} does not name it",
                     failed.name(),
@@ -899,7 +899,7 @@ fn judge_one(c: &FolkCause, ev: &CodeEvidence) -> Judged {
             Some((r, proof)) => format!("{} {proof}, but {} does not say where it failed", r.completed(), ev.label),
             None => format!("{} does not say at which stage the connection failed", ev.label),
         };
-        (Verdict::Possible, format!("{how}; `rdp-doctor diagnose HOST` walks each stage"))
+        (FolkVerdict::Possible, format!("{how}; `rdp-doctor diagnose HOST` walks each stage"))
     };
     Judged { id: c.id, cause: c.cause, verdict, why, check: check_line(c) }
 }

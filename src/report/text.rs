@@ -224,7 +224,7 @@ pub fn render(r: &Report, st: Style) -> String {
 
 /// The advice people commonly find, judged against this run: one line per cause, verdict aligned.
 fn folk_section(o: &mut String, r: &Report, st: Style) {
-    use crate::knowledge::folk_causes::Verdict as V;
+    use crate::knowledge::folk_causes::FolkVerdict as V;
     if r.folk_causes.is_empty() {
         return;
     }
