@@ -49,10 +49,7 @@ fn verdict(c: &FolkCause, obs: &Observations, findings: &[Finding]) -> (Verdict,
     }
     let first = c.stages.first().copied().unwrap_or(Stage::Session);
     if let Some((stage, f)) = first_failure(findings).filter(|(s, _)| *s < first) {
-        return (
-            Verdict::RuledOut,
-            format!("the connection fails at {} ({}), before {}", stage.name(), f.id, first.name()),
-        );
+        return (Verdict::RuledOut, format!("the connection fails earlier, at {} ({})", stage.name(), f.id));
     }
     if let Some(f) = findings.iter().filter(|f| f.severity <= Severity::Warning).find(tied) {
         return (Verdict::Possible, format!("{}: {} — {}", f.id, f.summary, command_for(c, obs).line()));

@@ -421,7 +421,8 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             freerdp(0x08, Basis::Observed, "xfreerdp logs it when no TLS version or suite is common in our lab"),
         ],
         findings: &["tls-protocol-mismatch", "tls-cipher-mismatch", "tls-legacy-only"],
-        absent_if: &["standard-rdp-security-only"],
+        // Every hello refused, the most permissive included: not a mismatch (the key, see machinekeys).
+        absent_if: &["standard-rdp-security-only", "tls-handshake-aborted"],
         evidence: &[
             "System Schannel 36874 (no common protocol) and 36888 (fatal alert)",
             "SCHANNEL\\Protocols and the cipher-suite order policy",
@@ -545,8 +546,8 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         client: Some("the client's AllowEncryptionOracle against the server's CredSSP version"),
         lies_with_client: true,
         command: Command::Client,
-        fix: "Install the May 2018 (or later) update on the unpatched side; `mstsc /restrictedAdmin` avoids sending the password and works when Restricted Admin is enabled.",
-        harm: "Setting AllowEncryptionOracle = 2 ('Vulnerable') on clients to reach one unpatched server re-opens CVE-2018-0886 for every server they connect to.",
+        fix: "Install the May 2018 (or later) update on the unpatched side. Until then, `mstsc /restrictedAdmin` sends no password and so avoids the check, but only where the server enables Restricted Admin (diagnose: restricted-admin-supported) and the user is an administrator there.",
+        harm: "Setting AllowEncryptionOracle = 2 ('Vulnerable') on clients to reach one unpatched server re-opens CVE-2018-0886 for every server they connect to; enabling Restricted Admin on the server (DisableRestrictedAdmin = 0) lets a stolen NTLM hash log on (pass-the-hash).",
         source: "CVE-2018-0886; Microsoft KB4093492 (CredSSP updates, the interoperability table)",
     },
     FolkCause {

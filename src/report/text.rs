@@ -242,8 +242,24 @@ fn folk_section(o: &mut String, r: &Report, st: Style) {
             V::RuledOut => st.green(&word),
             V::Possible => st.yellow(&word),
         };
-        let _ = writeln!(o, "  {word}  {:<width$}  {}", c.id, c.why);
+        // Wider than the rest of the report: one line per cause, the finding it cites is above in full.
+        let room = (WIDTH + 40).saturating_sub(2 + 9 + 2 + width + 2).max(40);
+        let _ = writeln!(o, "  {word}  {:<width$}  {}", c.id, one_line(&c.why, room));
     }
+}
+
+/// `text` cut to `room` characters with '…', keeping a closing " — rdp-doctor …" command whole.
+fn one_line(text: &str, room: usize) -> String {
+    if text.chars().count() <= room {
+        return text.to_string();
+    }
+    let (head, tail) = match text.rfind(" — rdp-doctor ") {
+        Some(i) => (&text[..i], &text[i..]),
+        None => (text, ""),
+    };
+    let keep = room.saturating_sub(tail.chars().count() + 1).max(20);
+    let cut: String = head.chars().take(keep).collect();
+    format!("{}…{tail}", cut.trim_end())
 }
 
 fn request_line(q: &NegRequestObs, st: Style) -> (String, String) {
