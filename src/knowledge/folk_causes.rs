@@ -7,6 +7,12 @@
 //! [`judge_codes`] answers, for codes a user pasted, which of these causes fit, are ruled out or remain
 //! possible. Every verdict is derived from this data: the stage the codes prove was reached, the stage
 //! where each cause breaks the connection, and the explicit links between codes and causes.
+//! `diagnose` judges the same table against measurements (`crate::diagnose::advice`).
+//!
+//! Basis of a produced code: `documented` when the code's published meaning is this failure (or the
+//! status is the one the protocol carries for it), `observed` when the real FreeRDP client (xfreerdp
+//! 2.11) logged it against our lab or the real servers (tests/folk_causes_freerdp.rs reproduces every
+//! one), `inferred` when we reason from the stage and the protocol (the note says how).
 
 use super::{Basis, Layer, TableId};
 use serde::Serialize;
