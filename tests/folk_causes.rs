@@ -281,3 +281,24 @@ async fn a_healthy_server_rules_out_the_server_side_advice() {
     assert_eq!(v, Verdict::Possible);
     assert!(why.contains("--gateway"), "{why}");
 }
+
+#[tokio::test]
+async fn standard_rdp_security_only_rules_out_the_tls_advice() {
+    let r = diagnose_lab("rdp-security-only").await;
+    for id in ["tls-mismatch", "certificate", "machinekeys"] {
+        let (v, why) = verdict_of(&r, id);
+        assert_eq!(v, Verdict::RuledOut, "{id}: {why}");
+        assert!(why.starts_with("standard-rdp-security-only:"), "{id}: {why}");
+    }
+}
+
+#[tokio::test]
+async fn a_password_refused_after_the_sequence_fits_credentials_without_nla() {
+    // No NLA: the auto-logon password is checked after the connection sequence (Save Session Info).
+    let r = diagnose_lab("logon-failed-bad-password").await;
+    let (v, why) = verdict_of(&r, "credentials");
+    assert_eq!(v, Verdict::Fits, "{why}");
+    assert!(why.starts_with("logon-failed:"), "{why}");
+    assert_eq!(verdict_of(&r, "credssp-mismatch").0, Verdict::RuledOut);
+    assert_eq!(verdict_of(&r, "licensing").0, Verdict::RuledOut);
+}
