@@ -1,5 +1,5 @@
 //! Command-line flags (clap derive). Exit codes: 0 healthy or degraded, 1 failing or unreachable,
-//! 2 usage error, 3 internal error.
+//! 2 usage error, 3 internal error, 4 incomplete (the run's deadline ended first).
 
 use clap::{Args, Parser, Subcommand};
 
@@ -38,6 +38,10 @@ pub struct DiagnoseArgs {
     /// Skip the session layer (the RDP connection sequence after negotiation).
     #[arg(long)]
     pub no_session: bool,
+    /// Enumerate every TLS version and cipher suite the server accepts (as sslscan does), instead of
+    /// one hello per client profile, version and weak class.
+    #[arg(long)]
+    pub full_scan: bool,
     /// The client the TLS verdict is judged for; the report lists every profile.
     #[arg(long = "client", value_name = "PROFILE", default_value = rdp_doctor::probe::DEFAULT_CLIENT_PROFILE,
           value_parser = clap::builder::PossibleValuesParser::new(
@@ -76,12 +80,18 @@ pub struct CommonArgs {
     /// Print one JSON document (docs/report-schema.md) instead of the human report.
     #[arg(long)]
     pub json: bool,
-    /// One deadline for the whole run, in seconds.
+    /// One deadline for the whole run, in seconds. When it ends first, the layers not checked are
+    /// reported as such (verdict incomplete, exit code 4), never as the server's fault.
     #[arg(long, default_value_t = 15.0, value_name = "SECONDS")]
     pub timeout: f64,
-    /// Pause between connection starts to one server, in milliseconds.
-    #[arg(long, default_value_t = 100, value_name = "MS")]
+    /// A fixed pause between connection starts to one server, in milliseconds (default: none; the
+    /// per-server limit of --max-parallel adapts instead).
+    #[arg(long, default_value_t = 0, value_name = "MS")]
     pub pace_ms: u64,
+    /// Connections in flight to one server at most; halved whenever the server refuses or resets one.
+    #[arg(long, default_value_t = rdp_doctor::probe::limiter::DEFAULT_MAX_PARALLEL, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub max_parallel: u32,
     /// Trace every exchange on stderr (summarised; never secrets).
     #[arg(short, long)]
     pub verbose: bool,
@@ -103,7 +113,7 @@ pub struct ExplainArgs {
 #[derive(Debug, Args)]
 pub struct LabArgs {
     /// The scenario to run.
-    #[arg(long, required_unless_present = "list")]
+    #[arg(long, required_unless_present_any = ["list", "link"])]
     pub scenario: Option<String>,
     /// Address to listen on (default: 127.0.0.1 on a free port).
     #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR:PORT")]
@@ -111,6 +121,16 @@ pub struct LabArgs {
     /// List the scenarios, one line each.
     #[arg(long)]
     pub list: bool,
+    /// Instead of a scenario: a slow, lossy link (a loopback proxy) in front of this server
+    /// (ADDR:PORT on loopback), to try a diagnosis as over a VPN or WAN.
+    #[arg(long, value_name = "UPSTREAM", conflicts_with_all = ["scenario", "list"])]
+    pub link: Option<String>,
+    /// The link's round-trip time, in milliseconds.
+    #[arg(long, default_value_t = 50, value_name = "MS", requires = "link")]
+    pub rtt_ms: u64,
+    /// The link's loss: the probability (0..1) that a chunk waits one retransmission timeout.
+    #[arg(long, default_value_t = 0.0, value_name = "P", requires = "link")]
+    pub loss: f64,
 }
 
 #[derive(Debug, Args)]
@@ -120,7 +140,8 @@ pub struct DemoArgs {
     /// Print JSON (with a scenario: its report; without: every report).
     #[arg(long)]
     pub json: bool,
-    /// Deadline for each diagnosis, in seconds (the silent scenario waits for it).
-    #[arg(long, default_value_t = 3.0, value_name = "SECONDS")]
+    /// Deadline for each diagnosis, in seconds (the silent scenarios are judged by the lab's patience,
+    /// two seconds per wait).
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
     pub timeout: f64,
 }

@@ -12,7 +12,13 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 /// Pause between connection starts to a lab server: in-process on loopback, nothing to protect.
-pub const LAB_PACE: Duration = Duration::from_millis(5);
+/// How long one wait lasts against the lab on loopback: its silent scenarios are judged by it.
+pub const LAB_PATIENCE: Duration = Duration::from_millis(2000);
+
+/// Options for a diagnosis of a lab server on loopback: the run's deadline, the lab's patience.
+pub fn lab_options(timeout: Duration) -> Options {
+    Options { timeout, patience: LAB_PATIENCE, ..Options::default() }
+}
 
 /// Start the scenario on 127.0.0.1 (a free port) and diagnose it.
 pub async fn diagnose_scenario(scenario: &'static Scenario, opts: &Options) -> std::io::Result<Report> {
@@ -92,7 +98,7 @@ pub fn table(rows: &[(&'static Scenario, Report)], st: Style) -> String {
         let verdict = format!("{:<12}", r.verdict.as_str());
         let verdict = match r.verdict {
             crate::diagnose::Verdict::Healthy => st.green(&verdict),
-            crate::diagnose::Verdict::Degraded => st.yellow(&verdict),
+            crate::diagnose::Verdict::Degraded | crate::diagnose::Verdict::Incomplete => st.yellow(&verdict),
             _ => st.red(&verdict),
         };
         let _ = writeln!(o, "{:<w$} {verdict} {:<30} {pair}", s.name, top);

@@ -53,8 +53,12 @@ pub enum CertTrust {
 pub struct Options {
     /// One deadline for the whole run.
     pub timeout: Duration,
-    /// Pause between connection starts to one server.
+    /// Fixed pause between connection starts to one server (zero: the limiter adapts).
     pub pace: Duration,
+    /// Connections in flight to one server at most (halved when it refuses or resets).
+    pub max_parallel: u32,
+    /// How long one wait for the server lasts at most (a reply, a handshake, a frame).
+    pub patience: Duration,
     pub plan: probe::Plan,
     /// The `-v` trace sink.
     pub trace: Option<probe::Trace>,
@@ -70,6 +74,8 @@ impl Default for Options {
         Options {
             timeout: Duration::from_secs(15),
             pace: probe::DEFAULT_PACE,
+            max_parallel: probe::limiter::DEFAULT_MAX_PARALLEL,
+            patience: probe::DEFAULT_PATIENCE,
             plan: probe::Plan::default(),
             trace: None,
             credentials: None,
@@ -84,6 +90,8 @@ pub async fn run_diagnosis(target: &target::Target, opts: &Options) -> report::R
     let started = Instant::now();
     let mut ctx = probe::ProbeContext::new(opts.timeout);
     ctx.pace = opts.pace;
+    ctx.patience = opts.patience;
+    ctx.limiter = probe::Limiter::new(opts.max_parallel, opts.pace);
     ctx.trace = opts.trace.clone();
     ctx.credentials = opts.credentials.clone();
     ctx.cert_trust = opts.cert_trust.clone();

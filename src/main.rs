@@ -39,6 +39,7 @@ fn main() -> ExitCode {
                     return fail(EXIT_USAGE, &e);
                 }
                 opts.plan.no_session = args.no_session;
+                opts.plan.full_scan = args.full_scan;
                 let report = rdp_doctor::run_diagnosis(&target, &opts).await;
                 print_report(&report, args.common.json);
                 ExitCode::from(report.verdict.exit_code() as u8)
@@ -66,6 +67,7 @@ fn options(c: &CommonArgs) -> Option<Options> {
     Some(Options {
         timeout: Duration::from_secs_f64(c.timeout),
         pace: Duration::from_millis(c.pace_ms),
+        max_parallel: c.max_parallel,
         trace,
         ..Options::default()
     })
@@ -141,6 +143,9 @@ async fn run_lab(args: cli::LabArgs) -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
+    if let Some(upstream) = &args.link {
+        return run_link(upstream, &args).await;
+    }
     let name = args.scenario.unwrap_or_default();
     let Some(scenario) = lab::scenario(&name) else {
         return fail(EXIT_USAGE, &format!("no scenario {name:?}; `rdp-doctor lab --list` lists them"));
@@ -159,11 +164,32 @@ async fn run_lab(args: cli::LabArgs) -> ExitCode {
     }
 }
 
+async fn run_link(upstream: &str, args: &cli::LabArgs) -> ExitCode {
+    let (Ok(upstream), Ok(listen)) = (upstream.parse(), args.listen.parse()) else {
+        return fail(EXIT_USAGE, "--link and --listen take ADDR:PORT");
+    };
+    if !(0.0..1.0).contains(&args.loss) {
+        return fail(EXIT_USAGE, "--loss is a probability from 0 to 1 (exclusive)");
+    }
+    let profile = lab::link::LinkProfile { rtt: Duration::from_millis(args.rtt_ms), loss: args.loss, seed: 1 };
+    match lab::link::start(listen, upstream, profile).await {
+        Ok(link) => {
+            println!(
+                "lab link {} -> {upstream}: {} ms RTT, {} loss  (Ctrl-C stops it)",
+                link.addr, args.rtt_ms, args.loss
+            );
+            let _ = tokio::signal::ctrl_c().await;
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(EXIT_USAGE, &format!("cannot start the link: {e}")),
+    }
+}
+
 async fn run_demo(args: cli::DemoArgs) -> ExitCode {
     if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout < 3600.0) {
         return fail(EXIT_USAGE, "--timeout must be a positive number of seconds");
     }
-    let opts = Options { timeout: Duration::from_secs_f64(args.timeout), pace: demo::LAB_PACE, ..Options::default() };
+    let opts = demo::lab_options(Duration::from_secs_f64(args.timeout));
     if let Some(name) = args.scenario {
         let Some(scenario) = lab::scenario(&name) else {
             return fail(EXIT_USAGE, &format!("no scenario {name:?}; `rdp-doctor lab --list` lists them"));

@@ -18,6 +18,63 @@ pub struct Observations {
     pub authentication: Option<AuthenticationObs>,
     /// The RDP connection sequence after negotiation.
     pub session: Option<SessionObs>,
+    /// The run's own budget (`--timeout`): whether it ran out, and which layers it cut.
+    pub budget: Option<BudgetObs>,
+}
+
+/// What the per-server connection limit did during a run (`--max-parallel`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PolitenessObs {
+    /// The limit at the end of the run.
+    pub limit: u32,
+    /// The limit at the start (`--max-parallel`).
+    pub max: u32,
+    /// Most connections in flight at once.
+    pub peak: u32,
+    /// How often the server's refusals or resets halved the limit.
+    pub halvings: u32,
+}
+
+/// The run's budget: a limit of the tool, never the server's doing.
+#[derive(Debug, Clone, Serialize)]
+pub struct BudgetObs {
+    /// `--timeout`, in milliseconds.
+    pub timeout_ms: f64,
+    /// How long one wait for the server lasted at most (the layers' patience), in milliseconds.
+    pub patience_ms: f64,
+    /// True when the deadline passed before every layer had its answer.
+    pub reached: bool,
+    /// Every layer the run planned, and how far it got.
+    pub layers: Vec<LayerBudget>,
+    /// The fastest TCP handshake seen: about one round trip, in milliseconds.
+    pub rtt_ms: Option<f64>,
+}
+
+/// How far one layer got before the deadline.
+#[derive(Debug, Clone, Serialize)]
+pub struct LayerBudget {
+    pub layer: crate::knowledge::Layer,
+    pub status: LayerStatus,
+    /// How far it got, in words ("5 of 7 requests answered").
+    pub progress: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LayerStatus {
+    /// The layer had every answer it waited for (or the server's silence outlasted the layer's patience).
+    Complete,
+    /// The deadline cut the layer while it waited.
+    Partial,
+    /// The deadline passed before the layer started.
+    NotStarted,
+}
+
+impl BudgetObs {
+    /// True when the deadline cut `layer` (partly done or never started).
+    pub fn cut(&self, layer: crate::knowledge::Layer) -> bool {
+        self.layers.iter().any(|l| l.layer == layer && l.status != LayerStatus::Complete)
+    }
 }
 
 /// Name resolution and TCP connects.
@@ -28,6 +85,10 @@ pub struct NetworkObs {
     pub attempts: Vec<ConnectAttempt>,
     /// The address the later layers use: the first, in order, that accepted.
     pub connected: Option<SocketAddr>,
+    /// TCP connections the whole diagnosis opened to the server (every layer, every retry).
+    pub connections_opened: u32,
+    /// How the per-server connection limit fared (`--max-parallel`), when later layers ran.
+    pub politeness: Option<PolitenessObs>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -111,6 +172,8 @@ pub enum NegOutcome {
     Malformed,
     /// The TCP connection for this request could not be made.
     ConnectFailed,
+    /// Not sent: the run's deadline (`--timeout`) passed first. Says nothing about the server.
+    NotChecked,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -323,7 +386,17 @@ pub struct TlsObs {
     pub violations: Vec<Violation>,
     /// Connections that sent a ClientHello (scanner, handshakes and the small-MSS retry).
     pub connections: u32,
+    /// How the versions and suites were found: `targeted` (one hello per client profile, per version
+    /// and per weak class: the default) or `full` (every suite enumerated, `--full-scan`).
+    pub mode: TlsScanMode,
     pub ms: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TlsScanMode {
+    Targeted,
+    Full,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -21,7 +21,9 @@ fn port(var: &str) -> u16 {
 
 async fn diagnose(var: &str) -> Report {
     let target = Target::parse(&format!("127.0.0.1:{}", port(var))).unwrap();
-    let opts = Options { timeout: Duration::from_secs(30), pace: Duration::from_millis(10), ..Options::default() };
+    // The sslscan comparison is about the full enumeration (`--full-scan`).
+    let mut opts = Options { timeout: Duration::from_secs(30), ..Options::default() };
+    opts.plan.full_scan = true;
     run_diagnosis(&target, &opts).await
 }
 

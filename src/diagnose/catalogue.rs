@@ -689,6 +689,16 @@ pub static CATALOGUE: &[FindingDef] = &[
             "Set 'Set client connection encryption level' to High (MinEncryptionLevel = 3) so 40/56-bit RC4 is refused, and move to TLS: RDP-Tcp SecurityLayer = 2. On xrdp: `crypt_level=high` and `security_layer=tls` (or `negotiate`) in xrdp.ini.",
         ],
     },
+    // --- the run itself ---
+    FindingDef {
+        id: "deadline-reached",
+        layer: Layer::Client,
+        severity: Severity::Warning,
+        title: "The run's own deadline ended before every layer was checked (not a server fault)",
+        remedies: &[
+            "Nothing is known to be wrong with the layers not checked: they were not tried, or were cut while the server may still have been answering.",
+        ],
+    },
 ];
 
 #[cfg(test)]

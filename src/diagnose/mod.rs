@@ -3,6 +3,7 @@
 //! remedies live in the catalogue (`catalogue.rs`), which docs/findings.md documents.
 
 pub mod advice;
+mod budget;
 pub mod catalogue;
 mod credssp;
 mod negotiation;
@@ -46,6 +47,9 @@ pub enum Verdict {
     Degraded,
     Failing,
     Unreachable,
+    /// The run's own deadline (`--timeout`) ended before the layers that decide the verdict were
+    /// checked, and nothing checked so far failed: a limit of the tool, not a fault of the server.
+    Incomplete,
 }
 
 impl Verdict {
@@ -55,6 +59,7 @@ impl Verdict {
             Verdict::Degraded => "degraded",
             Verdict::Failing => "failing",
             Verdict::Unreachable => "unreachable",
+            Verdict::Incomplete => "incomplete",
         }
     }
 
@@ -63,6 +68,7 @@ impl Verdict {
         match self {
             Verdict::Healthy | Verdict::Degraded => 0,
             Verdict::Failing | Verdict::Unreachable => 1,
+            Verdict::Incomplete => 4,
         }
     }
 }
@@ -177,12 +183,23 @@ pub fn diagnose_with(obs: &Observations, settings: &Settings) -> Diagnosis {
         credssp::findings(obs, &mut findings);
         session::findings(obs, &mut findings);
     }
+    // The run's deadline is the tool's: what it cut is "not checked", never the server's silence.
+    let budget = obs.budget.as_ref();
+    let cut = |layer: Layer| budget.is_some_and(|b| b.cut(layer));
+    findings.retain(|f| !(cut(f.layer) && JUDGED_FROM_SILENCE.contains(&f.id)));
+    let incomplete = budget.is_some_and(|b| b.reached);
+    if let Some(b) = budget.filter(|b| b.reached) {
+        findings.push(budget::deadline_reached(b));
+    }
     // Most severe first; the stable sort keeps the layer order within one severity.
     findings.sort_by_key(|f| f.severity);
-    let verdict = if !reached {
+    let failing = findings.iter().any(|f| f.severity <= Severity::Error);
+    let verdict = if failing && !reached {
         Verdict::Unreachable
-    } else if findings.iter().any(|f| f.severity <= Severity::Error) {
+    } else if failing {
         Verdict::Failing
+    } else if incomplete || !reached {
+        Verdict::Incomplete
     } else if findings.iter().any(|f| f.severity == Severity::Warning) {
         Verdict::Degraded
     } else {
@@ -193,6 +210,24 @@ pub fn diagnose_with(obs: &Observations, settings: &Settings) -> Diagnosis {
     let folk_causes = advice::folk_causes(obs, &findings);
     Diagnosis { verdict, predicted_client_error, findings, folk_causes }
 }
+
+/// Findings that rest on the server's silence (or on answers that never came): when the run's deadline
+/// cut their layer, the silence may be the tool's own, so they are not raised.
+pub const JUDGED_FROM_SILENCE: &[&str] = &[
+    "tcp-timeout",
+    "address-unreachable",
+    "no-response",
+    "tls-handshake-stalled",
+    "path-mtu-blackhole",
+    "tls-protocol-mismatch",
+    "tls-cipher-mismatch",
+    "tls-legacy-only",
+    "credssp-failed",
+    "credentials-not-checked",
+    "disconnected-by-server",
+    "session-incomplete",
+    "session-not-checked",
+];
 
 #[cfg(test)]
 mod tests {
@@ -212,6 +247,8 @@ mod tests {
                 },
                 attempts: vec![],
                 connected: None,
+                connections_opened: 0,
+                politeness: None,
             }),
             negotiation: None,
             ..Observations::default()
@@ -233,6 +270,8 @@ mod tests {
                 resolve: ResolveObs { literal: false, addresses: resolve, error: None, ms: 1.0 },
                 attempts,
                 connected,
+                connections_opened: 0,
+                politeness: None,
             }),
             ..Observations::default()
         }

@@ -4,6 +4,7 @@
 //! TLS either rustls or a hand-written responder (`tls_raw`) for what rustls cannot serve.
 
 pub mod credssp;
+pub mod link;
 pub mod session;
 pub mod tls_raw;
 

@@ -349,9 +349,13 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
 
     // X.224, by the connector itself.
     rec.stages.enter("x224");
-    let (_, stream) = super::network::connect(addr, ctx).await;
+    let (attempt, stream) = super::network::connect(addr, ctx).await;
     let Some(stream) = stream else {
-        rec.fail(SessionEnd::Closed, "the TCP connection could not be made");
+        let end = match attempt.outcome {
+            crate::observations::ConnectOutcome::Timeout => SessionEnd::Timeout,
+            _ => SessionEnd::Closed,
+        };
+        rec.fail(end, "the TCP connection could not be made");
         return rec.finish(started);
     };
     let _ = stream.set_nodelay(true);
@@ -360,9 +364,9 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
     let mut tcp: TcpStream = stream;
     let mut buf: Vec<u8> = Vec::new();
     let mut out = WriteBuf::new();
-    let deadline = ctx.deadline;
+    let deadline = ctx.deadline; // the run's; each wait below is bounded by the patience too
     while !connector.should_perform_security_upgrade() {
-        if let Err((end, e)) = step(&mut connector, &mut tcp, &mut buf, &mut out, &mut rec, deadline).await {
+        if let Err((end, e)) = step(&mut connector, &mut tcp, &mut buf, &mut out, &mut rec, ctx.patient()).await {
             rec.fail(end, e);
             return rec.finish(started);
         }
@@ -375,7 +379,7 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
 
     // TLS.
     rec.stages.enter("tls");
-    let session = match tls::handshake(tcp, host, deadline).await {
+    let session = match tls::handshake(tcp, host, ctx.patient()).await {
         Ok(s) => s,
         Err(e) => {
             let end = match e {
@@ -410,7 +414,7 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
             return rec.finish(started);
         };
         rec.obs.credentials_sent = true;
-        if let Err(e) = credssp(&mut connector, &mut *io, &mut buf, host, key, deadline).await {
+        if let Err(e) = credssp(&mut connector, &mut *io, &mut buf, host, key, ctx.patient()).await {
             rec.fail(SessionEnd::CredsspFailed, e);
             return rec.finish(started);
         }
@@ -436,7 +440,7 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
             match connector.skip_multitransport(&mut out) {
                 Ok(w) => {
                     if let Some(n) = w.size() {
-                        if let Err((end, e)) = write_all(&mut *io, &out.filled()[..n], deadline).await {
+                        if let Err((end, e)) = write_all(&mut *io, &out.filled()[..n], ctx.patient()).await {
                             rec.fail(end, e);
                             return rec.finish(started);
                         }
@@ -449,7 +453,7 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
             }
             continue;
         }
-        if let Err((end, e)) = step(&mut connector, &mut *io, &mut buf, &mut out, &mut rec, deadline).await {
+        if let Err((end, e)) = step(&mut connector, &mut *io, &mut buf, &mut out, &mut rec, ctx.patient()).await {
             rec.fail(end, e);
             return rec.finish(started);
         }

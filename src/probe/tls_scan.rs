@@ -134,9 +134,23 @@ fn sni_name(name: &str) -> Option<&str> {
 /// would be 256..511 bytes long is padded to 512 ([RFC 7685]), as browsers do, because some servers
 /// hang on hellos of that size.
 pub fn encode_client_hello(spec: &HelloSpec, random: &[u8; 32]) -> Vec<u8> {
-    let tls13 = spec.version >= TLS13;
-    let ssl3 = spec.version <= SSL30;
-    let legacy_version = if tls13 { TLS12 } else { spec.version };
+    encode_hello(spec.version, spec.version, spec, random)
+}
+
+/// A ClientHello as a client enabling every version from `min` to `spec.version` sends it, for the
+/// client-profile questions: with TLS 1.3 on top, `supported_versions` lists them all (highest
+/// first, [RFC 8446] 4.2.1) and the TLS 1.2 extensions are kept; below TLS 1.3, `client_version` is
+/// the highest and the server may answer any lower one ([RFC 5246] E.1).
+pub fn encode_client_hello_range(min: u16, spec: &HelloSpec, random: &[u8; 32]) -> Vec<u8> {
+    encode_hello(min.min(spec.version), spec.version, spec, random)
+}
+
+fn encode_hello(min: u16, max: u16, spec: &HelloSpec, random: &[u8; 32]) -> Vec<u8> {
+    let tls13 = max >= TLS13;
+    // Only TLS 1.3 on offer: no TLS 1.2 extensions.
+    let only13 = min >= TLS13;
+    let ssl3 = max <= SSL30;
+    let legacy_version = if tls13 { TLS12 } else { max };
 
     let mut body = Vec::with_capacity(512);
     put_u16(&mut body, legacy_version);
@@ -176,10 +190,10 @@ pub fn encode_client_hello(spec: &HelloSpec, random: &[u8; 32]) -> Vec<u8> {
             put_u16(&mut b, *g);
         }
         ext(&mut exts, EXT_SUPPORTED_GROUPS, &b);
-        if !tls13 {
+        if !only13 {
             ext(&mut exts, EXT_EC_POINT_FORMATS, &[1, 0]); // [RFC 8422] 5.1.2: uncompressed
         }
-        if spec.version >= TLS12 {
+        if max >= TLS12 {
             let mut b = Vec::new();
             put_u16(&mut b, (SIGNATURE_SCHEMES.len() * 2) as u16);
             for s in SIGNATURE_SCHEMES {
@@ -188,7 +202,13 @@ pub fn encode_client_hello(spec: &HelloSpec, random: &[u8; 32]) -> Vec<u8> {
             ext(&mut exts, EXT_SIGNATURE_ALGORITHMS, &b);
         }
         if tls13 {
-            ext(&mut exts, EXT_SUPPORTED_VERSIONS, &[2, 0x03, 0x04]);
+            // [RFC 8446] 4.2.1: a list of versions, highest first; TLS 1.0 and up only.
+            let listed: Vec<u16> = [TLS13, TLS12, tls_suites::TLS11, TLS10].into_iter().filter(|v| *v >= min).collect();
+            let mut b = vec![(listed.len() * 2) as u8];
+            for v in &listed {
+                b.extend_from_slice(&v.to_be_bytes());
+            }
+            ext(&mut exts, EXT_SUPPORTED_VERSIONS, &b);
             let share = derive(random, b"x25519 key share");
             let mut b = Vec::new();
             put_u16(&mut b, 2 + 2 + 32);
@@ -197,7 +217,8 @@ pub fn encode_client_hello(spec: &HelloSpec, random: &[u8; 32]) -> Vec<u8> {
             b.extend_from_slice(&share);
             ext(&mut exts, EXT_KEY_SHARE, &b);
             ext(&mut exts, EXT_PSK_KEY_EXCHANGE_MODES, &[1, 1]); // psk_dhe_ke
-        } else {
+        }
+        if !only13 {
             ext(&mut exts, EXT_RENEGOTIATION_INFO, &[0]);
         }
         // Padding, [RFC 7685]: handshake message (4-byte header + body) into 512 bytes.
@@ -1023,6 +1044,9 @@ pub struct ScanOptions {
     pub max_connections: u32,
     /// Offer the accepted suites reversed once to see whether the server follows the client order.
     pub detect_client_preference: bool,
+    /// The per-server connection limiter to share with the rest of the run; without one, the scan
+    /// makes its own ([`super::limiter::DEFAULT_MAX_PARALLEL`] at once, `pace` apart).
+    pub limiter: Option<super::Limiter>,
 }
 
 impl ScanOptions {
@@ -1036,6 +1060,7 @@ impl ScanOptions {
             chunk_size: 128,
             max_connections: 300,
             detect_client_preference: true,
+            limiter: None,
         }
     }
 }
@@ -1116,7 +1141,7 @@ pub async fn exchange_hello(
 struct Shared<'a, F> {
     open: &'a F,
     opts: &'a ScanOptions,
-    pacer: super::Pacer,
+    limiter: super::Limiter,
     budget: AtomicU32,
     log: Mutex<Vec<ConnOutcome>>,
     chain: Mutex<Option<(u16, Vec<Vec<u8>>)>>,
@@ -1130,7 +1155,9 @@ where
     if sh.budget.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |b| b.checked_sub(1)).is_err() {
         return ConnOutcome::Skipped;
     }
-    sh.pacer.wait().await;
+    let Some(permit) = sh.limiter.acquire(super::Priority::Thorough, sh.opts.deadline).await else {
+        return ConnOutcome::Skipped;
+    };
     let now = Instant::now();
     let conn_deadline = sh.opts.deadline.min(now + sh.opts.reply_timeout);
     if now >= sh.opts.deadline {
@@ -1141,6 +1168,7 @@ where
             return ConnOutcome::ConnectFailed { error: "connect/negotiation timed out".into() };
         }
         Ok(Err(e)) => {
+            permit.refused();
             return ConnOutcome::ConnectFailed { error: e.to_string() };
         }
         Ok(Ok(s)) => s,
@@ -1149,6 +1177,7 @@ where
     let reply_deadline = sh.opts.deadline.min(Instant::now() + sh.opts.reply_timeout);
     let (outcome, hello_reply) = exchange_hello(&mut stream, &hello, reply_deadline).await;
     drop(stream);
+    drop(permit);
     if let Some(h) = hello_reply
         && let Some(chain) = h.certificate_chain
         && !chain.is_empty()
@@ -1213,7 +1242,10 @@ where
     let sh = Shared {
         open: &open,
         opts,
-        pacer: super::Pacer::new(opts.pace),
+        limiter: opts
+            .limiter
+            .clone()
+            .unwrap_or_else(|| super::Limiter::new(super::limiter::DEFAULT_MAX_PARALLEL, opts.pace)),
         budget: AtomicU32::new(opts.max_connections),
         log: Mutex::new(Vec::new()),
         chain: Mutex::new(None),
@@ -1249,7 +1281,19 @@ where
         scan.violations.extend(r.violations.iter().cloned());
     }
     let log = sh.log.into_inner().unwrap_or_else(|e| e.into_inner());
-    let sent: Vec<&ConnOutcome> = log.iter().filter(|o| o.hello_sent()).collect();
+    summarise_outcomes(&mut scan, &log.iter().collect::<Vec<_>>());
+    if let Some((_, chain)) = sh.chain.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        scan.certificate_chain_sha256 = chain.iter().map(|c| hex(&Sha256::digest(c))).collect();
+        scan.certificate_chain_der = Some(chain);
+    }
+    scan.ms = started.elapsed().as_millis() as u64;
+    scan
+}
+
+/// What every hello together says: how many were sent, whether every one was cut with no answer,
+/// whether they stalled.
+pub fn summarise_outcomes(scan: &mut TlsScan, outcomes: &[&ConnOutcome]) {
+    let sent: Vec<&ConnOutcome> = outcomes.iter().copied().filter(|o| o.hello_sent()).collect();
     scan.connections = sent.len() as u32;
     let answered = sent.iter().any(|o| matches!(o, ConnOutcome::ServerHello { .. } | ConnOutcome::Alert { .. }));
     scan.aborted_every_hello =
@@ -1258,12 +1302,6 @@ where
         sent.iter().filter_map(|o| if let ConnOutcome::Timeout { bytes } = o { Some(*bytes) } else { None }).collect();
     scan.stalled_after_hello = !answered && !stalls.is_empty();
     scan.stalled_bytes = if scan.stalled_after_hello { stalls.iter().copied().max().unwrap_or(0) } else { 0 };
-    if let Some((_, chain)) = sh.chain.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        scan.certificate_chain_sha256 = chain.iter().map(|c| hex(&Sha256::digest(c))).collect();
-        scan.certificate_chain_der = Some(chain);
-    }
-    scan.ms = started.elapsed().as_millis() as u64;
-    scan
 }
 
 /// Opens a TCP connection whose MSS is clamped to `mss` (TCP_MAXSEG set before connect), so every

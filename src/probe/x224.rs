@@ -7,6 +7,7 @@
 //! apart (a legacy Connection Confirm, a request with no RDP_NEG_REQ, a peer that is not TPKT) is read
 //! here by hand.
 
+use super::limiter::{self, Priority};
 use super::network::{self, ms_since};
 use super::{ProbeContext, hex_prefix};
 use crate::observations::{NegOutcome, NegRequestObs, NegotiationObs, Supports};
@@ -345,7 +346,7 @@ pub async fn negotiate_on(
     let mut obs = blank_obs(req);
     let bytes = encode_request(req);
     ctx.trace(format!("-> X.224 Connection Request {} ({} bytes)", obs.label, bytes.len()));
-    if let Err(e) = tokio::time::timeout_at(ctx.deadline.into(), stream.write_all(&bytes))
+    if let Err(e) = tokio::time::timeout_at(ctx.patient().into(), stream.write_all(&bytes))
         .await
         .unwrap_or_else(|_| Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "send timed out")))
     {
@@ -355,7 +356,7 @@ pub async fn negotiate_on(
         obs.ms = ms_since(started);
         return (obs, None);
     }
-    let (buf, end) = read_reply(&mut stream, ctx.deadline).await;
+    let (buf, end) = read_reply(&mut stream, ctx.patient()).await;
     obs.ms = ms_since(started);
     obs.received = hex_prefix(&buf, 64);
     match end {
@@ -373,7 +374,7 @@ pub async fn negotiate_on(
     (obs, keep.then_some(stream))
 }
 
-fn blank_obs(req: &NegRequest) -> NegRequestObs {
+pub fn blank_obs(req: &NegRequest) -> NegRequestObs {
     NegRequestObs {
         label: req.label(),
         requested: req.protocols.map(protocol_names).unwrap_or_default(),
@@ -461,43 +462,85 @@ pub async fn negotiate(addr: SocketAddr, req: &NegRequest, ctx: &ProbeContext) -
     }
 }
 
-/// Run the matrix: each request on its own connection, started `ctx.pace` apart. A request cut off
-/// (closed, reset) while others were answered is tried once more on its own, after a pause: Windows
-/// resets rapid reconnects.
+/// Run the matrix: each request on its own connection, under the per-server limit (`ctx.limiter`).
 pub async fn probe(addr: SocketAddr, matrix: &[NegRequest], ctx: &ProbeContext) -> NegotiationObs {
     let started = Instant::now();
-    let tasks = matrix.iter().enumerate().map(|(i, req)| async move {
-        let start_at = started + ctx.pace * i as u32;
-        if start_at < ctx.deadline {
-            tokio::time::sleep_until(start_at.into()).await;
-        }
-        negotiate(addr, req, ctx).await.0
-    });
+    let planned: Vec<(NegRequest, Priority)> = matrix.iter().map(|r| (*r, priority(r))).collect();
+    let requests = probe_requests(addr, &planned, ctx).await;
+    assemble(addr, requests, ms_since(started))
+}
+
+/// How much a request of the matrix matters to the verdict: the Windows client's own first, then
+/// the ones that tell whether NLA is required (RDP, SSL), then the rest.
+pub fn priority(req: &NegRequest) -> Priority {
+    match req.protocols {
+        Some(WINDOWS_CLIENT_REQUEST) => Priority::Verdict,
+        Some(PROTOCOL_RDP | PROTOCOL_SSL) => Priority::Judged,
+        _ => Priority::Thorough,
+    }
+}
+
+/// Negotiate each request on its own connection, each taking its place from the per-server limiter
+/// in its priority. A request cut off (closed, reset) while others were answered is tried once more
+/// on its own after a pause (Windows resets rapid reconnects), and the limit is halved.
+pub async fn probe_requests(
+    addr: SocketAddr,
+    planned: &[(NegRequest, Priority)],
+    ctx: &ProbeContext,
+) -> Vec<NegRequestObs> {
+    let tasks = planned.iter().map(|(req, prio)| async move { negotiate_with_permit(addr, req, *prio, ctx).await });
     let mut requests = network::futures_join_all(tasks).await;
     let answered =
         |o: &NegRequestObs| matches!(o.outcome, NegOutcome::Selected | NegOutcome::Failure | NegOutcome::Legacy);
     if requests.iter().any(answered) {
-        for (i, req) in matrix.iter().enumerate() {
-            if matches!(requests[i].outcome, NegOutcome::Closed | NegOutcome::Reset)
-                && Instant::now() + ctx.pace * 2 < ctx.deadline
-            {
-                tokio::time::sleep(ctx.pace * 2).await;
-                let (mut again, _) = negotiate(addr, req, ctx).await;
-                again.retried = true;
-                requests[i] = again;
+        let cut: Vec<usize> = (0..planned.len())
+            .filter(|i| matches!(requests[*i].outcome, NegOutcome::Closed | NegOutcome::Reset))
+            .collect();
+        let again = cut.iter().map(|i| {
+            let (req, prio) = planned[*i];
+            async move {
+                tokio::time::sleep(limiter::BACKOFF_STEP * 2).await;
+                let mut o = negotiate_with_permit(addr, &req, prio, ctx).await;
+                o.retried = true;
+                o
+            }
+        });
+        for (i, o) in cut.iter().zip(network::futures_join_all(again).await) {
+            if o.outcome != NegOutcome::NotChecked {
+                requests[*i] = o;
             }
         }
     }
-    let (supports, nla_required, restricted_admin, redirected_auth) = capabilities(&requests);
-    NegotiationObs {
-        address: addr,
-        requests,
-        supports,
-        nla_required,
-        restricted_admin,
-        redirected_auth,
-        ms: ms_since(started),
+    requests
+}
+
+/// One request on its own connection, once the limiter lets it start; `not_checked` when the run's
+/// deadline passes first.
+async fn negotiate_with_permit(
+    addr: SocketAddr,
+    req: &NegRequest,
+    prio: Priority,
+    ctx: &ProbeContext,
+) -> NegRequestObs {
+    let Some(permit) = ctx.permit(prio).await else {
+        let mut obs = blank_obs(req);
+        obs.outcome = NegOutcome::NotChecked;
+        obs.detail = Some("the run's deadline passed before this request was sent".into());
+        return obs;
+    };
+    let obs = negotiate(addr, req, ctx).await.0;
+    match obs.outcome {
+        NegOutcome::Selected | NegOutcome::Failure | NegOutcome::Legacy => permit.answered(),
+        NegOutcome::Closed | NegOutcome::Reset | NegOutcome::ConnectFailed => permit.refused(),
+        _ => {}
     }
+    obs
+}
+
+/// The negotiation observation from the requests' answers (capabilities derived from them).
+pub fn assemble(addr: SocketAddr, requests: Vec<NegRequestObs>, ms: f64) -> NegotiationObs {
+    let (supports, nla_required, restricted_admin, redirected_auth) = capabilities(&requests);
+    NegotiationObs { address: addr, requests, supports, nla_required, restricted_admin, redirected_auth, ms }
 }
 
 /// What the server's answers show it accepts. Judges what was *selected*, not that it answered.

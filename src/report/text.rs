@@ -204,6 +204,7 @@ pub fn render(r: &Report, st: Style) -> String {
         Verdict::Degraded => st.yellow("degraded"),
         Verdict::Failing => st.red("failing"),
         Verdict::Unreachable => st.bold_red("unreachable"),
+        Verdict::Incomplete => st.yellow("incomplete"),
     };
     let predicted = r
         .predicted_client_error
@@ -216,7 +217,12 @@ pub fn render(r: &Report, st: Style) -> String {
         st.bold("Verdict"),
         verdict,
         predicted,
-        st.dim(&format!("({})", ms(r.timings_ms.total)))
+        st.dim(&format!(
+            "({}, {} connection{} to the server)",
+            ms(r.timings_ms.total),
+            r.observations.network.as_ref().map_or(0, |n| n.connections_opened),
+            if r.observations.network.as_ref().map_or(0, |n| n.connections_opened) == 1 { "" } else { "s" }
+        ))
     );
     folk_section(&mut o, r, st);
     o
@@ -276,6 +282,7 @@ fn request_line(q: &NegRequestObs, st: Style) -> (String, String) {
         NegOutcome::Timeout => (bad, "no answer".into()),
         NegOutcome::Malformed => (bad, "malformed answer".into()),
         NegOutcome::ConnectFailed => (bad, "TCP connect failed".into()),
+        NegOutcome::NotChecked => (st.dim("–"), "not checked (the run's deadline)".into()),
     }
 }
 
@@ -459,7 +466,18 @@ fn tls_section(o: &mut String, tls: &TlsObs, st: Style) {
     let _ = writeln!(
         o,
         "  {}",
-        st.dim(&format!("{} connections through X.224 {}, {}", tls.connections, tls.scan_request, ms(tls.ms)))
+        st.dim(&format!(
+            "{} connections through X.224 {}, {}{}",
+            tls.connections,
+            tls.scan_request,
+            ms(tls.ms),
+            match tls.mode {
+                crate::observations::TlsScanMode::Targeted => {
+                    "; one hello per client profile, version and weak class (--full-scan lists every suite)"
+                }
+                crate::observations::TlsScanMode::Full => "; every suite enumerated (--full-scan)",
+            }
+        ))
     );
 }
 
