@@ -302,3 +302,18 @@ async fn a_password_refused_after_the_sequence_fits_credentials_without_nla() {
     assert_eq!(verdict_of(&r, "credssp-mismatch").0, Verdict::RuledOut);
     assert_eq!(verdict_of(&r, "licensing").0, Verdict::RuledOut);
 }
+
+#[tokio::test]
+async fn the_runs_own_deadline_proves_nothing_and_asks_for_more_time() {
+    let scenario = lab::scenario("healthy").unwrap();
+    let opts = Options { timeout: Duration::from_millis(1), ..Options::default() };
+    let r = diagnose_scenario(scenario, &opts).await.expect("lab server starts");
+    assert!(r.findings.iter().any(|f| f.id == "deadline-reached"), "{:?}", r.findings);
+    assert!(r.folk_causes.iter().all(|c| c.verdict != Verdict::Fits), "{:#?}", r.folk_causes);
+    let cut: Vec<&Judged> = r.folk_causes.iter().filter(|c| c.why.contains("(cut by the run's deadline)")).collect();
+    assert!(!cut.is_empty(), "{:#?}", r.folk_causes);
+    for c in cut {
+        assert_eq!(c.verdict, Verdict::Possible);
+        assert_eq!(c.check, "rdp-doctor diagnose HOST --timeout 60", "{}", c.id);
+    }
+}

@@ -133,6 +133,8 @@ pub enum Command {
     Evidence,
     /// `rdp-doctor client`: the user's Windows client.
     Client,
+    /// `rdp-doctor diagnose HOST --timeout 60`: the same run with more time (the deadline cut it).
+    DiagnoseLonger,
 }
 
 impl Command {
@@ -143,6 +145,7 @@ impl Command {
             Command::DiagnoseGateway => "rdp-doctor diagnose HOST --gateway GW",
             Command::Evidence => "rdp-doctor evidence PATH",
             Command::Client => "rdp-doctor client",
+            Command::DiagnoseLonger => "rdp-doctor diagnose HOST --timeout 60",
         }
     }
 }

@@ -249,7 +249,7 @@ fn folk_section(o: &mut String, r: &Report, st: Style) {
             V::Possible => st.yellow(&word),
         };
         // Wider than the rest of the report: one line per cause, the finding it cites is above in full.
-        let room = (WIDTH + 40).saturating_sub(2 + 9 + 2 + width + 2).max(40);
+        let room = (WIDTH + 50).saturating_sub(2 + 9 + 2 + width + 2).max(40);
         let _ = writeln!(o, "  {word}  {:<width$}  {}", c.id, one_line(&c.why, room));
     }
 }
