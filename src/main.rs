@@ -178,7 +178,23 @@ async fn run_link(upstream: &str, args: &cli::LabArgs) -> ExitCode {
                 "lab link {} -> {upstream}: {} ms RTT, {} loss  (Ctrl-C stops it)",
                 link.addr, args.rtt_ms, args.loss
             );
-            let _ = tokio::signal::ctrl_c().await;
+            // One line whenever the count of connections through the link changes (benchmarks read it).
+            let count = link.accepted.clone();
+            let report = async move {
+                let mut last = 0;
+                loop {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    let now = count.load(std::sync::atomic::Ordering::Relaxed);
+                    if now != last {
+                        last = now;
+                        println!("connections: {now}");
+                    }
+                }
+            };
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = report => {}
+            }
             ExitCode::SUCCESS
         }
         Err(e) => fail(EXIT_USAGE, &format!("cannot start the link: {e}")),

@@ -578,7 +578,11 @@ fn netns_syn_dropped_with_a_short_timeout_is_incomplete_not_a_finding() {
     let ids: Vec<&str> = r.json["findings"].as_array().unwrap().iter().filter_map(|f| f["id"].as_str()).collect();
     assert!(!ids.contains(&"tcp-timeout"), "{ids:?}");
     assert!(
-        r.json["findings"].as_array().unwrap().iter().all(|f| !matches!(f["severity"].as_str(), Some("error" | "critical"))),
+        r.json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| !matches!(f["severity"].as_str(), Some("error" | "critical"))),
         "no error finding from the tool's own deadline\n{}",
         r.context()
     );

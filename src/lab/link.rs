@@ -41,6 +41,8 @@ impl LinkProfile {
 /// A running link.
 pub struct Link {
     pub addr: SocketAddr,
+    /// Connections accepted so far (what a benchmark counts).
+    pub accepted: Arc<AtomicU64>,
     task: JoinHandle<()>,
 }
 
@@ -58,12 +60,15 @@ pub async fn start(listen: SocketAddr, upstream: SocketAddr, profile: LinkProfil
     let listener = TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
     let rng = Arc::new(AtomicU64::new(profile.seed.max(1)));
+    let accepted = Arc::new(AtomicU64::new(0));
+    let count = accepted.clone();
     let task = tokio::spawn(async move {
         let mut errors = 0u32;
         loop {
             let client = match listener.accept().await {
                 Ok((c, _)) => {
                     errors = 0;
+                    count.fetch_add(1, Ordering::Relaxed);
                     c
                 }
                 Err(_) => {
@@ -89,7 +94,7 @@ pub async fn start(listen: SocketAddr, upstream: SocketAddr, profile: LinkProfil
             });
         }
     });
-    Ok(Link { addr, task })
+    Ok(Link { addr, accepted, task })
 }
 
 /// xorshift64*: a small deterministic generator for the loss pattern (not for anything secret).
@@ -194,7 +199,9 @@ mod tests {
 
     #[tokio::test]
     async fn refuses_anything_but_loopback() {
-        let r = start("127.0.0.1:0".parse().unwrap(), "192.0.2.1:3389".parse().unwrap(), LinkProfile::rtt(Duration::ZERO)).await;
+        let r =
+            start("127.0.0.1:0".parse().unwrap(), "192.0.2.1:3389".parse().unwrap(), LinkProfile::rtt(Duration::ZERO))
+                .await;
         assert!(r.is_err());
     }
 }

@@ -22,6 +22,9 @@ pub const DEFAULT_MAX_PARALLEL: u32 = 8;
 /// How long new connections wait after the server refused or reset one, per halving in a row.
 pub const BACKOFF_STEP: Duration = Duration::from_millis(150);
 
+/// The first SYN retransmission timeout (RFC 6298 2.1: 1 s): a connect at least this slow lost its SYN.
+pub const SYN_RETRANSMIT: Duration = Duration::from_millis(900);
+
 /// Who goes first when connections wait for a permit: lower first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Priority {
@@ -51,6 +54,8 @@ struct State {
     peak: u32,
     /// How often the limit was halved.
     halvings: u32,
+    /// The fastest TCP handshake seen (about one round trip).
+    fastest_connect: Option<Duration>,
 }
 
 /// One server's connection limiter (cheap to clone).
@@ -101,6 +106,7 @@ impl Limiter {
                 halvings_in_a_row: 0,
                 peak: 0,
                 halvings: 0,
+                fastest_connect: None,
             })),
             pace,
         }
@@ -172,6 +178,21 @@ impl Limiter {
         s.hold_until = Some(s.hold_until.map_or(until, |t| t.max(until)));
     }
 
+    /// A TCP handshake took `took`. One far slower than the fastest (a second or more, when the
+    /// fastest took a third of that or less) means a SYN was dropped and sent again: the server's
+    /// accept queue overflowed (xrdp listens with a backlog of 2), which is a refusal in disguise.
+    pub fn connected(&self, took: Duration) {
+        let slow = {
+            let mut s = self.lock();
+            let fastest = s.fastest_connect.map_or(took, |f| f.min(took));
+            s.fastest_connect = Some(fastest);
+            took >= SYN_RETRANSMIT && took >= fastest * 3
+        };
+        if slow {
+            self.refused();
+        }
+    }
+
     /// The limit now, the most in flight at once so far, and how often the limit was halved.
     pub fn stats(&self) -> PolitenessObs {
         let s = self.lock();
@@ -232,5 +253,20 @@ mod tests {
             l.refused();
         }
         assert_eq!(l.stats().limit, 1, "never below one");
+    }
+
+    #[test]
+    fn a_connect_a_syn_retransmission_slower_is_a_refusal() {
+        let l = Limiter::new(8, Duration::ZERO);
+        l.connected(Duration::from_millis(2));
+        l.connected(Duration::from_millis(40));
+        assert_eq!(l.stats().limit, 8, "jitter is not a refusal");
+        l.connected(Duration::from_millis(1003));
+        assert_eq!(l.stats().limit, 4, "a dropped SYN, sent again after 1 s");
+        // On a 400 ms path a 1.2 s connect is three round trips: not proof of a drop.
+        let far = Limiter::new(8, Duration::ZERO);
+        far.connected(Duration::from_millis(400));
+        far.connected(Duration::from_millis(1100));
+        assert_eq!(far.stats().limit, 8);
     }
 }

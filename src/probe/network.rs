@@ -45,6 +45,7 @@ pub async fn connect(addr: SocketAddr, ctx: &ProbeContext) -> (ConnectAttempt, O
     let (outcome, error, stream) = match result {
         Ok(Ok(s)) => {
             let _ = s.set_nodelay(true);
+            ctx.limiter.connected(started.elapsed());
             (ConnectOutcome::Accepted, None, Some(s))
         }
         Ok(Err(e)) => (classify_connect_error(&e), Some(e.to_string()), None),
