@@ -103,7 +103,7 @@ fn stage_model_verdicts() {
         (&["0x904", "0x7"], "security-layer", "ruled_out", "encryption settings were agreed before the server sent errorInfo 0x7"),
         (&["0x904", "0x7"], "strict-nla", "ruled_out", "NLA (where required) completed"),
         (&["0x904", "0x7"], "credentials", "possible", "0x904 / 0x7 does not name it"),
-        (&["0x904", "0x9"], "logon-right", "fits", "0x904 / 0x9: the server says the user lacks the privileges"),
+        (&["0x904", "0x9"], "logon-right", "fits", "0x904 / 0x9: errorInfo 0x9: the server says the user lacks the privileges"),
         (&["0x904", "0x8"], "fips", "fits", ""),
         (&["0x904", "0x101"], "licensing", "fits", ""),
         (&["0x904", "0x101"], "logon-right", "ruled_out", "the server named its reason, errorInfo 0x101"),
@@ -124,7 +124,11 @@ fn stage_model_verdicts() {
         (&["HYBRID_REQUIRED_BY_SERVER"], "strict-nla", "fits", ""),
         (&["HYBRID_REQUIRED_BY_SERVER"], "tls-mismatch", "ruled_out", "before the TLS handshake"),
         (&["HYBRID_REQUIRED_BY_SERVER"], "firewall", "ruled_out", "the TCP connection was made"),
-        (&["0x904", "0x0"], "vpn-mtu", "possible", "and so do"),
+        (&["0x904", "0x0"], "vpn-mtu", "possible", "can come from this"),
+        (&["E_PROXY_TS_CONNECTFAILED"], "gateway-channel", "fits", ""),
+        (&["E_PROXY_TS_CONNECTFAILED"], "firewall", "possible", "behind an RD Gateway"),
+        (&["E_PROXY_TS_CONNECTFAILED"], "tls-mismatch", "ruled_out", "before the TLS handshake"),
+        (&["STATUS_DOWNGRADE_DETECTED"], "credssp-mismatch", "possible", "inferred"),
         (&["0x904", "0x0"], "gateway-channel", "possible", "does not say where it failed"),
     ];
     for (codes, id, verdict, why) in rows {

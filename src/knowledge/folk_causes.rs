@@ -265,6 +265,12 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         produces: &[
             pair(0x204, 0x0, Basis::Documented, MEANING),
             pair(0x108, 0x0, Basis::Inferred, "a firewall that drops instead of rejecting makes the connect time out"),
+            code(
+                TableId::GatewayHresult,
+                0x8007_59DD,
+                Basis::Inferred,
+                "behind an RD Gateway: the gateway cannot open TCP to the server, e.g. a firewall between them",
+            ),
             freerdp(0x0D, Basis::Observed, "xfreerdp logs it for a closed port in our lab"),
         ],
         findings: &["tcp-timeout", "tcp-refused", "tcp-unreachable", "address-unreachable"],
@@ -292,6 +298,12 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
                 0x0,
                 Basis::Inferred,
                 "a listener that accepts and closes at once: the socket closes with no reason",
+            ),
+            code(
+                TableId::GatewayHresult,
+                0x8007_59DD,
+                Basis::Inferred,
+                "behind an RD Gateway: the gateway cannot open TCP to the server, e.g. nothing listens",
             ),
             freerdp(
                 0x0D,
@@ -346,14 +358,14 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
                 TableId::GatewayHresult,
                 0x8007_59DD,
                 Basis::Documented,
-                "E_PROXY_TS_CONNECTFAILED: the gateway cannot reach the server",
+                "the gateway could not open the channel to the server",
             ),
-            code(TableId::GatewayHresult, 0x8007_59DF, Basis::Documented, "E_PROXY_ALREADYDISCONNECTED"),
+            code(TableId::GatewayHresult, 0x8007_59DF, Basis::Documented, "the gateway had already closed the channel"),
             code(
                 TableId::GatewayHresult,
                 0x8007_59F8,
                 Basis::Documented,
-                "E_PROXY_COOKIE_AUTHENTICATION_ACCESS_DENIED",
+                "the gateway refused the user's authentication cookie",
             ),
         ],
         findings: &[],
@@ -608,12 +620,12 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             errinfo(
                 0x7,
                 Basis::Observed,
-                "the server refuses the user after the connection was set up; xfreerdp logs 0x00010007 in our lab",
+                "errorInfo 0x7 is how the server refuses a user it will not let log on, after the set-up; xfreerdp shows 0x00010007 in our lab",
             ),
             errinfo(
                 0x9,
                 Basis::Observed,
-                "the server says the user lacks the privileges; xfreerdp logs 0x00010009 in our lab",
+                "errorInfo 0x9: the server says the user lacks the privileges to connect; xfreerdp shows 0x00010009 in our lab",
             ),
             code(TableId::NtStatus, 0xC000_015B, Basis::Documented, "STATUS_LOGON_TYPE_NOT_GRANTED"),
         ],
@@ -651,7 +663,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             errinfo(
                 0x7,
                 Basis::Observed,
-                "the server refuses a session over its limit; xfreerdp logs 0x00010007 in our lab",
+                "errorInfo 0x7 is how the server refuses a session over its limit; xfreerdp shows 0x00010007 in our lab",
             ),
             errinfo(0x5, Basis::Documented, "the session was taken over by another connection of the same user"),
         ],
@@ -704,7 +716,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             errinfo(
                 0x8,
                 Basis::Observed,
-                "the server refuses a client that does not meet FIPS; xfreerdp logs 0x00010008 in our lab",
+                "errorInfo 0x8: the server refuses a client that does not meet FIPS; xfreerdp shows 0x00010008 in our lab",
             ),
             pair(0x506, 0x0, Basis::Inferred, "Standard RDP Security where the server accepts only FIPS encryption"),
         ],
@@ -779,8 +791,8 @@ pub struct CodeEvidence {
     pub server_reason: Option<u32>,
 }
 
-/// A code that more causes than this produce tells them apart no better than its stage does: those
-/// causes stay `possible` (0x904 / 0x0 is the close of a socket, whatever closed it).
+/// A code that more causes than this produce (documented or observed) tells them apart no better than
+/// its stage does: those causes stay `possible`.
 pub const MAX_CAUSES_FOR_FIT: usize = 2;
 
 impl CodeEvidence {
@@ -845,10 +857,22 @@ pub fn judge_codes(ev: &CodeEvidence) -> Vec<Judged> {
 fn judge_one(c: &FolkCause, ev: &CodeEvidence) -> Judged {
     let first = c.stages.first().copied().unwrap_or(Stage::Session);
     let last = c.stages.last().copied().unwrap_or(Stage::Session);
-    let linked = c.produces.iter().find(|p| ev.matches(p.link));
-    let sharing =
-        linked.map_or(0, |p| FOLK_CAUSES.iter().filter(|o| o.produces.iter().any(|q| q.link == p.link)).count());
-    let (verdict, why) = if let Some(p) = linked.filter(|_| sharing <= MAX_CAUSES_FOR_FIT) {
+    // The strongest link the codes match: documented or observed ones can make it fit, an inferred one
+    // only keeps it possible.
+    let matched: Vec<&Produces> = c.produces.iter().filter(|p| ev.matches(p.link)).collect();
+    let linked = matched.iter().find(|p| p.basis != Basis::Inferred).or(matched.first()).copied();
+    let sharing = linked.map_or(0, |p| {
+        FOLK_CAUSES.iter().filter(|o| o.produces.iter().any(|q| q.link == p.link && q.basis != Basis::Inferred)).count()
+    });
+    let (verdict, why) = if let Some(p) = linked.filter(|p| p.basis == Basis::Inferred) {
+        (
+            FolkVerdict::Possible,
+            format!(
+                "{} can come from this ({}; inferred), but does not prove it; `rdp-doctor diagnose HOST` tells it apart",
+                ev.label, p.note
+            ),
+        )
+    } else if let Some(p) = linked.filter(|_| sharing <= MAX_CAUSES_FOR_FIT) {
         (FolkVerdict::Fits, format!("{}: {} ({})", ev.label, p.note, basis_word(p.basis)))
     } else if let Some(p) = linked {
         (
