@@ -2,6 +2,7 @@
 //! finding is built from `Observations` only. Each finding id, its layer, default severity and
 //! remedies live in the catalogue (`catalogue.rs`), which docs/findings.md documents.
 
+pub mod advice;
 mod budget;
 pub mod catalogue;
 mod credssp;
@@ -144,6 +145,8 @@ pub struct Diagnosis {
     /// The pair the Windows client would show for the first failing stage, if any.
     pub predicted_client_error: Option<ClientError>,
     pub findings: Vec<Finding>,
+    /// The commonly given causes judged against what was measured (`advice.rs`).
+    pub folk_causes: Vec<crate::knowledge::folk_causes::Judged>,
 }
 
 /// The user's thresholds for judging what was observed.
@@ -204,7 +207,8 @@ pub fn diagnose_with(obs: &Observations, settings: &Settings) -> Diagnosis {
     };
     let predicted_client_error =
         findings.iter().filter(|f| f.severity <= Severity::Error).find_map(|f| f.client_error.clone());
-    Diagnosis { verdict, predicted_client_error, findings }
+    let folk_causes = advice::folk_causes(obs, &findings);
+    Diagnosis { verdict, predicted_client_error, findings, folk_causes }
 }
 
 /// Findings that rest on the server's silence (or on answers that never came): when the run's deadline

@@ -22,6 +22,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub observations: Observations,
     pub timings_ms: Timings,
+    /// The commonly given causes: fits, ruled out or possible from what was measured.
+    pub folk_causes: Vec<crate::knowledge::folk_causes::Judged>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -71,6 +73,7 @@ impl Report {
             findings: diagnosis.findings,
             observations,
             timings_ms: timings,
+            folk_causes: diagnosis.folk_causes,
         }
     }
 

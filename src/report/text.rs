@@ -224,7 +224,48 @@ pub fn render(r: &Report, st: Style) -> String {
             if r.observations.network.as_ref().map_or(0, |n| n.connections_opened) == 1 { "" } else { "s" }
         ))
     );
+    folk_section(&mut o, r, st);
     o
+}
+
+/// The advice people commonly find, judged against this run: one line per cause, verdict aligned.
+fn folk_section(o: &mut String, r: &Report, st: Style) {
+    use crate::knowledge::folk_causes::FolkVerdict as V;
+    if r.folk_causes.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "\n{}  {}",
+        st.bold("The advice you may have read"),
+        st.dim("(rdp-doctor explain --list folk-causes)")
+    );
+    let width = r.folk_causes.iter().map(|c| c.id.len()).max().unwrap_or(0);
+    for c in &r.folk_causes {
+        let word = format!("{:<9}", c.verdict.word());
+        let word = match c.verdict {
+            V::Fits => st.red(&word),
+            V::RuledOut => st.green(&word),
+            V::Possible => st.yellow(&word),
+        };
+        // Wider than the rest of the report: one line per cause, the finding it cites is above in full.
+        let room = (WIDTH + 50).saturating_sub(2 + 9 + 2 + width + 2).max(40);
+        let _ = writeln!(o, "  {word}  {:<width$}  {}", c.id, one_line(&c.why, room));
+    }
+}
+
+/// `text` cut to `room` characters with '…', keeping a closing " — rdp-doctor …" command whole.
+fn one_line(text: &str, room: usize) -> String {
+    if text.chars().count() <= room {
+        return text.to_string();
+    }
+    let (head, tail) = match text.rfind(" — rdp-doctor ") {
+        Some(i) => (&text[..i], &text[i..]),
+        None => (text, ""),
+    };
+    let keep = room.saturating_sub(tail.chars().count() + 1).max(20);
+    let cut: String = head.chars().take(keep).collect();
+    format!("{}…{tail}", cut.trim_end())
 }
 
 fn request_line(q: &NegRequestObs, st: Style) -> (String, String) {
