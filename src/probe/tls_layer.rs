@@ -421,6 +421,7 @@ pub async fn probe(
         opts.server_name = Some(host.to_string());
         opts.max_connections = MAX_SCAN_CONNECTIONS;
         opts.limiter = Some(ctx.limiter.clone());
+        opts.parallel_chains = ctx.limiter.stats().max as usize;
         let (h, scan) = tokio::join!(handshakes, tls_scan::scan(open, &opts));
         let profiles = client_profiles::evaluate_all(&scan.accepted_versions(), &scan.suites_by_version());
         (h, scan, profiles, TlsScanMode::Full)

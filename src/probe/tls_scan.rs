@@ -1044,6 +1044,9 @@ pub struct ScanOptions {
     pub max_connections: u32,
     /// Offer the accepted suites reversed once to see whether the server follows the client order.
     pub detect_client_preference: bool,
+    /// Enumeration chains per version run at once (1: one chain, the server's full order; more: the
+    /// suites dealt into that many chains, see `scan_version_parallel`).
+    pub parallel_chains: usize,
     /// The per-server connection limiter to share with the rest of the run; without one, the scan
     /// makes its own ([`super::limiter::DEFAULT_MAX_PARALLEL`] at once, `pace` apart).
     pub limiter: Option<super::Limiter>,
@@ -1060,6 +1063,7 @@ impl ScanOptions {
             chunk_size: 128,
             max_connections: 300,
             detect_client_preference: true,
+            parallel_chains: 1,
             limiter: None,
         }
     }
@@ -1197,18 +1201,111 @@ where
     F: Fn() -> Fut,
     Fut: Future<Output = io::Result<TcpStream>>,
 {
-    let mut en = VersionEnumerator::new(
-        version,
-        suites_for_version(version),
-        sh.opts.chunk_size,
-        sh.opts.detect_client_preference,
-    );
+    if sh.opts.parallel_chains > 1 {
+        return scan_version_parallel(sh, version).await;
+    }
+    chain(sh, version, suites_for_version(version), sh.opts.chunk_size, sh.opts.detect_client_preference).await
+}
+
+/// One enumeration chain: offer, remove what was chosen, repeat (see [`VersionEnumerator`]).
+async fn chain<F, Fut>(
+    sh: &Shared<'_, F>,
+    version: u16,
+    suites: Vec<u16>,
+    chunk_size: usize,
+    detect_client_preference: bool,
+) -> VersionEnumResult
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = io::Result<TcpStream>>,
+{
+    let mut en = VersionEnumerator::new(version, suites, chunk_size, detect_client_preference);
     while let Some(offer) = en.next_offer() {
         let spec = HelloSpec { version, suites: offer.clone(), server_name: sh.opts.server_name.clone() };
         let outcome = one_connection(sh, &spec).await;
         en.record(&offer, &outcome);
     }
     en.result()
+}
+
+/// The version's suites dealt round-robin into `parallel_chains` chains that run at once (so the
+/// accepted suites, which sit at the front of [`suites_for_version`], spread over every chain); then
+/// two hellos offering everything accepted, in the order found and reversed: the server's favourite
+/// goes first, and whether it follows the client's order is known. The order beyond the favourite is
+/// each chain's own (the server's order within the suites that chain offered).
+async fn scan_version_parallel<F, Fut>(sh: &Shared<'_, F>, version: u16) -> VersionEnumResult
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = io::Result<TcpStream>>,
+{
+    let all = suites_for_version(version);
+    let k = sh.opts.parallel_chains.max(1);
+    let mut dealt: Vec<Vec<u16>> = vec![Vec::new(); k];
+    for (i, id) in all.iter().enumerate() {
+        if let Some(d) = dealt.get_mut(i % k) {
+            d.push(*id);
+        }
+    }
+    dealt.retain(|d| !d.is_empty());
+    let results = join_all(
+        dealt
+            .into_iter()
+            .map(|d| {
+                let n = d.len();
+                chain(sh, version, d, n, false)
+            })
+            .collect(),
+    )
+    .await;
+    let mut merged = VersionEnumResult {
+        version,
+        outcome: VersionOutcome::NotTested,
+        suites: Vec::new(),
+        server_preference: None,
+        violations: Vec::new(),
+        connections: 0,
+    };
+    for r in &results {
+        for s in &r.suites {
+            if !merged.suites.contains(s) {
+                merged.suites.push(*s);
+            }
+        }
+        merged.violations.extend(r.violations.iter().cloned());
+        merged.connections += r.connections;
+    }
+    merged.outcome = if merged.suites.is_empty() {
+        // A downgrade on any chain says the version itself is refused; otherwise the first chain's answer.
+        results
+            .iter()
+            .find(|r| matches!(r.outcome, VersionOutcome::DowngradedTo { .. }))
+            .or(results.first())
+            .map_or(VersionOutcome::NotTested, |r| r.outcome.clone())
+    } else {
+        VersionOutcome::Accepted
+    };
+    if merged.suites.len() >= 2 {
+        let favourite = |offer: Vec<u16>| async move {
+            let spec = HelloSpec { version, suites: offer, server_name: sh.opts.server_name.clone() };
+            match one_connection(sh, &spec).await {
+                ConnOutcome::ServerHello { version: v, suite, .. } if v == version => Some(suite),
+                _ => None,
+            }
+        };
+        let reversed: Vec<u16> = merged.suites.iter().rev().copied().collect();
+        let (first, first_reversed) = tokio::join!(favourite(merged.suites.clone()), favourite(reversed.clone()));
+        merged.connections += 2;
+        if let Some(f) = first {
+            merged.suites.retain(|s| *s != f);
+            merged.suites.insert(0, f);
+        }
+        merged.server_preference = match (first, first_reversed) {
+            // The same favourite whatever the client's order: the server imposes its own.
+            (Some(a), Some(b)) => Some(a == b),
+            _ => None,
+        };
+    }
+    merged
 }
 
 /// Polls all futures to completion, concurrently, in the calling task.
