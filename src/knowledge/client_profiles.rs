@@ -265,6 +265,23 @@ fn slist(ids: &[u16], max: usize) -> String {
     parts.join(", ")
 }
 
+/// The verdict for a client that connects with `version` and suite `id`.
+fn connects(profile: &ClientProfile, version: u16, id: u16) -> ProfileVerdict {
+    ProfileVerdict {
+        profile: profile.name.into(),
+        can_connect: true,
+        reason: format!(
+            "connects with {} using {} ({})",
+            vname(version),
+            tls_suites::suite_name(id),
+            tls_suites::hex_id(id)
+        ),
+        cause: VerdictCause::Connects,
+        version: Some(vname(version).into()),
+        suite: Some(tls_suites::hex_id(id)),
+    }
+}
+
 /// Whether a client enabling `version` offers `suite` in it: TLS 1.3 suites only in 1.3, others
 /// only from the version that defines them up to TLS 1.2.
 fn client_offers_in(id: u16, version: u16) -> bool {
@@ -306,19 +323,7 @@ pub fn evaluate(
     let client_suites: Vec<u16> = profile.suites.iter().copied().filter(|id| client_offers_in(*id, version)).collect();
     let chosen = server_suites.iter().copied().find(|id| client_suites.contains(id));
     match chosen {
-        Some(id) => ProfileVerdict {
-            profile: profile.name.into(),
-            can_connect: true,
-            reason: format!(
-                "connects with {} using {} ({})",
-                vname(version),
-                tls_suites::suite_name(id),
-                tls_suites::hex_id(id)
-            ),
-            cause: VerdictCause::Connects,
-            version: Some(vname(version).into()),
-            suite: Some(tls_suites::hex_id(id)),
-        },
+        Some(id) => connects(profile, version, id),
         None => ProfileVerdict {
             profile: profile.name.into(),
             can_connect: false,
@@ -359,19 +364,7 @@ pub fn judge(
     server_sorted.dedup();
     let common: Option<u16> = profile.versions.iter().copied().filter(|v| server_sorted.contains(v)).max();
     match (answer, common) {
-        (Some((v, id)), _) if profile.versions.contains(&v) => ProfileVerdict {
-            profile: profile.name.into(),
-            can_connect: true,
-            reason: format!(
-                "connects with {} using {} ({})",
-                vname(v),
-                tls_suites::suite_name(id),
-                tls_suites::hex_id(id)
-            ),
-            cause: VerdictCause::Connects,
-            version: Some(vname(v).into()),
-            suite: Some(tls_suites::hex_id(id)),
-        },
+        (Some((v, id)), _) if profile.versions.contains(&v) => connects(profile, v, id),
         (Some((v, _)), _) => ProfileVerdict {
             profile: profile.name.into(),
             can_connect: false,
