@@ -3,6 +3,7 @@
 //! remedies live in the catalogue (`catalogue.rs`), which docs/findings.md documents.
 
 pub mod catalogue;
+pub mod client;
 mod credssp;
 mod negotiation;
 mod network;
