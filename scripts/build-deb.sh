@@ -17,7 +17,7 @@ cargo build --release --bin rdp-doctor
 bin=target/release/rdp-doctor
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
 commit=$(git rev-parse --short=12 HEAD 2>/dev/null || true)
-debversion="$version${commit:+~git$commit}"
+debversion="$version${commit:++git$commit}"
 arch=$(dpkg --print-architecture)
 # The newest glibc symbol version the binary needs is its libc6 dependency.
 glibc=$(objdump -T "$bin" | sed -n 's/.*GLIBC_\([0-9.]*\).*/\1/p' | sort -V | tail -1)

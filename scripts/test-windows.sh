@@ -82,36 +82,62 @@ for fmt in "" "--json"; do
     fi
 done
 
-# 2. demo: the Windows binary serves and diagnoses the lab in-process.
+# 2. demo: the Windows binary serves and diagnoses the lab in-process. Under wine an in-process
+# loopback connection costs ~100 ms (Linux: well under 1 ms), so all 49 scenarios at once overrun the
+# demo's 3 s deadline; each scenario runs on its own (`demo NAME`, 20 s deadline), four at a time.
 td=$(date +%s%N)
 "$LINUX" demo --json >"$STATE/demo-linux.json"
-wine_exe "$WIN" demo --json >"$STATE/demo-windows.json"
+rm -rf "$STATE/demo-windows"
+mkdir -p "$STATE/demo-windows"
+export WINE RUN STATE
+"$LINUX" lab --list | awk '{print $1}' | xargs -P 4 -I{} sh -c \
+    'cd "$RUN" && "$WINE" rdp-doctor.exe demo {} --json --timeout 20 >"$STATE/demo-windows/{}.json"'
+python3 - "$STATE/demo-linux.json" "$STATE/demo-windows" >"$STATE/demo-windows.json" <<'PY'
+import json, sys
+names = [d["scenario"] for d in json.load(open(sys.argv[1]))]
+print(json.dumps([{"scenario": n, "report": json.load(open(f"{sys.argv[2]}/{n}.json"))} for n in names]))
+PY
 if python3 tests/wine/compare_reports.py demo "$STATE/demo-linux.json" "$STATE/demo-windows.json"; then
     pass "demo: same verdicts and findings ($(secs "$td") for both)"
 else
     fail "demo differs"
 fi
 
-# 3. diagnose every real server.
+# 3. diagnose every real server. The servers are shared (other test runs connect at the same time): a
+# connection one of them refuses under load shows up as a difference, so a differing server is measured
+# once more (all three runs) and the retry is reported.
 for v in "${servers[@]}"; do
     port=${!v}
     name=$(echo "$v" | sed 's/^RDPD_//; s/_PORT$//' | tr 'A-Z_' 'a-z-')
-    "$LINUX" diagnose "$RDPD_HOST:$port" --json >"$STATE/$name-linux-a.json" || true
-    "$LINUX" diagnose "$RDPD_HOST:$port" --json >"$STATE/$name-linux-b.json" || true
-    wine_exe "$WIN" diagnose "$RDPD_HOST:$port" --json >"$STATE/$name-windows.json" || true
-    log "diagnose $name ($RDPD_HOST:$port):"
-    if python3 tests/wine/compare_reports.py diagnose "$STATE/$name-linux-a.json" "$STATE/$name-linux-b.json" \
-        "$STATE/$name-windows.json"; then
-        pass "diagnose $name: same report as Linux"
-    else
-        fail "diagnose $name: the Windows report differs"
-    fi
+    for attempt in 1 2; do
+        "$LINUX" diagnose "$RDPD_HOST:$port" --json >"$STATE/$name-linux-a.json" || true
+        "$LINUX" diagnose "$RDPD_HOST:$port" --json >"$STATE/$name-linux-b.json" || true
+        wine_exe "$WIN" diagnose "$RDPD_HOST:$port" --json >"$STATE/$name-windows.json" || true
+        log "diagnose $name ($RDPD_HOST:$port), attempt $attempt:"
+        if python3 tests/wine/compare_reports.py diagnose "$STATE/$name-linux-a.json" \
+            "$STATE/$name-linux-b.json" "$STATE/$name-windows.json"; then
+            retry=""
+            [ "$attempt" = 2 ] && retry=" (on the second attempt: the first differed, see above)"
+            pass "diagnose $name: same report as Linux$retry"
+            break
+        fi
+        [ "$attempt" = 2 ] && fail "diagnose $name: the Windows report differs twice"
+    done
 done
 
 # 4. rdp-doctor client against wine's registry and Credential Manager, judged against a CredSSP v3 server.
 "$WINE" reg add 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System\CredSSP\Parameters' \
     /v AllowEncryptionOracle /t REG_DWORD /d 0 /f >/dev/null
+"$WINE" reg add 'HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.0\Client' \
+    /v Enabled /t REG_DWORD /d 0 /f >/dev/null
 wine_exe plant_termsrv_credential.exe 127.0.0.1 'LAB\alice' >/dev/null || fail "planting the credential"
+# Default.rdp as mstsc writes it (UTF-16LE with a BOM) in the prefix's own Documents (wine links it to
+# $HOME: replaced by a directory inside the prefix so nothing is written outside it).
+docs="$WINEPREFIX/drive_c/users/$(id -un)/Documents"
+if [ -L "$docs" ]; then rm "$docs"; fi
+mkdir -p "$docs"
+printf 'screen mode id:i:2\r\nfull address:s:127.0.0.1\r\nenablecredsspsupport:i:0\r\npassword 51:b:01000000D08C9DDF\r\n' |
+    iconv -f UTF-8 -t UTF-16LE | { printf '\xff\xfe'; cat; } >"$docs/Default.rdp"
 "$LINUX" lab --scenario credssp-v3 >"$STATE/lab.out" 2>&1 &
 lab_pid=$!
 trap 'kill "$lab_pid" 2>/dev/null || true' EXIT
@@ -141,6 +167,9 @@ checks = {
     "client-credssp-mismatch explains it": "client-credssp-mismatch" in ids and "Patch the server" in ids["client-credssp-mismatch"]["summary"],
     "client-saved-credential for the target, remedy cmdkey": "client-saved-credential" in ids and ids["client-saved-credential"]["severity"] == "warning" and "cmdkey /delete:TERMSRV/127.0.0.1" in ids["client-saved-credential"]["remedies"][0],
     "the secret is not in the report": "dummy-not-a-password" not in open(sys.argv[1]).read(),
+    "Default.rdp read from Documents (UTF-16), enablecredsspsupport:i:0 found, no password field":
+        "client-rdp-defaults" in ids and "01000000D08C9DDF" not in open(sys.argv[1]).read(),
+    "Schannel TLS 1.0 Client Enabled=0 read": any(x["protocol"] == "TLS 1.0" and x["enabled"] == {"read": 0} for x in obs["schannel"]),
 }
 for k, v in checks.items():
     print(f"  {'ok ' if v else 'NOT'} {k}")

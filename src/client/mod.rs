@@ -3,7 +3,7 @@
 //! Remediation), its Schannel protocol settings, the RDP client's event log, LsaSrv 6041 in the
 //! System log and `Default.rdp`.
 //!
-//! Everything is read through [`ClientSource`]: `windows::WindowsSource` reads the real machine
+//! Everything is read through [`ClientSource`]: `win::WindowsSource` reads the real machine
 //! (Windows only), [`fixture::FixtureSource`] a recorded one (JSON), so [`collect`] and the rules in
 //! `diagnose::client` run and are tested on every platform. Like `probe`, this module records what
 //! it read and decides nothing; `diagnose::client` turns a [`ClientObs`] into findings.
@@ -12,7 +12,7 @@ pub mod evtxml;
 pub mod fixture;
 pub mod rdpfile;
 #[cfg(windows)]
-pub mod windows;
+pub mod win;
 
 use crate::diagnose::{Diagnosis, Severity, Verdict};
 use serde::{Deserialize, Serialize};
@@ -193,7 +193,7 @@ pub struct ClientObs {
     pub default_rdp: Read<Option<DefaultRdp>>,
 }
 
-/// The reads `collect` makes. Implemented by `windows::WindowsSource` (the real machine) and
+/// The reads `collect` makes. Implemented by `win::WindowsSource` (the real machine) and
 /// [`fixture::FixtureSource`] (a recorded one).
 pub trait ClientSource {
     /// "windows" or "fixture".
@@ -327,7 +327,7 @@ pub async fn check(
 pub fn this_machine() -> Option<Box<dyn ClientSource>> {
     #[cfg(windows)]
     {
-        Some(Box::new(windows::WindowsSource))
+        Some(Box::new(win::WindowsSource))
     }
     #[cfg(not(windows))]
     {
