@@ -13,7 +13,11 @@ const MAX_DATA: usize = 32;
 
 /// The record in `xml`, or `None` when it has no EventID.
 pub fn parse(xml: &str) -> Option<EventRecord> {
-    let xml = xml.get(..xml.len().min(MAX_EVENT_XML)).unwrap_or("");
+    let mut cut = xml.len().min(MAX_EVENT_XML);
+    while !xml.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let xml = &xml[..cut];
     let id = element_text(xml, "EventID")?.trim().parse().ok()?;
     let provider = attribute(xml, "Provider", "Name").unwrap_or_default();
     let time = attribute(xml, "TimeCreated", "SystemTime").unwrap_or_default();

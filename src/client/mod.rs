@@ -14,7 +14,7 @@ pub mod rdpfile;
 #[cfg(windows)]
 pub mod win;
 
-use crate::diagnose::{Diagnosis, Severity, Verdict};
+use crate::diagnose::{Diagnosis, Verdict};
 use serde::{Deserialize, Serialize};
 
 /// Where the client's CredSSP policy lives (group policy "Encryption Oracle Remediation"; KB4093492).
@@ -297,11 +297,6 @@ impl ClientReport {
     /// The process exit status: as for a diagnosis (0 healthy or degraded, 1 failing).
     pub fn exit_code(&self) -> i32 {
         self.verdict.exit_code()
-    }
-
-    /// The worst severity found.
-    pub fn worst(&self) -> Option<Severity> {
-        self.findings.iter().map(|f| f.severity).min()
     }
 }
 
