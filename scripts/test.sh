@@ -35,4 +35,14 @@ set -e
 if [ $rc -ne 0 ]; then
     echo "test.sh: cargo test failed (exit $rc); server logs are in $RDPD_STATE/logs" >&2
 fi
+
+# --- The Windows build under wine (issue 13), against the same servers (their ports are exported above).
+set +e
+scripts/test-windows.sh
+wrc=$?
+set -e
+if [ $wrc -ne 0 ]; then
+    echo "test.sh: scripts/test-windows.sh failed (exit $wrc); its files are in target/windows" >&2
+    [ $rc -eq 0 ] && rc=$wrc
+fi
 exit $rc

@@ -3,10 +3,13 @@
 
 use clap::{Args, Parser, Subcommand};
 
+/// The version `--version` prints: the package version and the commit it was built from (build.rs).
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("RDP_DOCTOR_COMMIT"), ")");
+
 #[derive(Debug, Parser)]
 #[command(
     name = "rdp-doctor",
-    version,
+    version = VERSION,
     about = "Finds out why a Remote Desktop connection fails, proves it, and says how to fix it"
 )]
 pub struct Cli {
@@ -24,6 +27,17 @@ pub enum Command {
     Lab(LabArgs),
     /// Diagnose every lab scenario on loopback and print a table (or one scenario's full report).
     Demo(DemoArgs),
+    /// Check this machine as a Remote Desktop client (Windows): saved credentials, CredSSP policy,
+    /// Schannel, the RDP client's event log, Default.rdp; with TARGET, judged against that server.
+    Client(ClientArgs),
+    /// Print a shell completion script to stdout.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to stdout, or write every page into DIR (packaging).
+    #[command(hide = true)]
+    Manpage {
+        /// Write rdp-doctor.1 and one page per subcommand here.
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -144,4 +158,21 @@ pub struct DemoArgs {
     /// two seconds per wait).
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
     pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct ClientArgs {
+    /// A server to judge this client against (its CredSSP version and TLS versions are measured).
+    pub target: Option<String>,
+    /// Read a recorded client (JSON, tests/fixtures/client/) instead of this machine; any platform.
+    #[arg(long, value_name = "FILE")]
+    pub fixture: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    pub shell: clap_complete::Shell,
 }

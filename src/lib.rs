@@ -5,6 +5,7 @@
 //! [`diagnose`] turns observations into findings with pure functions; [`report`] renders them.
 //! [`knowledge`] holds every code table; [`lab`] is the fault lab. Embed it with [`run_diagnosis`].
 
+pub mod client;
 pub mod demo;
 pub mod diagnose;
 pub mod explain;

@@ -1,6 +1,7 @@
 //! The `rdp-doctor` binary: parses flags and wires the library together.
 
 mod cli;
+mod packaging;
 
 use clap::Parser;
 use cli::{Cli, Command, CommonArgs};
@@ -46,11 +47,17 @@ fn main() -> ExitCode {
             }
             Command::Explain(args) => {
                 let args = rdp_doctor::explain::ExplainArgs { codes: args.codes, json: args.json, list: args.list };
-                let code = rdp_doctor::explain::run(&args, &mut std::io::stdout().lock());
+                let mut out = Vec::new();
+                let code = rdp_doctor::explain::run(&args, &mut out);
+                let out = String::from_utf8_lossy(&out);
+                print!("{}", if args.json { out } else { Style::detect().text(&out).into_owned().into() });
                 ExitCode::from(u8::try_from(code).unwrap_or(EXIT_INTERNAL))
             }
             Command::Lab(args) => run_lab(args).await,
             Command::Demo(args) => run_demo(args).await,
+            Command::Client(args) => run_client(args).await,
+            Command::Completions(args) => packaging::completions(args.shell),
+            Command::Manpage { dir } => packaging::manpage(dir.as_deref()),
         }
     })
 }
@@ -132,7 +139,8 @@ fn print_report(report: &rdp_doctor::report::Report, json: bool) {
     if json {
         println!("{}", report.to_json());
     } else {
-        print!("{}", text::render(report, Style::detect()));
+        let st = Style::detect();
+        print!("{}", st.text(&text::render(report, st)));
     }
 }
 
@@ -226,11 +234,51 @@ async fn run_demo(args: cli::DemoArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(rows) => {
-            print!("{}", demo::table(&rows, Style::detect()));
+            let st = Style::detect();
+            print!("{}", st.text(&demo::table(&rows, st)));
             ExitCode::SUCCESS
         }
         Err(e) => fail(EXIT_INTERNAL, &format!("cannot run the lab servers: {e}")),
     }
+}
+
+/// `rdp-doctor client`: this machine (Windows), or a recorded one (`--fixture`, any platform).
+async fn run_client(args: cli::ClientArgs) -> ExitCode {
+    use rdp_doctor::client;
+    let source: Box<dyn client::ClientSource> = match &args.fixture {
+        Some(path) => match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| client::fixture::FixtureSource::from_json(&t))
+        {
+            Ok(f) => Box::new(f),
+            Err(e) => return fail(EXIT_USAGE, &format!("{}: {e}", path.display())),
+        },
+        None => match client::this_machine() {
+            Some(s) => s,
+            None => {
+                return fail(
+                    EXIT_USAGE,
+                    "`client` checks this machine's Windows Remote Desktop client and runs only on Windows \
+                     (`--fixture FILE` reads a recorded client on any platform)",
+                );
+            }
+        },
+    };
+    let target = match args.target.as_deref().map(Target::parse).transpose() {
+        Ok(t) => t,
+        Err(e) => return fail(EXIT_USAGE, &e.to_string()),
+    };
+    let Some(opts) = options(&args.common) else {
+        return fail(EXIT_USAGE, "--timeout must be a positive number of seconds");
+    };
+    let report = client::check(source.as_ref(), target.as_ref(), &opts).await;
+    if args.common.json {
+        println!("{}", report.to_json());
+    } else {
+        let st = Style::detect();
+        print!("{}", st.text(&rdp_doctor::report::client::render(&report, st)));
+    }
+    ExitCode::from(report.exit_code() as u8)
 }
 
 fn fail(code: u8, msg: &str) -> ExitCode {

@@ -5,6 +5,7 @@
 pub mod advice;
 mod budget;
 pub mod catalogue;
+pub mod client;
 mod credssp;
 mod negotiation;
 mod network;

@@ -560,6 +560,18 @@ async fn serve(
     }
 }
 
+/// The accepted connection's MSS (TCP_MAXSEG) is at most [`BLACKHOLE_MAX_MSS`].
+#[cfg(unix)]
+fn small_mss(stream: &TcpStream) -> io::Result<bool> {
+    Ok(socket2::SockRef::from(stream).tcp_mss()? <= BLACKHOLE_MAX_MSS)
+}
+/// Off Unix the lab does not read the MSS (socket2 has no reader there, and a Windows client cannot clamp
+/// it anyway): the `mtu-blackhole` scenario then drops every answer, as `tls-stalled` does.
+#[cfg(not(unix))]
+fn small_mss(_stream: &TcpStream) -> io::Result<bool> {
+    Ok(false)
+}
+
 /// The TLS part, after a confirm that selected TLS or CredSSP.
 async fn serve_tls(mut stream: TcpStream, server: TlsServer, tls: &tokio_rustls::TlsAcceptor) -> io::Result<()> {
     let mut sink = [0u8; 1024];
@@ -570,8 +582,7 @@ async fn serve_tls(mut stream: TcpStream, server: TlsServer, tls: &tokio_rustls:
             Ok(())
         }
         TlsServer::MtuBlackhole => {
-            let mss = socket2::SockRef::from(&stream).tcp_mss()?;
-            if mss <= BLACKHOLE_MAX_MSS {
+            if small_mss(&stream)? {
                 let mut tls_stream = tls.accept(stream).await?;
                 while tls_stream.read(&mut sink).await? > 0 {}
             } else {

@@ -1406,7 +1406,7 @@ pub fn summarise_outcomes(scan: &mut TlsScan, outcomes: &[&ConnOutcome]) {
 pub async fn connect_small_mss(addr: SocketAddr, mss: u32, deadline: Instant) -> io::Result<TcpStream> {
     let sock =
         socket2::Socket::new(socket2::Domain::for_address(addr), socket2::Type::STREAM, Some(socket2::Protocol::TCP))?;
-    sock.set_tcp_mss(mss)?;
+    clamp_mss(&sock, mss)?;
     sock.set_nonblocking(true)?;
     let std_stream: std::net::TcpStream = sock.into();
     let socket = tokio::net::TcpSocket::from_std_stream(std_stream);
@@ -1415,10 +1415,26 @@ pub async fn connect_small_mss(addr: SocketAddr, mss: u32, deadline: Instant) ->
         .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "connect timed out"))?
 }
 
+/// TCP_MAXSEG can be set per socket on Unix only; Windows reads it (getsockopt) but never sets it.
+#[cfg(unix)]
+fn clamp_mss(sock: &socket2::Socket, mss: u32) -> io::Result<()> {
+    sock.set_tcp_mss(mss)
+}
+#[cfg(not(unix))]
+fn clamp_mss(_sock: &socket2::Socket, mss: u32) -> io::Result<()> {
+    Err(io::Error::new(io::ErrorKind::Unsupported, format!("{MSS_CLAMP_UNAVAILABLE} (MSS {mss})")))
+}
+
+/// Why [`connect_small_mss`] fails where a socket's MSS cannot be clamped.
+pub const MSS_CLAMP_UNAVAILABLE: &str = "clamping a socket's MSS (TCP_MAXSEG) is not available on this platform";
+
 /// Result of [`retry_small_mss`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SmallMssRetry {
     pub mss: u32,
+    /// This platform cannot clamp a socket's MSS (Windows): the retry was not made.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unavailable: bool,
     /// A ServerHello arrived on the small-MSS connection.
     pub server_hello: bool,
     pub outcome: ConnOutcome,
@@ -1453,6 +1469,7 @@ where
     };
     SmallMssRetry {
         mss,
+        unavailable: !cfg!(unix),
         server_hello: matches!(outcome, ConnOutcome::ServerHello { .. }),
         outcome,
         ms: started.elapsed().as_millis() as u64,

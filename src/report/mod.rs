@@ -1,5 +1,6 @@
 //! Reports: a diagnosis rendered for people (`text`) or programs (`json`, docs/report-schema.md).
 
+pub mod client;
 pub mod style;
 pub mod text;
 

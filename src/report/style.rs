@@ -1,21 +1,38 @@
 //! Colour for terminals only: off when stdout is not a terminal or NO_COLOR is set (no-color.org).
+//! On a Windows console, colour needs virtual-terminal processing (turned on here, or no colour), and
+//! the marks and arrows (✓ ✗ → …) fall back to ASCII: the console fonts of cmd.exe and PowerShell's
+//! classic host draw them as boxes. Windows Terminal (WT_SESSION) shows them.
 
+use std::borrow::Cow;
 use std::io::IsTerminal;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
     pub color: bool,
+    /// Non-ASCII marks and arrows can be shown; otherwise [`Style::text`] transliterates them.
+    pub unicode: bool,
 }
 
 impl Style {
-    /// Colour when stdout is a terminal and NO_COLOR is unset or empty.
+    /// Colour when stdout is a terminal and NO_COLOR is unset or empty; ASCII on a classic Windows console.
     pub fn detect() -> Style {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Style { color: !no_color && std::io::stdout().is_terminal() }
+        let terminal = std::io::stdout().is_terminal();
+        let windows_console = cfg!(windows) && terminal;
+        let modern_terminal = std::env::var_os("WT_SESSION").is_some() || std::env::var_os("TERM_PROGRAM").is_some();
+        Style {
+            color: !no_color && terminal && (!windows_console || virtual_terminal()),
+            unicode: !windows_console || modern_terminal,
+        }
     }
 
     pub fn plain() -> Style {
-        Style { color: false }
+        Style { color: false, unicode: true }
+    }
+
+    /// `s` as this output can show it: unchanged, or with the marks and arrows in ASCII.
+    pub fn text<'a>(&self, s: &'a str) -> Cow<'a, str> {
+        if self.unicode || s.is_ascii() { Cow::Borrowed(s) } else { Cow::Owned(to_ascii(s)) }
     }
 
     fn paint(&self, code: &str, s: &str) -> String {
@@ -42,5 +59,57 @@ impl Style {
     }
     pub fn dim(&self, s: &str) -> String {
         self.paint("2", s)
+    }
+}
+
+#[cfg(windows)]
+fn virtual_terminal() -> bool {
+    anstyle_query::windows::enable_ansi_colors().unwrap_or(false)
+}
+#[cfg(not(windows))]
+fn virtual_terminal() -> bool {
+    true
+}
+
+/// The marks and punctuation the reports use, in ASCII; any other non-ASCII character becomes '?'.
+pub fn to_ascii(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            c if c.is_ascii() => o.push(c),
+            '✓' => o.push('+'),
+            '✗' => o.push('x'),
+            '×' => o.push('x'),
+            '–' | '—' | '‑' => o.push('-'),
+            '→' => o.push_str("->"),
+            '←' => o.push_str("<-"),
+            '↳' => o.push_str("\\_"),
+            '…' => o.push_str("..."),
+            '·' | '•' => o.push('*'),
+            '≥' => o.push_str(">="),
+            '≤' => o.push_str("<="),
+            '‘' | '’' => o.push('\''),
+            '“' | '”' => o.push('"'),
+            '\u{a0}' => o.push(' '),
+            _ => o.push('?'),
+        }
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_fallback() {
+        let st = Style { color: false, unicode: false };
+        assert_eq!(
+            st.text("  ✓ tcp  accepted — 1975 → 4096 … ← x×2 é"),
+            "  + tcp  accepted - 1975 -> 4096 ... <- xx2 ?"
+        );
+        assert!(matches!(Style::plain().text("✓"), Cow::Borrowed("✓")));
+        let report = crate::demo::table(&[], st);
+        assert!(st.text(&report).is_ascii());
     }
 }

@@ -168,44 +168,9 @@ pub fn render(r: &Report, st: Style) -> String {
         }
     }
 
-    let _ = writeln!(o, "\n{}", st.bold(&format!("Findings ({})", r.findings.len())));
-    if r.findings.is_empty() {
-        let _ = writeln!(o, "  none");
-    }
-    for f in &r.findings {
-        let label = format!("{:<8}", f.severity.as_str().to_ascii_uppercase());
-        let label = match f.severity {
-            Severity::Critical => st.bold_red(&label),
-            Severity::Error => st.red(&label),
-            Severity::Warning => st.yellow(&label),
-            Severity::Info => st.cyan(&label),
-        };
-        let _ = writeln!(o, "  {label} {}  {}", st.bold(f.id), f.summary);
-        for e in &f.evidence {
-            wrap_into(&mut o, &st.dim("evidence"), e);
-        }
-        if let Some(ce) = &f.client_error {
-            let text = format!(
-                "error code 0x{:X}, extended error code 0x{:X} ({}){}",
-                ce.code,
-                ce.extended,
-                serde_json::to_value(ce.basis).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
-                ce.meaning.map(|m| format!(": {m}")).unwrap_or_default()
-            );
-            wrap_into(&mut o, &st.dim("client  "), &text);
-        }
-        for rem in &f.remedies {
-            wrap_into(&mut o, &st.dim("fix     "), rem);
-        }
-    }
+    findings_section(&mut o, &r.findings, st);
 
-    let verdict = match r.verdict {
-        Verdict::Healthy => st.green("healthy"),
-        Verdict::Degraded => st.yellow("degraded"),
-        Verdict::Failing => st.red("failing"),
-        Verdict::Unreachable => st.bold_red("unreachable"),
-        Verdict::Incomplete => st.yellow("incomplete"),
-    };
+    let verdict = verdict_word(r.verdict, st);
     let predicted = r
         .predicted_client_error
         .as_ref()
@@ -266,6 +231,51 @@ fn one_line(text: &str, room: usize) -> String {
     let keep = room.saturating_sub(tail.chars().count() + 1).max(20);
     let cut: String = head.chars().take(keep).collect();
     format!("{}…{tail}", cut.trim_end())
+}
+
+/// The verdict, coloured by how bad it is.
+pub(crate) fn verdict_word(v: Verdict, st: Style) -> String {
+    match v {
+        Verdict::Healthy => st.green("healthy"),
+        Verdict::Degraded => st.yellow("degraded"),
+        Verdict::Failing => st.red("failing"),
+        Verdict::Unreachable => st.bold_red("unreachable"),
+        Verdict::Incomplete => st.yellow("incomplete"),
+    }
+}
+
+/// "Findings (n)" and each finding: severity, id, summary, evidence, the client's code pair, remedies.
+pub(crate) fn findings_section(o: &mut String, findings: &[crate::diagnose::Finding], st: Style) {
+    let _ = writeln!(o, "\n{}", st.bold(&format!("Findings ({})", findings.len())));
+    if findings.is_empty() {
+        let _ = writeln!(o, "  none");
+    }
+    for f in findings {
+        let label = format!("{:<8}", f.severity.as_str().to_ascii_uppercase());
+        let label = match f.severity {
+            Severity::Critical => st.bold_red(&label),
+            Severity::Error => st.red(&label),
+            Severity::Warning => st.yellow(&label),
+            Severity::Info => st.cyan(&label),
+        };
+        let _ = writeln!(o, "  {label} {}  {}", st.bold(f.id), f.summary);
+        for e in &f.evidence {
+            wrap_into(o, &st.dim("evidence"), e);
+        }
+        if let Some(ce) = &f.client_error {
+            let text = format!(
+                "error code 0x{:X}, extended error code 0x{:X} ({}){}",
+                ce.code,
+                ce.extended,
+                serde_json::to_value(ce.basis).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+                ce.meaning.map(|m| format!(": {m}")).unwrap_or_default()
+            );
+            wrap_into(o, &st.dim("client  "), &text);
+        }
+        for rem in &f.remedies {
+            wrap_into(o, &st.dim("fix     "), rem);
+        }
+    }
 }
 
 fn request_line(q: &NegRequestObs, st: Style) -> (String, String) {
@@ -436,7 +446,13 @@ fn tls_section(o: &mut String, tls: &TlsObs, st: Style) {
             "  {} MSS {}: {}",
             st.dim("retry with"),
             r.mss,
-            if r.server_hello { "a ServerHello came back" } else { "no ServerHello either" }
+            if r.unavailable {
+                "not available on this platform"
+            } else if r.server_hello {
+                "a ServerHello came back"
+            } else {
+                "no ServerHello either"
+            }
         );
     }
     if !tls.client_profiles.is_empty() && !tls.versions.is_empty() {
