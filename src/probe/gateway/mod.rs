@@ -1,0 +1,2 @@
+//! RD Gateway probe.
+pub mod codec;
