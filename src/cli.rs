@@ -48,6 +48,27 @@ pub struct DiagnoseArgs {
     pub cert_warn_days: u32,
     #[command(flatten)]
     pub auth: AuthArgs,
+    #[command(flatten)]
+    pub gateway: GatewayArgs,
+}
+
+/// The RD Gateway hop ([MS-TSGU] HTTP transport).
+#[derive(Debug, Args)]
+pub struct GatewayArgs {
+    /// Reach TARGET through this RD Gateway: GW or GW:PORT (443 by default).
+    #[arg(long, value_name = "GW[:PORT]")]
+    pub gateway: Option<String>,
+    /// Gateway user (DOMAIN\USER, USER@DOMAIN or USER); by default the --user credentials, as the
+    /// Windows client's "use my RD Gateway credentials for the remote computer". Password from
+    /// RDP_DOCTOR_GATEWAY_PASSWORD, --gateway-password-stdin, or a prompt.
+    #[arg(long, value_name = "USER", requires = "gateway")]
+    pub gateway_user: Option<String>,
+    /// Read the gateway password from the first line of stdin.
+    #[arg(long, requires = "gateway_user")]
+    pub gateway_password_stdin: bool,
+    /// Send credentials to the gateway only if its certificate has this SHA-256 thumbprint.
+    #[arg(long, value_name = "SHA256", requires = "gateway")]
+    pub gateway_trust_cert: Option<String>,
 }
 
 /// The opt-in credential check. The password never comes from argv: RDP_DOCTOR_PASSWORD,

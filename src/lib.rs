@@ -63,6 +63,8 @@ pub struct Options {
     pub cert_trust: CertTrust,
     /// Asks the user to accept a certificate that does not verify (only when stdin is a terminal).
     pub cert_prompt: Option<probe::credssp::CertPrompt>,
+    /// Reach the target through this RD Gateway (`--gateway`).
+    pub gateway: Option<probe::gateway::GatewaySpec>,
 }
 
 impl Default for Options {
@@ -75,6 +77,7 @@ impl Default for Options {
             credentials: None,
             cert_trust: CertTrust::default(),
             cert_prompt: None,
+            gateway: None,
         }
     }
 }
@@ -88,7 +91,10 @@ pub async fn run_diagnosis(target: &target::Target, opts: &Options) -> report::R
     ctx.credentials = opts.credentials.clone();
     ctx.cert_trust = opts.cert_trust.clone();
     ctx.cert_prompt = opts.cert_prompt.clone();
-    let observations = probe::run(target, opts.plan, &ctx).await;
+    let observations = match &opts.gateway {
+        Some(gw) => probe::gateway::run(target, gw.clone(), opts.plan, &ctx).await,
+        None => probe::run(target, opts.plan, &ctx).await,
+    };
     let diagnosis = diagnose::diagnose_with(&observations, &diagnose::Settings::from(&opts.plan));
     let total = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
     report::Report::new(target, observations, diagnosis, total)

@@ -39,6 +39,9 @@ fn main() -> ExitCode {
                     return fail(EXIT_USAGE, &e);
                 }
                 opts.plan.no_session = args.no_session;
+                if let Err(e) = gateway_options(&args.gateway, &mut opts) {
+                    return fail(EXIT_USAGE, &e);
+                }
                 let report = rdp_doctor::run_diagnosis(&target, &opts).await;
                 print_report(&report, args.common.json);
                 ExitCode::from(report.verdict.exit_code() as u8)
@@ -124,6 +127,57 @@ fn auth_options(a: &cli::AuthArgs, opts: &mut Options) -> Result<(), String> {
         }));
     }
     Ok(())
+}
+
+/// The gateway hop from the flags: its address, credentials (the target's by default) and trust.
+fn gateway_options(g: &cli::GatewayArgs, opts: &mut Options) -> Result<(), String> {
+    let Some(gw) = &g.gateway else { return Ok(()) };
+    let t = Target::parse(gw).map_err(|e| format!("--gateway: {e}"))?;
+    let port = if gw.contains(':') { t.port } else { probe::gateway::DEFAULT_PORT };
+    let trust = match &g.gateway_trust_cert {
+        Some(pin) => {
+            let pin = probe::credssp::normalise_thumbprint(pin);
+            if pin.len() != 64 {
+                return Err("--gateway-trust-cert takes a SHA-256 thumbprint: 64 hex digits".into());
+            }
+            CertTrust::Pinned(pin)
+        }
+        None if opts.cert_trust == CertTrust::AcceptAny => CertTrust::AcceptAny,
+        None => CertTrust::Verify,
+    };
+    let credentials = match &g.gateway_user {
+        Some(user) => Some(read_credentials(user, "RDP_DOCTOR_GATEWAY_PASSWORD", g.gateway_password_stdin)?),
+        None => opts.credentials.clone(),
+    };
+    opts.gateway =
+        Some(probe::gateway::GatewaySpec { host: t.host, port, credentials, trust, prompt: opts.cert_prompt.clone() });
+    Ok(())
+}
+
+/// USER (DOMAIN\\USER or USER) and a password from `env`, stdin or a no-echo prompt (never argv).
+fn read_credentials(user: &str, env: &str, stdin: bool) -> Result<Credentials, String> {
+    use std::io::IsTerminal;
+    let (domain, name) = match user.split_once('\\') {
+        Some((d, u)) if !d.is_empty() && !u.is_empty() => (Some(d.to_string()), u.to_string()),
+        _ => (None, user.to_string()),
+    };
+    let password = if let Ok(p) = std::env::var(env) {
+        zeroize::Zeroizing::new(p)
+    } else if stdin {
+        let mut line = zeroize::Zeroizing::new(String::new());
+        std::io::stdin().read_line(&mut line).map_err(|e| format!("cannot read the password from stdin: {e}"))?;
+        zeroize::Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_string())
+    } else if std::io::stdin().is_terminal() {
+        zeroize::Zeroizing::new(
+            rpassword::prompt_password(format!("Password for {user}: "))
+                .map_err(|e| format!("cannot read the password: {e}"))?,
+        )
+    } else {
+        return Err(format!(
+            "{user} needs a password: set {env}, use a --...-password-stdin flag, or run on a terminal"
+        ));
+    };
+    Ok(Credentials { user: name, domain, password })
 }
 
 fn print_report(report: &rdp_doctor::report::Report, json: bool) {

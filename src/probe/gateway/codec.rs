@@ -713,6 +713,98 @@ pub fn ws_decode(buf: &[u8]) -> WsDecoded {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// One direction of a tunnel: bytes as they arrive on a connection -> packets.
+
+/// How packets are wrapped on one direction of the transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// WebSocket frames (RFC 6455), both directions of the WebSocket transport.
+    WebSocket,
+    /// A chunked body: the legacy IN channel (client to gateway).
+    Chunked,
+    /// Raw after a random seed body: the legacy OUT channel (gateway to client, [MS-TSGU] 3.3.5.1).
+    RawAfterSeed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamError {
+    /// A WebSocket frame tungstenite rejects, or too large.
+    BadFrame,
+    /// A WebSocket Close frame.
+    WebSocketClosed,
+    BadChunk,
+    /// No handshake response within the first `MAX_SEED` bytes of the legacy OUT channel.
+    NoPacketAfterSeed,
+    Packet(Malformed),
+}
+
+/// The longest seed body we skip ([MS-TSGU] says 100 bytes; Windows sends about 10).
+pub const MAX_SEED: usize = 1024;
+
+/// Unwraps one direction of a tunnel into packets; feed it bytes, take packets.
+#[derive(Debug)]
+pub struct StreamDecoder {
+    framing: Framing,
+    raw: Vec<u8>,
+    dechunk: Dechunker,
+    pkts: PacketReader,
+    seed_skipped: bool,
+}
+
+impl StreamDecoder {
+    pub fn new(framing: Framing) -> StreamDecoder {
+        StreamDecoder {
+            framing,
+            raw: Vec::new(),
+            dechunk: Dechunker::default(),
+            pkts: PacketReader::default(),
+            seed_skipped: framing != Framing::RawAfterSeed,
+        }
+    }
+
+    pub fn feed(&mut self, bytes: &[u8]) -> Result<(), StreamError> {
+        match self.framing {
+            Framing::RawAfterSeed => self.pkts.push(bytes),
+            Framing::Chunked => {
+                let mut out = Vec::new();
+                if self.dechunk.feed(bytes, &mut out) == Dechunk::Bad {
+                    return Err(StreamError::BadChunk);
+                }
+                self.pkts.push(&out);
+            }
+            Framing::WebSocket => {
+                self.raw.extend_from_slice(bytes);
+                loop {
+                    match ws_decode(&self.raw) {
+                        WsDecoded::Frame { opcode, payload, len, .. } => {
+                            self.raw.drain(..len);
+                            match opcode {
+                                OpCode::Data(_) => self.pkts.push(&payload),
+                                OpCode::Control(Control::Close) => return Err(StreamError::WebSocketClosed),
+                                OpCode::Control(_) => {}
+                            }
+                        }
+                        WsDecoded::NeedMore => break,
+                        WsDecoded::Bad => return Err(StreamError::BadFrame),
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn next(&mut self) -> Result<Option<Packet>, StreamError> {
+        if !self.seed_skipped {
+            if !self.pkts.skip_to(&HANDSHAKE_RESPONSE_HEADER) {
+                return if self.pkts.buffered() > MAX_SEED { Err(StreamError::NoPacketAfterSeed) } else { Ok(None) };
+            }
+            self.seed_skipped = true;
+        }
+        self.pkts.next().map_err(StreamError::Packet)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
