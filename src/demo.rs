@@ -18,10 +18,33 @@ pub const LAB_PACE: Duration = Duration::from_millis(5);
 pub async fn diagnose_scenario(scenario: &'static Scenario, opts: &Options) -> std::io::Result<Report> {
     let addr: SocketAddr = "127.0.0.1:0".parse().expect("literal address");
     let server = lab::start(scenario, addr).await?;
-    let target = Target::parse(&server.addr.to_string()).map_err(std::io::Error::other)?;
-    let report = run_diagnosis(&target, opts).await;
+    let mut target = Target::parse(&server.addr.to_string()).map_err(std::io::Error::other)?;
+    let mut opts = opts.clone();
+    if let lab::Behaviour::Gateway(_) = scenario.behaviour {
+        // Through the lab gateway to its in-process target, logged on to the gateway as a lab user.
+        target = Target::parse(lab::gateway::LAB_TARGET).map_err(std::io::Error::other)?;
+        opts.gateway = Some(gateway_spec(server.addr));
+        // Every connection to the target is a gateway channel with its own TLS and NTLM logon.
+        opts.timeout *= 4;
+    }
+    let report = run_diagnosis(&target, &opts).await;
     server.stop();
     Ok(report)
+}
+
+/// How the demo (and the tests) reach a lab gateway: the lab user with the lab password, any certificate.
+pub fn gateway_spec(gw: SocketAddr) -> crate::probe::gateway::GatewaySpec {
+    crate::probe::gateway::GatewaySpec {
+        host: gw.ip().to_string(),
+        port: gw.port(),
+        credentials: Some(Credentials {
+            user: DEMO_USER.into(),
+            domain: Some(DEMO_DOMAIN.into()),
+            password: zeroize::Zeroizing::new(lab::credssp::LAB_PASSWORD.into()),
+        }),
+        trust: CertTrust::AcceptAny,
+        prompt: None,
+    }
 }
 
 /// The lab user the demo logs on as where the scenario's answer to a logon is the point.

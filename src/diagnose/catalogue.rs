@@ -836,6 +836,15 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
+        id: "gateway-not-checked",
+        layer: Layer::Gateway,
+        severity: Severity::Info,
+        title: "The gateway path was not checked to the end: the run's deadline ended first",
+        remedies: &[
+            "Run again with a longer --timeout; every channel through a gateway repeats its TLS handshake and logon.",
+        ],
+    },
+    FindingDef {
         id: "gateway-ok",
         layer: Layer::Gateway,
         severity: Severity::Info,

@@ -94,7 +94,17 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> Reach {
     };
     if let Some(s) = failed {
         let code = s.hresult.unwrap_or(0);
-        let last_status = g.http.iter().rev().find_map(|x| x.status);
+        // The answer to the RD Gateway methods (not to the RPC-over-HTTP check that may follow a 404).
+        let last_status = g.http.iter().rev().filter(|x| x.method.starts_with("RDG_")).find_map(|x| x.status);
+        if s.outcome == StageOutcome::Timeout && s.stage != GatewayStage::Connect {
+            // Our deadline, not the gateway's answer (a TCP connect timeout is the path's: no SYN-ACK).
+            f(
+                "gateway-not-checked",
+                format!("The gateway path was not checked past {:?}: the run's deadline ended first", s.stage),
+                Some(s),
+            );
+            return Reach { gateway: true, target: false };
+        }
         match s.stage {
             GatewayStage::Resolve | GatewayStage::Connect => {
                 f("gateway-unreachable", format!("The RD Gateway {}:{} cannot be reached", g.host, g.port), Some(s));
@@ -177,6 +187,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> Reach {
             x = x.evidence(e);
         }
         out.push(x);
+        return Reach { gateway: true, target: g.tunnelled_probe };
     }
     let transport = match g.transport {
         Some(GatewayTransport::Websocket) => "WebSocket (RDG_OUT_DATA upgraded)",
@@ -245,8 +256,11 @@ fn cert_findings(g: &GatewayObs, withheld: bool, out: &mut Vec<Finding>) {
                 .evidence(format!("{who}: {why}"))
                 .evidence(trust);
         if !withheld {
-            // The user chose to trust it (pinned / --insecure-trust-any-cert): still what stops mstsc.
-            x = x.evidence("the Windows client refuses a gateway certificate that does not verify");
+            // The user chose to trust it (pinned, accepted, --insecure-trust-any-cert), as one who
+            // installs it in the trusted store: a warning; mstsc refuses it until then.
+            x = x
+                .severity(Severity::Warning)
+                .evidence("the Windows client refuses a gateway certificate that does not verify until it is trusted on the client");
         }
         out.push(x);
     }
@@ -301,6 +315,12 @@ mod tests {
         let mut out = Vec::new();
         findings(&o, &mut out);
         assert!(out[0].evidence.iter().any(|e| e.contains("E_PROXY_NOTSUPPORTED")), "{:?}", out[0].evidence);
+    }
+
+    #[test]
+    fn our_deadline_is_not_a_gateway_fault() {
+        let o = obs(vec![(GatewayStage::TunnelAuthorization, StageOutcome::Timeout, None, None)]);
+        assert_eq!(ids(&o), ["gateway-not-checked"]);
     }
 
     #[test]
