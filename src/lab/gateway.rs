@@ -97,6 +97,7 @@ pub async fn start(gw: Gateway, addr: SocketAddr) -> io::Result<Running> {
     let task = tokio::spawn(async move {
         loop {
             let Ok((tcp, _)) = listener.accept().await else { continue };
+            let _ = tcp.set_nodelay(true);
             let (acceptor, pending) = (acceptor.clone(), pending.clone());
             tokio::spawn(async move {
                 let Ok(Ok(tls)) = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await else {

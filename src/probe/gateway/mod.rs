@@ -770,6 +770,7 @@ async fn forwarder(
     let task = tokio::spawn(async move {
         loop {
             let Ok((local, _)) = listener.accept().await else { continue };
+            let _ = local.set_nodelay(true);
             let (spec, st, quiet, template) = (spec.clone(), st.clone(), quiet.clone(), template.clone());
             let mut reached = Some(reached.clone());
             tokio::spawn(async move {
