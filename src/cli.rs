@@ -28,7 +28,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct DiagnoseArgs {
-    /// host, host:port, [ipv6]:port or rdp://host[:port] (port 3389 by default).
+    /// host, host:port, [ipv6]:port, rdp://host[:port] (port 3389 by default), or a .rdp file.
     pub target: String,
     #[command(flatten)]
     pub common: CommonArgs,
@@ -50,6 +50,10 @@ pub struct DiagnoseArgs {
     pub auth: AuthArgs,
     #[command(flatten)]
     pub gateway: GatewayArgs,
+    /// Send this routing token in the X.224 Connection Request in place of the cookie (a Connection
+    /// Broker farm's loadbalanceinfo, e.g. "tsv://MS Terminal Services Plugin.1.COLLECTION").
+    #[arg(long, value_name = "TOKEN")]
+    pub routing_token: Option<String>,
 }
 
 /// The RD Gateway hop ([MS-TSGU] HTTP transport).
@@ -61,13 +65,13 @@ pub struct GatewayArgs {
     /// Gateway user (DOMAIN\USER, USER@DOMAIN or USER); by default the --user credentials, as the
     /// Windows client's "use my RD Gateway credentials for the remote computer". Password from
     /// RDP_DOCTOR_GATEWAY_PASSWORD, --gateway-password-stdin, or a prompt.
-    #[arg(long, value_name = "USER", requires = "gateway")]
+    #[arg(long, value_name = "USER")]
     pub gateway_user: Option<String>,
     /// Read the gateway password from the first line of stdin.
     #[arg(long, requires = "gateway_user")]
     pub gateway_password_stdin: bool,
     /// Send credentials to the gateway only if its certificate has this SHA-256 thumbprint.
-    #[arg(long, value_name = "SHA256", requires = "gateway")]
+    #[arg(long, value_name = "SHA256")]
     pub gateway_trust_cert: Option<String>,
 }
 

@@ -12,6 +12,7 @@ pub mod knowledge;
 pub mod lab;
 pub mod observations;
 pub mod probe;
+pub mod rdpfile;
 pub mod report;
 pub mod target;
 
@@ -65,6 +66,10 @@ pub struct Options {
     pub cert_prompt: Option<probe::credssp::CertPrompt>,
     /// Reach the target through this RD Gateway (`--gateway`).
     pub gateway: Option<probe::gateway::GatewaySpec>,
+    /// The routing token for the X.224 Connection Request (`--routing-token`, `loadbalanceinfo`).
+    pub routing_token: Option<String>,
+    /// The `.rdp` file the target came from: what was read and what it implies.
+    pub rdp_file: Option<rdpfile::RdpFileObs>,
 }
 
 impl Default for Options {
@@ -78,6 +83,8 @@ impl Default for Options {
             cert_trust: CertTrust::default(),
             cert_prompt: None,
             gateway: None,
+            routing_token: None,
+            rdp_file: None,
         }
     }
 }
@@ -91,10 +98,13 @@ pub async fn run_diagnosis(target: &target::Target, opts: &Options) -> report::R
     ctx.credentials = opts.credentials.clone();
     ctx.cert_trust = opts.cert_trust.clone();
     ctx.cert_prompt = opts.cert_prompt.clone();
+    ctx.routing_token = opts.routing_token.clone();
     let observations = match &opts.gateway {
         Some(gw) => probe::gateway::run(target, gw.clone(), opts.plan, &ctx).await,
         None => probe::run(target, opts.plan, &ctx).await,
     };
+    let mut observations = observations;
+    observations.rdp_file = opts.rdp_file.clone();
     let diagnosis = diagnose::diagnose_with(&observations, &diagnose::Settings::from(&opts.plan));
     let total = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
     report::Report::new(target, observations, diagnosis, total)

@@ -22,7 +22,11 @@ fn main() -> ExitCode {
     };
     runtime.block_on(async {
         match cli.command {
-            Command::Diagnose(args) => {
+            Command::Diagnose(mut args) => {
+                let rdp_file = match rdp_file(&mut args) {
+                    Ok(f) => f,
+                    Err(e) => return fail(EXIT_USAGE, &e),
+                };
                 let target = match Target::parse(&args.target) {
                     Ok(t) => t,
                     Err(e) => return fail(EXIT_USAGE, &e.to_string()),
@@ -42,6 +46,8 @@ fn main() -> ExitCode {
                 if let Err(e) = gateway_options(&args.gateway, &mut opts) {
                     return fail(EXIT_USAGE, &e);
                 }
+                opts.routing_token = args.routing_token.clone();
+                opts.rdp_file = rdp_file;
                 let report = rdp_doctor::run_diagnosis(&target, &opts).await;
                 print_report(&report, args.common.json);
                 ExitCode::from(report.verdict.exit_code() as u8)
@@ -127,6 +133,39 @@ fn auth_options(a: &cli::AuthArgs, opts: &mut Options) -> Result<(), String> {
         }));
     }
     Ok(())
+}
+
+/// A TARGET ending in `.rdp`: read the file, and let its settings stand for the flags not given
+/// (`full address`/`server port` for TARGET, the gateway, `loadbalanceinfo` for --routing-token).
+fn rdp_file(args: &mut cli::DiagnoseArgs) -> Result<Option<rdp_doctor::rdpfile::RdpFileObs>, String> {
+    use rdp_doctor::rdpfile;
+    if !args.target.to_ascii_lowercase().ends_with(".rdp") {
+        return Ok(None);
+    }
+    let path = args.target.clone();
+    let len = std::fs::metadata(&path).map_err(|e| format!("cannot read {path}: {e}"))?.len();
+    if len > rdpfile::MAX_FILE as u64 {
+        return Err(format!("{path} is larger than {} bytes: not an .rdp file", rdpfile::MAX_FILE));
+    }
+    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let (text, encoding) = rdpfile::decode(&bytes).map_err(|e| format!("{path}: {e}"))?;
+    let file = rdpfile::parse(&text);
+    args.target = file.target().ok_or_else(|| format!("{path} has no full address"))?;
+    if args.gateway.gateway.is_none() {
+        args.gateway.gateway = file.gateway().map(str::to_string);
+    }
+    if args.routing_token.is_none() {
+        args.routing_token = file.load_balance_info.clone();
+    }
+    let settings = file.implications();
+    if !args.common.json {
+        eprintln!("rdp-doctor: read {path} ({encoding}):");
+        for s in &settings {
+            eprintln!("  {}: {}  -> {}", s.name, s.value, s.implies);
+        }
+    }
+    let uses_gateway = args.gateway.gateway.is_some();
+    Ok(Some(rdpfile::RdpFileObs { path, encoding, settings, uses_gateway }))
 }
 
 /// The gateway hop from the flags: its address, credentials (the target's by default) and trust.

@@ -23,6 +23,9 @@ pub struct Observations {
     /// The RD Gateway path (`--gateway`), when the target was reached through one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gateway: Option<gateway::GatewayObs>,
+    /// The `.rdp` file the target came from: the settings read and what they imply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rdp_file: Option<crate::rdpfile::RdpFileObs>,
 }
 
 /// Name resolution and TCP connects.

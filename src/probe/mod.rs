@@ -32,6 +32,8 @@ pub struct ProbeContext {
     pub credentials: Option<crate::Credentials>,
     pub cert_trust: crate::CertTrust,
     pub cert_prompt: Option<credssp::CertPrompt>,
+    /// A routing token sent in place of the cookie (`--routing-token`, `loadbalanceinfo`).
+    pub routing_token: Option<String>,
 }
 
 impl ProbeContext {
@@ -43,6 +45,7 @@ impl ProbeContext {
             credentials: None,
             cert_trust: crate::CertTrust::default(),
             cert_prompt: None,
+            routing_token: None,
         }
     }
 
