@@ -235,7 +235,7 @@ mod tests {
         assert_eq!(f.load_balance_info.as_deref(), Some("tsv://MS Terminal Services Plugin.1.Desktops"));
         assert_eq!(f.username.as_deref(), Some("CORP\\alice"));
         let names: Vec<_> = f.implications().into_iter().map(|s| s.name).collect();
-        assert_eq!(names.len(), 11, "{names:?}");
+        assert_eq!(names.len(), 10, "{names:?}");
         assert!(f.implications().iter().any(|s| s.name == "authentication level" && s.implies.starts_with("warn")));
     }
 

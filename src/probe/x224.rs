@@ -587,13 +587,13 @@ mod tests {
 
         let routed =
             encode_request_routed(&NegRequest { protocols: Some(0xB) }, "tsv://MS Terminal Services Plugin.1.Desktops");
-        let cookie = encode_request(&NegRequest { protocols: Some(0xB) });
+        let with_cookie = encode_request(&NegRequest { protocols: Some(0xB) });
         assert_eq!(&routed[..2], &[3, 0]);
         assert_eq!(u16::from_be_bytes([routed[2], routed[3]]) as usize, routed.len());
         assert_eq!(routed[4] as usize, routed.len() - 5);
         assert!(routed.windows(46).any(|w| w == b"tsv://MS Terminal Services Plugin.1.Desktops\r\n"));
         // The same RDP_NEG_REQ as with the cookie.
-        assert_eq!(routed[routed.len() - 8..], cookie[cookie.len() - 8..]);
+        assert_eq!(routed[routed.len() - 8..], with_cookie[with_cookie.len() - 8..]);
         let legacy = encode_request(&NegRequest { protocols: None });
         assert_eq!(legacy.len(), 11 + cookie.len());
         assert!(legacy.ends_with(cookie));
