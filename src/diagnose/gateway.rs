@@ -170,7 +170,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> Reach {
         return Reach { gateway: true, target: false };
     }
     if let Some(s) = skipped {
-        if !g.cert_trust.is_some_and(|t| !t.allows_credentials()) {
+        if g.cert_trust.is_none_or(|t| t.allows_credentials()) {
             f(
                 "gateway-auth-not-checked",
                 "The RD Gateway asks for authentication and no gateway credentials were given".into(),

@@ -8,7 +8,7 @@
 //! is the scenario's in-process lab server. Any other name fails as E_PROXY_TS_CONNECTFAILED.
 
 use super::credssp::LAB_PASSWORD;
-use crate::probe::gateway::codec::{self, Dechunk, Dechunker, HeadParse, Packet, PacketReader, WsDecoded};
+use crate::probe::gateway::codec::{self, Framing, HeadParse, Packet, StreamDecoder};
 use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
@@ -339,7 +339,7 @@ async fn serve(mut tls: Tls, gw: Gateway, backend: SocketAddr, pending: Pending)
                     return;
                 }
                 let (r, w) = tokio::io::split(tls);
-                let rx = ClientRx { src: Src::Ws(r), raw: buf, dechunk: None, pkts: PacketReader::default() };
+                let rx = ClientRx::new(r, Framing::WebSocket, buf);
                 tunnel(rx, ClientTx::Ws(w), gw, backend).await;
                 return;
             }
@@ -354,13 +354,8 @@ async fn serve(mut tls: Tls, gw: Gateway, backend: SocketAddr, pending: Pending)
             pending.lock().unwrap_or_else(|e| e.into_inner()).insert(conn_id, tx);
             let Ok(Ok((in_tls, in_buf))) = tokio::time::timeout(Duration::from_secs(15), rx).await else { return };
             let (in_r, _in_w) = tokio::io::split(in_tls);
-            let rx = ClientRx {
-                src: Src::Legacy(in_r),
-                raw: in_buf,
-                dechunk: Some(Dechunker::default()),
-                pkts: PacketReader::default(),
-            };
-            tunnel(rx, ClientTx::Legacy(tls), gw, backend).await;
+            let rx = ClientRx::new(in_r, Framing::Chunked, in_buf);
+            tunnel(rx, ClientTx::Legacy(Box::new(tls)), gw, backend).await;
             return;
         }
         // The legacy IN channel: 200 to the authenticated request, then the client's request whose
@@ -376,68 +371,41 @@ async fn serve(mut tls: Tls, gw: Gateway, backend: SocketAddr, pending: Pending)
     }
 }
 
-enum Src {
-    Ws(tokio::io::ReadHalf<Tls>),
-    Legacy(tokio::io::ReadHalf<Tls>),
-}
-
 /// The client-to-gateway packet stream: WebSocket payloads or the dechunked IN channel body.
 struct ClientRx {
-    src: Src,
-    raw: Vec<u8>,
-    dechunk: Option<Dechunker>,
-    pkts: PacketReader,
+    src: tokio::io::ReadHalf<Tls>,
+    dec: StreamDecoder,
+    pre: Vec<u8>,
 }
 
 impl ClientRx {
+    fn new(src: tokio::io::ReadHalf<Tls>, framing: Framing, pre: Vec<u8>) -> ClientRx {
+        ClientRx { src, dec: StreamDecoder::new(framing), pre }
+    }
+
     /// The next packet; None at the end or on garbage.
-    async fn next(&mut self) -> Option<Packet> {
+    async fn next_packet(&mut self) -> Option<Packet> {
+        if !self.pre.is_empty() {
+            let pre = std::mem::take(&mut self.pre);
+            self.dec.feed(&pre).ok()?;
+        }
         loop {
-            // Unwrap what is buffered.
-            match &mut self.dechunk {
-                Some(d) => {
-                    let mut out = Vec::new();
-                    let raw = std::mem::take(&mut self.raw);
-                    if d.feed(&raw, &mut out) == Dechunk::Bad {
-                        return None;
-                    }
-                    self.pkts.push(&out);
-                }
-                None => loop {
-                    match codec::ws_decode(&self.raw) {
-                        WsDecoded::Frame { opcode, payload, len, .. } => {
-                            self.raw.drain(..len);
-                            match opcode {
-                                codec::OpCode::Data(_) => self.pkts.push(&payload),
-                                codec::OpCode::Control(codec::Control::Close) => return None,
-                                codec::OpCode::Control(_) => {}
-                            }
-                        }
-                        WsDecoded::NeedMore => break,
-                        WsDecoded::Bad => return None,
-                    }
-                },
-            }
-            match self.pkts.next() {
-                Ok(Some(p)) => return Some(p),
-                Ok(None) => {}
-                Err(_) => return None,
+            if let Some(p) = self.dec.next_packet().ok()? {
+                return Some(p);
             }
             let mut chunk = vec![0u8; 16 * 1024];
-            let n = match &mut self.src {
-                Src::Ws(r) | Src::Legacy(r) => r.read(&mut chunk).await.ok()?,
-            };
+            let n = self.src.read(&mut chunk).await.ok()?;
             if n == 0 {
                 return None;
             }
-            self.raw.extend_from_slice(&chunk[..n]);
+            self.dec.feed(&chunk[..n]).ok()?;
         }
     }
 }
 
 enum ClientTx {
     Ws(tokio::io::WriteHalf<Tls>),
-    Legacy(Tls),
+    Legacy(Box<Tls>),
 }
 
 impl ClientTx {
@@ -466,13 +434,13 @@ fn channel_target(resource: &str, port: u16, backend: SocketAddr) -> Option<Sock
 /// The tunnel's packets in order ([MS-TSGU] 3.3.5.2 with 3.7.5): handshake, tunnel create, tunnel
 /// authorization, channel create, then DATA both ways.
 async fn tunnel(mut rx: ClientRx, mut tx: ClientTx, gw: Gateway, backend: SocketAddr) {
-    let Some(Packet::HandshakeRequest { .. }) = rx.next().await else { return };
+    let Some(Packet::HandshakeRequest { .. }) = rx.next_packet().await else { return };
     let hs =
         Packet::HandshakeResponse { error_code: 0, ver_major: 1, ver_minor: 0, server_version: 0, extended_auth: 0 };
     if tx.send(&hs).await.is_err() {
         return;
     }
-    let Some(Packet::TunnelCreate { .. }) = rx.next().await else { return };
+    let Some(Packet::TunnelCreate { .. }) = rx.next_packet().await else { return };
     let status = if let Fault::TunnelCreate(code) = gw.fault { code } else { 0 };
     let ok = status == 0;
     let resp = Packet::TunnelResponse {
@@ -484,7 +452,7 @@ async fn tunnel(mut rx: ClientRx, mut tx: ClientTx, gw: Gateway, backend: Socket
     if tx.send(&resp).await.is_err() || !ok {
         return;
     }
-    let Some(Packet::TunnelAuth { .. }) = rx.next().await else { return };
+    let Some(Packet::TunnelAuth { .. }) = rx.next_packet().await else { return };
     let code = if let Fault::TunnelAuth(code) = gw.fault { code } else { 0 };
     let ok = code == 0;
     let resp = Packet::TunnelAuthResponse {
@@ -495,7 +463,7 @@ async fn tunnel(mut rx: ClientRx, mut tx: ClientTx, gw: Gateway, backend: Socket
     if tx.send(&resp).await.is_err() || !ok {
         return;
     }
-    let Some(Packet::ChannelCreate { resources, port, .. }) = rx.next().await else { return };
+    let Some(Packet::ChannelCreate { resources, port, .. }) = rx.next_packet().await else { return };
     let mut code = if let Fault::Channel(code) = gw.fault { code } else { 0 };
     let mut stream = None;
     if code == 0 {
@@ -519,7 +487,7 @@ async fn tunnel(mut rx: ClientRx, mut tx: ClientTx, gw: Gateway, backend: Socket
     let mut chunk = vec![0u8; 16 * 1024];
     loop {
         tokio::select! {
-            p = rx.next() => match p {
+            p = rx.next_packet() => match p {
                 Some(Packet::Data(d)) => {
                     if target.write_all(&d).await.is_err() {
                         let _ = tx.send(&Packet::CloseChannel { status: 0 }).await;
@@ -545,7 +513,7 @@ async fn tunnel(mut rx: ClientRx, mut tx: ClientTx, gw: Gateway, backend: Socket
                 if let Some(status) = close_after_data {
                     let _ = tx.send(&Packet::CloseChannel { status }).await;
                     // Wait for the client's CLOSE_CHANNEL_RESPONSE (or its end), briefly.
-                    let _ = tokio::time::timeout(Duration::from_secs(2), rx.next()).await;
+                    let _ = tokio::time::timeout(Duration::from_secs(2), rx.next_packet()).await;
                     return;
                 }
             }

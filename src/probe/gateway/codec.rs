@@ -168,7 +168,7 @@ pub fn peek_header(buf: &[u8]) -> Option<(u16, u32)> {
 pub fn decode(buf: &[u8]) -> Decoded {
     let Some((packet_type, len)) = peek_header(buf) else { return Decoded::NeedMore };
     let n = len as usize;
-    if n < HEADER_LEN || n > MAX_PACKET {
+    if !(HEADER_LEN..=MAX_PACKET).contains(&n) {
         return Decoded::Malformed(Malformed::BadLength(len));
     }
     let Some(body) = buf.get(HEADER_LEN..n) else { return Decoded::NeedMore };
@@ -413,7 +413,7 @@ impl PacketReader {
     }
 
     /// The next whole packet, `Ok(None)` when more bytes are needed.
-    pub fn next(&mut self) -> Result<Option<Packet>, Malformed> {
+    pub fn next_packet(&mut self) -> Result<Option<Packet>, Malformed> {
         match decode(&self.buf) {
             Decoded::Packet(p, n) => {
                 self.buf.drain(..n);
@@ -794,14 +794,15 @@ impl StreamDecoder {
         Ok(())
     }
 
-    pub fn next(&mut self) -> Result<Option<Packet>, StreamError> {
+    /// The next whole packet, `Ok(None)` when more bytes are needed.
+    pub fn next_packet(&mut self) -> Result<Option<Packet>, StreamError> {
         if !self.seed_skipped {
             if !self.pkts.skip_to(&HANDSHAKE_RESPONSE_HEADER) {
                 return if self.pkts.buffered() > MAX_SEED { Err(StreamError::NoPacketAfterSeed) } else { Ok(None) };
             }
             self.seed_skipped = true;
         }
-        self.pkts.next().map_err(StreamError::Packet)
+        self.pkts.next_packet().map_err(StreamError::Packet)
     }
 }
 
@@ -884,8 +885,8 @@ mod tests {
             extended_auth: 0,
         }));
         assert!(r.skip_to(&HANDSHAKE_RESPONSE_HEADER));
-        assert!(matches!(r.next(), Ok(Some(Packet::HandshakeResponse { .. }))));
-        assert_eq!(r.next(), Ok(None));
+        assert!(matches!(r.next_packet(), Ok(Some(Packet::HandshakeResponse { .. }))));
+        assert_eq!(r.next_packet(), Ok(None));
     }
 
     #[test]
@@ -942,7 +943,7 @@ mod tests {
             let _ = Dechunker::default().feed(&b, &mut Vec::new());
             let mut r = PacketReader::default();
             r.push(&b);
-            while let Ok(Some(_)) = r.next() {}
+            while let Ok(Some(_)) = r.next_packet() {}
         }
     }
 }

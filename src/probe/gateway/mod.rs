@@ -351,7 +351,7 @@ fn base_headers(conn_id: &str) -> Vec<(&'static str, String)> {
 /// How an HTTP channel request ended.
 enum HttpEnd {
     /// 101 (WebSocket) or 200.
-    Open(Conn, u16),
+    Open(Box<Conn>, u16),
     Failed,
 }
 
@@ -383,7 +383,7 @@ async fn authenticated(
     match head.status {
         101 | 200 => {
             rec.stage(stage, StageOutcome::Ok, t, None, Some(format!("HTTP {} without authentication", head.status)));
-            return HttpEnd::Open(conn, head.status);
+            return HttpEnd::Open(Box::new(conn), head.status);
         }
         401 => {
             if record_stages {
@@ -492,7 +492,7 @@ async fn authenticated(
             if record_stages {
                 rec.stage(GatewayStage::Authentication, StageOutcome::Ok, t, None, Some(format!("{scheme}: HTTP {s}")));
             }
-            HttpEnd::Open(conn, s)
+            HttpEnd::Open(Box::new(conn), s)
         }
         Some(s) => {
             rec.stage(
@@ -536,7 +536,7 @@ pub struct Channel {
 
 enum ChanTx {
     Ws(WriteHalf<Tls>),
-    In(Tls),
+    In(Box<Tls>),
 }
 
 impl Channel {
@@ -556,7 +556,7 @@ impl Channel {
         }
         let read = async {
             loop {
-                match self.dec.next().map_err(|e| format!("{e:?}"))? {
+                match self.dec.next_packet().map_err(|e| format!("{e:?}"))? {
                     Some(Packet::Keepalive | Packet::ServiceMessage(_) | Packet::Unknown { .. }) => continue,
                     Some(p) => return Ok(p),
                     None => {}
@@ -607,7 +607,7 @@ async fn open_channel(
             return None;
         }
         let (rx, _tx) = tokio::io::split(out.tls);
-        Channel { rx, dec: StreamDecoder::new(Framing::RawAfterSeed), tx: ChanTx::In(in_tls), pre: out.buf }
+        Channel { rx, dec: StreamDecoder::new(Framing::RawAfterSeed), tx: ChanTx::In(Box::new(in_tls)), pre: out.buf }
     };
     let deadline = rec.ctx.deadline;
     // [MS-TSGU] 3.3.5.2 / 3.7.5: handshake, tunnel create, tunnel authorization, channel create.
