@@ -93,9 +93,6 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> Reach {
         out.push(x);
     };
     if let Some(s) = failed {
-        let code = s.hresult.unwrap_or(0);
-        // The answer to the RD Gateway methods (not to the RPC-over-HTTP check that may follow a 404).
-        let last_status = g.http.iter().rev().filter(|x| x.method.starts_with("RDG_")).find_map(|x| x.status);
         if s.outcome == StageOutcome::Timeout && s.stage != GatewayStage::Connect {
             // Our deadline, not the gateway's answer (a TCP connect timeout is the path's: no SYN-ACK).
             f(
@@ -105,67 +102,10 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> Reach {
             );
             return Reach { gateway: true, target: false };
         }
-        match s.stage {
-            GatewayStage::Resolve | GatewayStage::Connect => {
-                f("gateway-unreachable", format!("The RD Gateway {}:{} cannot be reached", g.host, g.port), Some(s));
-                return Reach { gateway: false, target: false };
-            }
-            GatewayStage::Tls => {
-                f("gateway-tls-failed", "The TLS handshake with the RD Gateway failed".into(), Some(s))
-            }
-            GatewayStage::OutChannel | GatewayStage::InChannel if last_status == Some(404) => {
-                let rpc = match g.rpc_over_http {
-                    Some(true) => {
-                        " (its RPC-over-HTTP endpoint /rpc/rpcproxy.dll answers: only the legacy RPC transport is on)"
-                    }
-                    _ => "",
-                };
-                f(
-                    "gateway-http-transport-disabled",
-                    format!("The gateway answers 404 to RDG_OUT_DATA: the HTTP transport is not served{rpc}"),
-                    Some(s),
-                );
-            }
-            GatewayStage::OutChannel | GatewayStage::InChannel => f(
-                "gateway-http-blocked",
-                format!(
-                    "Something in front of the gateway rejects the RD Gateway HTTP methods ({})",
-                    last_status.map(|s| format!("HTTP {s}")).unwrap_or_else(|| "no HTTP answer".into())
-                ),
-                Some(s),
-            ),
-            GatewayStage::Authentication => f(
-                "gateway-auth-failed",
-                "The RD Gateway refused the credentials (a final 401 after the complete exchange)".into(),
-                Some(s),
-            ),
-            GatewayStage::TunnelCreate if is(code, E_PROXY_MAXCONNECTIONSREACHED) => f(
-                "gateway-max-connections",
-                "The RD Gateway has reached its maximum number of connections".into(),
-                Some(s),
-            ),
-            GatewayStage::TunnelAuthorization if CAP_CODES.iter().any(|c| is(code, *c)) => f(
-                "gateway-cap-denied",
-                "The gateway's connection authorization policy (RD CAP) denied the user".into(),
-                Some(s),
-            ),
-            GatewayStage::ChannelCreate if is(code, E_PROXY_RAP_ACCESSDENIED) => f(
-                "gateway-rap-denied",
-                format!(
-                    "The gateway's resource authorization policy (RD RAP) does not let the user reach {}",
-                    g.target
-                ),
-                Some(s),
-            ),
-            GatewayStage::ChannelCreate if is(code, E_PROXY_TS_CONNECTFAILED) => f(
-                "gateway-target-unreachable",
-                format!("The RD Gateway cannot connect to {}:{}", g.target, g.target_port),
-                Some(s),
-            ),
-            GatewayStage::Data if s.detail.as_deref() == Some("CLOSE_CHANNEL") => {
-                f("gateway-channel-closed", "The RD Gateway closed the channel once data had started".into(), Some(s))
-            }
-            _ => f("gateway-protocol-error", format!("The RD Gateway tunnel broke at {:?}", s.stage), Some(s)),
+        let (id, summary) = classify(g, s);
+        f(id, summary, Some(s));
+        if id == "gateway-unreachable" {
+            return Reach { gateway: false, target: false };
         }
         return Reach { gateway: true, target: false };
     }
@@ -189,6 +129,16 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> Reach {
         out.push(x);
         return Reach { gateway: true, target: g.tunnelled_probe };
     }
+    // A later channel (one of the target's connections) that the gateway refused: the target's
+    // findings after it are not the target's own.
+    if let Some(first) = g.channel_failures.first() {
+        let (id, summary) = classify(g, first);
+        out.push(
+            Finding::new(id, format!("{summary} (on {} of the later channels)", g.channel_failures.len()))
+                .evidence(stage_evidence(g, first))
+                .evidence(format!("{} channels opened, {} refused", g.channels_opened, g.channel_failures.len())),
+        );
+    }
     let transport = match g.transport {
         Some(GatewayTransport::Websocket) => "WebSocket (RDG_OUT_DATA upgraded)",
         Some(GatewayTransport::Legacy) => "the legacy two-channel transport (RDG_OUT_DATA + RDG_IN_DATA)",
@@ -205,6 +155,59 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> Reach {
         .evidence(format!("{} gateway channels opened by this diagnosis", g.channels_opened)),
     );
     Reach { gateway: true, target: g.tunnelled_probe }
+}
+
+/// The finding a failed stage gives: its id and summary.
+fn classify(g: &GatewayObs, s: &GatewayStageObs) -> (&'static str, String) {
+    let code = s.hresult.unwrap_or(0);
+    // The answer to the RD Gateway methods (not to the RPC-over-HTTP check that may follow a 404).
+    let last_status = g.http.iter().rev().filter(|x| x.method.starts_with("RDG_")).find_map(|x| x.status);
+    match s.stage {
+        GatewayStage::Resolve | GatewayStage::Connect => {
+            ("gateway-unreachable", format!("The RD Gateway {}:{} cannot be reached", g.host, g.port))
+        }
+        GatewayStage::Tls => ("gateway-tls-failed", "The TLS handshake with the RD Gateway failed".into()),
+        GatewayStage::OutChannel | GatewayStage::InChannel if last_status == Some(404) => {
+            let rpc = match g.rpc_over_http {
+                Some(true) => {
+                    " (its RPC-over-HTTP endpoint /rpc/rpcproxy.dll answers: only the legacy RPC transport is on)"
+                }
+                _ => "",
+            };
+            (
+                "gateway-http-transport-disabled",
+                format!("The gateway answers 404 to RDG_OUT_DATA: the HTTP transport is not served{rpc}"),
+            )
+        }
+        GatewayStage::OutChannel | GatewayStage::InChannel => (
+            "gateway-http-blocked",
+            format!(
+                "Something in front of the gateway rejects the RD Gateway HTTP methods ({})",
+                last_status.map(|s| format!("HTTP {s}")).unwrap_or_else(|| "no HTTP answer".into())
+            ),
+        ),
+        GatewayStage::Authentication => (
+            "gateway-auth-failed",
+            "The RD Gateway refused the credentials (a final 401 after the complete exchange)".into(),
+        ),
+        GatewayStage::TunnelCreate if is(code, E_PROXY_MAXCONNECTIONSREACHED) => {
+            ("gateway-max-connections", "The RD Gateway has reached its maximum number of connections".into())
+        }
+        GatewayStage::TunnelAuthorization if CAP_CODES.iter().any(|c| is(code, *c)) => {
+            ("gateway-cap-denied", "The gateway's connection authorization policy (RD CAP) denied the user".into())
+        }
+        GatewayStage::ChannelCreate if is(code, E_PROXY_RAP_ACCESSDENIED) => (
+            "gateway-rap-denied",
+            format!("The gateway's resource authorization policy (RD RAP) does not let the user reach {}", g.target),
+        ),
+        GatewayStage::ChannelCreate if is(code, E_PROXY_TS_CONNECTFAILED) => {
+            ("gateway-target-unreachable", format!("The RD Gateway cannot connect to {}:{}", g.target, g.target_port))
+        }
+        GatewayStage::Data if s.detail.as_deref() == Some("CLOSE_CHANNEL") => {
+            ("gateway-channel-closed", "The RD Gateway closed the channel once data had started".into())
+        }
+        _ => ("gateway-protocol-error", format!("The RD Gateway tunnel broke at {:?}", s.stage)),
+    }
 }
 
 /// The gateway certificate as the Windows client judges it: it must verify for the name typed.
@@ -297,6 +300,7 @@ mod tests {
             rpc_over_http: None,
             channels_opened: 0,
             channel_closes: vec![],
+            channel_failures: vec![],
             tunnelled_probe: false,
         };
         Observations { gateway: Some(g), ..Observations::default() }
@@ -315,6 +319,21 @@ mod tests {
         let mut out = Vec::new();
         findings(&o, &mut out);
         assert!(out[0].evidence.iter().any(|e| e.contains("E_PROXY_NOTSUPPORTED")), "{:?}", out[0].evidence);
+    }
+
+    #[test]
+    fn a_later_channel_refused_is_reported() {
+        let mut o = obs(vec![(GatewayStage::Data, StageOutcome::Ok, None, None)]);
+        let g = o.gateway.as_mut().unwrap();
+        g.tunnelled_probe = true;
+        g.channel_failures.push(GatewayStageObs {
+            stage: GatewayStage::TunnelCreate,
+            outcome: StageOutcome::Failed,
+            ms: 1.0,
+            hresult: Some(0x8007_59E6),
+            detail: None,
+        });
+        assert_eq!(ids(&o), ["gateway-max-connections", "gateway-ok"]);
     }
 
     #[test]

@@ -36,6 +36,9 @@ pub struct GatewayObs {
     pub channels_opened: u32,
     /// CLOSE_CHANNEL statuses the gateway sent after data had started (HRESULTs).
     pub channel_closes: Vec<u32>,
+    /// Later channels (the target's connections through the forwarder) that did not open: the stage
+    /// each stopped at (at most 8 kept).
+    pub channel_failures: Vec<GatewayStageObs>,
     /// The target's layers below were probed through this gateway (a local forwarder stood in for the
     /// target's address; `network` is then not the target's).
     pub tunnelled_probe: bool,

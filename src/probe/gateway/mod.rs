@@ -122,6 +122,7 @@ pub fn new_obs(spec: &GatewaySpec, target: &str, port: u16) -> GatewayObs {
         rpc_over_http: None,
         channels_opened: 0,
         channel_closes: Vec::new(),
+        channel_failures: Vec::new(),
         tunnelled_probe: false,
     }
 }
@@ -740,6 +741,7 @@ async fn data_stage(channel: &mut Channel, rec: &mut Rec<'_>) -> bool {
 struct FwdStats {
     channels: u32,
     closes: Vec<u32>,
+    failures: Vec<GatewayStageObs>,
 }
 
 /// A local listener whose every connection is one new gateway channel to the target.
@@ -779,6 +781,12 @@ async fn forwarder(
                 let channel = open_channel(&spec, &mut reached, &mut rec, false).await;
                 if let Ok(mut s) = st.lock() {
                     s.channels += scratch.channels_opened;
+                    if channel.is_none()
+                        && s.failures.len() < 8
+                        && let Some(last) = scratch.stages.last().filter(|x| x.outcome != StageOutcome::Ok)
+                    {
+                        s.failures.push(last.clone());
+                    }
                 }
                 if let Some(channel) = channel {
                     pump(local, channel, &st, quiet.deadline).await;
@@ -860,6 +868,7 @@ pub async fn run(target: &Target, spec: GatewaySpec, plan: super::Plan, ctx: &Pr
     if let Ok(s) = fwd.stats.lock() {
         gobs.channels_opened += s.channels;
         gobs.channel_closes.extend(s.closes.iter().copied());
+        gobs.channel_failures.extend(s.failures.iter().cloned());
     }
     gobs.tunnelled_probe = true;
     obs.gateway = Some(gobs);
