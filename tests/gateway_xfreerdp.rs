@@ -84,6 +84,8 @@ async fn xfreerdp_logs_each_deny_code() {
         ("gateway-channel-closed", "E_PROXY_SESSIONTIMEOUT [0x800759F6]"),
         ("gateway-auth-failed", "ERRCONNECT_ACCESS_DENIED [0x00020016]"),
         ("gateway-http-disabled", "RD Gateway does not support HTTP transport."),
+        // xfreerdp 2.11 logs no HTTP status for a 501: only that the connection could not be set up.
+        ("gateway-waf-501", "ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED [0x0002000C]"),
     ];
     for (scenario, expected) in cases {
         let gw = gateway(scenario).await;
