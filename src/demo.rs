@@ -44,6 +44,7 @@ pub fn gateway_spec(gw: SocketAddr) -> crate::probe::gateway::GatewaySpec {
         }),
         trust: CertTrust::AcceptAny,
         prompt: None,
+        plan: crate::probe::gateway::TunnelPlan::Full,
     }
 }
 

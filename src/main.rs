@@ -189,7 +189,14 @@ fn gateway_options(g: &cli::GatewayArgs, opts: &mut Options) -> Result<(), Strin
         None => opts.credentials.clone(),
     };
     opts.gateway =
-        Some(probe::gateway::GatewaySpec { host: t.host, port, credentials, trust, prompt: opts.cert_prompt.clone() });
+        Some(probe::gateway::GatewaySpec {
+        host: t.host,
+        port,
+        credentials,
+        trust,
+        prompt: opts.cert_prompt.clone(),
+        plan: if g.gateway_light { probe::gateway::TunnelPlan::Light } else { probe::gateway::TunnelPlan::Full },
+    });
     Ok(())
 }
 

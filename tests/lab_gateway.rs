@@ -237,3 +237,22 @@ async fn gateway_tls_handshake_fails() {
     assert_eq!((last.stage, last.outcome), (GatewayStage::Tls, StageOutcome::Failed));
     assert!(has(finding(&r, "gateway-tls-failed"), "Closed"));
 }
+
+/// The light plan through the gateway: the Windows request, CredSSP and the session only, in a few
+/// channels; the target's verdict is still reached (0x904 / 0x7 behind the gateway).
+#[tokio::test]
+async fn light_plan_opens_few_channels() {
+    let scenario = lab::scenario("gateway-server-denied").unwrap();
+    let server = lab::start(scenario, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let mut spec = rdp_doctor::demo::gateway_spec(server.addr);
+    spec.plan = rdp_doctor::probe::gateway::TunnelPlan::Light;
+    let opts = Options { timeout: Duration::from_secs(20), gateway: Some(spec), ..Options::default() };
+    let target = rdp_doctor::target::Target::parse(lab::gateway::LAB_TARGET).unwrap();
+    let r = rdp_doctor::run_diagnosis(&target, &opts).await;
+    let g = gateway(&r);
+    assert!(g.channels_opened <= 5, "{} channels", g.channels_opened);
+    assert_eq!(r.observations.negotiation.as_ref().unwrap().requests.len(), 1);
+    assert!(r.observations.tls.is_none());
+    let c = r.predicted_client_error.as_ref().expect("client error");
+    assert_eq!((c.code, c.extended), (0x904, 0x7), "{:?}", ids(&r));
+}

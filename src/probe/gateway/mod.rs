@@ -44,6 +44,21 @@ pub struct GatewaySpec {
     /// When credentials may go to the gateway (`--gateway-trust-cert`, `--insecure-trust-any-cert`).
     pub trust: CertTrust,
     pub prompt: Option<super::credssp::CertPrompt>,
+    /// Which of the target's layers run through the tunnel.
+    pub plan: TunnelPlan,
+}
+
+/// The target's layers through the gateway. Every connection is one gateway channel (TLS and a logon
+/// at the gateway each), so the choice is explicit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TunnelPlan {
+    /// The same layers as a direct diagnosis (the whole negotiation matrix, the TLS layer with its
+    /// scan, CredSSP, the session): the target's findings equal a direct diagnosis'. About 40 channels.
+    #[default]
+    Full,
+    /// What a Windows client would meet: its own X.224 request only, CredSSP, the session; no TLS
+    /// scan (no cipher-suite or version findings). About 4 channels.
+    Light,
 }
 
 impl std::fmt::Debug for GatewaySpec {
@@ -856,6 +871,7 @@ pub async fn run(target: &Target, spec: GatewaySpec, plan: super::Plan, ctx: &Pr
         obs.gateway = Some(gobs);
         return obs;
     };
+    let spec_plan = spec.plan;
     let fwd = match forwarder(spec, reached, gobs.clone(), ctx.clone()).await {
         Ok(f) => f,
         Err(_) => {
@@ -864,7 +880,7 @@ pub async fn run(target: &Target, spec: GatewaySpec, plan: super::Plan, ctx: &Pr
         }
     };
     tokio::time::sleep(ctx.pace).await;
-    obs = run_via(target, fwd.addr, plan, ctx).await;
+    obs = run_via(target, fwd.addr, plan, spec_plan, ctx).await;
     if let Ok(s) = fwd.stats.lock() {
         gobs.channels_opened += s.channels;
         gobs.channel_closes.extend(s.closes.iter().copied());
@@ -879,14 +895,26 @@ pub async fn run(target: &Target, spec: GatewaySpec, plan: super::Plan, ctx: &Pr
 /// forwarder's address, with the target's NAME for TLS, SNI and certificate checks. `network` stays
 /// empty: the target's address was never connected to by us (the gateway observation says how it was
 /// reached). Every connection below is one gateway channel; `channels_opened` counts them.
-async fn run_via(target: &Target, via: SocketAddr, plan: super::Plan, ctx: &ProbeContext) -> Observations {
+async fn run_via(
+    target: &Target,
+    via: SocketAddr,
+    plan: super::Plan,
+    tunnel: TunnelPlan,
+    ctx: &ProbeContext,
+) -> Observations {
     let mut obs = Observations::default();
-    let neg = super::x224::probe(via, super::x224::MATRIX, ctx).await;
+    let matrix = match tunnel {
+        TunnelPlan::Full => super::x224::MATRIX,
+        TunnelPlan::Light => &super::x224::MATRIX[..1], // what mstsc sends
+    };
+    let neg = super::x224::probe(via, matrix, ctx).await;
     if plan.quick {
         obs.negotiation = Some(neg);
         return obs;
     }
-    obs.tls = super::tls_layer::probe(&target.host, &neg, &plan, ctx).await;
+    if tunnel == TunnelPlan::Full {
+        obs.tls = super::tls_layer::probe(&target.host, &neg, &plan, ctx).await;
+    }
     obs.negotiation = Some(neg);
     let tls_broken = obs.tls.as_ref().is_some_and(|t| {
         !t.handshakes.is_empty()
