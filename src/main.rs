@@ -188,8 +188,7 @@ fn gateway_options(g: &cli::GatewayArgs, opts: &mut Options) -> Result<(), Strin
         Some(user) => Some(read_credentials(user, "RDP_DOCTOR_GATEWAY_PASSWORD", g.gateway_password_stdin)?),
         None => opts.credentials.clone(),
     };
-    opts.gateway =
-        Some(probe::gateway::GatewaySpec {
+    opts.gateway = Some(probe::gateway::GatewaySpec {
         host: t.host,
         port,
         credentials,
