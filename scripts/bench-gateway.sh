@@ -27,18 +27,21 @@ trap cleanup EXIT
 [ -x "$BIN" ] || die "no release binary at $BIN: run cargo build --release"
 : "${RDPD_XRDP_TLS_PORT:?source servers.env first}" "${RDPD_FREERDP_NLA_PORT:?}" "${RDPD_USER:?}" "${RDPD_PASSWORD:?}"
 
-start_gateway() { # SCENARIO -> prints ADDR
+start_gateway() { # SCENARIO -> sets GW_ADDR (no subshell: the PID must reach OWN_PIDS)
     "$BIN" lab --scenario "$1" >"$WORK/$1.out" 2>&1 &
     OWN_PIDS+=($!)
     for _ in $(seq 50); do
         grep -qo '127.0.0.1:[0-9]*' "$WORK/$1.out" 2>/dev/null && break
         sleep 0.1
     done
-    grep -o '127.0.0.1:[0-9]*' "$WORK/$1.out" | head -1
+    GW_ADDR=$(grep -o '127.0.0.1:[0-9]*' "$WORK/$1.out" | head -1)
+    [ -n "$GW_ADDR" ] || die "lab scenario $1 did not start"
 }
 
-WS=$(start_gateway gateway-websocket)
-LEGACY=$(start_gateway gateway-legacy)
+start_gateway gateway-websocket
+WS=$GW_ADDR
+start_gateway gateway-legacy
+LEGACY=$GW_ADDR
 export RDP_DOCTOR_GATEWAY_PASSWORD=Lab-Password-1 RDP_DOCTOR_PASSWORD="$RDPD_PASSWORD"
 
 run() { # NAME TARGET [ARGS...]
