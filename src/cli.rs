@@ -42,7 +42,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct DiagnoseArgs {
-    /// host, host:port, [ipv6]:port or rdp://host[:port] (port 3389 by default).
+    /// host, host:port, [ipv6]:port, rdp://host[:port] (port 3389 by default), or a .rdp file.
     pub target: String,
     #[command(flatten)]
     pub common: CommonArgs,
@@ -66,6 +66,35 @@ pub struct DiagnoseArgs {
     pub cert_warn_days: u32,
     #[command(flatten)]
     pub auth: AuthArgs,
+    #[command(flatten)]
+    pub gateway: GatewayArgs,
+    /// Send this routing token in the X.224 Connection Request in place of the cookie (a Connection
+    /// Broker farm's loadbalanceinfo, e.g. "tsv://MS Terminal Services Plugin.1.COLLECTION").
+    #[arg(long, value_name = "TOKEN")]
+    pub routing_token: Option<String>,
+}
+
+/// The RD Gateway hop ([MS-TSGU] HTTP transport).
+#[derive(Debug, Args)]
+pub struct GatewayArgs {
+    /// Reach TARGET through this RD Gateway: GW or GW:PORT (443 by default).
+    #[arg(long, value_name = "GW[:PORT]")]
+    pub gateway: Option<String>,
+    /// Gateway user (DOMAIN\USER, USER@DOMAIN or USER); by default the --user credentials, as the
+    /// Windows client's "use my RD Gateway credentials for the remote computer". Password from
+    /// RDP_DOCTOR_GATEWAY_PASSWORD, --gateway-password-stdin, or a prompt.
+    #[arg(long, value_name = "USER")]
+    pub gateway_user: Option<String>,
+    /// Read the gateway password from the first line of stdin.
+    #[arg(long, requires = "gateway_user")]
+    pub gateway_password_stdin: bool,
+    /// Send credentials to the gateway only if its certificate has this SHA-256 thumbprint.
+    #[arg(long, value_name = "SHA256")]
+    pub gateway_trust_cert: Option<String>,
+    /// Through the gateway, probe the target as a Windows client meets it (its own request, CredSSP,
+    /// the session) instead of every layer: about 4 gateway channels instead of about 40.
+    #[arg(long)]
+    pub gateway_light: bool,
 }
 
 /// The opt-in credential check. The password never comes from argv: RDP_DOCTOR_PASSWORD,

@@ -13,6 +13,7 @@ pub mod knowledge;
 pub mod lab;
 pub mod observations;
 pub mod probe;
+pub mod rdpfile;
 pub mod report;
 pub mod target;
 
@@ -68,6 +69,12 @@ pub struct Options {
     pub cert_trust: CertTrust,
     /// Asks the user to accept a certificate that does not verify (only when stdin is a terminal).
     pub cert_prompt: Option<probe::credssp::CertPrompt>,
+    /// Reach the target through this RD Gateway (`--gateway`).
+    pub gateway: Option<probe::gateway::GatewaySpec>,
+    /// The routing token for the X.224 Connection Request (`--routing-token`, `loadbalanceinfo`).
+    pub routing_token: Option<String>,
+    /// The `.rdp` file the target came from: what was read and what it implies.
+    pub rdp_file: Option<rdpfile::RdpFileObs>,
 }
 
 impl Default for Options {
@@ -82,6 +89,9 @@ impl Default for Options {
             credentials: None,
             cert_trust: CertTrust::default(),
             cert_prompt: None,
+            gateway: None,
+            routing_token: None,
+            rdp_file: None,
         }
     }
 }
@@ -97,7 +107,13 @@ pub async fn run_diagnosis(target: &target::Target, opts: &Options) -> report::R
     ctx.credentials = opts.credentials.clone();
     ctx.cert_trust = opts.cert_trust.clone();
     ctx.cert_prompt = opts.cert_prompt.clone();
-    let observations = probe::run(target, opts.plan, &ctx).await;
+    ctx.routing_token = opts.routing_token.clone();
+    let observations = match &opts.gateway {
+        Some(gw) => probe::gateway::run(target, gw.clone(), opts.plan, &ctx).await,
+        None => probe::run(target, opts.plan, &ctx).await,
+    };
+    let mut observations = observations;
+    observations.rdp_file = opts.rdp_file.clone();
     let diagnosis = diagnose::diagnose_with(&observations, &diagnose::Settings::from(&opts.plan));
     let total = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
     report::Report::new(target, observations, diagnosis, total)

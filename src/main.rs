@@ -23,7 +23,11 @@ fn main() -> ExitCode {
     };
     runtime.block_on(async {
         match cli.command {
-            Command::Diagnose(args) => {
+            Command::Diagnose(mut args) => {
+                let rdp_file = match rdp_file(&mut args) {
+                    Ok(f) => f,
+                    Err(e) => return fail(EXIT_USAGE, &e),
+                };
                 let target = match Target::parse(&args.target) {
                     Ok(t) => t,
                     Err(e) => return fail(EXIT_USAGE, &e.to_string()),
@@ -41,6 +45,11 @@ fn main() -> ExitCode {
                 }
                 opts.plan.no_session = args.no_session;
                 opts.plan.full_scan = args.full_scan;
+                if let Err(e) = gateway_options(&args.gateway, &mut opts) {
+                    return fail(EXIT_USAGE, &e);
+                }
+                opts.routing_token = args.routing_token.clone();
+                opts.rdp_file = rdp_file;
                 let report = rdp_doctor::run_diagnosis(&target, &opts).await;
                 print_report(&report, args.common.json);
                 ExitCode::from(report.verdict.exit_code() as u8)
@@ -133,6 +142,96 @@ fn auth_options(a: &cli::AuthArgs, opts: &mut Options) -> Result<(), String> {
         }));
     }
     Ok(())
+}
+
+/// A TARGET ending in `.rdp`: read the file, and let its settings stand for the flags not given
+/// (`full address`/`server port` for TARGET, the gateway, `loadbalanceinfo` for --routing-token).
+fn rdp_file(args: &mut cli::DiagnoseArgs) -> Result<Option<rdp_doctor::rdpfile::RdpFileObs>, String> {
+    use rdp_doctor::rdpfile;
+    if !args.target.to_ascii_lowercase().ends_with(".rdp") {
+        return Ok(None);
+    }
+    let path = args.target.clone();
+    let len = std::fs::metadata(&path).map_err(|e| format!("cannot read {path}: {e}"))?.len();
+    if len > rdpfile::MAX_FILE as u64 {
+        return Err(format!("{path} is larger than {} bytes: not an .rdp file", rdpfile::MAX_FILE));
+    }
+    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let (text, encoding) = rdpfile::decode(&bytes).map_err(|e| format!("{path}: {e}"))?;
+    let file = rdpfile::parse(&text);
+    args.target = file.target().ok_or_else(|| format!("{path} has no full address"))?;
+    if args.gateway.gateway.is_none() {
+        args.gateway.gateway = file.gateway().map(str::to_string);
+    }
+    if args.routing_token.is_none() {
+        args.routing_token = file.load_balance_info.clone();
+    }
+    let settings = file.implications();
+    if !args.common.json {
+        eprintln!("rdp-doctor: read {path} ({encoding}):");
+        for s in &settings {
+            eprintln!("  {}: {}  -> {}", s.name, s.value, s.implies);
+        }
+    }
+    let uses_gateway = args.gateway.gateway.is_some();
+    Ok(Some(rdpfile::RdpFileObs { path, encoding, settings, uses_gateway }))
+}
+
+/// The gateway hop from the flags: its address, credentials (the target's by default) and trust.
+fn gateway_options(g: &cli::GatewayArgs, opts: &mut Options) -> Result<(), String> {
+    let Some(gw) = &g.gateway else { return Ok(()) };
+    let t = Target::parse(gw).map_err(|e| format!("--gateway: {e}"))?;
+    let port = if gw.contains(':') { t.port } else { probe::gateway::DEFAULT_PORT };
+    let trust = match &g.gateway_trust_cert {
+        Some(pin) => {
+            let pin = probe::credssp::normalise_thumbprint(pin);
+            if pin.len() != 64 {
+                return Err("--gateway-trust-cert takes a SHA-256 thumbprint: 64 hex digits".into());
+            }
+            CertTrust::Pinned(pin)
+        }
+        None if opts.cert_trust == CertTrust::AcceptAny => CertTrust::AcceptAny,
+        None => CertTrust::Verify,
+    };
+    let credentials = match &g.gateway_user {
+        Some(user) => Some(read_credentials(user, "RDP_DOCTOR_GATEWAY_PASSWORD", g.gateway_password_stdin)?),
+        None => opts.credentials.clone(),
+    };
+    opts.gateway = Some(probe::gateway::GatewaySpec {
+        host: t.host,
+        port,
+        credentials,
+        trust,
+        prompt: opts.cert_prompt.clone(),
+        plan: if g.gateway_light { probe::gateway::TunnelPlan::Light } else { probe::gateway::TunnelPlan::Full },
+    });
+    Ok(())
+}
+
+/// USER (DOMAIN\\USER or USER) and a password from `env`, stdin or a no-echo prompt (never argv).
+fn read_credentials(user: &str, env: &str, stdin: bool) -> Result<Credentials, String> {
+    use std::io::IsTerminal;
+    let (domain, name) = match user.split_once('\\') {
+        Some((d, u)) if !d.is_empty() && !u.is_empty() => (Some(d.to_string()), u.to_string()),
+        _ => (None, user.to_string()),
+    };
+    let password = if let Ok(p) = std::env::var(env) {
+        zeroize::Zeroizing::new(p)
+    } else if stdin {
+        let mut line = zeroize::Zeroizing::new(String::new());
+        std::io::stdin().read_line(&mut line).map_err(|e| format!("cannot read the password from stdin: {e}"))?;
+        zeroize::Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_string())
+    } else if std::io::stdin().is_terminal() {
+        zeroize::Zeroizing::new(
+            rpassword::prompt_password(format!("Password for {user}: "))
+                .map_err(|e| format!("cannot read the password: {e}"))?,
+        )
+    } else {
+        return Err(format!(
+            "{user} needs a password: set {env}, use a --...-password-stdin flag, or run on a terminal"
+        ));
+    };
+    Ok(Credentials { user: name, domain, password })
 }
 
 fn print_report(report: &rdp_doctor::report::Report, json: bool) {

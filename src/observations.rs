@@ -1,6 +1,8 @@
 //! What the probes saw: data only, no judgement. This is `observations` in the JSON report
 //! (docs/report-schema.md). Findings are built from these and nothing else.
 
+pub mod gateway;
+
 use crate::knowledge::client_profiles::ProfileVerdict;
 use crate::probe::tls_scan::{SmallMssRetry, SuiteObs, VersionResult, Violation};
 use serde::Serialize;
@@ -18,6 +20,12 @@ pub struct Observations {
     pub authentication: Option<AuthenticationObs>,
     /// The RDP connection sequence after negotiation.
     pub session: Option<SessionObs>,
+    /// The RD Gateway path (`--gateway`), when the target was reached through one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<gateway::GatewayObs>,
+    /// The `.rdp` file the target came from: the settings read and what they imply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rdp_file: Option<crate::rdpfile::RdpFileObs>,
     /// The run's own budget (`--timeout`): whether it ran out, and which layers it cut.
     pub budget: Option<BudgetObs>,
 }

@@ -7,6 +7,7 @@ mod budget;
 pub mod catalogue;
 pub mod client;
 mod credssp;
+pub mod gateway;
 mod negotiation;
 mod network;
 mod session;
@@ -177,7 +178,17 @@ pub fn diagnose(obs: &Observations) -> Diagnosis {
 /// Observations in, findings and a verdict out.
 pub fn diagnose_with(obs: &Observations, settings: &Settings) -> Diagnosis {
     let mut findings = Vec::new();
-    let reached = network::findings(obs, &mut findings);
+    // Through an RD Gateway the gateway path stands in for the network layer (`diagnose::gateway`).
+    let (reached, answered) = match &obs.gateway {
+        Some(_) => {
+            let r = gateway::findings(obs, &mut findings);
+            (r.target, r.gateway)
+        }
+        None => {
+            let r = network::findings(obs, &mut findings);
+            (r, r)
+        }
+    };
     if reached {
         negotiation::findings(obs, &mut findings);
         tls::findings(obs, settings, &mut findings);
@@ -195,7 +206,7 @@ pub fn diagnose_with(obs: &Observations, settings: &Settings) -> Diagnosis {
     // Most severe first; the stable sort keeps the layer order within one severity.
     findings.sort_by_key(|f| f.severity);
     let failing = findings.iter().any(|f| f.severity <= Severity::Error);
-    let verdict = if failing && !reached {
+    let verdict = if failing && !answered {
         Verdict::Unreachable
     } else if failing {
         Verdict::Failing

@@ -4,6 +4,7 @@
 //! TLS either rustls or a hand-written responder (`tls_raw`) for what rustls cannot serve.
 
 pub mod credssp;
+pub mod gateway;
 pub mod link;
 pub mod session;
 pub mod tls_raw;
@@ -96,6 +97,8 @@ pub enum Behaviour {
     Refuse(u32),
     /// Answer with a TPKT frame that is not a Connection Confirm (X.224 TPDU code 0x70), then close.
     MalformedConfirm,
+    /// An RD Gateway (HTTPS, [MS-TSGU]) in front of a lab scenario or loopback servers (`gateway.rs`).
+    Gateway(gateway::Gateway),
 }
 
 #[derive(Debug)]
@@ -392,6 +395,102 @@ pub static SCENARIOS: &[Scenario] = &[
         description: "TLS; after licensing, a TPKT frame with an MCS PDU that does not exist, in place of the Demand Active PDU",
         behaviour: policy(SecurityLayer::Tls, Nla::Off, true, EXTENDED_CLIENT_DATA),
     },
+    // RD Gateway scenarios (`gateway.rs`): the gateway on the lab address; `rdp-doctor-lab` behind it.
+    Scenario {
+        name: "gateway-websocket",
+        description: "RD Gateway, HTTP transport upgraded to a WebSocket, NTLM; channels to loopback or rdp-doctor-lab (the healthy scenario)",
+        behaviour: Behaviour::Gateway(gateway::Gateway::healthy()),
+    },
+    Scenario {
+        name: "gateway-legacy",
+        description: "RD Gateway without WebSocket: the legacy two-channel transport (RDG_OUT_DATA + RDG_IN_DATA, chunked)",
+        behaviour: Behaviour::Gateway(gateway::Gateway { websocket: false, ..gateway::Gateway::healthy() }),
+    },
+    Scenario {
+        name: "gateway-auth-failed",
+        description: "RD Gateway that answers the complete NTLM exchange with a final 401",
+        behaviour: Behaviour::Gateway(gateway::Gateway {
+            fault: gateway::Fault::AuthFailed,
+            ..gateway::Gateway::healthy()
+        }),
+    },
+    Scenario {
+        name: "gateway-http-disabled",
+        description: "RD Gateway with only RPC over HTTP: 404 to RDG_OUT_DATA, /rpc/rpcproxy.dll answers 401 NTLM",
+        behaviour: Behaviour::Gateway(gateway::Gateway {
+            fault: gateway::Fault::Http(404),
+            ..gateway::Gateway::healthy()
+        }),
+    },
+    Scenario {
+        name: "gateway-waf-501",
+        description: "A WAF / reverse proxy in front of the gateway: 501 and an HTML page to the RDG_ methods",
+        behaviour: Behaviour::Gateway(gateway::Gateway {
+            fault: gateway::Fault::Http(501),
+            ..gateway::Gateway::healthy()
+        }),
+    },
+    Scenario {
+        name: "gateway-cap-denied",
+        description: "RD Gateway whose CAP denies the user: tunnel authorization E_PROXY_NAP_ACCESSDENIED (0x800759DB)",
+        behaviour: Behaviour::Gateway(gateway::Gateway {
+            fault: gateway::Fault::TunnelAuth(gateway::E_PROXY_NAP_ACCESSDENIED),
+            ..gateway::Gateway::healthy()
+        }),
+    },
+    Scenario {
+        name: "gateway-rap-denied",
+        description: "RD Gateway whose RAP does not list the target: channel create E_PROXY_RAP_ACCESSDENIED (0x800759DA)",
+        behaviour: Behaviour::Gateway(gateway::Gateway {
+            fault: gateway::Fault::Channel(gateway::E_PROXY_RAP_ACCESSDENIED),
+            ..gateway::Gateway::healthy()
+        }),
+    },
+    Scenario {
+        name: "gateway-target-unreachable",
+        description: "RD Gateway that cannot reach the target: channel create E_PROXY_TS_CONNECTFAILED (0x800759DD)",
+        behaviour: Behaviour::Gateway(gateway::Gateway {
+            fault: gateway::Fault::Channel(gateway::E_PROXY_TS_CONNECTFAILED),
+            ..gateway::Gateway::healthy()
+        }),
+    },
+    Scenario {
+        name: "gateway-max-connections",
+        description: "RD Gateway at its connection limit: tunnel create E_PROXY_MAXCONNECTIONSREACHED (0x800759E6)",
+        behaviour: Behaviour::Gateway(gateway::Gateway {
+            fault: gateway::Fault::TunnelCreate(gateway::E_PROXY_MAXCONNECTIONSREACHED),
+            ..gateway::Gateway::healthy()
+        }),
+    },
+    Scenario {
+        name: "gateway-cert-expired",
+        description: "RD Gateway whose TLS certificate expired 10 days ago",
+        behaviour: Behaviour::Gateway(gateway::Gateway {
+            cert: gateway::GatewayCert::Expired,
+            ..gateway::Gateway::healthy()
+        }),
+    },
+    Scenario {
+        name: "gateway-cert-mismatch",
+        description: "RD Gateway whose TLS certificate names only gateway.invalid",
+        behaviour: Behaviour::Gateway(gateway::Gateway {
+            cert: gateway::GatewayCert::WrongName,
+            ..gateway::Gateway::healthy()
+        }),
+    },
+    Scenario {
+        name: "gateway-channel-closed",
+        description: "RD Gateway that closes the channel (CLOSE_CHANNEL E_PROXY_SESSIONTIMEOUT, 0x800759F6) after the target's first data",
+        behaviour: Behaviour::Gateway(gateway::Gateway {
+            fault: gateway::Fault::CloseAfterData(gateway::E_PROXY_SESSIONTIMEOUT),
+            ..gateway::Gateway::healthy()
+        }),
+    },
+    Scenario {
+        name: "gateway-server-denied",
+        description: "A healthy RD Gateway in front of the server-denied scenario (ERRINFO 0x7 after Client Info): 0x904 / 0x7 behind a gateway",
+        behaviour: Behaviour::Gateway(gateway::Gateway { backend: "server-denied", ..gateway::Gateway::healthy() }),
+    },
 ];
 
 pub fn scenario(name: &str) -> Option<&'static Scenario> {
@@ -453,6 +552,16 @@ impl Drop for LabServer {
 
 /// Start `scenario` listening on `addr` (port 0: a free port).
 pub async fn start(scenario: &'static Scenario, addr: SocketAddr) -> io::Result<LabServer> {
+    if let Behaviour::Gateway(gw) = scenario.behaviour {
+        let running = Box::pin(gateway::start(gw, addr)).await?;
+        let addr = running.addr;
+        // The task owns the gateway (and its backend): aborting it stops both.
+        let task = tokio::spawn(async move {
+            let _running = running;
+            std::future::pending::<()>().await
+        });
+        return Ok(LabServer { addr, scenario, task });
+    }
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let (validity, tls13_only) = match scenario.behaviour {
@@ -484,6 +593,8 @@ async fn serve(
     let _ = stream.set_nodelay(true);
     let request = read_request(&mut stream).await?;
     match scenario.behaviour {
+        // `start` serves gateways itself.
+        Behaviour::Gateway(_) => stream.shutdown().await,
         Behaviour::AcceptThenClose => stream.shutdown().await,
         Behaviour::AcceptThenReset => {
             socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO))?;

@@ -4,6 +4,7 @@
 
 pub mod cert;
 pub mod credssp;
+pub mod gateway;
 pub mod limiter;
 pub mod network;
 pub mod ntlm;
@@ -46,6 +47,8 @@ pub struct ProbeContext {
     pub limiter: Limiter,
     /// TCP connections opened so far (every attempt that sent a SYN).
     pub connections: Arc<AtomicU32>,
+    /// A routing token sent in place of the cookie (`--routing-token`, `loadbalanceinfo`).
+    pub routing_token: Option<String>,
 }
 
 impl ProbeContext {
@@ -62,6 +65,7 @@ impl ProbeContext {
             cert_prompt: None,
             limiter: Limiter::new(limiter::DEFAULT_MAX_PARALLEL, Duration::ZERO),
             connections: Arc::new(AtomicU32::new(0)),
+            routing_token: None,
         }
     }
 
@@ -122,6 +126,10 @@ pub struct Plan {
     pub no_session: bool,
     /// Enumerate every (version, suite) instead of the targeted TLS questions (`--full-scan`).
     pub full_scan: bool,
+    /// What a Windows client alone would meet: its own request (with its TLS handshake and CredSSP on
+    /// that connection), the logon, the session; no rest of the matrix, no TLS questions. Through an
+    /// RD Gateway, where every connection repeats the gateway's authentication (`--gateway-light`).
+    pub light: bool,
 }
 
 /// The profile judged by default: the current Windows client.
@@ -137,6 +145,7 @@ impl Default for Plan {
             cert_warn_days: DEFAULT_CERT_WARN_DAYS,
             no_session: false,
             full_scan: false,
+            light: false,
         }
     }
 }

@@ -88,25 +88,42 @@ fn not_sent(req: &NegRequest) -> NegRequestObs {
 
 /// Walk the connection (see the module documentation) and record what came back.
 pub async fn run(target: &Target, plan: Plan, ctx: &ProbeContext) -> Observations {
-    let started = Instant::now();
-    let mut obs = Observations::default();
     let (net, kept) = network::probe_keep(&target.host, target.port, ctx).await;
-    let connected = net.connected;
-    obs.network = Some(net);
-    let Some(addr) = connected else {
+    let Some(addr) = net.connected else {
+        let mut obs = Observations { network: Some(net), ..Observations::default() };
         obs.budget = Some(budget(&obs, &plan, ctx));
         finish_network(&mut obs, ctx, false);
         return obs;
     };
-    let host = target.host.as_str();
+    let mut obs = run_layers(addr, &target.host, kept, plan, ctx).await;
+    obs.network = Some(net);
+    obs.budget = Some(budget(&obs, &plan, ctx));
+    finish_network(&mut obs, ctx, true);
+    obs
+}
+
+/// Every layer after the network one, against `addr` (the server, or a local forwarder into an RD
+/// Gateway tunnel), with `host` as the name for TLS, SNI and certificates; `kept` is a connection to
+/// `addr` already open for the Windows client's request. `observations.network` is left to the caller.
+pub async fn run_layers(
+    addr: SocketAddr,
+    host: &str,
+    kept: Option<TcpStream>,
+    plan: Plan,
+    ctx: &ProbeContext,
+) -> Observations {
+    let started = Instant::now();
+    let mut obs = Observations::default();
     let (req_tx, req_rx) = oneshot::channel();
     let (tls_tx, tls_rx) = oneshot::channel();
     let first = first_connection(addr, host, kept, &plan, ctx, req_tx, tls_tx);
 
     let rest = async {
+        // The light plan (through a gateway, where each connection repeats the gateway's
+        // authentication): the Windows client's request only.
         let others: Vec<(NegRequest, Priority)> = MATRIX
             .iter()
-            .filter(|r| r.protocols != Some(WINDOWS_CLIENT_REQUEST))
+            .filter(|r| r.protocols != Some(WINDOWS_CLIENT_REQUEST) && !plan.light)
             .map(|r| (*r, x224::priority(r)))
             .collect();
         let (first_request, mut requests) = tokio::join!(req_rx, x224::probe_requests(addr, &others, ctx));
@@ -123,12 +140,9 @@ pub async fn run(target: &Target, plan: Plan, ctx: &ProbeContext) -> Observation
         let tls_broken = first_hs.as_ref().is_some_and(|(h, _)| h.outcome != HandshakeOutcome::Completed);
         let later = Later { addr, host, plan: &plan, ctx, tls_broken };
         // The TLS questions, CredSSP, the logon and the connection sequence, side by side.
-        let (tls, credssp_other, authentication, session) = tokio::join!(
-            tls_layer::probe(host, &neg, first_hs, &plan, ctx),
-            later.credssp_elsewhere(&neg),
-            later.credentials(&neg),
-            later.session(&neg)
-        );
+        let tls = async { if plan.light { None } else { tls_layer::probe(host, &neg, first_hs, &plan, ctx).await } };
+        let (tls, credssp_other, authentication, session) =
+            tokio::join!(tls, later.credssp_elsewhere(&neg), later.credentials(&neg), later.session(&neg));
         (neg, tls, credssp_other, authentication, session)
     };
     let (first, (neg, tls, credssp_other, authentication, session)) = tokio::join!(first, rest);
@@ -137,8 +151,6 @@ pub async fn run(target: &Target, plan: Plan, ctx: &ProbeContext) -> Observation
     obs.session = session;
     obs.tls = tls;
     obs.negotiation = Some(neg);
-    obs.budget = Some(budget(&obs, &plan, ctx));
-    finish_network(&mut obs, ctx, true);
     obs
 }
 
@@ -207,7 +219,7 @@ impl Later<'_> {
 }
 
 /// How far each layer got before the run's deadline (facts; the diagnosis judges).
-fn budget(obs: &Observations, plan: &Plan, ctx: &ProbeContext) -> BudgetObs {
+pub fn budget(obs: &Observations, plan: &Plan, ctx: &ProbeContext) -> BudgetObs {
     let expired = ctx.expired();
     let mut layers = Vec::new();
     let mut push = |layer: Layer, partial: bool, missing: bool, progress: String| {
@@ -221,26 +233,30 @@ fn budget(obs: &Observations, plan: &Plan, ctx: &ProbeContext) -> BudgetObs {
         layers.push(LayerBudget { layer, status, progress });
     };
     let net = obs.network.as_ref();
+    // Through a gateway tunnel there is no network layer of ours (the gateway observation has it).
+    let tunnelled = net.is_none() && obs.negotiation.is_some();
     let connect_timeouts = net.is_some_and(|n| {
         n.connected.is_none()
             && (n.resolve.error.is_some() && n.resolve.addresses.is_empty()
                 || n.attempts.iter().any(|a| a.outcome == crate::observations::ConnectOutcome::Timeout))
     });
-    push(
-        Layer::Network,
-        connect_timeouts,
-        net.is_none(),
-        match net {
-            Some(n) => format!(
-                "{} address(es), {} of {} connect attempt(s) accepted",
-                n.resolve.addresses.len(),
-                n.attempts.iter().filter(|a| a.outcome == crate::observations::ConnectOutcome::Accepted).count(),
-                n.attempts.len()
-            ),
-            None => "not started".into(),
-        },
-    );
-    if net.and_then(|n| n.connected).is_none() {
+    if !tunnelled {
+        push(
+            Layer::Network,
+            connect_timeouts,
+            net.is_none(),
+            match net {
+                Some(n) => format!(
+                    "{} address(es), {} of {} connect attempt(s) accepted",
+                    n.resolve.addresses.len(),
+                    n.attempts.iter().filter(|a| a.outcome == crate::observations::ConnectOutcome::Accepted).count(),
+                    n.attempts.len()
+                ),
+                None => "not started".into(),
+            },
+        );
+    }
+    if !tunnelled && net.and_then(|n| n.connected).is_none() {
         return finish_budget(layers, expired, obs, ctx);
     }
     if let Some(neg) = &obs.negotiation {
@@ -252,7 +268,7 @@ fn budget(obs: &Observations, plan: &Plan, ctx: &ProbeContext) -> BudgetObs {
     if plan.quick {
         return finish_budget(layers, expired, obs, ctx);
     }
-    let tls_expected = obs.negotiation.as_ref().is_some_and(|n| !tls_layer::paths(n).is_empty());
+    let tls_expected = !plan.light && obs.negotiation.as_ref().is_some_and(|n| !tls_layer::paths(n).is_empty());
     match &obs.tls {
         Some(t) => {
             let open = t.handshakes.iter().filter(|h| h.outcome == HandshakeOutcome::Timeout).count()

@@ -360,7 +360,14 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
     };
     let _ = stream.set_nodelay(true);
     let local = stream.local_addr().unwrap_or(addr);
-    let mut connector = ClientConnector::new(config(creds, tls_only, use_credssp), local);
+    let mut cfg = config(creds, tls_only, use_credssp);
+    // A routing token (`--routing-token`, `loadbalanceinfo`) of the IP-redirect form: ironrdp writes
+    // it as "Cookie: msts=VALUE". Other forms (a broker's `tsv://...`) it cannot write as given: the
+    // session layer then keeps the cookie, and only the negotiation layer carries the token.
+    if let Some(v) = ctx.routing_token.as_deref().and_then(|t| t.strip_prefix("Cookie: msts=")) {
+        cfg.request_data = Some(ironrdp_pdu::nego::NegoRequestData::routing_token(v.to_string()));
+    }
+    let mut connector = ClientConnector::new(cfg, local);
     let mut tcp: TcpStream = stream;
     let mut buf: Vec<u8> = Vec::new();
     let mut out = WriteBuf::new();

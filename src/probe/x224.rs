@@ -148,6 +148,30 @@ pub fn encode_request(req: &NegRequest) -> Vec<u8> {
     }
 }
 
+/// The Connection Request with a routing token in place of the cookie ([MS-RDPBCGR] 2.2.1.1: the
+/// routingToken field, "terminated by a 0x0D0A two-byte sequence", its format the broker's): what
+/// mstsc sends for `loadbalanceinfo` (a Connection Broker farm's `tsv://...` or an IP-redirect
+/// `Cookie: msts=...`), written as given. RDP_NEG_REQ (2.2.1.1.1) follows unless legacy.
+pub fn encode_request_routed(req: &NegRequest, token: &str) -> Vec<u8> {
+    // CR and LF cannot be inside the token (they end it); a token too long for the one-byte X.224
+    // length indicator is cut.
+    let token: String = token.chars().filter(|c| *c != '\r' && *c != '\n').take(200).collect();
+    let mut variable = format!("{token}\r\n").into_bytes();
+    if let Some(p) = req.protocols {
+        variable.extend_from_slice(&[0x01, 0x00, 0x08, 0x00]); // TYPE_RDP_NEG_REQ, flags 0, length 8
+        variable.extend_from_slice(&p.to_le_bytes());
+    }
+    let li = 6 + variable.len();
+    let total = 4 + 1 + li;
+    let mut out = Vec::with_capacity(total);
+    out.extend_from_slice(&[0x03, 0x00]); // TPKT version 3, reserved (T.123 8)
+    out.extend_from_slice(&(total as u16).to_be_bytes());
+    out.push(li as u8); // X.224 length indicator
+    out.extend_from_slice(&[0xE0, 0, 0, 0, 0, 0]); // CR CDT, DST-REF, SRC-REF, class 0
+    out.extend_from_slice(&variable);
+    out
+}
+
 /// How much of a TPKT frame is in `buf`, [T.123] 8: version 3, reserved, length (big-endian, 16 bits).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FrameStatus {
@@ -344,7 +368,10 @@ pub async fn negotiate_on(
 ) -> (NegRequestObs, Option<TcpStream>) {
     let started = Instant::now();
     let mut obs = blank_obs(req);
-    let bytes = encode_request(req);
+    let bytes = match ctx.routing_token.as_deref() {
+        Some(token) => encode_request_routed(req, token),
+        None => encode_request(req),
+    };
     ctx.trace(format!("-> X.224 Connection Request {} ({} bytes)", obs.label, bytes.len()));
     if let Err(e) = tokio::time::timeout_at(ctx.patient().into(), stream.write_all(&bytes))
         .await
@@ -601,6 +628,15 @@ mod tests {
         assert_eq!(&b[11..11 + cookie.len()], cookie);
         assert_eq!(&b[b.len() - 8..], &[0x01, 0x00, 0x08, 0x00, 0x0B, 0x00, 0x00, 0x00]);
 
+        let routed =
+            encode_request_routed(&NegRequest { protocols: Some(0xB) }, "tsv://MS Terminal Services Plugin.1.Desktops");
+        let with_cookie = encode_request(&NegRequest { protocols: Some(0xB) });
+        assert_eq!(&routed[..2], &[3, 0]);
+        assert_eq!(u16::from_be_bytes([routed[2], routed[3]]) as usize, routed.len());
+        assert_eq!(routed[4] as usize, routed.len() - 5);
+        assert!(routed.windows(46).any(|w| w == b"tsv://MS Terminal Services Plugin.1.Desktops\r\n"));
+        // The same RDP_NEG_REQ as with the cookie.
+        assert_eq!(routed[routed.len() - 8..], with_cookie[with_cookie.len() - 8..]);
         let legacy = encode_request(&NegRequest { protocols: None });
         assert_eq!(legacy.len(), 11 + cookie.len());
         assert!(legacy.ends_with(cookie));

@@ -20,7 +20,11 @@ pub fn render(r: &Report, st: Style) -> String {
         r.tool.version,
         r.target.host,
         r.target.port,
-        if addrs.is_empty() { "no address".into() } else { addrs.join(", ") }
+        match &r.observations.gateway {
+            Some(g) if addrs.is_empty() => format!("via RD Gateway {}:{}", g.host, g.port),
+            _ if addrs.is_empty() => "no address".into(),
+            _ => addrs.join(", "),
+        }
     );
 
     if let Some(net) = &r.observations.network {
@@ -37,6 +41,32 @@ pub fn render(r: &Report, st: Style) -> String {
             let mark = if a.outcome == ConnectOutcome::Accepted { st.green("✓") } else { st.red("✗") };
             let word = crate::diagnose::network_outcome_word(a.outcome);
             let _ = writeln!(o, "  {mark} {:<28} {:<44} {:>8}", format!("tcp {}", a.address), word, ms(a.ms));
+        }
+    }
+
+    if let Some(g) = &r.observations.gateway {
+        let _ = writeln!(o, "\n{}  {}", st.bold("RD Gateway"), st.dim("[MS-TSGU] HTTP transport"));
+        for s in &g.stages {
+            use crate::observations::gateway::StageOutcome;
+            let mark = match s.outcome {
+                StageOutcome::Ok => st.green("✓"),
+                StageOutcome::Skipped => st.yellow("-"),
+                _ => st.red("✗"),
+            };
+            let what = match (s.hresult, &s.detail) {
+                (Some(h), _) => crate::diagnose::gateway::hresult_text(h).split(':').next().unwrap_or("").to_string(),
+                (None, Some(d)) => d.clone(),
+                (None, None) => format!("{:?}", s.outcome).to_lowercase(),
+            };
+            let what: String = what.chars().take(44).collect();
+            let _ = writeln!(o, "  {mark} {:<28} {:<44} {:>8}", format!("{:?}", s.stage), what, ms(s.ms));
+        }
+        if g.tunnelled_probe {
+            let _ = writeln!(
+                o,
+                "  {}",
+                st.dim(&format!("the target's layers below went through {} gateway channels", g.channels_opened))
+            );
         }
     }
 
