@@ -4,10 +4,12 @@
 
 pub mod catalogue;
 mod credssp;
+mod light;
 mod negotiation;
 mod network;
 mod session;
 mod tls;
+pub mod watch;
 
 pub use network::outcome_word as network_outcome_word;
 
@@ -173,6 +175,7 @@ pub fn diagnose_with(obs: &Observations, settings: &Settings) -> Diagnosis {
         tls::findings(obs, settings, &mut findings);
         credssp::findings(obs, &mut findings);
         session::findings(obs, &mut findings);
+        light::findings(obs, &mut findings);
     }
     // Most severe first; the stable sort keeps the layer order within one severity.
     findings.sort_by_key(|f| f.severity);

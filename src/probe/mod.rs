@@ -4,6 +4,7 @@
 
 pub mod cert;
 pub mod credssp;
+pub mod light;
 pub mod network;
 pub mod ntlm;
 pub mod session;
