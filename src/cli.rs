@@ -24,6 +24,8 @@ pub enum Command {
     Lab(LabArgs),
     /// Diagnose every lab scenario on loopback and print a table (or one scenario's full report).
     Demo(DemoArgs),
+    /// Diagnose a fleet: many hosts at once, JSON Lines or CSV, a summary by finding.
+    Scan(ScanArgs),
 }
 
 #[derive(Debug, Args)]
@@ -123,4 +125,45 @@ pub struct DemoArgs {
     /// Deadline for each diagnosis, in seconds (the silent scenario waits for it).
     #[arg(long, default_value_t = 3.0, value_name = "SECONDS")]
     pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Hosts: host, host:port, [ipv6]:port, rdp://host[:port], or a CIDR range (10.0.0.0/24, [fd00::/120]:3390).
+    pub targets: Vec<String>,
+    /// Read targets from FILE, one per line (`#` comments); `-` reads stdin.
+    #[arg(short = 'i', long = "input", value_name = "FILE")]
+    pub inputs: Vec<String>,
+    /// Ports for targets without one: 3389,3390 or 3389-3391.
+    #[arg(long, value_name = "PORTS")]
+    pub ports: Option<String>,
+    /// One connection per host (TCP, the Windows client's X.224 request, the TLS handshake).
+    #[arg(long)]
+    pub quick: bool,
+    /// JSON Lines on stdout: one `diagnose --json` report per host, plus `source`.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write one CSV row per host to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<String>,
+    /// Compare with an earlier `scan --json` output: new and resolved findings, verdict changes.
+    #[arg(long, value_name = "PREVIOUS.jsonl")]
+    pub diff: Option<String>,
+    /// Hosts in flight at once (default 512 with --quick, 64 otherwise).
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+    /// New hosts started per second, at most (for fragile networks).
+    #[arg(long, value_name = "PER_SECOND")]
+    pub rate: Option<f64>,
+    /// Deadline for each host, in seconds (default 5 with --quick, 15 otherwise).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// Pause between connection starts to one server, in milliseconds (the full diagnosis).
+    #[arg(long, default_value_t = 100, value_name = "MS")]
+    pub pace_ms: u64,
+    /// Report a certificate that expires within this many days (cert-expiring-soon).
+    #[arg(long, value_name = "DAYS", default_value_t = rdp_doctor::probe::DEFAULT_CERT_WARN_DAYS)]
+    pub cert_warn_days: u32,
+    #[command(flatten)]
+    pub auth: AuthArgs,
 }

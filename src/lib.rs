@@ -13,6 +13,7 @@ pub mod lab;
 pub mod observations;
 pub mod probe;
 pub mod report;
+pub mod scan;
 pub mod target;
 
 use std::time::{Duration, Instant};

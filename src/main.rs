@@ -50,6 +50,7 @@ fn main() -> ExitCode {
             }
             Command::Lab(args) => run_lab(args).await,
             Command::Demo(args) => run_demo(args).await,
+            Command::Scan(args) => run_scan(args).await,
         }
     })
 }
@@ -189,6 +190,51 @@ async fn run_demo(args: cli::DemoArgs) -> ExitCode {
         }
         Err(e) => fail(EXIT_INTERNAL, &format!("cannot run the lab servers: {e}")),
     }
+}
+
+async fn run_scan(args: cli::ScanArgs) -> ExitCode {
+    use rdp_doctor::scan::{Depth, ScanOptions, command};
+    let depth = if args.quick { Depth::Quick } else { Depth::Full };
+    let timeout = args.timeout.unwrap_or(if args.quick { 5.0 } else { 15.0 });
+    if !(timeout.is_finite() && timeout > 0.0 && timeout < 86_400.0) {
+        return fail(EXIT_USAGE, "--timeout must be a positive number of seconds");
+    }
+    if args.rate.is_some_and(|r| !(r.is_finite() && r > 0.0)) || args.concurrency == Some(0) {
+        return fail(EXIT_USAGE, "--rate and --concurrency must be positive");
+    }
+    if args.auth.password_stdin && args.inputs.iter().any(|i| i == "-") {
+        return fail(EXIT_USAGE, "--password-stdin and -i - both read stdin: use RDP_DOCTOR_PASSWORD or a file");
+    }
+    let ports = match args.ports.as_deref().map(rdp_doctor::scan::targets::parse_ports).transpose() {
+        Ok(p) => p.unwrap_or_default(),
+        Err(e) => return fail(EXIT_USAGE, &format!("--ports: {e}")),
+    };
+    let mut host = Options {
+        timeout: Duration::from_secs_f64(timeout),
+        pace: Duration::from_millis(args.pace_ms),
+        ..Options::default()
+    };
+    host.plan.cert_warn_days = args.cert_warn_days;
+    if let Err(e) = auth_options(&args.auth, &mut host) {
+        return fail(EXIT_USAGE, &e);
+    }
+    // No prompt per host in a scan: an unverified certificate gets no credentials.
+    host.cert_prompt = None;
+    let cmd = command::ScanCommand {
+        targets: args.targets,
+        inputs: args.inputs,
+        ports,
+        json: args.json,
+        csv: args.csv,
+        diff: args.diff,
+        scan: ScanOptions {
+            depth,
+            host,
+            concurrency: args.concurrency.unwrap_or(command::ScanCommand::default_concurrency(depth)),
+            rate: args.rate,
+        },
+    };
+    ExitCode::from(command::run(cmd).await)
 }
 
 fn fail(code: u8, msg: &str) -> ExitCode {
