@@ -130,7 +130,8 @@ pub fn expand(entry: &str, ports: &[u16]) -> Result<Vec<Target>, String> {
         }
         return Ok(out);
     }
-    let t = Target::parse(entry).map_err(|e| e.0.trim_start_matches("invalid target ").to_string())?;
+    // The error text names the entry; the caller shows the entry already.
+    let t = Target::parse(entry).map_err(|e| e.0.split_once(": ").map(|(_, why)| why.to_string()).unwrap_or(e.0))?;
     if has_port(entry) {
         return Ok(vec![t]);
     }
@@ -160,7 +161,9 @@ fn has_port(entry: &str) -> bool {
 /// A CIDR range: `a.b.c.d/len[:port]`, `v6/len`, `[v6/len]:port`. `Ok(None)` when the entry is not one.
 fn parse_cidr(entry: &str) -> Result<Option<(Vec<IpAddr>, Option<u16>)>, String> {
     let rest = entry.strip_prefix("rdp://").unwrap_or(entry);
-    if !rest.contains('/') || rest.ends_with('/') && !rest[..rest.len() - 1].contains('/') {
+    // A range is an address literal, a slash and digits; anything else is left to `Target::parse`.
+    let Some((addr, _)) = rest.trim_start_matches('[').split_once('/') else { return Ok(None) };
+    if addr.parse::<IpAddr>().is_err() {
         return Ok(None);
     }
     let (body, port) = if let Some(after) = rest.strip_prefix('[') {
