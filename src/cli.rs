@@ -26,6 +26,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// Diagnose a fleet: many hosts at once, JSON Lines or CSV, a summary by finding.
     Scan(ScanArgs),
+    /// Probe TARGET again and again (one connection each) and show when and where it fails.
+    Watch(WatchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -149,7 +151,7 @@ pub struct ScanArgs {
     /// Compare with an earlier `scan --json` output: new and resolved findings, verdict changes.
     #[arg(long, value_name = "PREVIOUS.jsonl")]
     pub diff: Option<String>,
-    /// Hosts in flight at once (default 512 with --quick, 64 otherwise).
+    /// Hosts in flight at once (default 512 with --quick, 256 otherwise; capped by the open files limit).
     #[arg(long, value_name = "N")]
     pub concurrency: Option<usize>,
     /// New hosts started per second, at most (for fragile networks).
@@ -166,4 +168,25 @@ pub struct ScanArgs {
     pub cert_warn_days: u32,
     #[command(flatten)]
     pub auth: AuthArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// host, host:port, [ipv6]:port or rdp://host[:port].
+    pub target: String,
+    /// Seconds from one probe's start to the next.
+    #[arg(long, default_value_t = 1.0, value_name = "SECONDS")]
+    pub interval: f64,
+    /// Stop after N probes (default: until Ctrl-C).
+    #[arg(long, value_name = "N")]
+    pub count: Option<u32>,
+    /// One JSON line per probe, then a line with `summary`.
+    #[arg(long)]
+    pub json: bool,
+    /// The full diagnosis each time instead of the light probe (one connection).
+    #[arg(long)]
+    pub full: bool,
+    /// Deadline of each probe, in seconds.
+    #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
+    pub timeout: f64,
 }

@@ -15,6 +15,7 @@ pub mod probe;
 pub mod report;
 pub mod scan;
 pub mod target;
+pub mod watch;
 
 use std::time::{Duration, Instant};
 

@@ -51,6 +51,7 @@ fn main() -> ExitCode {
             Command::Lab(args) => run_lab(args).await,
             Command::Demo(args) => run_demo(args).await,
             Command::Scan(args) => run_scan(args).await,
+            Command::Watch(args) => run_watch(args).await,
         }
     })
 }
@@ -190,6 +191,24 @@ async fn run_demo(args: cli::DemoArgs) -> ExitCode {
         }
         Err(e) => fail(EXIT_INTERNAL, &format!("cannot run the lab servers: {e}")),
     }
+}
+
+async fn run_watch(args: cli::WatchArgs) -> ExitCode {
+    let target = match Target::parse(&args.target) {
+        Ok(t) => t,
+        Err(e) => return fail(EXIT_USAGE, &e.to_string()),
+    };
+    let ok = |s: f64| s.is_finite() && s >= 0.0 && s < 86_400.0;
+    if !ok(args.interval) || !ok(args.timeout) || args.timeout == 0.0 || args.count == Some(0) {
+        return fail(EXIT_USAGE, "--interval, --timeout and --count must be positive");
+    }
+    let opts = rdp_doctor::watch::WatchOptions {
+        interval: Duration::from_secs_f64(args.interval),
+        count: args.count,
+        probe: Options { timeout: Duration::from_secs_f64(args.timeout), ..Options::default() },
+        full: args.full,
+    };
+    ExitCode::from(rdp_doctor::watch::command(&target, &opts, args.json).await)
 }
 
 async fn run_scan(args: cli::ScanArgs) -> ExitCode {

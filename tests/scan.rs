@@ -192,7 +192,8 @@ async fn full_json_lines_equal_diagnose_json() {
     let got = by_target(lines(&out));
     assert_eq!(got.len(), 3);
     for t in &targets {
-        let single = run(args(&["diagnose", "--json", "--timeout", "5", "--pace-ms", "20"], &[t.clone()])).await;
+        let single =
+            run(args(&["diagnose", "--json", "--timeout", "5", "--pace-ms", "20"], std::slice::from_ref(t))).await;
         let mut single: Value = serde_json::from_slice(&single.stdout).expect("diagnose --json");
         let mut line = got[t].clone();
         scrub(&mut line);

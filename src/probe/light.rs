@@ -178,9 +178,14 @@ pub fn sample(seq: u32, obs: &Observations, total_ms: f64) -> ProbeSample {
     out.connect_ms = net.attempts.last().map(|a| a.ms);
     if net.connected.is_none() {
         out.stage = LightStage::Connect;
-        out.failure = Some(match net.attempts.last().map(|a| a.outcome) {
+        let last = net.attempts.last();
+        // A connection reset while the connect completes (accepted, then RST at once) is a reset too.
+        let reset_text =
+            last.and_then(|a| a.error.as_deref()).is_some_and(|e| e.to_ascii_lowercase().contains("reset"));
+        out.failure = Some(match last.map(|a| a.outcome) {
             Some(ConnectOutcome::Refused) => FailureKind::Reset,
             Some(ConnectOutcome::Timeout) => FailureKind::Timeout,
+            _ if reset_text => FailureKind::Reset,
             _ => FailureKind::Other,
         });
         return out;

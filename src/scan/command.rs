@@ -21,7 +21,15 @@ pub struct ScanCommand {
 }
 
 /// Run the command; returns the exit status. Ctrl-C stops new hosts and prints the partial summary.
-pub async fn run(cmd: ScanCommand) -> u8 {
+pub async fn run(mut cmd: ScanCommand) -> u8 {
+    // Keep the hosts in flight within the open-files limit: about 16 sockets per full diagnosis.
+    let files = super::raise_open_files_limit();
+    let per_host = if cmd.scan.depth == Depth::Quick { 1 } else { 16 };
+    let fit = (files.saturating_sub(64) / per_host).max(1) as usize;
+    if cmd.scan.concurrency > fit {
+        eprintln!("rdp-doctor: {fit} hosts at once at most (open files limit {files})");
+        cmd.scan.concurrency = fit;
+    }
     let mut list = TargetList::new(&cmd.ports);
     for (i, t) in cmd.targets.iter().enumerate() {
         list.add_arg(i + 1, t);

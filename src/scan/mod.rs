@@ -19,8 +19,28 @@ use tokio::sync::{Notify, Semaphore, mpsc};
 
 /// Hosts in flight by default for `--quick` (one connection each; sized for 2 cores).
 pub const DEFAULT_CONCURRENCY_QUICK: usize = 512;
-/// Hosts in flight by default for the full diagnosis (each opens tens of connections, paced).
-pub const DEFAULT_CONCURRENCY_FULL: usize = 64;
+/// Hosts in flight by default for the full diagnosis. Each opens tens of connections, paced per
+/// server (`--pace-ms`), so it spends most of its time waiting: many hosts at once cost little CPU.
+pub const DEFAULT_CONCURRENCY_FULL: usize = 256;
+
+/// Raise the soft limit on open files to the hard limit (a scan holds a socket per connection in
+/// flight, and 1,024 is the usual soft default). Returns the soft limit in force afterwards.
+pub fn raise_open_files_limit() -> u64 {
+    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit/setrlimit only read and write the struct passed by pointer.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+            return 1024;
+        }
+        if lim.rlim_cur < lim.rlim_max {
+            let raised = libc::rlimit { rlim_cur: lim.rlim_max, rlim_max: lim.rlim_max };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                lim.rlim_cur = lim.rlim_max;
+            }
+        }
+    }
+    lim.rlim_cur
+}
 
 /// How deep each host is probed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +77,8 @@ impl StopSignal {
         self.flag.load(Ordering::SeqCst)
     }
 
-    async fn wait(&self) {
+    /// Resolves once `stop` was called.
+    pub async fn wait(&self) {
         let notified = self.notify.notified();
         if self.stopped() {
             return;

@@ -107,8 +107,7 @@ pub fn human(summary: &Summary) -> String {
     // None sorts first for Option; hosts without findings belong last.
     rows.sort_by_key(|r| r.top.is_none());
     if !rows.is_empty() {
-        let _ =
-            writeln!(out, "{:<28} {:<16} {:<12} {:<9} {}", "TARGET", "ADDRESS", "VERDICT", "SEVERITY", "TOP FINDING");
+        let _ = writeln!(out, "{:<28} {:<16} {:<12} {:<9} TOP FINDING", "TARGET", "ADDRESS", "VERDICT", "SEVERITY");
         for r in &rows {
             let _ = writeln!(
                 out,

@@ -159,7 +159,10 @@ fn has_port(entry: &str) -> bool {
 }
 
 /// A CIDR range: `a.b.c.d/len[:port]`, `v6/len`, `[v6/len]:port`. `Ok(None)` when the entry is not one.
-fn parse_cidr(entry: &str) -> Result<Option<(Vec<IpAddr>, Option<u16>)>, String> {
+/// The addresses of a range, and the port it names (if any).
+type Range = (Vec<IpAddr>, Option<u16>);
+
+fn parse_cidr(entry: &str) -> Result<Option<Range>, String> {
     let rest = entry.strip_prefix("rdp://").unwrap_or(entry);
     // A range is an address literal, a slash and digits; anything else is left to `Target::parse`.
     let Some((addr, _)) = rest.trim_start_matches('[').split_once('/') else { return Ok(None) };
