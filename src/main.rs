@@ -198,7 +198,7 @@ async fn run_watch(args: cli::WatchArgs) -> ExitCode {
         Ok(t) => t,
         Err(e) => return fail(EXIT_USAGE, &e.to_string()),
     };
-    let ok = |s: f64| s.is_finite() && s >= 0.0 && s < 86_400.0;
+    let ok = |s: f64| (0.0..86_400.0).contains(&s);
     if !ok(args.interval) || !ok(args.timeout) || args.timeout == 0.0 || args.count == Some(0) {
         return fail(EXIT_USAGE, "--interval, --timeout and --count must be positive");
     }
