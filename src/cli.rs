@@ -28,6 +28,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// Probe TARGET again and again (one connection each) and show when and where it fails.
     Watch(WatchArgs),
+    /// A Prometheus exporter: GET /probe?target=HOST&module=quick|full|NAME, /metrics, /-/healthy.
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -189,4 +191,14 @@ pub struct WatchArgs {
     /// Deadline of each probe, in seconds.
     #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
     pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (loopback by default).
+    #[arg(long, default_value = rdp_doctor::serve::DEFAULT_LISTEN, value_name = "ADDR:PORT")]
+    pub listen: String,
+    /// YAML modules (docs/metrics.md); `quick` and `full` are built in.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<String>,
 }

@@ -14,6 +14,7 @@ pub mod observations;
 pub mod probe;
 pub mod report;
 pub mod scan;
+pub mod serve;
 pub mod target;
 pub mod watch;
 

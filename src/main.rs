@@ -52,6 +52,7 @@ fn main() -> ExitCode {
             Command::Demo(args) => run_demo(args).await,
             Command::Scan(args) => run_scan(args).await,
             Command::Watch(args) => run_watch(args).await,
+            Command::Serve(args) => run_serve(args).await,
         }
     })
 }
@@ -190,6 +191,26 @@ async fn run_demo(args: cli::DemoArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => fail(EXIT_INTERNAL, &format!("cannot run the lab servers: {e}")),
+    }
+}
+
+async fn run_serve(args: cli::ServeArgs) -> ExitCode {
+    use rdp_doctor::serve;
+    let Ok(addr) = args.listen.parse() else {
+        return fail(EXIT_USAGE, &format!("--listen {:?} is not ADDR:PORT", args.listen));
+    };
+    let text = match args.config.as_deref().map(std::fs::read_to_string).transpose() {
+        Ok(t) => t,
+        Err(e) => return fail(EXIT_USAGE, &format!("cannot read --config: {e}")),
+    };
+    let config = match serve::Config::load(text.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return fail(EXIT_USAGE, &format!("--config: {e}")),
+    };
+    let ready = |a| eprintln!("rdp-doctor exporter listening on http://{a}/ (probe: /probe?target=HOST&module=quick)");
+    match serve::run(config, addr, ready).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(EXIT_INTERNAL, &format!("cannot serve on {addr}: {e}")),
     }
 }
 
