@@ -83,10 +83,10 @@ async fn fifty_concurrent_scrapes_with_a_limit_of_8_stay_within_their_timeouts()
     assert_eq!(total, 50.0, "{own}");
 }
 
-async fn futures_join<F: std::future::Future>(futs: impl Iterator<Item = F>) -> Vec<F::Output>
+async fn futures_join<F>(futs: impl Iterator<Item = F>) -> Vec<F::Output>
 where
+    F: std::future::Future + Send + 'static,
     F::Output: Send + 'static,
-    F: Send + 'static,
 {
     let handles: Vec<_> = futs.map(tokio::spawn).collect();
     let mut out = Vec::new();
