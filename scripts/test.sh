@@ -38,6 +38,16 @@ if [ $rc -ne 0 ]; then
     echo "test.sh: cargo test failed (exit $rc); server logs are in $RDPD_STATE/logs" >&2
 fi
 
+# --- The exporter scraped by a real Prometheus, promtool on its output and on the shipped rules (issue 16).
+set +e
+scripts/test-exporter.sh
+erc=$?
+set -e
+if [ $erc -ne 0 ]; then
+    echo "test.sh: scripts/test-exporter.sh failed (exit $erc)" >&2
+    [ $rc -eq 0 ] && rc=$erc
+fi
+
 # --- The Windows build under wine (issue 13), against the same servers (their ports are exported above).
 set +e
 scripts/test-windows.sh

@@ -38,6 +38,12 @@ pub enum Command {
         /// Write rdp-doctor.1 and one page per subcommand here.
         dir: Option<std::path::PathBuf>,
     },
+    /// Diagnose a fleet: many hosts at once, JSON Lines or CSV, a summary by finding.
+    Scan(ScanArgs),
+    /// Probe TARGET again and again (one connection each) and show when and where it fails.
+    Watch(WatchArgs),
+    /// A Prometheus exporter: GET /probe?target=HOST&module=quick|full|NAME, /metrics, /-/healthy.
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -204,4 +210,76 @@ pub struct ClientArgs {
 pub struct CompletionsArgs {
     /// The shell to complete for.
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Hosts: host, host:port, [ipv6]:port, rdp://host[:port], or a CIDR range (10.0.0.0/24, [fd00::/120]:3390).
+    pub targets: Vec<String>,
+    /// Read targets from FILE, one per line (`#` comments); `-` reads stdin.
+    #[arg(short = 'i', long = "input", value_name = "FILE")]
+    pub inputs: Vec<String>,
+    /// Ports for targets without one: 3389,3390 or 3389-3391.
+    #[arg(long, value_name = "PORTS")]
+    pub ports: Option<String>,
+    /// One connection per host (TCP, the Windows client's X.224 request, the TLS handshake).
+    #[arg(long)]
+    pub quick: bool,
+    /// JSON Lines on stdout: one `diagnose --json` report per host, plus `source`.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write one CSV row per host to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<String>,
+    /// Compare with an earlier `scan --json` output: new and resolved findings, verdict changes.
+    #[arg(long, value_name = "PREVIOUS.jsonl")]
+    pub diff: Option<String>,
+    /// Hosts in flight at once (default 512 with --quick, 256 otherwise; capped by the open files limit).
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+    /// New hosts started per second, at most (for fragile networks).
+    #[arg(long, value_name = "PER_SECOND")]
+    pub rate: Option<f64>,
+    /// Deadline for each host, in seconds (default 5 with --quick, 15 otherwise).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// Pause between connection starts to one server, in milliseconds (the full diagnosis).
+    #[arg(long, default_value_t = 100, value_name = "MS")]
+    pub pace_ms: u64,
+    /// Report a certificate that expires within this many days (cert-expiring-soon).
+    #[arg(long, value_name = "DAYS", default_value_t = rdp_doctor::probe::DEFAULT_CERT_WARN_DAYS)]
+    pub cert_warn_days: u32,
+    #[command(flatten)]
+    pub auth: AuthArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// host, host:port, [ipv6]:port or rdp://host[:port].
+    pub target: String,
+    /// Seconds from one probe's start to the next.
+    #[arg(long, default_value_t = 1.0, value_name = "SECONDS")]
+    pub interval: f64,
+    /// Stop after N probes (default: until Ctrl-C).
+    #[arg(long, value_name = "N")]
+    pub count: Option<u32>,
+    /// One JSON line per probe, then a line with `summary`.
+    #[arg(long)]
+    pub json: bool,
+    /// The full diagnosis each time instead of the light probe (one connection).
+    #[arg(long)]
+    pub full: bool,
+    /// Deadline of each probe, in seconds.
+    #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
+    pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (loopback by default).
+    #[arg(long, default_value = rdp_doctor::serve::DEFAULT_LISTEN, value_name = "ADDR:PORT")]
+    pub listen: String,
+    /// YAML modules (docs/metrics.md); `quick` and `full` are built in.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<String>,
 }

@@ -15,7 +15,10 @@ pub mod observations;
 pub mod probe;
 pub mod rdpfile;
 pub mod report;
+pub mod scan;
+pub mod serve;
 pub mod target;
+pub mod watch;
 
 use std::time::{Duration, Instant};
 
@@ -114,6 +117,20 @@ pub async fn run_diagnosis(target: &target::Target, opts: &Options) -> report::R
     };
     let mut observations = observations;
     observations.rdp_file = opts.rdp_file.clone();
+    let diagnosis = diagnose::diagnose_with(&observations, &diagnose::Settings::from(&opts.plan));
+    let total = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
+    report::Report::new(target, observations, diagnosis, total)
+}
+
+/// The light probe of `host`: ONE connection (TCP, the Windows client's X.224 request, the TLS
+/// handshake on the selected path for the certificate), diagnosed by the same rules. What
+/// `scan --quick`, `watch` and the exporter's `quick` module run. Uses `opts.timeout` as the deadline
+/// and `opts.plan.cert_warn_days`; the rest of `opts` does not apply to one connection.
+pub async fn run_light(target: &target::Target, opts: &Options) -> report::Report {
+    let started = Instant::now();
+    let mut ctx = probe::ProbeContext::new(opts.timeout);
+    ctx.trace = opts.trace.clone();
+    let observations = probe::light::run(target, &ctx).await;
     let diagnosis = diagnose::diagnose_with(&observations, &diagnose::Settings::from(&opts.plan));
     let total = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
     report::Report::new(target, observations, diagnosis, total)

@@ -67,6 +67,9 @@ fn main() -> ExitCode {
             Command::Client(args) => run_client(args).await,
             Command::Completions(args) => packaging::completions(args.shell),
             Command::Manpage { dir } => packaging::manpage(dir.as_deref()),
+            Command::Scan(args) => run_scan(args).await,
+            Command::Watch(args) => run_watch(args).await,
+            Command::Serve(args) => run_serve(args).await,
         }
     })
 }
@@ -378,6 +381,89 @@ async fn run_client(args: cli::ClientArgs) -> ExitCode {
         print!("{}", st.text(&rdp_doctor::report::client::render(&report, st)));
     }
     ExitCode::from(report.exit_code() as u8)
+}
+
+async fn run_serve(args: cli::ServeArgs) -> ExitCode {
+    use rdp_doctor::serve;
+    let Ok(addr) = args.listen.parse() else {
+        return fail(EXIT_USAGE, &format!("--listen {:?} is not ADDR:PORT", args.listen));
+    };
+    let text = match args.config.as_deref().map(std::fs::read_to_string).transpose() {
+        Ok(t) => t,
+        Err(e) => return fail(EXIT_USAGE, &format!("cannot read --config: {e}")),
+    };
+    let config = match serve::Config::load(text.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return fail(EXIT_USAGE, &format!("--config: {e}")),
+    };
+    let ready = |a| eprintln!("rdp-doctor exporter listening on http://{a}/ (probe: /probe?target=HOST&module=quick)");
+    match serve::run(config, addr, ready).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(EXIT_INTERNAL, &format!("cannot serve on {addr}: {e}")),
+    }
+}
+
+async fn run_watch(args: cli::WatchArgs) -> ExitCode {
+    let target = match Target::parse(&args.target) {
+        Ok(t) => t,
+        Err(e) => return fail(EXIT_USAGE, &e.to_string()),
+    };
+    let ok = |s: f64| (0.0..86_400.0).contains(&s);
+    if !ok(args.interval) || !ok(args.timeout) || args.timeout == 0.0 || args.count == Some(0) {
+        return fail(EXIT_USAGE, "--interval, --timeout and --count must be positive");
+    }
+    let opts = rdp_doctor::watch::WatchOptions {
+        interval: Duration::from_secs_f64(args.interval),
+        count: args.count,
+        probe: Options { timeout: Duration::from_secs_f64(args.timeout), ..Options::default() },
+        full: args.full,
+    };
+    ExitCode::from(rdp_doctor::watch::command(&target, &opts, args.json).await)
+}
+
+async fn run_scan(args: cli::ScanArgs) -> ExitCode {
+    use rdp_doctor::scan::{Depth, ScanOptions, command};
+    let depth = if args.quick { Depth::Quick } else { Depth::Full };
+    let timeout = args.timeout.unwrap_or(if args.quick { 5.0 } else { 15.0 });
+    if !(timeout.is_finite() && timeout > 0.0 && timeout < 86_400.0) {
+        return fail(EXIT_USAGE, "--timeout must be a positive number of seconds");
+    }
+    if args.rate.is_some_and(|r| !(r.is_finite() && r > 0.0)) || args.concurrency == Some(0) {
+        return fail(EXIT_USAGE, "--rate and --concurrency must be positive");
+    }
+    if args.auth.password_stdin && args.inputs.iter().any(|i| i == "-") {
+        return fail(EXIT_USAGE, "--password-stdin and -i - both read stdin: use RDP_DOCTOR_PASSWORD or a file");
+    }
+    let ports = match args.ports.as_deref().map(rdp_doctor::scan::targets::parse_ports).transpose() {
+        Ok(p) => p.unwrap_or_default(),
+        Err(e) => return fail(EXIT_USAGE, &format!("--ports: {e}")),
+    };
+    let mut host = Options {
+        timeout: Duration::from_secs_f64(timeout),
+        pace: Duration::from_millis(args.pace_ms),
+        ..Options::default()
+    };
+    host.plan.cert_warn_days = args.cert_warn_days;
+    if let Err(e) = auth_options(&args.auth, &mut host) {
+        return fail(EXIT_USAGE, &e);
+    }
+    // No prompt per host in a scan: an unverified certificate gets no credentials.
+    host.cert_prompt = None;
+    let cmd = command::ScanCommand {
+        targets: args.targets,
+        inputs: args.inputs,
+        ports,
+        json: args.json,
+        csv: args.csv,
+        diff: args.diff,
+        scan: ScanOptions {
+            depth,
+            host,
+            concurrency: args.concurrency.unwrap_or(command::ScanCommand::default_concurrency(depth)),
+            rate: args.rate,
+        },
+    };
+    ExitCode::from(command::run(cmd).await)
 }
 
 fn fail(code: u8, msg: &str) -> ExitCode {

@@ -405,6 +405,8 @@ pub struct TlsObs {
 pub enum TlsScanMode {
     Targeted,
     Full,
+    /// Only the Windows client's own handshake (the one-connection light probe: `scan --quick`, `watch`).
+    HandshakeOnly,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -648,4 +650,48 @@ pub struct RdpMethodObs {
     /// encryptionMethod the server chose; null when it refused (disconnect, no answer).
     pub selected: Option<u32>,
     pub detail: Option<String>,
+}
+
+/// Where a light probe (one connection: TCP, the Windows client's X.224 request, the TLS handshake)
+/// stopped, for `watch` and `scan --quick`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LightStage {
+    Resolve,
+    Connect,
+    Negotiation,
+    Tls,
+    /// Every step of the light probe succeeded.
+    Done,
+}
+
+/// How a light probe's step failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureKind {
+    /// RST (a refused connect, or a reset on an accepted connection).
+    Reset,
+    /// FIN before an answer.
+    Closed,
+    /// Nothing before the deadline.
+    Timeout,
+    /// An answer that refuses (RDP_NEG_FAILURE, a TLS alert) or cannot be used.
+    Refused,
+    /// Any other error (unreachable, a local socket error, a name that does not resolve).
+    Other,
+}
+
+/// One light probe of a `watch` series (`rdp-doctor watch`): what the diagnosis of repetition reads.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProbeSample {
+    /// 1-based, in order.
+    pub seq: u32,
+    /// `done` for a probe that went through; else the step it failed at.
+    pub stage: LightStage,
+    pub failure: Option<FailureKind>,
+    /// The TCP connect, the X.224 exchange and the TLS handshake, when each was reached.
+    pub connect_ms: Option<f64>,
+    pub negotiation_ms: Option<f64>,
+    pub handshake_ms: Option<f64>,
+    pub total_ms: f64,
 }

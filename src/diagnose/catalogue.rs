@@ -689,6 +689,38 @@ pub static CATALOGUE: &[FindingDef] = &[
             "Set 'Set client connection encryption level' to High (MinEncryptionLevel = 3) so 40/56-bit RC4 is refused, and move to TLS: RDP-Tcp SecurityLayer = 2. On xrdp: `crypt_level=high` and `security_layer=tls` (or `negotiate`) in xrdp.ini.",
         ],
     },
+    // --- the light probe and repetition (scan --quick, watch, the exporter) ---
+    FindingDef {
+        id: "tls-handshake-failed",
+        layer: Layer::Tls,
+        severity: Severity::Error,
+        title: "The TLS handshake on the Windows client's own path did not complete (one connection, no scan)",
+        remedies: &[
+            "Run `rdp-doctor diagnose HOST`: its version and suite scan tells a broken certificate key, a version or cipher mismatch and a stalled path apart.",
+            "On the server, check the System event log for Schannel errors (36870, 36874, 36888) and the Remote Desktop certificate (RDP-Tcp SSLCertificateSHA1Hash).",
+        ],
+    },
+    FindingDef {
+        id: "intermittent-failures",
+        layer: Layer::Network,
+        severity: Severity::Error,
+        title: "Some connections fail and others go through: which step, how, and how often",
+        remedies: &[
+            "Failures at the TCP connect or resets right after it: look at what sits in the path (VPN concentrator, load balancer, firewall session limits, NAT table exhaustion) and at the server's connection limits (MaxOutstandingConnections, MaxConnectionCount).",
+            "Timeouts at the TLS handshake on some connections: a path that drops large packets now and then (MTU over a VPN), or a server whose TLS stack is overloaded; compare `rdp-doctor watch` from inside the server's network.",
+            "Behind a load balancer, probe each member directly (`rdp-doctor watch MEMBER`): one bad member shows as a fixed share of failures.",
+        ],
+    },
+    FindingDef {
+        id: "latency-unstable",
+        layer: Layer::Network,
+        severity: Severity::Warning,
+        title: "The time the connect, negotiation or handshake takes swings widely (jitter)",
+        remedies: &[
+            "Jitter on the TCP connect points at the path (a congested VPN or Wi-Fi link, a firewall under load): measure with `mtr HOST` or `ping -i 0.2 HOST` from the client.",
+            "Jitter on the X.224 exchange or TLS handshake with a steady connect points at the server: CPU or memory pressure, or many sessions starting at once.",
+        ],
+    },
     // --- the run itself ---
     FindingDef {
         id: "deadline-reached",

@@ -8,10 +8,12 @@ pub mod catalogue;
 pub mod client;
 mod credssp;
 pub mod gateway;
+mod light;
 mod negotiation;
 mod network;
 mod session;
 mod tls;
+pub mod watch;
 
 pub use network::outcome_word as network_outcome_word;
 
@@ -194,6 +196,7 @@ pub fn diagnose_with(obs: &Observations, settings: &Settings) -> Diagnosis {
         tls::findings(obs, settings, &mut findings);
         credssp::findings(obs, &mut findings);
         session::findings(obs, &mut findings);
+        light::findings(obs, &mut findings);
     }
     // The run's deadline is the tool's: what it cut is "not checked", never the server's silence.
     let budget = obs.budget.as_ref();

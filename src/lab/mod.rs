@@ -99,6 +99,25 @@ pub enum Behaviour {
     MalformedConfirm,
     /// An RD Gateway (HTTPS, [MS-TSGU]) in front of a lab scenario or loopback servers (`gateway.rs`).
     Gateway(gateway::Gateway),
+    /// A fixed share of connections meets a fault; the others are served by `policy` (an unstable
+    /// VPN, an overloaded server). The faulty ones are spread evenly: exactly `percent` of any 100
+    /// consecutive connections.
+    Flaky { percent: u32, fault: FlakyFault, policy: Policy },
+}
+
+/// What the faulty connections of a `Flaky` scenario meet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlakyFault {
+    /// Reset (RST) right at accept, before reading anything.
+    ResetAtAccept,
+    /// Negotiation as usual, then no answer to the ClientHello.
+    StallHandshake,
+}
+
+/// Whether connection `n` (0-based) of a server is one of the `percent` % that meet the fault.
+pub fn flaky_hit(n: u64, percent: u32) -> bool {
+    let p = u64::from(percent.min(100));
+    (n + 1) * p / 100 != n * p / 100
 }
 
 #[derive(Debug)]
@@ -491,6 +510,36 @@ pub static SCENARIOS: &[Scenario] = &[
         description: "A healthy RD Gateway in front of the server-denied scenario (ERRINFO 0x7 after Client Info): 0x904 / 0x7 behind a gateway",
         behaviour: Behaviour::Gateway(gateway::Gateway { backend: "server-denied", ..gateway::Gateway::healthy() }),
     },
+    Scenario {
+        name: "flaky",
+        description: "Windows-like (TLS required, CredSSP offered), but 30 % of connections are reset (RST) at accept, spread evenly: an unstable VPN or load-balancer member",
+        behaviour: Behaviour::Flaky {
+            percent: 30,
+            fault: FlakyFault::ResetAtAccept,
+            policy: Policy {
+                security_layer: SecurityLayer::Tls,
+                nla: Nla::Supported,
+                cert_ok: true,
+                hybrid_flags: WINDOWS_FLAGS,
+                ignores_negotiation: false,
+            },
+        },
+    },
+    Scenario {
+        name: "flaky-stall",
+        description: "Windows-like, but on 30 % of connections (spread evenly) the ClientHello gets no answer: a TLS stack that hangs now and then",
+        behaviour: Behaviour::Flaky {
+            percent: 30,
+            fault: FlakyFault::StallHandshake,
+            policy: Policy {
+                security_layer: SecurityLayer::Tls,
+                nla: Nla::Supported,
+                cert_ok: true,
+                hybrid_flags: WINDOWS_FLAGS,
+                ignores_negotiation: false,
+            },
+        },
+    },
 ];
 
 pub fn scenario(name: &str) -> Option<&'static Scenario> {
@@ -572,12 +621,16 @@ pub async fn start(scenario: &'static Scenario, addr: SocketAddr) -> io::Result<
     let tls = Arc::new(tls);
     let public_key = Arc::new(public_key);
     let task = tokio::spawn(async move {
+        let mut accepted: u64 = 0;
         loop {
             let Ok((stream, _)) = listener.accept().await else { continue };
+            let n = accepted;
+            accepted += 1;
             let tls = tls.clone();
             let public_key = public_key.clone();
             tokio::spawn(async move {
-                let _ = tokio::time::timeout(Duration::from_secs(60), serve(stream, scenario, &tls, &public_key)).await;
+                let _ =
+                    tokio::time::timeout(Duration::from_secs(60), serve(stream, n, scenario, &tls, &public_key)).await;
             });
         }
     });
@@ -586,13 +639,26 @@ pub async fn start(scenario: &'static Scenario, addr: SocketAddr) -> io::Result<
 
 async fn serve(
     mut stream: TcpStream,
+    n: u64,
     scenario: &'static Scenario,
     tls: &tokio_rustls::TlsAcceptor,
     public_key: &[u8],
 ) -> io::Result<()> {
     let _ = stream.set_nodelay(true);
+    let behaviour = match scenario.behaviour {
+        Behaviour::Flaky { percent, fault, policy } if flaky_hit(n, percent) => match fault {
+            FlakyFault::ResetAtAccept => {
+                socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO))?;
+                drop(stream);
+                return Ok(());
+            }
+            FlakyFault::StallHandshake => Behaviour::NegotiateTls(policy, TlsServer::Stall),
+        },
+        Behaviour::Flaky { policy, .. } => Behaviour::Negotiate(policy),
+        b => b,
+    };
     let request = read_request(&mut stream).await?;
-    match scenario.behaviour {
+    match behaviour {
         // `start` serves gateways itself.
         Behaviour::Gateway(_) => stream.shutdown().await,
         Behaviour::AcceptThenClose => stream.shutdown().await,
@@ -619,6 +685,7 @@ async fn serve(
             stream.write_all(&x224::encode_confirm(&Reply::Failure { code })).await?;
             stream.shutdown().await
         }
+        Behaviour::Flaky { .. } => Ok(()), // resolved above
         Behaviour::MalformedConfirm => {
             // TPKT, X.224 length 6, TPDU code 0x70: no TPDU a Connection Request can be answered with.
             stream.write_all(&[0x03, 0x00, 0x00, 0x0B, 0x06, 0x70, 0x00, 0x00, 0x12, 0x34, 0x00]).await?;
@@ -636,7 +703,7 @@ async fn serve(
                 *protocol = PROTOCOL_HYBRID_EX;
             }
             stream.write_all(&x224::encode_confirm(&reply)).await?;
-            let server = match scenario.behaviour {
+            let server = match behaviour {
                 Behaviour::NegotiateTls(_, server) => server,
                 _ => TlsServer::Rustls { validity: CertValidity::Current, tls13_only: false },
             };

@@ -5,6 +5,7 @@
 pub mod cert;
 pub mod credssp;
 pub mod gateway;
+pub mod light;
 pub mod limiter;
 pub mod network;
 pub mod ntlm;

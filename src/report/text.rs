@@ -522,6 +522,7 @@ fn tls_section(o: &mut String, tls: &TlsObs, st: Style) {
                     "; one hello per client profile, version and weak class (--full-scan lists every suite)"
                 }
                 crate::observations::TlsScanMode::Full => "; every suite enumerated (--full-scan)",
+                crate::observations::TlsScanMode::HandshakeOnly => "; the Windows client's handshake only",
             }
         ))
     );
