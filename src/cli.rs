@@ -24,6 +24,8 @@ pub enum Command {
     Lab(LabArgs),
     /// Diagnose every lab scenario on loopback and print a table (or one scenario's full report).
     Demo(DemoArgs),
+    /// Name the cause from the server's own records: exported event logs (.evtx) and registry exports (.reg).
+    Evidence(EvidenceArgs),
 }
 
 #[derive(Debug, Args)]
@@ -48,6 +50,9 @@ pub struct DiagnoseArgs {
     pub cert_warn_days: u32,
     #[command(flatten)]
     pub auth: AuthArgs,
+    /// Cross-check with the server's records: .evtx/.reg files or folders (see `rdp-doctor evidence`).
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub evidence: Vec<std::path::PathBuf>,
 }
 
 /// The opt-in credential check. The password never comes from argv: RDP_DOCTOR_PASSWORD,
@@ -123,4 +128,23 @@ pub struct DemoArgs {
     /// Deadline for each diagnosis, in seconds (the silent scenario waits for it).
     #[arg(long, default_value_t = 3.0, value_name = "SECONDS")]
     pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct EvidenceArgs {
+    /// .evtx files (wevtutil epl), .reg files (reg export), folders of them, or an MSRD-Collect output folder.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<std::path::PathBuf>,
+    /// Print one JSON document (docs/report-schema.md) instead of the human report.
+    #[arg(long)]
+    pub json: bool,
+    /// Only events at or after this time: 2024-05-01, 2024-05-01T10:00:00Z, or 7d / 12h / 30m ago.
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only events at or before this time (same forms as --since).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Print the events in time order, grouped into connection attempts with their outcome and cause.
+    #[arg(long)]
+    pub timeline: bool,
 }

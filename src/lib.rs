@@ -7,6 +7,7 @@
 
 pub mod demo;
 pub mod diagnose;
+pub mod evidence;
 pub mod explain;
 pub mod knowledge;
 pub mod lab;
@@ -63,6 +64,8 @@ pub struct Options {
     pub cert_trust: CertTrust,
     /// Asks the user to accept a certificate that does not verify (only when stdin is a terminal).
     pub cert_prompt: Option<probe::credssp::CertPrompt>,
+    /// The server's own records to cross-check the diagnosis with (`--evidence`).
+    pub evidence: Option<std::sync::Arc<evidence::EvidenceObs>>,
 }
 
 impl Default for Options {
@@ -75,6 +78,7 @@ impl Default for Options {
             credentials: None,
             cert_trust: CertTrust::default(),
             cert_prompt: None,
+            evidence: None,
         }
     }
 }
@@ -91,5 +95,9 @@ pub async fn run_diagnosis(target: &target::Target, opts: &Options) -> report::R
     let observations = probe::run(target, opts.plan, &ctx).await;
     let diagnosis = diagnose::diagnose_with(&observations, &diagnose::Settings::from(&opts.plan));
     let total = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
-    report::Report::new(target, observations, diagnosis, total)
+    let mut report = report::Report::new(target, observations, diagnosis, total);
+    if let Some(ev) = &opts.evidence {
+        evidence::join::join(&mut report, ev);
+    }
+    report
 }

@@ -39,6 +39,12 @@ fn main() -> ExitCode {
                     return fail(EXIT_USAGE, &e);
                 }
                 opts.plan.no_session = args.no_session;
+                if !args.evidence.is_empty() {
+                    match rdp_doctor::evidence::read_paths(&args.evidence, Default::default()) {
+                        Ok(ev) => opts.evidence = Some(Arc::new(ev)),
+                        Err(e) => return fail(EXIT_USAGE, &e.to_string()),
+                    }
+                }
                 let report = rdp_doctor::run_diagnosis(&target, &opts).await;
                 print_report(&report, args.common.json);
                 ExitCode::from(report.verdict.exit_code() as u8)
@@ -50,6 +56,17 @@ fn main() -> ExitCode {
             }
             Command::Lab(args) => run_lab(args).await,
             Command::Demo(args) => run_demo(args).await,
+            Command::Evidence(a) => {
+                let args = rdp_doctor::evidence::RunArgs {
+                    paths: a.paths,
+                    json: a.json,
+                    since: a.since,
+                    until: a.until,
+                    timeline: a.timeline,
+                };
+                let code = rdp_doctor::evidence::run(&args, &mut std::io::stdout().lock(), Style::detect());
+                ExitCode::from(u8::try_from(code).unwrap_or(EXIT_INTERNAL))
+            }
         }
     })
 }

@@ -18,6 +18,9 @@ pub struct Observations {
     pub authentication: Option<AuthenticationObs>,
     /// The RDP connection sequence after negotiation.
     pub session: Option<SessionObs>,
+    /// The server's own records (`--evidence`, `rdp-doctor evidence`): event logs and registry exports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<crate::evidence::EvidenceObs>,
 }
 
 /// Name resolution and TCP connects.

@@ -24,6 +24,8 @@ pub mod licensing;
 pub mod logon;
 pub mod mcs;
 pub mod rdp_encryption;
+// Windows event records and registry values (`rdp-doctor evidence`).
+pub mod events;
 
 /// How sure we are of an entry's meaning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

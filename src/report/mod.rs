@@ -22,6 +22,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub observations: Observations,
     pub timings_ms: Timings,
+    /// `--evidence`: which server records confirm or contradict the network findings.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cross_checks: Vec<crate::evidence::join::CrossCheck>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -71,6 +74,7 @@ impl Report {
             findings: diagnosis.findings,
             observations,
             timings_ms: timings,
+            cross_checks: Vec::new(),
         }
     }
 

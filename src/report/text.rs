@@ -243,7 +243,7 @@ fn ms(v: f64) -> String {
 }
 
 /// "  label  text…" with the text wrapped under itself.
-fn wrap_into(o: &mut String, label: &str, text: &str) {
+pub(crate) fn wrap_into(o: &mut String, label: &str, text: &str) {
     let indent = 11 + 10;
     let room = WIDTH.saturating_sub(indent).max(40);
     let mut line = String::new();
