@@ -171,8 +171,10 @@ pub fn cross_check(network: &Observations, findings: &[Finding], ev: &EvidenceOb
         }
     }
 
-    // 4. The port: the listener's PortNumber against the port probed, when TCP failed.
-    if let (Some(port), Some(net)) = (reg_num(ev, "PortNumber"), network.network.as_ref()) {
+    // 4. The port: the listener's PortNumber against the port probed, when TCP failed there (a
+    //    port forward to another port is normal when it works).
+    let tcp_failed = ["tcp-refused", "tcp-timeout", "not-rdp"].iter().any(|id| has(&out, id));
+    if let (Some(port), Some(net), true) = (reg_num(ev, "PortNumber"), network.network.as_ref(), tcp_failed) {
         let probed: Vec<u16> = net.attempts.iter().map(|a| a.address.port()).collect();
         if let Some(&p) = probed.first().filter(|p| u64::from(**p) != port) {
             let line =

@@ -142,14 +142,30 @@ fn take(reg: &regashii::Registry, file: &str, out: &mut Vec<RegValue>) -> u64 {
     n
 }
 
-/// Parses an export's text. A file regashii refuses as a whole is parsed key by key, so one bad
-/// section costs only itself (counted in the second number).
+/// Value lines in an export (`"name"=...` or `@=...`, not counting continuation lines).
+fn value_lines(text: &str) -> u64 {
+    let mut n = 0;
+    let mut continued = false;
+    for line in text.lines() {
+        let t = line.trim_start();
+        if !continued && (t.starts_with('"') || t.starts_with("@=")) {
+            n += 1;
+        }
+        continued = line.trim_end().ends_with('\\');
+    }
+    n
+}
+
+/// Parses an export's text: (values read, value lines that could not be read). regashii skips a
+/// line it cannot read; a file it refuses as a whole is parsed key by key, so one bad section
+/// costs only itself.
 pub fn parse_text(text: &str, file: &str, out: &mut Vec<RegValue>) -> Result<(u64, u64), String> {
     if !header_ok(text) {
         return Err("not a registry export (no 'Windows Registry Editor Version 5.00' or 'REGEDIT4' header)".into());
     }
     if let Ok(reg) = regashii::Registry::deserialize(text) {
-        return Ok((take(&reg, file, out), 0));
+        let read = take(&reg, file, out);
+        return Ok((read, value_lines(text).saturating_sub(read)));
     }
     let (header, body) = text.split_once('\n').unwrap_or((text, ""));
     let (mut read, mut bad) = (0, 0);

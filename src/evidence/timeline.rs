@@ -10,6 +10,8 @@ use serde::Serialize;
 
 /// Events further apart than this from the same address are separate attempts.
 pub const GAP_MS: i64 = 120_000;
+/// Session events (LSM 23/24/40 by session id) join their attempt within this long.
+pub const SESSION_MS: i64 = 7 * 86_400_000;
 /// An RCM 261 waits this long for the addressed event that names its client.
 const ADOPT_MS: i64 = 10_000;
 
@@ -105,12 +107,16 @@ pub fn attempts(obs: &EvidenceObs) -> Vec<Attempt> {
         } else {
             // Search recent attempts, newest first.
             out.iter().rposition(|a| {
-                if a.computer != e.computer || e.epoch_ms - a.last_ms > GAP_MS {
+                let age = e.epoch_ms - a.last_ms;
+                if a.computer != e.computer || age > SESSION_MS {
                     return false;
+                }
+                let by_session = session.as_ref().is_some_and(|s| a.sessions.contains(s));
+                if age > GAP_MS {
+                    return by_session;
                 }
                 let by_ip = ip.is_some() && a.source == ip;
                 let by_activity = e.activity.as_ref().is_some_and(|x| a.activities.contains(x));
-                let by_session = session.as_ref().is_some_and(|s| a.sessions.contains(s));
                 let adopt = ip.is_some()
                     && a.source.is_none()
                     && a.outcome == Outcome::ConnectionOnly

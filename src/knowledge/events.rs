@@ -83,6 +83,7 @@ const SRC_CREDSSP: &str = "Microsoft support: CredSSP updates for CVE-2018-0886 
 const SRC_CERT: &str =
     "Microsoft Learn: Remove and regenerate the RDP self-signed certificate (TermService events 1056, 1057, 1058)";
 
+#[allow(clippy::too_many_arguments)] // one row of the table, in column order
 const fn ev(
     channel: &'static str,
     provider: &'static str,
