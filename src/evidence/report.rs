@@ -83,6 +83,23 @@ pub fn render(r: &EvidenceReport, st: Style) -> String {
         );
     }
 
+    if !ev.events.is_empty() {
+        let _ = writeln!(o, "\n{}", st.bold("Events (relevant, by id)"));
+        let mut counts: Vec<(&str, &str, u16, usize)> = Vec::new();
+        for e in &ev.events {
+            match counts.iter_mut().find(|c| c.0 == e.channel && c.1 == e.provider && c.2 == e.event_id) {
+                Some(c) => c.3 += 1,
+                None => counts.push((&e.channel, &e.provider, e.event_id, 1)),
+            }
+        }
+        counts.sort_by(|a, b| a.0.cmp(b.0).then(a.2.cmp(&b.2)));
+        for (ch, pr, id, n) in counts {
+            let meaning = crate::knowledge::events::event(ch, pr, u32::from(id)).map_or("", |d| d.meaning);
+            let name = format!("{} {} {id}", super::short_channel(ch), super::short_provider(pr));
+            let _ = writeln!(o, "  {name:<50} {n:>7}  {}", st.dim(meaning));
+        }
+    }
+
     if !ev.registry.is_empty() {
         let _ = writeln!(o, "\n{}", st.bold("Registry (effective values)"));
         for g in &ev.registry {
