@@ -360,9 +360,15 @@ fn join_a_wire_logon_failure_with_the_same_users_4625() {
         ..Default::default()
     };
     let wire = vec![rdp_doctor::diagnose::Finding::new("account-locked", "locked")];
-    let (findings, checks) = join::cross_check(&network, &wire, &ev);
+    let run_ms = ev.events[0].epoch_ms + 5 * 60_000;
+    let (findings, checks) = join::cross_check_at(&network, &wire, &ev, run_ms);
     let f = finding(&findings, "account-locked");
     assert!(f.evidence.iter().any(|e| e.starts_with("confirmed by the server's records")), "{:?}", f.evidence);
+    assert!(
+        f.evidence.iter().any(|e| e.contains("4625 for rdpdoctor from 10.1.2.6, at the time of this run")),
+        "{:?}",
+        f.evidence
+    );
     assert!(
         checks.iter().any(|c| c.relation == join::Relation::Confirms && c.network_finding == Some("account-locked"))
     );

@@ -10,6 +10,9 @@ use crate::knowledge::events as kn;
 use crate::observations::Observations;
 use serde::Serialize;
 
+/// A 4625 this close (minutes, either side, for clock skew) to the run is the run's own logon.
+const SAME_TIME_MIN: i64 = 15;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Relation {
@@ -52,6 +55,17 @@ fn where_from(r: &RegistryObs) -> &'static str {
 /// Returns the findings to report (network findings with confirming records added, then the
 /// evidence's own findings and any contradiction) and the relations.
 pub fn cross_check(network: &Observations, findings: &[Finding], ev: &EvidenceObs) -> (Vec<Finding>, Vec<CrossCheck>) {
+    cross_check_at(network, findings, ev, super::now_ms())
+}
+
+/// [`cross_check`] with the time of the network run (milliseconds since the epoch), to tell a 4625
+/// written during the run from an older one.
+pub fn cross_check_at(
+    network: &Observations,
+    findings: &[Finding],
+    ev: &EvidenceObs,
+    run_ms: i64,
+) -> (Vec<Finding>, Vec<CrossCheck>) {
     let mut out: Vec<Finding> = findings.to_vec();
     let mut checks = Vec::new();
     let has = |out: &[Finding], id: &str| out.iter().any(|f| f.id == id);
@@ -211,8 +225,14 @@ pub fn cross_check(network: &Observations, findings: &[Finding], ev: &EvidenceOb
             };
             let rec_id = crate::diagnose::status_finding(st("SubStatus"))
                 .or_else(|| crate::diagnose::status_finding(st("Status")));
+            let minutes = (run_ms - last.epoch_ms) / 60_000;
+            let when = if minutes.abs() <= SAME_TIME_MIN {
+                "at the time of this run".to_string()
+            } else {
+                format!("{minutes} minutes before this run")
+            };
             let line = format!(
-                "{}: 4625 for {}{} ({} in all for this user)",
+                "{}: 4625 for {}{}, {when} ({} in all for this user)",
                 last.label(),
                 a.user,
                 source_ip(last).map(|ip| format!(" from {ip}")).unwrap_or_default(),

@@ -10,9 +10,9 @@ use crate::knowledge::{self, TableId};
 use std::io::Read;
 use std::path::Path;
 
-/// Registry exports larger than this are not read (a full HKLM export is a few hundred MiB; the
-/// keys rdp-doctor needs are a few KiB).
-pub const MAX_REG_BYTES: u64 = 256 * 1024 * 1024;
+/// Registry exports larger than this are not read (a whole-hive export is hundreds of MiB; the keys
+/// rdp-doctor needs are a few KiB to a few MiB).
+pub const MAX_REG_BYTES: u64 = 64 * 1024 * 1024;
 
 /// One value found in an export.
 #[derive(Debug, Clone)]

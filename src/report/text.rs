@@ -199,6 +199,19 @@ pub fn render(r: &Report, st: Style) -> String {
         }
     }
 
+    if !r.cross_checks.is_empty() {
+        let _ = writeln!(o, "\n{}", st.bold("Cross-checks with the server's records (--evidence)"));
+        for c in &r.cross_checks {
+            let word = match c.relation {
+                crate::evidence::join::Relation::Confirms => st.green("confirms   "),
+                crate::evidence::join::Relation::Contradicts => st.yellow("contradicts"),
+                crate::evidence::join::Relation::Adds => st.cyan("adds       "),
+            };
+            let about = c.network_finding.or(c.evidence_finding).unwrap_or("-");
+            wrap_into(&mut o, &word, &format!("{about}: {}", c.detail));
+        }
+    }
+
     let verdict = match r.verdict {
         Verdict::Healthy => st.green("healthy"),
         Verdict::Degraded => st.yellow("degraded"),
