@@ -68,6 +68,12 @@ fn dirty_rdpcorets_log_is_read_past_its_bad_records() {
         d.evidence
     );
     assert!(d.evidence.iter().any(|e| e.contains("226") && e.contains("(0x80070040)")), "{:?}", d.evidence);
+    // 131 -> 140 -> 143 -> 226: one attempt, by address and by ActivityID, failed for the password.
+    let tl = timeline::attempts(&obs);
+    let a = tl.iter().find(|a| a.source.as_deref() == Some("62.170.2.215")).expect("an attempt from 62.170.2.215");
+    let ids: Vec<&str> = a.events.iter().map(|e| e.what.split(' ').nth(1).unwrap()).collect();
+    assert_eq!(ids, ["131", "140", "143", "226"], "{a:?}");
+    assert_eq!((a.outcome, a.cause), (timeline::Outcome::Failed, Some("credentials-rejected")));
 }
 
 #[test]
