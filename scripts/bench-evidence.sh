@@ -10,8 +10,8 @@
 # Environment: EVTX_SAMPLE (default: the largest .evtx under tests/fixtures/evidence), BIG_SAMPLE
 # (default: the RdpCoreTS fixture, the worst case: a quarter of its records are relevant), BIG_MIB
 # (default 1024), RUNS (default 5), EVTX_DUMP (an evtx_dump binary; default: `cargo install evtx
-# --version =<the pinned version>` into a temp root, skipped with a note if that fails or takes over
-# 20 minutes), KEEP_TMP=1 keeps the temp dir.
+# --version =<the pinned version>` into target/evtx-dump-<version>, kept for the next run; skipped
+# with a note if that fails or takes over 20 minutes), KEEP_TMP=1 keeps the temp dir.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SCRIPT_NAME=bench-evidence
@@ -37,12 +37,15 @@ cargo build --release --quiet
 BIN=target/release/rdp-doctor
 
 DUMP=${EVTX_DUMP:-}
-if [ -z "$DUMP" ]; then
-    log "installing evtx_dump $EVTX_VERSION into $TMP/evtx-root (cargo install; up to 20 min)"
+ROOT=target/evtx-dump-$EVTX_VERSION
+if [ -z "$DUMP" ] && [ -x "$ROOT/bin/evtx_dump" ]; then
+    DUMP=$ROOT/bin/evtx_dump
+elif [ -z "$DUMP" ]; then
+    log "installing evtx_dump $EVTX_VERSION into $ROOT (cargo install; up to 20 min)"
     start=$(date +%s)
-    if timeout 1200 cargo install --quiet evtx --version "=$EVTX_VERSION" --root "$TMP/evtx-root" \
+    if timeout 1200 cargo install --quiet evtx --version "=$EVTX_VERSION" --root "$ROOT" \
         >"$TMP/install.log" 2>&1; then
-        DUMP=$TMP/evtx-root/bin/evtx_dump
+        DUMP=$ROOT/bin/evtx_dump
         log "evtx_dump built in $(( $(date +%s) - start )) s"
     else
         log "evtx_dump did not build (see below); its numbers are skipped"
@@ -63,7 +66,7 @@ best() {
     echo "$b"
 }
 
-records=$("$BIN" evidence --json "$EVTX_SAMPLE" 2>/dev/null | python3 -c 'import json,sys; f=json.load(sys.stdin)["observations"]["evidence"]["files"][0]; print(f["records"] + f["unreadable_records"])')
+records=$({ "$BIN" evidence --json "$EVTX_SAMPLE" 2>/dev/null || true; } | python3 -c 'import json,sys; f=json.load(sys.stdin)["observations"]["evidence"]["files"][0]; print(f["records"] + f["unreadable_records"])')
 size=$(stat -c %s "$EVTX_SAMPLE")
 echo "== records/s on $(basename "$EVTX_SAMPLE") ($((size / 1024)) KiB, $records records), best of $RUNS"
 row() { printf '  %-52s %8.1f ms  %10.0f records/s\n' "$1" "$(echo "$2 * 1000" | bc -l)" "$(echo "$records / $2" | bc -l)"; }
