@@ -385,3 +385,21 @@ pub fn run(args: &RunArgs, out: &mut dyn std::io::Write, style: crate::report::s
     }
     report.exit_code()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_until_forms() {
+        let now = 1_700_000_000_000;
+        assert_eq!(parse_time("7d", now), Ok(now - 7 * 86_400_000));
+        assert_eq!(parse_time("30m", now), Ok(now - 1_800_000));
+        assert_eq!(parse_time("2024-05-01", now), Ok(1_714_521_600_000));
+        assert_eq!(parse_time("2024-05-01T10:00:00Z", now), Ok(1_714_557_600_000));
+        assert!(parse_time("yesterday", now).is_err());
+        assert!(parse_time("99999999999999999d", now).is_err());
+        let w = Window { since: Some(10), until: Some(20) };
+        assert!(w.contains(10) && w.contains(20) && !w.contains(9) && !w.contains(21));
+    }
+}
