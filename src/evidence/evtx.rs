@@ -94,6 +94,44 @@ fn fields(event: &Value) -> BTreeMap<String, String> {
     out
 }
 
+/// The string value after `"key":` (whitespace allowed), from `json`.
+fn string_after<'a>(json: &'a str, key: &str) -> Option<&'a str> {
+    let rest = json[json.find(key)? + key.len()..].trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
+    Some(&rest[..rest.find('"')?])
+}
+
+/// The leading decimal number of `s` (after whitespace and an opening quote).
+fn leading_number(s: &str) -> Option<u64> {
+    let s = s.trim_start().trim_start_matches('"');
+    let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    s[..end].parse().ok()
+}
+
+/// Whether a record's JSON text may be one rdp-doctor reads: its provider and event id (low 16 bits)
+/// are in the knowledge table. When the text is not as expected it answers true, and [`decode`]
+/// decides on the parsed tree.
+pub fn candidate(json: &str) -> bool {
+    let Some(p) = json.find("\"Provider\"") else { return true };
+    let Some(provider) = string_after(&json[p..], "\"Name\"") else { return true };
+    if !events::EVENTS.iter().any(|e| e.provider.eq_ignore_ascii_case(provider)) {
+        return false;
+    }
+    let Some(i) = json.find("\"EventID\"") else { return true };
+    let Some(after) = json[i + 9..].trim_start().strip_prefix(':') else { return true };
+    let after = after.trim_start();
+    let id = if after.starts_with('{') {
+        after.find("\"#text\"").and_then(|t| after[t + 7..].trim_start().strip_prefix(':')).and_then(leading_number)
+    } else {
+        leading_number(after)
+    };
+    match id {
+        Some(id) => {
+            events::EVENTS.iter().any(|e| u64::from(e.id) == id & 0xFFFF && e.provider.eq_ignore_ascii_case(provider))
+        }
+        None => true,
+    }
+}
+
 /// Decodes one record (the crate's JSON form) into an event, if it is one rdp-doctor reads.
 /// `epoch_ms` is the record header's timestamp, used when `TimeCreated` is missing.
 pub fn decode(data: &Value, epoch_ms: i64, record_id: u64, file: usize) -> Option<EventObs> {
@@ -181,7 +219,9 @@ fn read_into(
         }
     };
     let (mut first, mut last) = (i64::MAX, i64::MIN);
-    for record in parser.records_json_value() {
+    // The crate's fast JSON renderer, then a look at the provider and event id in the text: only
+    // the records rdp-doctor reads are parsed into a JSON tree.
+    for record in parser.records_json_bytes() {
         let record = match record {
             Ok(r) => r,
             Err(_) => {
@@ -193,7 +233,18 @@ fn read_into(
         let ms = record.timestamp.as_millisecond();
         first = first.min(ms);
         last = last.max(ms);
-        let Some(ev) = decode(&record.data, ms, record.event_record_id, index) else { continue };
+        let Ok(json) = std::str::from_utf8(&record.data) else {
+            file.unreadable_records += 1;
+            continue;
+        };
+        if !candidate(json) {
+            continue;
+        }
+        let Ok(value) = serde_json::from_str::<Value>(json) else {
+            file.unreadable_records += 1;
+            continue;
+        };
+        let Some(ev) = decode(&value, ms, record.event_record_id, index) else { continue };
         if !window.contains(ev.epoch_ms) {
             continue;
         }
@@ -243,6 +294,29 @@ mod tests {
         let e = decode(&rec, 5, 1, 0).unwrap();
         assert_eq!(e.field("Reason"), Some("7"));
         assert_eq!(e.field("session"), Some("3"));
+    }
+
+    #[test]
+    fn candidate_reads_provider_and_id_in_compact_and_pretty_json() {
+        let recs = [
+            json!({"Event": {"System": {"Provider": {"#attributes": {"Name": "Schannel"}}, "EventID": {"#attributes": {"Qualifiers": 49152}, "#text": 36870}}}}),
+            json!({"Event": {"System": {"Provider": {"#attributes": {"Name": "LsaSrv"}}, "EventID": "6041"}}}),
+            json!({"Event": {"System": {"Provider": {"#attributes": {"Name": "Microsoft-Windows-Security-Auditing"}}, "EventID": 4625}}}),
+        ];
+        for r in &recs {
+            assert!(candidate(&serde_json::to_string(r).unwrap()), "{r}");
+            assert!(candidate(&serde_json::to_string_pretty(r).unwrap()), "{r}");
+        }
+        let no = [
+            json!({"Event": {"System": {"Provider": {"#attributes": {"Name": "EventLog"}}, "EventID": 6005}}}),
+            json!({"Event": {"System": {"Provider": {"#attributes": {"Name": "Schannel"}}, "EventID": 36880}}}),
+            json!({"Event": {"System": {"Provider": {"#attributes": {"Name": "Microsoft-Windows-Security-Auditing"}}, "EventID": 4672}}}),
+        ];
+        for r in &no {
+            assert!(!candidate(&serde_json::to_string(r).unwrap()), "{r}");
+            assert!(!candidate(&serde_json::to_string_pretty(r).unwrap()), "{r}");
+        }
+        assert!(candidate("not json at all"), "unsure means parse and let decode decide");
     }
 
     #[test]

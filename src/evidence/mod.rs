@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 pub use crate::knowledge::events::EventKind;
 
 /// The most relevant events kept in memory; beyond it they are counted in `events_dropped`.
-pub const MAX_EVENTS: usize = 200_000;
+pub const MAX_EVENTS: usize = 50_000;
 /// The most files read from the paths given (folders are walked).
 pub const MAX_FILES: usize = 10_000;
 /// How deep folders are walked.
