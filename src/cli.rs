@@ -44,6 +44,8 @@ pub enum Command {
     Watch(WatchArgs),
     /// A Prometheus exporter: GET /probe?target=HOST&module=quick|full|NAME, /metrics, /-/healthy.
     Serve(ServeArgs),
+    /// Name the cause from the server's own records: exported event logs (.evtx) and registry exports (.reg).
+    Evidence(EvidenceArgs),
 }
 
 #[derive(Debug, Args)]
@@ -78,6 +80,9 @@ pub struct DiagnoseArgs {
     /// Broker farm's loadbalanceinfo, e.g. "tsv://MS Terminal Services Plugin.1.COLLECTION").
     #[arg(long, value_name = "TOKEN")]
     pub routing_token: Option<String>,
+    /// Cross-check with the server's records: .evtx/.reg files or folders (see `rdp-doctor evidence`).
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub evidence: Vec<std::path::PathBuf>,
 }
 
 /// The RD Gateway hop ([MS-TSGU] HTTP transport).
@@ -282,4 +287,23 @@ pub struct ServeArgs {
     /// YAML modules (docs/metrics.md); `quick` and `full` are built in.
     #[arg(long, value_name = "FILE")]
     pub config: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EvidenceArgs {
+    /// .evtx files (wevtutil epl), .reg files (reg export), folders of them, or an MSRD-Collect output folder.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<std::path::PathBuf>,
+    /// Print one JSON document (docs/report-schema.md) instead of the human report.
+    #[arg(long)]
+    pub json: bool,
+    /// Only events at or after this time: 2024-05-01, 2024-05-01T10:00:00Z, or 7d / 12h / 30m ago.
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only events at or before this time (same forms as --since).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Print the events in time order, grouped into connection attempts with their outcome and cause.
+    #[arg(long)]
+    pub timeline: bool,
 }

@@ -8,6 +8,7 @@
 pub mod client;
 pub mod demo;
 pub mod diagnose;
+pub mod evidence;
 pub mod explain;
 pub mod knowledge;
 pub mod lab;
@@ -78,6 +79,8 @@ pub struct Options {
     pub routing_token: Option<String>,
     /// The `.rdp` file the target came from: what was read and what it implies.
     pub rdp_file: Option<rdpfile::RdpFileObs>,
+    /// The server's own records to cross-check the diagnosis with (`--evidence`).
+    pub evidence: Option<std::sync::Arc<evidence::EvidenceObs>>,
 }
 
 impl Default for Options {
@@ -95,6 +98,7 @@ impl Default for Options {
             gateway: None,
             routing_token: None,
             rdp_file: None,
+            evidence: None,
         }
     }
 }
@@ -133,5 +137,9 @@ pub async fn run_light(target: &target::Target, opts: &Options) -> report::Repor
     let observations = probe::light::run(target, &ctx).await;
     let diagnosis = diagnose::diagnose_with(&observations, &diagnose::Settings::from(&opts.plan));
     let total = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
-    report::Report::new(target, observations, diagnosis, total)
+    let mut report = report::Report::new(target, observations, diagnosis, total);
+    if let Some(ev) = &opts.evidence {
+        evidence::join::join(&mut report, ev);
+    }
+    report
 }

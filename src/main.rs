@@ -50,6 +50,12 @@ fn main() -> ExitCode {
                 }
                 opts.routing_token = args.routing_token.clone();
                 opts.rdp_file = rdp_file;
+                if !args.evidence.is_empty() {
+                    match rdp_doctor::evidence::read_paths(&args.evidence, Default::default()) {
+                        Ok(ev) => opts.evidence = Some(Arc::new(ev)),
+                        Err(e) => return fail(EXIT_USAGE, &e.to_string()),
+                    }
+                }
                 let report = rdp_doctor::run_diagnosis(&target, &opts).await;
                 print_report(&report, args.common.json);
                 ExitCode::from(report.verdict.exit_code() as u8)
@@ -70,6 +76,17 @@ fn main() -> ExitCode {
             Command::Scan(args) => run_scan(args).await,
             Command::Watch(args) => run_watch(args).await,
             Command::Serve(args) => run_serve(args).await,
+            Command::Evidence(a) => {
+                let args = rdp_doctor::evidence::RunArgs {
+                    paths: a.paths,
+                    json: a.json,
+                    since: a.since,
+                    until: a.until,
+                    timeline: a.timeline,
+                };
+                let code = rdp_doctor::evidence::run(&args, &mut std::io::stdout().lock(), Style::detect());
+                ExitCode::from(u8::try_from(code).unwrap_or(EXIT_INTERNAL))
+            }
         }
     })
 }

@@ -26,6 +26,9 @@ pub struct Observations {
     /// The `.rdp` file the target came from: the settings read and what they imply.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rdp_file: Option<crate::rdpfile::RdpFileObs>,
+    /// The server's own records (`--evidence`, `rdp-doctor evidence`): event logs and registry exports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<crate::evidence::EvidenceObs>,
     /// The run's own budget (`--timeout`): whether it ran out, and which layers it cut.
     pub budget: Option<BudgetObs>,
 }

@@ -17,6 +17,11 @@ pub mod watch;
 
 pub use network::outcome_word as network_outcome_word;
 
+/// The finding an NTSTATUS logon failure proves (the CredSSP layer's table, shared with `evidence`).
+pub fn status_finding(code: u32) -> Option<&'static str> {
+    credssp::status_finding(code)
+}
+
 use crate::knowledge::{self, Basis, Layer, TableId};
 use crate::observations::Observations;
 use serde::{Serialize, Serializer};

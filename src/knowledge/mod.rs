@@ -26,6 +26,8 @@ pub mod mcs;
 pub mod rdp_encryption;
 // The causes and fixes people are commonly given, judged against codes (explain) and measurements (diagnose).
 pub mod folk_causes;
+// Windows event records and registry values (`rdp-doctor evidence`).
+pub mod events;
 
 /// How sure we are of an entry's meaning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -25,6 +25,9 @@ pub struct Report {
     pub timings_ms: Timings,
     /// The commonly given causes: fits, ruled out or possible from what was measured.
     pub folk_causes: Vec<crate::knowledge::folk_causes::Judged>,
+    /// `--evidence`: which server records confirm or contradict the network findings.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cross_checks: Vec<crate::evidence::join::CrossCheck>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -75,6 +78,7 @@ impl Report {
             observations,
             timings_ms: timings,
             folk_causes: diagnosis.folk_causes,
+            cross_checks: Vec::new(),
         }
     }
 

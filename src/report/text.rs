@@ -200,6 +200,19 @@ pub fn render(r: &Report, st: Style) -> String {
 
     findings_section(&mut o, &r.findings, st);
 
+    if !r.cross_checks.is_empty() {
+        let _ = writeln!(o, "\n{}", st.bold("Cross-checks with the server's records (--evidence)"));
+        for c in &r.cross_checks {
+            let word = match c.relation {
+                crate::evidence::join::Relation::Confirms => st.green("confirms   "),
+                crate::evidence::join::Relation::Contradicts => st.yellow("contradicts"),
+                crate::evidence::join::Relation::Adds => st.cyan("adds       "),
+            };
+            let about = c.network_finding.or(c.evidence_finding).unwrap_or("-");
+            wrap_into(&mut o, &word, &format!("{about}: {}", c.detail));
+        }
+    }
+
     let verdict = verdict_word(r.verdict, st);
     let predicted = r
         .predicted_client_error
@@ -331,7 +344,7 @@ fn ms(v: f64) -> String {
 }
 
 /// "  label  text…" with the text wrapped under itself.
-fn wrap_into(o: &mut String, label: &str, text: &str) {
+pub(crate) fn wrap_into(o: &mut String, label: &str, text: &str) {
     let indent = 11 + 10;
     let room = WIDTH.saturating_sub(indent).max(40);
     let mut line = String::new();
