@@ -123,7 +123,11 @@ pub async fn run_diagnosis(target: &target::Target, opts: &Options) -> report::R
     observations.rdp_file = opts.rdp_file.clone();
     let diagnosis = diagnose::diagnose_with(&observations, &diagnose::Settings::from(&opts.plan));
     let total = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
-    report::Report::new(target, observations, diagnosis, total)
+    let mut report = report::Report::new(target, observations, diagnosis, total);
+    if let Some(ev) = &opts.evidence {
+        evidence::join::join(&mut report, ev);
+    }
+    report
 }
 
 /// The light probe of `host`: ONE connection (TCP, the Windows client's X.224 request, the TLS
@@ -137,9 +141,5 @@ pub async fn run_light(target: &target::Target, opts: &Options) -> report::Repor
     let observations = probe::light::run(target, &ctx).await;
     let diagnosis = diagnose::diagnose_with(&observations, &diagnose::Settings::from(&opts.plan));
     let total = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
-    let mut report = report::Report::new(target, observations, diagnosis, total);
-    if let Some(ev) = &opts.evidence {
-        evidence::join::join(&mut report, ev);
-    }
-    report
+    report::Report::new(target, observations, diagnosis, total)
 }
