@@ -2,8 +2,8 @@
 //! end fast, printing open file descriptors, resident memory and threads at intervals: all three must
 //! stay flat. Run it with `scripts/soak.sh [N]` (Linux: reads /proc/self).
 
-use rdp_doctor::demo::{LAB_PACE, demo_options};
-use rdp_doctor::{Options, lab, run_diagnosis, target::Target};
+use rdp_doctor::demo::{demo_options, lab_options};
+use rdp_doctor::{lab, run_diagnosis, target::Target};
 use std::time::{Duration, Instant};
 
 /// Scenarios that end without waiting out a deadline, across every layer and fault kind.
@@ -44,7 +44,7 @@ fn main() {
             let s = lab::scenario(name).unwrap_or_else(|| panic!("no scenario {name}"));
             servers.push(lab::start(s, "127.0.0.1:0".parse().unwrap()).await.expect("lab server"));
         }
-        let base = Options { timeout: Duration::from_secs(5), pace: LAB_PACE, ..Options::default() };
+        let base = lab_options(Duration::from_secs(5));
         println!("{:>6} {:>8} {:>6} {:>10} {:>8} {:>8}", "runs", "seconds", "fds", "rss", "threads", "runs/s");
         let started = Instant::now();
         let mut verdicts = std::collections::BTreeMap::<String, usize>::new();

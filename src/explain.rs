@@ -8,6 +8,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::knowledge::folk_causes::{self, CodeEvidence, FOLK_CAUSES, Stage};
 use crate::knowledge::{self, Basis, Entry, Layer, TableId, freerdp};
 
 /// Version of the JSON document produced by `explain --json`.
@@ -135,6 +136,8 @@ pub struct Explanation {
     pub unknown_codes: Vec<UnknownCode>,
     /// Other readings tried and how the codes relate (e.g. "147 as a discReason: no such code").
     pub notes: Vec<String>,
+    /// The advice people commonly find, judged against these codes (`knowledge::folk_causes`).
+    pub folk_causes: Vec<folk_causes::Judged>,
 }
 
 fn hex(v: u32) -> String {
@@ -567,6 +570,7 @@ pub fn explain(q: &Query) -> Explanation {
         })
     };
 
+    let folk_causes = judge_folk_causes(q, &readings, layer);
     let unknown = !unknown_codes.is_empty() || q.codes.is_empty();
     Explanation {
         schema_version: SCHEMA_VERSION,
@@ -578,7 +582,36 @@ pub fn explain(q: &Query) -> Explanation {
         unknown,
         unknown_codes,
         notes,
+        folk_causes,
     }
+}
+
+/// The advice people commonly find, judged against what the codes say: the Windows pair when both
+/// numbers were given, every reading, and the stage the readings name.
+fn judge_folk_causes(q: &Query, readings: &[Reading], layer: Option<Layer>) -> Vec<folk_causes::Judged> {
+    if readings.is_empty() {
+        return Vec::new();
+    }
+    let value = |role: Role| q.codes.iter().find(|c| c.role == role && c.kind != CodeKind::Name).and_then(|c| c.value);
+    let pair = match (value(Role::Primary), value(Role::Extended)) {
+        (Some(code), Some(extended)) => Some((code, extended)),
+        _ => None,
+    };
+    let label = match pair {
+        Some((code, extended)) => format!("{} / {}", hex(code), hex(extended)),
+        None => {
+            let mut names: Vec<&str> = readings.iter().map(|r| r.name).collect();
+            names.dedup();
+            names.join(" / ")
+        }
+    };
+    let ev = CodeEvidence::new(
+        pair,
+        readings.iter().map(|r| (r.table, r.value)).collect(),
+        layer.and_then(Stage::from_layer),
+        label,
+    );
+    folk_causes::judge_codes(&ev)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -649,12 +682,78 @@ fn render_text(x: &Explanation, out: &mut dyn Write) -> std::io::Result<()> {
             writeln!(out, "     check: {}", c.check)?;
         }
     }
+    if !x.folk_causes.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "The advice you may have read")?;
+        for c in &x.folk_causes {
+            writeln!(out, "  {:<9}  {}", c.verdict.word(), c.cause)?;
+            wrap_hanging(out, 13, &c.why)?;
+            if c.verdict != folk_causes::FolkVerdict::RuledOut {
+                wrap_hanging(out, 13, &format!("check: {}", c.check))?;
+            }
+        }
+    }
     if let Some(cmd) = &x.diagnose_command {
         writeln!(out)?;
         writeln!(out, "Test it: {cmd}")?;
     }
     Ok(())
 }
+
+/// `text` indented by `indent` spaces and wrapped at 100 columns (continuation lines two further in).
+fn wrap_hanging(out: &mut dyn Write, indent: usize, text: &str) -> std::io::Result<()> {
+    let room = 100usize.saturating_sub(indent).max(40);
+    // Continuation lines sit two columns further in.
+    let mut line = String::new();
+    let mut first = true;
+    for word in text.split_whitespace() {
+        let limit = if first { room } else { room - 2 };
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > limit {
+            writeln!(out, "{:pad$}{line}", "", pad = if first { indent } else { indent + 2 })?;
+            first = false;
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        writeln!(out, "{:pad$}{line}", "", pad = if first { indent } else { indent + 2 })?;
+    }
+    Ok(())
+}
+
+/// `explain --list folk-causes`: the commonly given causes with their stage, codes, checks and fixes.
+fn render_folk_list(json: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    if json {
+        serde_json::to_writer_pretty(&mut *out, FOLK_CAUSES).map_err(std::io::Error::other)?;
+        return writeln!(out);
+    }
+    writeln!(out, "{} - {} ({} entries)", FOLK_LIST_NAME, FOLK_LIST_TITLE, FOLK_CAUSES.len())?;
+    for c in FOLK_CAUSES {
+        let stages: Vec<&str> = c.stages.iter().map(|s| s.name()).collect();
+        writeln!(out, "  {:<20} {}", c.id, c.cause)?;
+        writeln!(out, "  {:<20} breaks at: {}", "", stages.join(", "))?;
+        for p in c.produces {
+            let code = match p.link {
+                folk_causes::CodeLink::Pair { code, extended } => format!("{} / {}", hex(code), hex(extended)),
+                folk_causes::CodeLink::ErrorInfo(x) => format!("errorInfo {}", hex(x)),
+                folk_causes::CodeLink::Code { table, value } => format!("{} {}", table.name(), hex(value)),
+            };
+            writeln!(out, "  {:<20} produces: {code} ({}): {}", "", basis_name(p.basis), p.note)?;
+        }
+        writeln!(out, "  {:<20} check: {}", "", folk_causes::check_line(c))?;
+        writeln!(out, "  {:<20} fix: {}", "", c.fix)?;
+        writeln!(out, "  {:<20} harm: {}", "", c.harm)?;
+        writeln!(out, "  {:<20} source: {}", "", c.source)?;
+    }
+    Ok(())
+}
+
+/// The name `explain --list` takes for the table of commonly given causes.
+pub const FOLK_LIST_NAME: &str = "folk-causes";
+const FOLK_LIST_TITLE: &str = "commonly given causes and fixes: the stage each breaks, its codes, checks and harm";
 
 #[derive(Serialize)]
 struct ListEntry {
@@ -729,16 +828,31 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> i32 {
     if let Some(which) = &args.list {
         let tables: Vec<TableId> = match which {
             None => TableId::ALL.to_vec(),
+            Some(name) if name.trim().eq_ignore_ascii_case(FOLK_LIST_NAME) => {
+                return match render_folk_list(args.json, out) {
+                    Ok(()) => 0,
+                    Err(_) => 2,
+                };
+            }
             Some(name) => match TableId::from_name(name) {
                 Some(t) => vec![t],
                 None => {
-                    let names: Vec<&str> = TableId::ALL.iter().map(|t| t.name()).collect();
+                    let mut names: Vec<&str> = TableId::ALL.iter().map(|t| t.name()).collect();
+                    names.push(FOLK_LIST_NAME);
                     let _ = writeln!(out, "error: unknown table '{}'; tables: {}", name, names.join(", "));
                     return 2;
                 }
             },
         };
-        return match render_list(&tables, args.json, out) {
+        let listed = render_list(&tables, args.json, out).and_then(|()| {
+            // Every table: the commonly given causes close the text listing.
+            if which.is_none() && !args.json {
+                writeln!(out)?;
+                render_folk_list(false, out)?;
+            }
+            Ok(())
+        });
+        return match listed {
             Ok(()) => 0,
             Err(_) => 2,
         };

@@ -5,15 +5,21 @@
 //! [`diagnose`] turns observations into findings with pure functions; [`report`] renders them.
 //! [`knowledge`] holds every code table; [`lab`] is the fault lab. Embed it with [`run_diagnosis`].
 
+pub mod client;
 pub mod demo;
 pub mod diagnose;
+pub mod evidence;
 pub mod explain;
 pub mod knowledge;
 pub mod lab;
 pub mod observations;
 pub mod probe;
+pub mod rdpfile;
 pub mod report;
+pub mod scan;
+pub mod serve;
 pub mod target;
+pub mod watch;
 
 use std::time::{Duration, Instant};
 
@@ -53,8 +59,12 @@ pub enum CertTrust {
 pub struct Options {
     /// One deadline for the whole run.
     pub timeout: Duration,
-    /// Pause between connection starts to one server.
+    /// Fixed pause between connection starts to one server (zero: the limiter adapts).
     pub pace: Duration,
+    /// Connections in flight to one server at most (halved when it refuses or resets).
+    pub max_parallel: u32,
+    /// How long one wait for the server lasts at most (a reply, a handshake, a frame).
+    pub patience: Duration,
     pub plan: probe::Plan,
     /// The `-v` trace sink.
     pub trace: Option<probe::Trace>,
@@ -63,6 +73,14 @@ pub struct Options {
     pub cert_trust: CertTrust,
     /// Asks the user to accept a certificate that does not verify (only when stdin is a terminal).
     pub cert_prompt: Option<probe::credssp::CertPrompt>,
+    /// Reach the target through this RD Gateway (`--gateway`).
+    pub gateway: Option<probe::gateway::GatewaySpec>,
+    /// The routing token for the X.224 Connection Request (`--routing-token`, `loadbalanceinfo`).
+    pub routing_token: Option<String>,
+    /// The `.rdp` file the target came from: what was read and what it implies.
+    pub rdp_file: Option<rdpfile::RdpFileObs>,
+    /// The server's own records to cross-check the diagnosis with (`--evidence`).
+    pub evidence: Option<std::sync::Arc<evidence::EvidenceObs>>,
 }
 
 impl Default for Options {
@@ -70,11 +88,17 @@ impl Default for Options {
         Options {
             timeout: Duration::from_secs(15),
             pace: probe::DEFAULT_PACE,
+            max_parallel: probe::limiter::DEFAULT_MAX_PARALLEL,
+            patience: probe::DEFAULT_PATIENCE,
             plan: probe::Plan::default(),
             trace: None,
             credentials: None,
             cert_trust: CertTrust::default(),
             cert_prompt: None,
+            gateway: None,
+            routing_token: None,
+            rdp_file: None,
+            evidence: None,
         }
     }
 }
@@ -84,11 +108,37 @@ pub async fn run_diagnosis(target: &target::Target, opts: &Options) -> report::R
     let started = Instant::now();
     let mut ctx = probe::ProbeContext::new(opts.timeout);
     ctx.pace = opts.pace;
+    ctx.patience = opts.patience;
+    ctx.limiter = probe::Limiter::new(opts.max_parallel, opts.pace);
     ctx.trace = opts.trace.clone();
     ctx.credentials = opts.credentials.clone();
     ctx.cert_trust = opts.cert_trust.clone();
     ctx.cert_prompt = opts.cert_prompt.clone();
-    let observations = probe::run(target, opts.plan, &ctx).await;
+    ctx.routing_token = opts.routing_token.clone();
+    let observations = match &opts.gateway {
+        Some(gw) => probe::gateway::run(target, gw.clone(), opts.plan, &ctx).await,
+        None => probe::run(target, opts.plan, &ctx).await,
+    };
+    let mut observations = observations;
+    observations.rdp_file = opts.rdp_file.clone();
+    let diagnosis = diagnose::diagnose_with(&observations, &diagnose::Settings::from(&opts.plan));
+    let total = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
+    let mut report = report::Report::new(target, observations, diagnosis, total);
+    if let Some(ev) = &opts.evidence {
+        evidence::join::join(&mut report, ev);
+    }
+    report
+}
+
+/// The light probe of `host`: ONE connection (TCP, the Windows client's X.224 request, the TLS
+/// handshake on the selected path for the certificate), diagnosed by the same rules. What
+/// `scan --quick`, `watch` and the exporter's `quick` module run. Uses `opts.timeout` as the deadline
+/// and `opts.plan.cert_warn_days`; the rest of `opts` does not apply to one connection.
+pub async fn run_light(target: &target::Target, opts: &Options) -> report::Report {
+    let started = Instant::now();
+    let mut ctx = probe::ProbeContext::new(opts.timeout);
+    ctx.trace = opts.trace.clone();
+    let observations = probe::light::run(target, &ctx).await;
     let diagnosis = diagnose::diagnose_with(&observations, &diagnose::Settings::from(&opts.plan));
     let total = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
     report::Report::new(target, observations, diagnosis, total)

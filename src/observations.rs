@@ -1,6 +1,8 @@
 //! What the probes saw: data only, no judgement. This is `observations` in the JSON report
 //! (docs/report-schema.md). Findings are built from these and nothing else.
 
+pub mod gateway;
+
 use crate::knowledge::client_profiles::ProfileVerdict;
 use crate::probe::tls_scan::{SmallMssRetry, SuiteObs, VersionResult, Violation};
 use serde::Serialize;
@@ -18,6 +20,72 @@ pub struct Observations {
     pub authentication: Option<AuthenticationObs>,
     /// The RDP connection sequence after negotiation.
     pub session: Option<SessionObs>,
+    /// The RD Gateway path (`--gateway`), when the target was reached through one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<gateway::GatewayObs>,
+    /// The `.rdp` file the target came from: the settings read and what they imply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rdp_file: Option<crate::rdpfile::RdpFileObs>,
+    /// The server's own records (`--evidence`, `rdp-doctor evidence`): event logs and registry exports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<crate::evidence::EvidenceObs>,
+    /// The run's own budget (`--timeout`): whether it ran out, and which layers it cut.
+    pub budget: Option<BudgetObs>,
+}
+
+/// What the per-server connection limit did during a run (`--max-parallel`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PolitenessObs {
+    /// The limit at the end of the run.
+    pub limit: u32,
+    /// The limit at the start (`--max-parallel`).
+    pub max: u32,
+    /// Most connections in flight at once.
+    pub peak: u32,
+    /// How often the server's refusals or resets halved the limit.
+    pub halvings: u32,
+}
+
+/// The run's budget: a limit of the tool, never the server's doing.
+#[derive(Debug, Clone, Serialize)]
+pub struct BudgetObs {
+    /// `--timeout`, in milliseconds.
+    pub timeout_ms: f64,
+    /// How long one wait for the server lasted at most (the layers' patience), in milliseconds.
+    pub patience_ms: f64,
+    /// True when the deadline passed before every layer had its answer.
+    pub reached: bool,
+    /// Every layer the run planned, and how far it got.
+    pub layers: Vec<LayerBudget>,
+    /// The fastest TCP handshake seen: about one round trip, in milliseconds.
+    pub rtt_ms: Option<f64>,
+}
+
+/// How far one layer got before the deadline.
+#[derive(Debug, Clone, Serialize)]
+pub struct LayerBudget {
+    pub layer: crate::knowledge::Layer,
+    pub status: LayerStatus,
+    /// How far it got, in words ("5 of 7 requests answered").
+    pub progress: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LayerStatus {
+    /// The layer had every answer it waited for (or the server's silence outlasted the layer's patience).
+    Complete,
+    /// The deadline cut the layer while it waited.
+    Partial,
+    /// The deadline passed before the layer started.
+    NotStarted,
+}
+
+impl BudgetObs {
+    /// True when the deadline cut `layer` (partly done or never started).
+    pub fn cut(&self, layer: crate::knowledge::Layer) -> bool {
+        self.layers.iter().any(|l| l.layer == layer && l.status != LayerStatus::Complete)
+    }
 }
 
 /// Name resolution and TCP connects.
@@ -28,6 +96,10 @@ pub struct NetworkObs {
     pub attempts: Vec<ConnectAttempt>,
     /// The address the later layers use: the first, in order, that accepted.
     pub connected: Option<SocketAddr>,
+    /// TCP connections the whole diagnosis opened to the server (every layer, every retry).
+    pub connections_opened: u32,
+    /// How the per-server connection limit fared (`--max-parallel`), when later layers ran.
+    pub politeness: Option<PolitenessObs>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -111,6 +183,8 @@ pub enum NegOutcome {
     Malformed,
     /// The TCP connection for this request could not be made.
     ConnectFailed,
+    /// Not sent: the run's deadline (`--timeout`) passed first. Says nothing about the server.
+    NotChecked,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -323,7 +397,19 @@ pub struct TlsObs {
     pub violations: Vec<Violation>,
     /// Connections that sent a ClientHello (scanner, handshakes and the small-MSS retry).
     pub connections: u32,
+    /// How the versions and suites were found: `targeted` (one hello per client profile, per version
+    /// and per weak class: the default) or `full` (every suite enumerated, `--full-scan`).
+    pub mode: TlsScanMode,
     pub ms: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TlsScanMode {
+    Targeted,
+    Full,
+    /// Only the Windows client's own handshake (the one-connection light probe: `scan --quick`, `watch`).
+    HandshakeOnly,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -567,4 +653,48 @@ pub struct RdpMethodObs {
     /// encryptionMethod the server chose; null when it refused (disconnect, no answer).
     pub selected: Option<u32>,
     pub detail: Option<String>,
+}
+
+/// Where a light probe (one connection: TCP, the Windows client's X.224 request, the TLS handshake)
+/// stopped, for `watch` and `scan --quick`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LightStage {
+    Resolve,
+    Connect,
+    Negotiation,
+    Tls,
+    /// Every step of the light probe succeeded.
+    Done,
+}
+
+/// How a light probe's step failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureKind {
+    /// RST (a refused connect, or a reset on an accepted connection).
+    Reset,
+    /// FIN before an answer.
+    Closed,
+    /// Nothing before the deadline.
+    Timeout,
+    /// An answer that refuses (RDP_NEG_FAILURE, a TLS alert) or cannot be used.
+    Refused,
+    /// Any other error (unreachable, a local socket error, a name that does not resolve).
+    Other,
+}
+
+/// One light probe of a `watch` series (`rdp-doctor watch`): what the diagnosis of repetition reads.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProbeSample {
+    /// 1-based, in order.
+    pub seq: u32,
+    /// `done` for a probe that went through; else the step it failed at.
+    pub stage: LightStage,
+    pub failure: Option<FailureKind>,
+    /// The TCP connect, the X.224 exchange and the TLS handshake, when each was reached.
+    pub connect_ms: Option<f64>,
+    pub negotiation_ms: Option<f64>,
+    pub handshake_ms: Option<f64>,
+    pub total_ms: f64,
 }

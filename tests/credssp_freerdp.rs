@@ -1,6 +1,7 @@
 //! CredSSP against the real FreeRDP shadow server (/sec:nla, SAM file) and the TLS-only servers started
 //! by scripts/interop-servers.sh. Run them through scripts/test.sh, which exports the ports and account.
 //! Also the leak test: the password appears nowhere in stdout, stderr, JSON or the `-v` trace.
+#![cfg(feature = "interop")] // needs the FreeRDP NLA server: `scripts/test.sh` runs it (`--features interop`)
 
 use std::process::{Command, Output};
 

@@ -2,6 +2,7 @@
 //! (AES256-SHA) and with an expired certificate, each on loopback, started by
 //! `scripts/interop-servers.sh` (`start`, or `start-tls` for these alone). The accepted
 //! (version, suite id) set is checked against `sslscan --rdp` on the same server.
+#![cfg(feature = "interop")] // needs the xrdp TLS variants and sslscan: `scripts/test.sh` runs it (`--features interop`)
 
 mod common;
 
@@ -21,7 +22,9 @@ fn port(var: &str) -> u16 {
 
 async fn diagnose(var: &str) -> Report {
     let target = Target::parse(&format!("127.0.0.1:{}", port(var))).unwrap();
-    let opts = Options { timeout: Duration::from_secs(30), pace: Duration::from_millis(10), ..Options::default() };
+    // The sslscan comparison is about the full enumeration (`--full-scan`).
+    let mut opts = Options { timeout: Duration::from_secs(30), ..Options::default() };
+    opts.plan.full_scan = true;
     run_diagnosis(&target, &opts).await
 }
 

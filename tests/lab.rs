@@ -1,7 +1,6 @@
 //! Every lab scenario, diagnosed over loopback: the observations the probe records, and the findings,
 //! evidence, remedies and verdict the diagnosis draws from them.
 
-use rdp_doctor::Options;
 use rdp_doctor::demo::diagnose_scenario;
 use rdp_doctor::diagnose::{Severity, Verdict};
 use rdp_doctor::lab;
@@ -11,7 +10,7 @@ use std::time::Duration;
 
 async fn run(name: &str) -> Report {
     let scenario = lab::scenario(name).unwrap_or_else(|| panic!("no lab scenario {name}"));
-    let opts = Options { timeout: Duration::from_secs(3), ..Options::default() };
+    let opts = rdp_doctor::demo::lab_options(Duration::from_secs(10));
     diagnose_scenario(scenario, &opts).await.expect("lab server starts")
 }
 

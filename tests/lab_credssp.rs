@@ -19,7 +19,7 @@ fn creds(password: &str) -> Credentials {
 
 async fn run(name: &str, credentials: Option<Credentials>, trust: CertTrust) -> Report {
     let scenario = lab::scenario(name).unwrap_or_else(|| panic!("no lab scenario {name}"));
-    let opts = Options { timeout: Duration::from_secs(5), credentials, cert_trust: trust, ..Options::default() };
+    let opts = Options { credentials, cert_trust: trust, ..rdp_doctor::demo::lab_options(Duration::from_secs(10)) };
     diagnose_scenario(scenario, &opts).await.expect("lab server starts")
 }
 
@@ -291,10 +291,9 @@ async fn credssp_failed_at_the_first_reply_also_ends_the_credential_check() {
 async fn run_restricted_admin(name: &str) -> Report {
     let scenario = lab::scenario(name).unwrap();
     let mut opts = Options {
-        timeout: Duration::from_secs(5),
         credentials: Some(creds(LAB_PASSWORD)),
         cert_trust: CertTrust::AcceptAny,
-        ..Options::default()
+        ..rdp_doctor::demo::lab_options(Duration::from_secs(10))
     };
     opts.plan.restricted_admin = true;
     diagnose_scenario(scenario, &opts).await.expect("lab server starts")
@@ -337,8 +336,7 @@ async fn restricted_admin_denied_still_takes_a_password_logon() {
 
 #[tokio::test]
 async fn demo_rows_show_the_credential_findings() {
-    // As `rdp-doctor demo` runs them: lab pacing (the lab is in-process on loopback).
-    let opts = Options { timeout: Duration::from_secs(3), pace: rdp_doctor::demo::LAB_PACE, ..Options::default() };
+    let opts = rdp_doctor::demo::lab_options(Duration::from_secs(10));
     let rows = rdp_doctor::demo::run_all(&opts).await.expect("lab servers start");
     let row = |name: &str| &rows.iter().find(|(s, _)| s.name == name).unwrap_or_else(|| panic!("no row {name}")).1;
     let top = |name: &str| row(name).findings.first().map(|f| f.id).unwrap_or("-");

@@ -1,7 +1,6 @@
 //! The lab's connection-sequence scenarios (src/lab/session.rs), diagnosed over loopback: each fault the
 //! lab injects → the session observation, the finding, its evidence and the predicted client error pair.
 
-use rdp_doctor::Options;
 use rdp_doctor::demo::{demo_options, diagnose_scenario};
 use rdp_doctor::diagnose::{Finding, Severity, Verdict};
 use rdp_doctor::knowledge::Basis;
@@ -12,14 +11,14 @@ use std::time::{Duration, Instant};
 
 async fn run(name: &str) -> Report {
     let scenario = lab::scenario(name).unwrap_or_else(|| panic!("no lab scenario {name}"));
-    let opts = Options { timeout: Duration::from_secs(3), ..Options::default() };
+    let opts = rdp_doctor::demo::lab_options(Duration::from_secs(10));
     diagnose_scenario(scenario, &opts).await.expect("lab server starts")
 }
 
 /// As the demo runs it: with the credentials the scenario's point needs (`demo::demo_options`).
 async fn run_as_demo(name: &str) -> Report {
     let scenario = lab::scenario(name).unwrap_or_else(|| panic!("no lab scenario {name}"));
-    let opts = Options { timeout: Duration::from_secs(3), ..Options::default() };
+    let opts = rdp_doctor::demo::lab_options(Duration::from_secs(10));
     diagnose_scenario(scenario, &demo_options(scenario, &opts)).await.expect("lab server starts")
 }
 
@@ -151,7 +150,7 @@ async fn wrong_password_scenario_without_credentials_is_established() {
     let scenario = lab::scenario("logon-failed-bad-password").unwrap();
     let server = lab::start(scenario, "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let target = rdp_doctor::target::Target::parse(&server.addr.to_string()).unwrap();
-    let opts = Options { timeout: Duration::from_secs(3), ..Options::default() };
+    let opts = rdp_doctor::demo::lab_options(Duration::from_secs(10));
     let r = rdp_doctor::run_diagnosis(&target, &opts).await;
     let s = session(&r);
     assert!(!s.credentials_sent);

@@ -2,7 +2,7 @@
 //! evidence that proves it, and the observations the JSON report documents.
 
 use rdp_doctor::Options;
-use rdp_doctor::demo::{LAB_PACE, diagnose_scenario};
+use rdp_doctor::demo::{diagnose_scenario, lab_options};
 use rdp_doctor::diagnose::{Finding, Severity, Verdict};
 use rdp_doctor::lab;
 use rdp_doctor::observations::{HandshakeOutcome, TlsObs};
@@ -10,7 +10,14 @@ use rdp_doctor::report::Report;
 use std::time::Duration;
 
 async fn run(name: &str) -> Report {
-    run_with(name, Options { timeout: Duration::from_secs(4), pace: LAB_PACE, ..Options::default() }).await
+    run_with(name, lab_options(Duration::from_secs(10))).await
+}
+
+/// The full enumeration (`--full-scan`): every (version, suite) the server accepts, in its order.
+async fn run_full(name: &str) -> Report {
+    let mut opts = lab_options(Duration::from_secs(10));
+    opts.plan.full_scan = true;
+    run_with(name, opts).await
 }
 
 async fn run_with(name: &str, opts: Options) -> Report {
@@ -46,7 +53,7 @@ fn suite_ids(t: &TlsObs, version: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn healthy_handshakes_on_both_paths_and_records_the_certificate() {
-    let r = run("healthy").await;
+    let r = run_full("healthy").await;
     let t = tls(&r);
     let paths: Vec<(&str, u32)> = t.handshakes.iter().map(|h| (h.path, h.requested_value)).collect();
     assert_eq!(paths, vec![("hybrid", 0xB), ("ssl", 0x1)]);
@@ -135,7 +142,7 @@ async fn a_certificate_not_valid_yet() {
 async fn expiring_soon_follows_the_threshold() {
     // The not-yet-valid certificate ends in 375 days: a 400-day threshold makes it "soon" — but a
     // certificate not valid yet is reported as that, never as expiring.
-    let mut opts = Options { timeout: Duration::from_secs(4), pace: LAB_PACE, ..Options::default() };
+    let mut opts = lab_options(Duration::from_secs(10));
     opts.plan.cert_warn_days = 400;
     let r = run_with("cert-not-yet-valid", opts.clone()).await;
     assert!(!ids(&r).contains(&"cert-expiring-soon"));
@@ -159,7 +166,7 @@ async fn expiring_soon_follows_the_threshold() {
 
 #[tokio::test]
 async fn tls10_only_is_a_protocol_mismatch_for_windows_11() {
-    let r = run("tls10-only").await;
+    let r = run_full("tls10-only").await;
     let t = tls(&r);
     assert_eq!(t.versions, vec!["tls1.0"]);
     assert_eq!(suite_ids(t, "tls1.0"), vec!["0x0035", "0x002F"]);
@@ -183,7 +190,7 @@ async fn tls10_only_is_a_protocol_mismatch_for_windows_11() {
 
 #[tokio::test]
 async fn the_client_flag_changes_whose_verdict_counts() {
-    let mut opts = Options { timeout: Duration::from_secs(4), pace: LAB_PACE, ..Options::default() };
+    let mut opts = lab_options(Duration::from_secs(10));
     opts.plan.client_profile = "windows-10";
     let r = run_with("tls10-only", opts).await;
     let f = finding(&r, "tls-protocol-mismatch");
@@ -206,7 +213,7 @@ async fn tls13_only_shuts_out_clients_without_tls13() {
 
 #[tokio::test]
 async fn legacy_ciphers_only_is_a_cipher_mismatch_with_weak_suites() {
-    let r = run("legacy-ciphers-only").await;
+    let r = run_full("legacy-ciphers-only").await;
     let t = tls(&r);
     assert_eq!(t.versions, vec!["tls1.0", "tls1.1", "tls1.2"]);
     assert_eq!(suite_ids(t, "tls1.2"), vec!["0x000A", "0x0005"]);
@@ -257,7 +264,7 @@ async fn an_mtu_blackhole_is_found_by_the_small_mss_retry() {
 
 #[tokio::test]
 async fn quick_skips_the_tls_layer() {
-    let mut opts = Options { timeout: Duration::from_secs(4), pace: LAB_PACE, ..Options::default() };
+    let mut opts = lab_options(Duration::from_secs(10));
     opts.plan.quick = true;
     let r = run_with("cert-expired", opts).await;
     assert!(r.observations.tls.is_none());
@@ -290,4 +297,43 @@ async fn a_server_that_never_answers_the_hello_is_stalled_not_a_blackhole() {
     assert!(!ids(&r).contains(&"path-mtu-blackhole"), "{:?}", ids(&r));
     assert!(!ids(&r).contains(&"tls-handshake-aborted"), "{:?}", ids(&r));
     assert_eq!(r.verdict, Verdict::Failing);
+}
+
+/// The default plan asks targeted questions (one hello per client profile, version and weak class)
+/// instead of enumerating: on every TLS scenario of the lab it must reach the same verdicts as the full
+/// enumeration — the same versions, the same client profiles able to connect (with the same version),
+/// the same findings — with suites that are a subset of the enumerated ones, and at most 30 connections in all (the
+/// enumeration's count grows with the suites the server accepts; the targeted plan's does not).
+#[tokio::test]
+async fn targeted_questions_agree_with_the_full_enumeration() {
+    for name in ["healthy", "tls10-only", "tls13-only", "legacy-ciphers-only", "weak-cert", "cert-expired"] {
+        let (targeted, full) = (run(name).await, run_full(name).await);
+        let (t, f) = (tls(&targeted), tls(&full));
+        assert_eq!(t.versions, f.versions, "{name}: versions");
+        for fp in &f.client_profiles {
+            let tp = t
+                .client_profiles
+                .iter()
+                .find(|p| p.profile == fp.profile)
+                .unwrap_or_else(|| panic!("{name}: profile {} not judged by the targeted plan", fp.profile));
+            assert_eq!(
+                (tp.can_connect, tp.cause, &tp.version),
+                (fp.can_connect, fp.cause, &fp.version),
+                "{name}: {}",
+                fp.profile
+            );
+        }
+        for s in &t.suites {
+            assert!(
+                f.suites.iter().any(|x| x.version == s.version && x.id == s.id),
+                "{name}: {} {} found by the targeted plan but not enumerated",
+                s.version,
+                s.id
+            );
+        }
+        assert_eq!(ids(&targeted), ids(&full), "{name}: the findings");
+        assert_eq!(targeted.verdict, full.verdict, "{name}: the verdict");
+        let opened = targeted.observations.network.as_ref().map_or(0, |n| n.connections_opened);
+        assert!(opened <= 30, "{name}: {opened} connections for a default diagnosis");
+    }
 }

@@ -71,16 +71,28 @@ fn dropped_syn_times_out_within_the_deadline() {
         fillers.push(s);
     }
     std::thread::sleep(Duration::from_millis(200));
-    let started = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_rdp-doctor"))
-        .args(["diagnose", &addr.to_string(), "--json", "--timeout", "2"])
-        .output()
-        .unwrap();
-    assert!(started.elapsed() < Duration::from_secs(4), "took {:?}", started.elapsed());
-    assert_eq!(out.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let run = |timeout: &str| {
+        let started = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_rdp-doctor"))
+            .args(["diagnose", &addr.to_string(), "--json", "--timeout", timeout])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), v, started.elapsed())
+    };
+    // The connect's own patience (5 s) outlasted: the SYN is dropped, the server's silence is proven.
+    let (code, v, took) = run("7");
+    assert!(took < Duration::from_secs(7), "took {took:?}");
+    assert_eq!(code, Some(1));
     assert_eq!(v["observations"]["network"]["attempts"][0]["outcome"], "timeout");
     assert_eq!(v["findings"][0]["id"], "tcp-timeout");
     assert_eq!(v["verdict"], "unreachable");
+    // A --timeout shorter than that patience proves nothing: not checked, exit 4, no finding about it.
+    let (code, v, took) = run("2");
+    assert!(took < Duration::from_secs(4), "took {took:?}");
+    assert_eq!(code, Some(4), "{v}");
+    assert_eq!(v["verdict"], "incomplete");
+    assert_eq!(v["findings"][0]["id"], "deadline-reached");
+    assert!(v["findings"].as_array().unwrap().iter().all(|f| f["id"] != "tcp-timeout"));
     drop(fillers);
 }

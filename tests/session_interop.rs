@@ -1,5 +1,6 @@
 //! The session layer against the real servers of scripts/interop-servers.sh (run by scripts/test.sh,
 //! which exports the ports and the test account). A missing variable fails the test: run scripts/test.sh.
+#![cfg(feature = "interop")] // needs xrdp and FreeRDP: `scripts/test.sh` runs it (`--features interop`)
 
 use rdp_doctor::observations::{SessionEnd, StageOutcome};
 use rdp_doctor::report::Report;

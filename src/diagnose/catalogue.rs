@@ -709,13 +709,16 @@ pub static CATALOGUE: &[FindingDef] = &[
             "selectedProtocol must be exactly one of the protocols the client requested ([MS-RDPBCGR] 2.2.1.2.1): this is a server or middlebox bug. Update the RDP server, or take the proxy that rewrites the negotiation out of the path.",
         ],
     },
+    // --- the light probe and repetition (scan --quick, watch, the exporter) ---
     FindingDef {
         id: "tls-handshake-failed",
         layer: Layer::Tls,
         severity: Severity::Error,
-        title: "The TLS handshake fails after the server's ServerHello",
+        title: "The TLS handshake does not complete: it fails after the server's ServerHello, or on the Windows client's own path (one connection, no scan)",
         remedies: &[
             "The server starts the handshake and then sends something a client cannot accept (the reason is in the evidence): a broken or empty certificate, a certificate chain too large, a suite or version the client never offered. Rebind a valid certificate to Remote Desktop (`Get-CimInstance -Namespace root/cimv2/TerminalServices -ClassName Win32_TSGeneralSetting` shows its SSLCertificateSHA1Hash) and check any TLS-inspecting device on the path.",
+            "Run `rdp-doctor diagnose HOST`: its version and suite scan tells a broken certificate key, a version or cipher mismatch and a stalled path apart.",
+            "On the server, check the System event log for Schannel errors (36870, 36874, 36888) and the Remote Desktop certificate (RDP-Tcp SSLCertificateSHA1Hash).",
         ],
     },
     FindingDef {
@@ -734,6 +737,344 @@ pub static CATALOGUE: &[FindingDef] = &[
         title: "The server stopped answering in the middle of the connection sequence",
         remedies: &[
             "The server stopped answering mid-sequence without closing anything: a hung Remote Desktop service (`Restart-Service TermService -Force`), a licensing server that does not answer, or a device on the path that drops the larger packets of this stage. Read the TerminalServices-RemoteConnectionManager and LocalSessionManager logs at that time.",
+        ],
+    },
+    FindingDef {
+        id: "intermittent-failures",
+        layer: Layer::Network,
+        severity: Severity::Error,
+        title: "Some connections fail and others go through: which step, how, and how often",
+        remedies: &[
+            "Failures at the TCP connect or resets right after it: look at what sits in the path (VPN concentrator, load balancer, firewall session limits, NAT table exhaustion) and at the server's connection limits (MaxOutstandingConnections, MaxConnectionCount).",
+            "Timeouts at the TLS handshake on some connections: a path that drops large packets now and then (MTU over a VPN), or a server whose TLS stack is overloaded; compare `rdp-doctor watch` from inside the server's network.",
+            "Behind a load balancer, probe each member directly (`rdp-doctor watch MEMBER`): one bad member shows as a fixed share of failures.",
+        ],
+    },
+    FindingDef {
+        id: "latency-unstable",
+        layer: Layer::Network,
+        severity: Severity::Warning,
+        title: "The time the connect, negotiation or handshake takes swings widely (jitter)",
+        remedies: &[
+            "Jitter on the TCP connect points at the path (a congested VPN or Wi-Fi link, a firewall under load): measure with `mtr HOST` or `ping -i 0.2 HOST` from the client.",
+            "Jitter on the X.224 exchange or TLS handshake with a steady connect points at the server: CPU or memory pressure, or many sessions starting at once.",
+        ],
+    },
+    // --- the run itself ---
+    FindingDef {
+        id: "deadline-reached",
+        layer: Layer::Client,
+        severity: Severity::Warning,
+        title: "The run's own deadline ended before every layer was checked (not a server fault)",
+        remedies: &[
+            "Nothing is known to be wrong with the layers not checked: they were not tried, or were cut while the server may still have been answering.",
+        ],
+    },
+    // --- client (rdp-doctor client: this machine as an RDP client) ---
+    FindingDef {
+        id: "client-saved-credential",
+        layer: Layer::Client,
+        severity: Severity::Info,
+        title: "Credential Manager holds a saved Remote Desktop credential (TERMSRV/host)",
+        remedies: &[
+            "Control Panel → Credential Manager → Windows Credentials: remove the TERMSRV/host entry (the same as `cmdkey /delete:TERMSRV/host`), connect again and type the current password; tick 'Remember me' only once it works.",
+        ],
+    },
+    FindingDef {
+        id: "client-credssp-mismatch",
+        layer: Layer::Client,
+        severity: Severity::Error,
+        title: "This client's CredSSP policy refuses the server's CredSSP version (CVE-2018-0886 patch levels differ)",
+        remedies: &[
+            "Patch the server: install a cumulative update from May 2018 or later (the CredSSP fix for CVE-2018-0886); its TSRequest version then reads 5 or more in `rdp-doctor diagnose HOST`.",
+            r"Only as a stopgap until the server is patched, relax this client: Group Policy 'Computer Configuration → Administrative Templates → System → Credentials Delegation → Encryption Oracle Remediation' = Vulnerable, or `reg add HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System\CredSSP\Parameters /v AllowEncryptionOracle /t REG_DWORD /d 2 /f`; set it back to 1 (Mitigated) afterwards.",
+        ],
+    },
+    FindingDef {
+        id: "client-credssp-vulnerable",
+        layer: Layer::Client,
+        severity: Severity::Warning,
+        title: "This client falls back to CredSSP without the CVE-2018-0886 fix (AllowEncryptionOracle = 2)",
+        remedies: &[
+            "Patch the servers that need the fallback, then set Encryption Oracle Remediation back to Mitigated: `reg add HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System\\CredSSP\\Parameters /v AllowEncryptionOracle /t REG_DWORD /d 1 /f` (or remove the value).",
+        ],
+    },
+    FindingDef {
+        id: "client-credssp-version-refused",
+        layer: Layer::Client,
+        severity: Severity::Error,
+        title: "The System log records CredSSP version refusals (LsaSrv 6041)",
+        remedies: &[
+            "The servers named in the events lack the 2018 CredSSP update: patch them. Check one with `rdp-doctor client HOST`, which measures its CredSSP version and says which side to change.",
+        ],
+    },
+    FindingDef {
+        id: "client-tls-disabled",
+        layer: Layer::Client,
+        severity: Severity::Warning,
+        title: "This client's Schannel has TLS versions turned off that servers need",
+        remedies: &[
+            r"Turn the version back on for clients: under HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Client set Enabled = 1 and DisabledByDefault = 0 (or delete both values to get the system default), then restart.",
+            "If the server accepts only old versions (TLS 1.0/1.1), update the server rather than re-enabling them on clients.",
+        ],
+    },
+    FindingDef {
+        id: "client-recent-disconnects",
+        layer: Layer::Client,
+        severity: Severity::Warning,
+        title: "The Remote Desktop client's event log records recent failed connections",
+        remedies: &[
+            "Diagnose each target named in the evidence: `rdp-doctor diagnose HOST` (and `rdp-doctor explain CODE` for a reason code). The full log: Event Viewer → Applications and Services Logs → Microsoft → Windows → TerminalServices-ClientActiveXCore → Microsoft-Windows-TerminalServices-RDPClient/Operational.",
+        ],
+    },
+    FindingDef {
+        id: "client-rdp-defaults",
+        layer: Layer::Client,
+        severity: Severity::Warning,
+        title: "Default.rdp changes how every new mstsc connection is made",
+        remedies: &[
+            "Edit Documents\\Default.rdp (a hidden file) and remove the lines named in the evidence, or delete the file: mstsc writes a fresh one with the defaults.",
+        ],
+    },
+    // --- RD Gateway ([MS-TSGU] HTTP transport; diagnose/gateway.rs) ---
+    FindingDef {
+        id: "gateway-unreachable",
+        layer: Layer::Gateway,
+        severity: Severity::Critical,
+        title: "The RD Gateway cannot be reached (name or TCP)",
+        remedies: &[
+            "Check the gateway name and port (gatewayhostname in the .rdp file; 443 by default): `Resolve-DnsName GW`, `Test-NetConnection GW -Port 443`.",
+            "Check the firewall / load balancer in front of the gateway lets TCP 443 through, and that the RD Gateway service (TSGateway) and IIS run on it.",
+        ],
+    },
+    FindingDef {
+        id: "gateway-tls-failed",
+        layer: Layer::Gateway,
+        severity: Severity::Critical,
+        title: "The TLS handshake with the RD Gateway failed",
+        remedies: &[
+            "RD Gateway Manager > Properties > SSL Certificate: a certificate must be bound (an unbound or deleted certificate breaks every handshake), and `netsh http show sslcert` must list it on 0.0.0.0:443.",
+            "Check the TLS versions and suites the gateway (Schannel) and anything in front of it (load balancer, reverse proxy) allow.",
+        ],
+    },
+    FindingDef {
+        id: "gateway-cert-expired",
+        layer: Layer::Gateway,
+        severity: Severity::Error,
+        title: "The RD Gateway certificate has expired",
+        remedies: &[
+            "Renew the certificate and import it in RD Gateway Manager > Properties > SSL Certificate (or Server Manager > RDS > Deployment Properties > Certificates > RD Gateway).",
+        ],
+    },
+    FindingDef {
+        id: "gateway-cert-name-mismatch",
+        layer: Layer::Gateway,
+        severity: Severity::Error,
+        title: "The RD Gateway certificate does not name the gateway as the client typed it",
+        remedies: &[
+            "Use the gateway name the certificate lists (gatewayhostname in the .rdp file, or the RD Web / collection settings), or issue a certificate whose subjectAltName holds the public gateway name.",
+        ],
+    },
+    FindingDef {
+        id: "gateway-cert-untrusted",
+        layer: Layer::Gateway,
+        severity: Severity::Error,
+        title: "The RD Gateway certificate does not chain to a trusted root",
+        remedies: &[
+            "Bind a certificate from a CA the clients trust (a public CA for clients outside the domain) in RD Gateway Manager > Properties > SSL Certificate; the Windows client does not offer to continue past an untrusted gateway certificate.",
+            "With a private CA, deploy its root (and intermediates) to the clients' Trusted Root store, and make sure the gateway sends the intermediates.",
+        ],
+    },
+    FindingDef {
+        id: "gateway-auth-failed",
+        layer: Layer::Gateway,
+        severity: Severity::Error,
+        title: "The RD Gateway refused the credentials (HTTP 401 after the complete exchange)",
+        remedies: &[
+            "Check the gateway user name and password (DOMAIN\\user); in the .rdp file, gatewaycredentialssource and 'use my RD Gateway credentials for the remote computer' decide which credentials go to the gateway.",
+            "On the gateway, the Security log (event 4625) and Microsoft-Windows-TerminalServices-Gateway/Operational say why; check the account is not locked and that NTLM is not restricted for the gateway.",
+        ],
+    },
+    FindingDef {
+        id: "gateway-auth-not-checked",
+        layer: Layer::Gateway,
+        severity: Severity::Warning,
+        title: "The RD Gateway asks for authentication and no gateway credentials were given",
+        remedies: &[
+            "Run again with --user (used for the gateway too, as the Windows client does) or --gateway-user, to check the gateway logon and the stages after it.",
+        ],
+    },
+    FindingDef {
+        id: "gateway-http-transport-disabled",
+        layer: Layer::Gateway,
+        severity: Severity::Error,
+        title: "The gateway does not serve the HTTP transport (404 to RDG_OUT_DATA; RPC over HTTP only)",
+        remedies: &[
+            "On Windows Server 2012 and later, the HTTP transport is the default: check that the /remoteDesktopGateway/ application exists in IIS (Default Web Site) and that nothing rewrites it.",
+            "A gateway still on Windows Server 2008 R2 speaks only RPC over HTTP: upgrade it; rdp-doctor recognises that transport but does not speak it.",
+        ],
+    },
+    FindingDef {
+        id: "gateway-http-blocked",
+        layer: Layer::Gateway,
+        severity: Severity::Error,
+        title: "A reverse proxy or WAF in front of the gateway rejects the RD Gateway HTTP methods",
+        remedies: &[
+            "Let the RDG_OUT_DATA and RDG_IN_DATA methods (and the WebSocket upgrade) through to /remoteDesktopGateway/ on the proxy, WAF or load balancer; many WAFs block unknown HTTP methods by default.",
+            "Publish the gateway with a TCP (layer 4) rule instead of an HTTP (layer 7) one, or use the proxy's RD Gateway template.",
+        ],
+    },
+    FindingDef {
+        id: "gateway-cap-denied",
+        layer: Layer::Gateway,
+        severity: Severity::Error,
+        title: "The gateway's connection authorization policy (RD CAP) denied the user",
+        remedies: &[
+            "RD Gateway Manager > Policies > Connection Authorization Policies: the user must be in a user group of an enabled CAP, with the authentication method (password / smart card) the client uses; with a central NPS, check its network policies.",
+            "Check device redirection and health (NAP) requirements of the CAP.",
+        ],
+    },
+    FindingDef {
+        id: "gateway-rap-denied",
+        layer: Layer::Gateway,
+        severity: Severity::Error,
+        title: "The gateway's resource authorization policy (RD RAP) does not let the user reach the target",
+        remedies: &[
+            "RD Gateway Manager > Policies > Resource Authorization Policies: the user's group and the target computer (or its computer group) must match one RAP, with the port allowed (3389 by default).",
+            "The RAP matches the name as typed: a target given by IP address or short name does not match a RAP listing the FQDN (or the reverse).",
+        ],
+    },
+    FindingDef {
+        id: "gateway-target-unreachable",
+        layer: Layer::Gateway,
+        severity: Severity::Error,
+        title: "The RD Gateway cannot connect to the target (E_PROXY_TS_CONNECTFAILED)",
+        remedies: &[
+            "From the gateway: `Test-NetConnection TARGET -Port 3389` and resolve the target name there; the gateway must reach the target, the client does not.",
+            "Run rdp-doctor diagnose TARGET from the gateway's network for the target's own layers.",
+        ],
+    },
+    FindingDef {
+        id: "gateway-max-connections",
+        layer: Layer::Gateway,
+        severity: Severity::Error,
+        title: "The RD Gateway has reached its maximum number of connections",
+        remedies: &[
+            "RD Gateway Manager > Properties > General: raise 'Maximum allowed simultaneous connections' or allow the maximum; check the current connections in RD Gateway Manager > Monitoring.",
+        ],
+    },
+    FindingDef {
+        id: "gateway-channel-closed",
+        layer: Layer::Gateway,
+        severity: Severity::Error,
+        title: "The RD Gateway closed the channel after data had started",
+        remedies: &[
+            "The CLOSE_CHANNEL status names why: a session timeout or idle timeout of the CAP (RD Gateway Manager > Policies > CAP > Timeouts), a re-authentication that failed, or an administrator disconnect.",
+            "Look in Microsoft-Windows-TerminalServices-Gateway/Operational on the gateway for the connection's events (302, 303).",
+        ],
+    },
+    FindingDef {
+        id: "gateway-protocol-error",
+        layer: Layer::Gateway,
+        severity: Severity::Error,
+        title: "The RD Gateway tunnel broke during the handshake or with an unexpected answer",
+        remedies: &[
+            "The stage and code in the evidence say where; check Microsoft-Windows-TerminalServices-Gateway/Operational on the gateway and any proxy between client and gateway that may alter the stream.",
+        ],
+    },
+    FindingDef {
+        id: "gateway-not-checked",
+        layer: Layer::Gateway,
+        severity: Severity::Info,
+        title: "The gateway path was not checked to the end: the run's deadline ended first",
+        remedies: &[
+            "Run again with a longer --timeout; every channel through a gateway repeats its TLS handshake and logon.",
+        ],
+    },
+    FindingDef {
+        id: "gateway-ok",
+        layer: Layer::Gateway,
+        severity: Severity::Info,
+        title: "The RD Gateway tunnel works",
+        remedies: &["Nothing to fix at the gateway: the target's own findings follow."],
+    },
+    // --- evidence: what only the server's (or client's) own records show (`rdp-doctor evidence`) ---
+    FindingDef {
+        id: "schannel-private-key-unusable",
+        layer: Layer::Tls,
+        severity: Severity::Critical,
+        title: "Schannel cannot use the private key of the server's TLS certificate (event 36870)",
+        remedies: &[
+            r"Delete the Remote Desktop certificate so it is regenerated: `Get-ChildItem 'Cert:\LocalMachine\Remote Desktop' | Remove-Item`, then `Restart-Service TermService -Force`.",
+            r"If the key store itself is broken (the error code in the evidence says the key could not be opened): stop TermService, rename C:\ProgramData\Microsoft\Crypto\RSA\MachineKeys to MachineKeys_old (or restore its default permissions: Administrators Full control; Everyone list/read/write/create on this folder only) and start TermService again.",
+            r"A certificate named by RDP-Tcp SSLCertificateSHA1Hash must be in LocalMachine\My with its private key, readable by NETWORK SERVICE (certlm.msc → the certificate → All Tasks → Manage Private Keys).",
+        ],
+    },
+    FindingDef {
+        id: "rdp-cert-not-created",
+        layer: Layer::Tls,
+        severity: Severity::Error,
+        title: "The Remote Desktop service could not create or renew its certificate (events 1057/1058)",
+        remedies: &[
+            r"Check the MachineKeys folder (C:\ProgramData\Microsoft\Crypto\RSA\MachineKeys): SYSTEM and NETWORK SERVICE must be able to create keys there; a third-party hardening tool or a broken ACL is the usual cause.",
+            r"Remove the stale certificate (`Get-ChildItem 'Cert:\LocalMachine\Remote Desktop' | Remove-Item`) and `Restart-Service TermService -Force`; a new 1056 event in the System log confirms the new certificate.",
+        ],
+    },
+    FindingDef {
+        id: "credssp-version-refused",
+        layer: Layer::Credssp,
+        severity: Severity::Error,
+        title: "The client refused the server's CredSSP version (Encryption Oracle Remediation, event 6041)",
+        remedies: &[
+            "Install the CredSSP update (any cumulative update since May 2018) on the server named in the event: its CredSSP version is older than the client's policy allows.",
+            r"Only until the server is updated, on the client: `reg add HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System\CredSSP\Parameters /v AllowEncryptionOracle /t REG_DWORD /d 2` (Vulnerable); set it back to 1 afterwards (CVE-2018-0886).",
+        ],
+    },
+    FindingDef {
+        id: "rdp-network-drops",
+        layer: Layer::Network,
+        severity: Severity::Warning,
+        title: "Remote Desktop connections broke at the transport (RdpCoreTS 142/143/226)",
+        remedies: &[
+            "Network-name-deleted errors and resets (decoded in the evidence) mean the path dropped the connection: check idle timeouts on firewalls, NAT and VPN (RDP keep-alive: Group Policy 'Configure keep-alive connection interval'), and Wi-Fi or mobile links of the clients.",
+            "Many drops from many addresses are scanners and password-guessers on an exposed port: put RDP behind a VPN or an RD Gateway.",
+            "If UDP transport is in use, try TCP only (client: 'Turn off UDP on client'; server: 'Select RDP transport protocols' = Use only TCP) to tell a UDP path problem apart.",
+        ],
+    },
+    FindingDef {
+        id: "session-ended-by-server",
+        layer: Layer::Session,
+        severity: Severity::Warning,
+        title: "The server ended sessions for a server-side reason (LocalSessionManager 40)",
+        remedies: &[
+            "Read the reason in the evidence (`rdp-doctor explain REASON` decodes it): idle and logon time limits come from Group Policy (Remote Desktop Session Host → Session Time Limits); out-of-memory and protocol errors need the System log at the same time.",
+        ],
+    },
+    FindingDef {
+        id: "client-disconnect-recorded",
+        layer: Layer::Client,
+        severity: Severity::Info,
+        title: "The Remote Desktop client recorded disconnects with their reason (RDPClient 1026)",
+        remedies: &[
+            "Decode each reason with `rdp-doctor explain CODE` and run `rdp-doctor diagnose HOST` from the same client to see which layer fails.",
+        ],
+    },
+    FindingDef {
+        id: "evidence-nla-mismatch",
+        layer: Layer::Negotiation,
+        severity: Severity::Warning,
+        title: "The registry and the wire disagree about Network Level Authentication",
+        remedies: &[
+            "The exported settings are not what answers on the wire: a Group Policy not yet applied (`gpupdate /force`, then reconnect), another listener or port (PortNumber), a load balancer sending you to another host, or exports from a different machine.",
+        ],
+    },
+    FindingDef {
+        id: "evidence-cert-mismatch",
+        layer: Layer::Tls,
+        severity: Severity::Warning,
+        title: "The certificate served is not the one the server's records name",
+        remedies: &[
+            r"Something else answers with its own certificate (a TLS-inspecting firewall, a load balancer, another host), or the listener falls back to the self-signed certificate because the one in SSLCertificateSHA1Hash is missing or its key unusable: check `Get-ChildItem Cert:\LocalMachine\My\THUMBPRINT` and the System log (Schannel 36870, TermService 1057).",
         ],
     },
 ];

@@ -28,6 +28,11 @@ const STATUS_FINDINGS: &[(u32, &str)] = &[
     (0xC000_0234, "account-locked"),         // STATUS_ACCOUNT_LOCKED_OUT
 ];
 
+/// The finding an NTSTATUS logon failure proves, if any.
+pub(super) fn status_finding(code: u32) -> Option<&'static str> {
+    STATUS_FINDINGS.iter().find(|(c, _)| *c == code).map(|(_, id)| *id)
+}
+
 fn host_name(obs: &Observations) -> String {
     obs.negotiation.as_ref().map(|n| n.address.to_string()).unwrap_or_else(|| "the server".into())
 }

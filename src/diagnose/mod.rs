@@ -2,14 +2,25 @@
 //! finding is built from `Observations` only. Each finding id, its layer, default severity and
 //! remedies live in the catalogue (`catalogue.rs`), which docs/findings.md documents.
 
+pub mod advice;
+mod budget;
 pub mod catalogue;
+pub mod client;
 mod credssp;
+pub mod gateway;
+mod light;
 mod negotiation;
 mod network;
 mod session;
 mod tls;
+pub mod watch;
 
 pub use network::outcome_word as network_outcome_word;
+
+/// The finding an NTSTATUS logon failure proves (the CredSSP layer's table, shared with `evidence`).
+pub fn status_finding(code: u32) -> Option<&'static str> {
+    credssp::status_finding(code)
+}
 
 use crate::knowledge::{self, Basis, Layer, TableId};
 use crate::observations::Observations;
@@ -45,6 +56,9 @@ pub enum Verdict {
     Degraded,
     Failing,
     Unreachable,
+    /// The run's own deadline (`--timeout`) ended before the layers that decide the verdict were
+    /// checked, and nothing checked so far failed: a limit of the tool, not a fault of the server.
+    Incomplete,
 }
 
 impl Verdict {
@@ -54,6 +68,7 @@ impl Verdict {
             Verdict::Degraded => "degraded",
             Verdict::Failing => "failing",
             Verdict::Unreachable => "unreachable",
+            Verdict::Incomplete => "incomplete",
         }
     }
 
@@ -62,6 +77,7 @@ impl Verdict {
         match self {
             Verdict::Healthy | Verdict::Degraded => 0,
             Verdict::Failing | Verdict::Unreachable => 1,
+            Verdict::Incomplete => 4,
         }
     }
 }
@@ -138,6 +154,8 @@ pub struct Diagnosis {
     /// The pair the Windows client would show for the first failing stage, if any.
     pub predicted_client_error: Option<ClientError>,
     pub findings: Vec<Finding>,
+    /// The commonly given causes judged against what was measured (`advice.rs`).
+    pub folk_causes: Vec<crate::knowledge::folk_causes::Judged>,
 }
 
 /// The user's thresholds for judging what was observed.
@@ -167,19 +185,41 @@ pub fn diagnose(obs: &Observations) -> Diagnosis {
 /// Observations in, findings and a verdict out.
 pub fn diagnose_with(obs: &Observations, settings: &Settings) -> Diagnosis {
     let mut findings = Vec::new();
-    let reached = network::findings(obs, &mut findings);
+    // Through an RD Gateway the gateway path stands in for the network layer (`diagnose::gateway`).
+    let (reached, answered) = match &obs.gateway {
+        Some(_) => {
+            let r = gateway::findings(obs, &mut findings);
+            (r.target, r.gateway)
+        }
+        None => {
+            let r = network::findings(obs, &mut findings);
+            (r, r)
+        }
+    };
     if reached {
         negotiation::findings(obs, &mut findings);
         tls::findings(obs, settings, &mut findings);
         credssp::findings(obs, &mut findings);
         session::findings(obs, &mut findings);
+        light::findings(obs, &mut findings);
+    }
+    // The run's deadline is the tool's: what it cut is "not checked", never the server's silence.
+    let budget = obs.budget.as_ref();
+    let cut = |layer: Layer| budget.is_some_and(|b| b.cut(layer));
+    findings.retain(|f| !(cut(f.layer) && JUDGED_FROM_SILENCE.contains(&f.id)));
+    let incomplete = budget.is_some_and(|b| b.reached);
+    if let Some(b) = budget.filter(|b| b.reached) {
+        findings.push(budget::deadline_reached(b));
     }
     // Most severe first; the stable sort keeps the layer order within one severity.
     findings.sort_by_key(|f| f.severity);
-    let verdict = if !reached {
+    let failing = findings.iter().any(|f| f.severity <= Severity::Error);
+    let verdict = if failing && !answered {
         Verdict::Unreachable
-    } else if findings.iter().any(|f| f.severity <= Severity::Error) {
+    } else if failing {
         Verdict::Failing
+    } else if incomplete || !reached {
+        Verdict::Incomplete
     } else if findings.iter().any(|f| f.severity == Severity::Warning) {
         Verdict::Degraded
     } else {
@@ -187,8 +227,28 @@ pub fn diagnose_with(obs: &Observations, settings: &Settings) -> Diagnosis {
     };
     let predicted_client_error =
         findings.iter().filter(|f| f.severity <= Severity::Error).find_map(|f| f.client_error.clone());
-    Diagnosis { verdict, predicted_client_error, findings }
+    let folk_causes = advice::folk_causes(obs, &findings);
+    Diagnosis { verdict, predicted_client_error, findings, folk_causes }
 }
+
+/// Findings that rest on the server's silence (or on answers that never came): when the run's deadline
+/// cut their layer, the silence may be the tool's own, so they are not raised.
+pub const JUDGED_FROM_SILENCE: &[&str] = &[
+    "tcp-timeout",
+    "address-unreachable",
+    "no-response",
+    "tls-handshake-stalled",
+    "path-mtu-blackhole",
+    "tls-protocol-mismatch",
+    "tls-cipher-mismatch",
+    "tls-legacy-only",
+    "credssp-failed",
+    "credentials-not-checked",
+    "disconnected-by-server",
+    "session-incomplete",
+    "session-not-checked",
+    "session-stalled",
+];
 
 #[cfg(test)]
 mod tests {
@@ -208,6 +268,8 @@ mod tests {
                 },
                 attempts: vec![],
                 connected: None,
+                connections_opened: 0,
+                politeness: None,
             }),
             negotiation: None,
             ..Observations::default()
@@ -229,6 +291,8 @@ mod tests {
                 resolve: ResolveObs { literal: false, addresses: resolve, error: None, ms: 1.0 },
                 attempts,
                 connected,
+                connections_opened: 0,
+                politeness: None,
             }),
             ..Observations::default()
         }

@@ -68,6 +68,7 @@ pub(super) fn describe(r: &NegRequestObs) -> String {
         }
         NegOutcome::Malformed => format!("a malformed answer: {}", r.detail.as_deref().unwrap_or("unreadable")),
         NegOutcome::ConnectFailed => format!("the TCP connection failed: {}", r.detail.as_deref().unwrap_or("")),
+        NegOutcome::NotChecked => "not sent: the run's deadline passed first".into(),
     };
     let retried = if r.retried { ", on a retry alone" } else { "" };
     format!("{asked} → {answer} ({:.1} ms{retried})", r.ms)
@@ -365,8 +366,10 @@ fn transport_findings(neg: &NegotiationObs, windows: Option<&NegRequestObs>, out
     let silent = |r: &&NegRequestObs| r.outcome == NegOutcome::Timeout;
     let windows_cut = windows.is_some_and(|w| cut(&w));
     let windows_silent = windows.is_some_and(|w| silent(&w));
-    let all_cut = neg.requests.iter().all(|r| cut(&r));
-    let all_silent = neg.requests.iter().all(|r| silent(&r));
+    // Requests the run's deadline kept from being sent say nothing about the server.
+    let sent: Vec<&NegRequestObs> = neg.requests.iter().filter(|r| r.outcome != NegOutcome::NotChecked).collect();
+    let all_cut = !sent.is_empty() && sent.iter().all(cut);
+    let all_silent = !sent.is_empty() && sent.iter().all(silent);
     if all_cut || windows_cut {
         let resets = neg.requests.iter().filter(|r| r.outcome == NegOutcome::Reset).count();
         let how = if resets > 0 { "reset (RST)" } else { "closed (FIN)" };

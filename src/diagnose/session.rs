@@ -92,7 +92,8 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
         return;
     }
     let creds = s.credentials_sent;
-    let nla = s.protocol == Some("hybrid");
+    // HYBRID or HYBRID_EX: a Windows 10 / Server 2016 or later server selects HYBRID_EX for mstsc's request.
+    let nla = matches!(s.protocol, Some("hybrid" | "hybrid_ex"));
     if let Some(code) = s.error_info.filter(|&c| c != 0) {
         let pair = |f: Finding, basis| f.client_error(DISC_SOCKET_CLOSED, code, basis);
         let errinfo = name(TableId::ErrorInfo, code);

@@ -226,6 +226,24 @@ fn handshake_findings(tls: &TlsObs, out: &mut Vec<Finding>) -> bool {
                 ));
                 out.push(f);
             }
+            Some(r) if r.unavailable => {
+                let mut f = Finding::new(
+                    "tls-handshake-stalled",
+                    "The server selects TLS/CredSSP, then never answers the ClientHello (whether a path that drops \
+                     large packets is the cause is not checked: this platform cannot clamp the MSS)",
+                );
+                f = f.evidence(waited);
+                for h in &tried {
+                    f = f.evidence(describe_handshake(h));
+                }
+                f = f.evidence(format!(
+                    "no retry with MSS {}: {}; run rdp-doctor from Linux or macOS on the same path to tell a path that \
+                     drops large packets (path-mtu-blackhole) from a stalled server",
+                    r.mss,
+                    crate::probe::tls_scan::MSS_CLAMP_UNAVAILABLE
+                ));
+                out.push(f);
+            }
             retry => {
                 let mut f = Finding::new(
                     "tls-handshake-stalled",

@@ -265,6 +265,23 @@ fn slist(ids: &[u16], max: usize) -> String {
     parts.join(", ")
 }
 
+/// The verdict for a client that connects with `version` and suite `id`.
+fn connects(profile: &ClientProfile, version: u16, id: u16) -> ProfileVerdict {
+    ProfileVerdict {
+        profile: profile.name.into(),
+        can_connect: true,
+        reason: format!(
+            "connects with {} using {} ({})",
+            vname(version),
+            tls_suites::suite_name(id),
+            tls_suites::hex_id(id)
+        ),
+        cause: VerdictCause::Connects,
+        version: Some(vname(version).into()),
+        suite: Some(tls_suites::hex_id(id)),
+    }
+}
+
 /// Whether a client enabling `version` offers `suite` in it: TLS 1.3 suites only in 1.3, others
 /// only from the version that defines them up to TLS 1.2.
 fn client_offers_in(id: u16, version: u16) -> bool {
@@ -306,19 +323,7 @@ pub fn evaluate(
     let client_suites: Vec<u16> = profile.suites.iter().copied().filter(|id| client_offers_in(*id, version)).collect();
     let chosen = server_suites.iter().copied().find(|id| client_suites.contains(id));
     match chosen {
-        Some(id) => ProfileVerdict {
-            profile: profile.name.into(),
-            can_connect: true,
-            reason: format!(
-                "connects with {} using {} ({})",
-                vname(version),
-                tls_suites::suite_name(id),
-                tls_suites::hex_id(id)
-            ),
-            cause: VerdictCause::Connects,
-            version: Some(vname(version).into()),
-            suite: Some(tls_suites::hex_id(id)),
-        },
+        Some(id) => connects(profile, version, id),
         None => ProfileVerdict {
             profile: profile.name.into(),
             can_connect: false,
@@ -334,6 +339,80 @@ pub fn evaluate(
             version: Some(vname(version).into()),
             suite: None,
         },
+    }
+}
+
+/// Judges one profile from the server's answer to that profile's own ClientHello (every version and
+/// suite the client enables, in its order): the server's choice is what this client would get. The
+/// version the server accepts come from one hello per version (`server_versions`).
+///
+/// `answer` is the (version, suite) of the ServerHello; `refusal` says how the server refused when
+/// there was none (an alert, a close). A hello that got no answer at all is not judged (the caller
+/// leaves the profile out).
+pub fn judge(
+    profile: &ClientProfile,
+    server_versions: &[u16],
+    known_suites: &BTreeMap<u16, Vec<u16>>,
+    answer: Option<(u16, u16)>,
+    refusal: &str,
+) -> ProfileVerdict {
+    let mut server_sorted: Vec<u16> = server_versions.to_vec();
+    if let Some((v, _)) = answer {
+        server_sorted.push(v);
+    }
+    server_sorted.sort_unstable();
+    server_sorted.dedup();
+    let common: Option<u16> = profile.versions.iter().copied().filter(|v| server_sorted.contains(v)).max();
+    match (answer, common) {
+        (Some((v, id)), _) if profile.versions.contains(&v) => connects(profile, v, id),
+        (Some((v, _)), _) => ProfileVerdict {
+            profile: profile.name.into(),
+            can_connect: false,
+            reason: format!(
+                "protocol mismatch: the server answered {}, which {} does not enable ({})",
+                vname(v),
+                profile.name,
+                vlist(profile.versions)
+            ),
+            cause: VerdictCause::NoCommonVersion,
+            version: None,
+            suite: None,
+        },
+        (None, None) => ProfileVerdict {
+            profile: profile.name.into(),
+            can_connect: false,
+            reason: format!(
+                "protocol mismatch: no common TLS version - {} enables {}; the server accepts {} (its hello got {refusal})",
+                profile.name,
+                vlist(profile.versions),
+                vlist(&server_sorted)
+            ),
+            cause: VerdictCause::NoCommonVersion,
+            version: None,
+            suite: None,
+        },
+        (None, Some(v)) => {
+            let offered: Vec<u16> = profile.suites.iter().copied().filter(|id| client_offers_in(*id, v)).collect();
+            ProfileVerdict {
+                profile: profile.name.into(),
+                can_connect: false,
+                reason: format!(
+                    "cipher mismatch: both use {} but share no cipher suite - the server accepts {} and refused {}'s \
+                     hello ({refusal}); {} offers {}",
+                    vname(v),
+                    match known_suites.get(&v) {
+                        Some(k) if !k.is_empty() => format!("{} (at least)", slist(k, 8)),
+                        _ => "none of them".to_string(),
+                    },
+                    profile.name,
+                    profile.name,
+                    if offered.is_empty() { "none".to_string() } else { slist(&offered, 6) }
+                ),
+                cause: VerdictCause::NoCommonSuite,
+                version: Some(vname(v).into()),
+                suite: None,
+            }
+        }
     }
 }
 

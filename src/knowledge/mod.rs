@@ -24,6 +24,10 @@ pub mod licensing;
 pub mod logon;
 pub mod mcs;
 pub mod rdp_encryption;
+// The causes and fixes people are commonly given, judged against codes (explain) and measurements (diagnose).
+pub mod folk_causes;
+// Windows event records and registry values (`rdp-doctor evidence`).
+pub mod events;
 
 /// How sure we are of an entry's meaning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -4,6 +4,8 @@
 //! TLS either rustls or a hand-written responder (`tls_raw`) for what rustls cannot serve.
 
 pub mod credssp;
+pub mod gateway;
+pub mod link;
 pub mod session;
 pub mod tls_raw;
 
@@ -103,6 +105,27 @@ pub enum Behaviour {
     DisconnectRequest,
     /// Answer every Connection Request with RDP_NEG_RSP selecting this value, whatever was requested.
     Select(u32),
+    /// An RD Gateway (HTTPS, [MS-TSGU]) in front of a lab scenario or loopback servers (`gateway.rs`).
+    Gateway(gateway::Gateway),
+    /// A fixed share of connections meets a fault; the others are served by `policy` (an unstable
+    /// VPN, an overloaded server). The faulty ones are spread evenly: exactly `percent` of any 100
+    /// consecutive connections.
+    Flaky { percent: u32, fault: FlakyFault, policy: Policy },
+}
+
+/// What the faulty connections of a `Flaky` scenario meet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlakyFault {
+    /// Reset (RST) right at accept, before reading anything.
+    ResetAtAccept,
+    /// Negotiation as usual, then no answer to the ClientHello.
+    StallHandshake,
+}
+
+/// Whether connection `n` (0-based) of a server is one of the `percent` % that meet the fault.
+pub fn flaky_hit(n: u64, percent: u32) -> bool {
+    let p = u64::from(percent.min(100));
+    (n + 1) * p / 100 != n * p / 100
 }
 
 #[derive(Debug)]
@@ -464,6 +487,132 @@ pub static SCENARIOS: &[Scenario] = &[
         description: "TLS with a certificate whose subject and subjectAltName carry terminal escape sequences (clear screen, window title)",
         behaviour: windows_with(TlsServer::RustlsHostileNames),
     },
+    // RD Gateway scenarios (`gateway.rs`): the gateway on the lab address; `rdp-doctor-lab` behind it.
+    Scenario {
+        name: "gateway-websocket",
+        description: "RD Gateway, HTTP transport upgraded to a WebSocket, NTLM; channels to loopback or rdp-doctor-lab (the healthy scenario)",
+        behaviour: Behaviour::Gateway(gateway::Gateway::healthy()),
+    },
+    Scenario {
+        name: "gateway-legacy",
+        description: "RD Gateway without WebSocket: the legacy two-channel transport (RDG_OUT_DATA + RDG_IN_DATA, chunked)",
+        behaviour: Behaviour::Gateway(gateway::Gateway { websocket: false, ..gateway::Gateway::healthy() }),
+    },
+    Scenario {
+        name: "gateway-auth-failed",
+        description: "RD Gateway that answers the complete NTLM exchange with a final 401",
+        behaviour: Behaviour::Gateway(gateway::Gateway {
+            fault: gateway::Fault::AuthFailed,
+            ..gateway::Gateway::healthy()
+        }),
+    },
+    Scenario {
+        name: "gateway-http-disabled",
+        description: "RD Gateway with only RPC over HTTP: 404 to RDG_OUT_DATA, /rpc/rpcproxy.dll answers 401 NTLM",
+        behaviour: Behaviour::Gateway(gateway::Gateway {
+            fault: gateway::Fault::Http(404),
+            ..gateway::Gateway::healthy()
+        }),
+    },
+    Scenario {
+        name: "gateway-waf-501",
+        description: "A WAF / reverse proxy in front of the gateway: 501 and an HTML page to the RDG_ methods",
+        behaviour: Behaviour::Gateway(gateway::Gateway {
+            fault: gateway::Fault::Http(501),
+            ..gateway::Gateway::healthy()
+        }),
+    },
+    Scenario {
+        name: "gateway-cap-denied",
+        description: "RD Gateway whose CAP denies the user: tunnel authorization E_PROXY_NAP_ACCESSDENIED (0x800759DB)",
+        behaviour: Behaviour::Gateway(gateway::Gateway {
+            fault: gateway::Fault::TunnelAuth(gateway::E_PROXY_NAP_ACCESSDENIED),
+            ..gateway::Gateway::healthy()
+        }),
+    },
+    Scenario {
+        name: "gateway-rap-denied",
+        description: "RD Gateway whose RAP does not list the target: channel create E_PROXY_RAP_ACCESSDENIED (0x800759DA)",
+        behaviour: Behaviour::Gateway(gateway::Gateway {
+            fault: gateway::Fault::Channel(gateway::E_PROXY_RAP_ACCESSDENIED),
+            ..gateway::Gateway::healthy()
+        }),
+    },
+    Scenario {
+        name: "gateway-target-unreachable",
+        description: "RD Gateway that cannot reach the target: channel create E_PROXY_TS_CONNECTFAILED (0x800759DD)",
+        behaviour: Behaviour::Gateway(gateway::Gateway {
+            fault: gateway::Fault::Channel(gateway::E_PROXY_TS_CONNECTFAILED),
+            ..gateway::Gateway::healthy()
+        }),
+    },
+    Scenario {
+        name: "gateway-max-connections",
+        description: "RD Gateway at its connection limit: tunnel create E_PROXY_MAXCONNECTIONSREACHED (0x800759E6)",
+        behaviour: Behaviour::Gateway(gateway::Gateway {
+            fault: gateway::Fault::TunnelCreate(gateway::E_PROXY_MAXCONNECTIONSREACHED),
+            ..gateway::Gateway::healthy()
+        }),
+    },
+    Scenario {
+        name: "gateway-cert-expired",
+        description: "RD Gateway whose TLS certificate expired 10 days ago",
+        behaviour: Behaviour::Gateway(gateway::Gateway {
+            cert: gateway::GatewayCert::Expired,
+            ..gateway::Gateway::healthy()
+        }),
+    },
+    Scenario {
+        name: "gateway-cert-mismatch",
+        description: "RD Gateway whose TLS certificate names only gateway.invalid",
+        behaviour: Behaviour::Gateway(gateway::Gateway {
+            cert: gateway::GatewayCert::WrongName,
+            ..gateway::Gateway::healthy()
+        }),
+    },
+    Scenario {
+        name: "gateway-channel-closed",
+        description: "RD Gateway that closes the channel (CLOSE_CHANNEL E_PROXY_SESSIONTIMEOUT, 0x800759F6) after the target's first data",
+        behaviour: Behaviour::Gateway(gateway::Gateway {
+            fault: gateway::Fault::CloseAfterData(gateway::E_PROXY_SESSIONTIMEOUT),
+            ..gateway::Gateway::healthy()
+        }),
+    },
+    Scenario {
+        name: "gateway-server-denied",
+        description: "A healthy RD Gateway in front of the server-denied scenario (ERRINFO 0x7 after Client Info): 0x904 / 0x7 behind a gateway",
+        behaviour: Behaviour::Gateway(gateway::Gateway { backend: "server-denied", ..gateway::Gateway::healthy() }),
+    },
+    Scenario {
+        name: "flaky",
+        description: "Windows-like (TLS required, CredSSP offered), but 30 % of connections are reset (RST) at accept, spread evenly: an unstable VPN or load-balancer member",
+        behaviour: Behaviour::Flaky {
+            percent: 30,
+            fault: FlakyFault::ResetAtAccept,
+            policy: Policy {
+                security_layer: SecurityLayer::Tls,
+                nla: Nla::Supported,
+                cert_ok: true,
+                hybrid_flags: WINDOWS_FLAGS,
+                ignores_negotiation: false,
+            },
+        },
+    },
+    Scenario {
+        name: "flaky-stall",
+        description: "Windows-like, but on 30 % of connections (spread evenly) the ClientHello gets no answer: a TLS stack that hangs now and then",
+        behaviour: Behaviour::Flaky {
+            percent: 30,
+            fault: FlakyFault::StallHandshake,
+            policy: Policy {
+                security_layer: SecurityLayer::Tls,
+                nla: Nla::Supported,
+                cert_ok: true,
+                hybrid_flags: WINDOWS_FLAGS,
+                ignores_negotiation: false,
+            },
+        },
+    },
 ];
 
 /// An SSL 2.0 SERVER-HELLO header (draft-hickman-netscape-ssl-00): a two-byte record header with the
@@ -550,6 +699,16 @@ impl Drop for LabServer {
 
 /// Start `scenario` listening on `addr` (port 0: a free port).
 pub async fn start(scenario: &'static Scenario, addr: SocketAddr) -> io::Result<LabServer> {
+    if let Behaviour::Gateway(gw) = scenario.behaviour {
+        let running = Box::pin(gateway::start(gw, addr)).await?;
+        let addr = running.addr;
+        // The task owns the gateway (and its backend): aborting it stops both.
+        let task = tokio::spawn(async move {
+            let _running = running;
+            std::future::pending::<()>().await
+        });
+        return Ok(LabServer { addr, scenario, task });
+    }
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let (validity, tls13_only) = match scenario.behaviour {
@@ -565,6 +724,7 @@ pub async fn start(scenario: &'static Scenario, addr: SocketAddr) -> io::Result<
     let public_key = Arc::new(public_key);
     let task = tokio::spawn(async move {
         let mut backoff = Duration::from_millis(5);
+        let mut accepted: u64 = 0;
         loop {
             let stream = match listener.accept().await {
                 Ok((stream, _)) => {
@@ -578,10 +738,13 @@ pub async fn start(scenario: &'static Scenario, addr: SocketAddr) -> io::Result<
                     continue;
                 }
             };
+            let n = accepted;
+            accepted += 1;
             let tls = tls.clone();
             let public_key = public_key.clone();
             tokio::spawn(async move {
-                let _ = tokio::time::timeout(Duration::from_secs(60), serve(stream, scenario, &tls, &public_key)).await;
+                let _ =
+                    tokio::time::timeout(Duration::from_secs(60), serve(stream, n, scenario, &tls, &public_key)).await;
             });
         }
     });
@@ -590,13 +753,28 @@ pub async fn start(scenario: &'static Scenario, addr: SocketAddr) -> io::Result<
 
 async fn serve(
     mut stream: TcpStream,
+    n: u64,
     scenario: &'static Scenario,
     tls: &tokio_rustls::TlsAcceptor,
     public_key: &[u8],
 ) -> io::Result<()> {
     let _ = stream.set_nodelay(true);
+    let behaviour = match scenario.behaviour {
+        Behaviour::Flaky { percent, fault, policy } if flaky_hit(n, percent) => match fault {
+            FlakyFault::ResetAtAccept => {
+                socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO))?;
+                drop(stream);
+                return Ok(());
+            }
+            FlakyFault::StallHandshake => Behaviour::NegotiateTls(policy, TlsServer::Stall),
+        },
+        Behaviour::Flaky { policy, .. } => Behaviour::Negotiate(policy),
+        b => b,
+    };
     let request = read_request(&mut stream).await?;
-    match scenario.behaviour {
+    match behaviour {
+        // `start` serves gateways itself.
+        Behaviour::Gateway(_) => stream.shutdown().await,
         Behaviour::AcceptThenClose => stream.shutdown().await,
         Behaviour::AcceptThenReset => {
             socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO))?;
@@ -630,6 +808,7 @@ async fn serve(
             stream.write_all(&x224::encode_confirm(&Reply::Selected { protocol, flags: EXTENDED_CLIENT_DATA })).await?;
             stream.shutdown().await
         }
+        Behaviour::Flaky { .. } => Ok(()), // resolved above
         Behaviour::MalformedConfirm => {
             // TPKT, X.224 length 6, TPDU code 0x70: no TPDU a Connection Request can be answered with.
             stream.write_all(&[0x03, 0x00, 0x00, 0x0B, 0x06, 0x70, 0x00, 0x00, 0x12, 0x34, 0x00]).await?;
@@ -647,7 +826,7 @@ async fn serve(
                 *protocol = PROTOCOL_HYBRID_EX;
             }
             stream.write_all(&x224::encode_confirm(&reply)).await?;
-            let server = match scenario.behaviour {
+            let server = match behaviour {
                 Behaviour::NegotiateTls(_, server) => server,
                 _ => TlsServer::Rustls { validity: CertValidity::Current, tls13_only: false },
             };
@@ -683,6 +862,18 @@ async fn serve(
     }
 }
 
+/// The accepted connection's MSS (TCP_MAXSEG) is at most [`BLACKHOLE_MAX_MSS`].
+#[cfg(unix)]
+fn small_mss(stream: &TcpStream) -> io::Result<bool> {
+    Ok(socket2::SockRef::from(stream).tcp_mss()? <= BLACKHOLE_MAX_MSS)
+}
+/// Off Unix the lab does not read the MSS (socket2 has no reader there, and a Windows client cannot clamp
+/// it anyway): the `mtu-blackhole` scenario then drops every answer, as `tls-stalled` does.
+#[cfg(not(unix))]
+fn small_mss(_stream: &TcpStream) -> io::Result<bool> {
+    Ok(false)
+}
+
 /// The TLS part, after a confirm that selected TLS or CredSSP.
 async fn serve_tls(mut stream: TcpStream, server: TlsServer, tls: &tokio_rustls::TlsAcceptor) -> io::Result<()> {
     let mut sink = [0u8; 1024];
@@ -693,8 +884,7 @@ async fn serve_tls(mut stream: TcpStream, server: TlsServer, tls: &tokio_rustls:
             Ok(())
         }
         TlsServer::MtuBlackhole => {
-            let mss = socket2::SockRef::from(&stream).tcp_mss()?;
-            if mss <= BLACKHOLE_MAX_MSS {
+            if small_mss(&stream)? {
                 let mut tls_stream = tls.accept(stream).await?;
                 while tls_stream.read(&mut sink).await? > 0 {}
             } else {

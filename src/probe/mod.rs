@@ -4,8 +4,12 @@
 
 pub mod cert;
 pub mod credssp;
+pub mod gateway;
+pub mod light;
+pub mod limiter;
 pub mod network;
 pub mod ntlm;
+pub mod plan;
 pub mod session;
 pub mod tls;
 pub mod tls_layer;
@@ -14,34 +18,55 @@ pub mod x224;
 
 use crate::observations::Observations;
 use crate::target::Target;
+pub use limiter::{Limiter, Permit, Priority};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 /// A sink for the `-v` trace: one line per exchange, summarised, never secrets.
 pub type Trace = Arc<dyn Fn(&str) + Send + Sync>;
 
-/// What every probe shares: one deadline for the whole run, the pacing between connections to one
-/// server, and the trace.
+/// What every probe shares: one deadline for the whole run, the patience of one wait, the
+/// per-server connection limiter, the count of connections opened, and the trace.
 #[derive(Clone)]
 pub struct ProbeContext {
+    /// When the run started.
+    pub started: Instant,
+    /// The run's own deadline (`--timeout`): the tool's limit, never the server's fault.
     pub deadline: Instant,
+    /// How long one wait for the server may last (a reply, a handshake, a frame): silence longer
+    /// than this is the server's; a wait cut shorter by `deadline` is the tool's.
+    pub patience: Duration,
+    /// Fixed pause between connection starts (`--pace-ms`; zero by default: the limiter adapts).
     pub pace: Duration,
     pub trace: Option<Trace>,
     /// The credential check's input (opt-in) and when credentials may be sent.
     pub credentials: Option<crate::Credentials>,
     pub cert_trust: crate::CertTrust,
     pub cert_prompt: Option<credssp::CertPrompt>,
+    /// Connections to the server in flight at once, and who goes first.
+    pub limiter: Limiter,
+    /// TCP connections opened so far (every attempt that sent a SYN).
+    pub connections: Arc<AtomicU32>,
+    /// A routing token sent in place of the cookie (`--routing-token`, `loadbalanceinfo`).
+    pub routing_token: Option<String>,
 }
 
 impl ProbeContext {
     pub fn new(timeout: Duration) -> Self {
+        let started = Instant::now();
         ProbeContext {
-            deadline: Instant::now() + timeout,
-            pace: DEFAULT_PACE,
+            started,
+            deadline: started + timeout,
+            patience: DEFAULT_PATIENCE,
+            pace: Duration::ZERO,
             trace: None,
             credentials: None,
             cert_trust: crate::CertTrust::default(),
             cert_prompt: None,
+            limiter: Limiter::new(limiter::DEFAULT_MAX_PARALLEL, Duration::ZERO),
+            connections: Arc::new(AtomicU32::new(0)),
+            routing_token: None,
         }
     }
 
@@ -50,39 +75,41 @@ impl ProbeContext {
             t(line.as_ref());
         }
     }
+
+    /// The end of one wait that starts now: the layer's patience, or the run's deadline if sooner.
+    pub fn patient(&self) -> Instant {
+        self.deadline.min(Instant::now() + self.patience)
+    }
+
+    /// True once the run's deadline has passed.
+    pub fn expired(&self) -> bool {
+        Instant::now() >= self.deadline
+    }
+
+    /// Count one more connection to the server.
+    pub fn opened(&self) {
+        self.connections.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Wait for a place among the connections in flight to the server (until the run's deadline).
+    pub async fn permit(&self, priority: Priority) -> Option<Permit> {
+        self.limiter.acquire(priority, self.deadline.into()).await
+    }
 }
+
+/// How long one wait for the server lasts by default: long enough for a loaded server behind a lossy
+/// 300 ms path (a few retransmissions), short enough to leave the run time for the other layers.
+pub const DEFAULT_PATIENCE: Duration = Duration::from_secs(5);
 
 /// The first `max` bytes of `buf` as lowercase hex: how observations keep raw bytes.
 pub fn hex_prefix(buf: &[u8], max: usize) -> String {
     buf.iter().take(max).map(|b| format!("{b:02x}")).collect()
 }
 
-/// Connection starts to one server, at least `pace` apart, shared by every connection of a layer.
-pub struct Pacer {
-    next: std::sync::Mutex<Option<tokio::time::Instant>>,
-    pace: Duration,
-}
-
-impl Pacer {
-    pub fn new(pace: Duration) -> Pacer {
-        Pacer { next: std::sync::Mutex::new(None), pace }
-    }
-
-    /// Wait for this connection's turn.
-    pub async fn wait(&self) {
-        let slot = {
-            let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
-            let now = tokio::time::Instant::now();
-            let slot = next.filter(|n| *n > now).unwrap_or(now);
-            *next = Some(slot + self.pace);
-            slot
-        };
-        tokio::time::sleep_until(slot).await;
-    }
-}
-
-/// Pause between connection starts to one server (nmap waits 200 ms; Windows resets rapid reconnects).
-pub const DEFAULT_PACE: Duration = Duration::from_millis(100);
+/// Pause between connection starts to one server by default: none. The per-server limiter adapts
+/// instead (at most `--max-parallel` in flight, halved when the server refuses or resets);
+/// `--pace-ms` adds a fixed pause for who wants one.
+pub const DEFAULT_PACE: Duration = Duration::ZERO;
 
 /// Which layers to run, and the choices the user made for them.
 #[derive(Debug, Clone, Copy)]
@@ -98,6 +125,12 @@ pub struct Plan {
     pub cert_warn_days: u32,
     /// Skip the session layer (`--no-session`).
     pub no_session: bool,
+    /// Enumerate every (version, suite) instead of the targeted TLS questions (`--full-scan`).
+    pub full_scan: bool,
+    /// What a Windows client alone would meet: its own request (with its TLS handshake and CredSSP on
+    /// that connection), the logon, the session; no rest of the matrix, no TLS questions. Through an
+    /// RD Gateway, where every connection repeats the gateway's authentication (`--gateway-light`).
+    pub light: bool,
 }
 
 /// The profile judged by default: the current Windows client.
@@ -112,72 +145,13 @@ impl Default for Plan {
             client_profile: DEFAULT_CLIENT_PROFILE,
             cert_warn_days: DEFAULT_CERT_WARN_DAYS,
             no_session: false,
+            full_scan: false,
+            light: false,
         }
     }
 }
 
-/// Walk the connection: name resolution and TCP, then X.224 negotiation on the first address
-/// that accepted, then (unless `plan.quick`) the TLS layer on every path the server selected, then
-/// CredSSP where the server selected it, then (unless `plan.no_session`) the session layer.
+/// Walk the connection layer by layer, by importance (`plan::run`).
 pub async fn run(target: &Target, plan: Plan, ctx: &ProbeContext) -> Observations {
-    let mut obs = Observations::default();
-    let net = network::probe(&target.host, target.port, ctx).await;
-    let connected = net.connected;
-    obs.network = Some(net);
-    let Some(addr) = connected else { return obs };
-    let neg = x224::probe(addr, x224::MATRIX, ctx).await;
-    if plan.quick {
-        obs.negotiation = Some(neg);
-        return obs;
-    }
-    obs.tls = tls_layer::probe(&target.host, &neg, &plan, ctx).await;
-    obs.negotiation = Some(neg);
-    // A path stops where it breaks: when no TLS handshake completed, CredSSP and the connection
-    // sequence would only fail again at TLS (the TLS findings say why).
-    let tls_broken = obs.tls.as_ref().is_some_and(|t| {
-        !t.handshakes.is_empty()
-            && t.handshakes.iter().all(|h| h.outcome != crate::observations::HandshakeOutcome::Completed)
-    });
-    if tls_broken {
-        return obs;
-    }
-    run_credssp(target, addr, plan, ctx, &mut obs).await;
-    // The session layer: the connection sequence to the first update (after the TLS/CredSSP layers).
-    if !plan.no_session
-        && let Some(neg) = &obs.negotiation
-    {
-        tokio::time::sleep(ctx.pace).await;
-        obs.session = Some(session::probe(addr, &target.host, neg, ctx).await);
-    }
-    obs
-}
-
-/// CredSSP, when the server selected HYBRID/HYBRID_EX for some request: the credential-less probe,
-/// then the opt-in credential check on a fresh connection.
-async fn run_credssp(
-    target: &Target,
-    addr: std::net::SocketAddr,
-    plan: Plan,
-    ctx: &ProbeContext,
-    obs: &mut Observations,
-) {
-    let Some(neg) = &obs.negotiation else { return };
-    let Some(req) = credssp::credssp_request(neg) else {
-        if let Some(creds) = &ctx.credentials {
-            obs.authentication = Some(credssp::not_checked_without_nla(creds, plan.restricted_admin));
-        }
-        return;
-    };
-    tokio::time::sleep(ctx.pace).await;
-    obs.credssp = Some(credssp::probe(addr, &target.host, &req, ctx).await);
-    if let Some(creds) = &ctx.credentials {
-        tokio::time::sleep(ctx.pace).await;
-        let input = credssp::CheckInput {
-            credentials: creds,
-            trust: &ctx.cert_trust,
-            prompt: ctx.cert_prompt.as_ref(),
-            restricted_admin: plan.restricted_admin,
-        };
-        obs.authentication = Some(credssp::check_credentials(addr, &target.host, &req, &input, ctx).await);
-    }
+    plan::run(target, plan, ctx).await
 }

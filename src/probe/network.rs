@@ -39,11 +39,13 @@ pub async fn resolve(host: &str, port: u16, ctx: &ProbeContext) -> ResolveObs {
 pub async fn connect(addr: SocketAddr, ctx: &ProbeContext) -> (ConnectAttempt, Option<TcpStream>) {
     let started = Instant::now();
     let limit = ctx.deadline.min(started + CONNECT_TIMEOUT);
+    ctx.opened();
     let result = tokio::time::timeout_at(limit.into(), TcpStream::connect(addr)).await;
     let ms = ms_since(started);
     let (outcome, error, stream) = match result {
         Ok(Ok(s)) => {
             let _ = s.set_nodelay(true);
+            ctx.limiter.connected(started.elapsed());
             (ConnectOutcome::Accepted, None, Some(s))
         }
         Ok(Err(e)) => (classify_connect_error(&e), Some(e.to_string()), None),
@@ -56,19 +58,27 @@ pub async fn connect(addr: SocketAddr, ctx: &ProbeContext) -> (ConnectAttempt, O
 /// Resolve, then connect to every address concurrently; the first accepted one in the
 /// system's order of preference is the one later layers use.
 pub async fn probe(host: &str, port: u16, ctx: &ProbeContext) -> NetworkObs {
+    probe_keep(host, port, ctx).await.0
+}
+
+/// As [`probe`], and hand back the connection to the address the later layers use, so that the
+/// first request can travel on it (one connection fewer, one round trip sooner).
+pub async fn probe_keep(host: &str, port: u16, ctx: &ProbeContext) -> (NetworkObs, Option<TcpStream>) {
     let resolve = resolve(host, port, ctx).await;
     let addrs: Vec<SocketAddr> = resolve.addresses.iter().map(|ip| SocketAddr::new(*ip, port)).collect();
     let tasks = addrs.iter().map(|a| connect(*a, ctx));
     let results = futures_join_all(tasks).await;
     let mut attempts = Vec::with_capacity(results.len());
     let mut connected = None;
-    for (attempt, _stream) in results {
+    let mut kept = None;
+    for (attempt, stream) in results {
         if connected.is_none() && attempt.outcome == ConnectOutcome::Accepted {
             connected = Some(attempt.address);
+            kept = stream;
         }
         attempts.push(attempt);
     }
-    NetworkObs { resolve, attempts, connected }
+    (NetworkObs { resolve, attempts, connected, connections_opened: 0, politeness: None }, kept)
 }
 
 /// A refused connect is a reset; an ICMP unreachable or a missing route is unreachable.

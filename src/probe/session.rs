@@ -349,20 +349,31 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
 
     // X.224, by the connector itself.
     rec.stages.enter("x224");
-    let (_, stream) = super::network::connect(addr, ctx).await;
+    let (attempt, stream) = super::network::connect(addr, ctx).await;
     let Some(stream) = stream else {
-        rec.fail(SessionEnd::Closed, "the TCP connection could not be made");
+        let end = match attempt.outcome {
+            crate::observations::ConnectOutcome::Timeout => SessionEnd::Timeout,
+            _ => SessionEnd::Closed,
+        };
+        rec.fail(end, "the TCP connection could not be made");
         return rec.finish(started);
     };
     let _ = stream.set_nodelay(true);
     let local = stream.local_addr().unwrap_or(addr);
-    let mut connector = ClientConnector::new(config(creds, tls_only, use_credssp), local);
+    let mut cfg = config(creds, tls_only, use_credssp);
+    // A routing token (`--routing-token`, `loadbalanceinfo`) of the IP-redirect form: ironrdp writes
+    // it as "Cookie: msts=VALUE". Other forms (a broker's `tsv://...`) it cannot write as given: the
+    // session layer then keeps the cookie, and only the negotiation layer carries the token.
+    if let Some(v) = ctx.routing_token.as_deref().and_then(|t| t.strip_prefix("Cookie: msts=")) {
+        cfg.request_data = Some(ironrdp_pdu::nego::NegoRequestData::routing_token(v.to_string()));
+    }
+    let mut connector = ClientConnector::new(cfg, local);
     let mut tcp: TcpStream = stream;
     let mut buf: Vec<u8> = Vec::new();
     let mut out = WriteBuf::new();
-    let deadline = ctx.deadline;
+    let deadline = ctx.deadline; // the run's; each wait below is bounded by the patience too
     while !connector.should_perform_security_upgrade() {
-        if let Err((end, e)) = step(&mut connector, &mut tcp, &mut buf, &mut out, &mut rec, deadline).await {
+        if let Err((end, e)) = step(&mut connector, &mut tcp, &mut buf, &mut out, &mut rec, ctx.patient()).await {
             rec.fail(end, e);
             return rec.finish(started);
         }
@@ -375,7 +386,7 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
 
     // TLS.
     rec.stages.enter("tls");
-    let session = match tls::handshake(tcp, host, deadline).await {
+    let session = match tls::handshake(tcp, host, ctx.patient()).await {
         Ok(s) => s,
         Err(e) => {
             let end = match e {
@@ -410,7 +421,7 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
             return rec.finish(started);
         };
         rec.obs.credentials_sent = true;
-        if let Err(e) = credssp(&mut connector, &mut *io, &mut buf, host, key, deadline).await {
+        if let Err(e) = credssp(&mut connector, &mut *io, &mut buf, host, key, ctx.patient()).await {
             rec.fail(SessionEnd::CredsspFailed, e);
             return rec.finish(started);
         }
@@ -436,7 +447,7 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
             match connector.skip_multitransport(&mut out) {
                 Ok(w) => {
                     if let Some(n) = w.size() {
-                        if let Err((end, e)) = write_all(&mut *io, &out.filled()[..n], deadline).await {
+                        if let Err((end, e)) = write_all(&mut *io, &out.filled()[..n], ctx.patient()).await {
                             rec.fail(end, e);
                             return rec.finish(started);
                         }
@@ -449,7 +460,7 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
             }
             continue;
         }
-        if let Err((end, e)) = step(&mut connector, &mut *io, &mut buf, &mut out, &mut rec, deadline).await {
+        if let Err((end, e)) = step(&mut connector, &mut *io, &mut buf, &mut out, &mut rec, ctx.patient()).await {
             rec.fail(end, e);
             return rec.finish(started);
         }

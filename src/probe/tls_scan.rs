@@ -134,9 +134,23 @@ fn sni_name(name: &str) -> Option<&str> {
 /// would be 256..511 bytes long is padded to 512 ([RFC 7685]), as browsers do, because some servers
 /// hang on hellos of that size.
 pub fn encode_client_hello(spec: &HelloSpec, random: &[u8; 32]) -> Vec<u8> {
-    let tls13 = spec.version >= TLS13;
-    let ssl3 = spec.version <= SSL30;
-    let legacy_version = if tls13 { TLS12 } else { spec.version };
+    encode_hello(spec.version, spec.version, spec, random)
+}
+
+/// A ClientHello as a client enabling every version from `min` to `spec.version` sends it, for the
+/// client-profile questions: with TLS 1.3 on top, `supported_versions` lists them all (highest
+/// first, [RFC 8446] 4.2.1) and the TLS 1.2 extensions are kept; below TLS 1.3, `client_version` is
+/// the highest and the server may answer any lower one ([RFC 5246] E.1).
+pub fn encode_client_hello_range(min: u16, spec: &HelloSpec, random: &[u8; 32]) -> Vec<u8> {
+    encode_hello(min.min(spec.version), spec.version, spec, random)
+}
+
+fn encode_hello(min: u16, max: u16, spec: &HelloSpec, random: &[u8; 32]) -> Vec<u8> {
+    let tls13 = max >= TLS13;
+    // Only TLS 1.3 on offer: no TLS 1.2 extensions.
+    let only13 = min >= TLS13;
+    let ssl3 = max <= SSL30;
+    let legacy_version = if tls13 { TLS12 } else { max };
 
     let mut body = Vec::with_capacity(512);
     put_u16(&mut body, legacy_version);
@@ -176,10 +190,10 @@ pub fn encode_client_hello(spec: &HelloSpec, random: &[u8; 32]) -> Vec<u8> {
             put_u16(&mut b, *g);
         }
         ext(&mut exts, EXT_SUPPORTED_GROUPS, &b);
-        if !tls13 {
+        if !only13 {
             ext(&mut exts, EXT_EC_POINT_FORMATS, &[1, 0]); // [RFC 8422] 5.1.2: uncompressed
         }
-        if spec.version >= TLS12 {
+        if max >= TLS12 {
             let mut b = Vec::new();
             put_u16(&mut b, (SIGNATURE_SCHEMES.len() * 2) as u16);
             for s in SIGNATURE_SCHEMES {
@@ -188,7 +202,13 @@ pub fn encode_client_hello(spec: &HelloSpec, random: &[u8; 32]) -> Vec<u8> {
             ext(&mut exts, EXT_SIGNATURE_ALGORITHMS, &b);
         }
         if tls13 {
-            ext(&mut exts, EXT_SUPPORTED_VERSIONS, &[2, 0x03, 0x04]);
+            // [RFC 8446] 4.2.1: a list of versions, highest first; TLS 1.0 and up only.
+            let listed: Vec<u16> = [TLS13, TLS12, tls_suites::TLS11, TLS10].into_iter().filter(|v| *v >= min).collect();
+            let mut b = vec![(listed.len() * 2) as u8];
+            for v in &listed {
+                b.extend_from_slice(&v.to_be_bytes());
+            }
+            ext(&mut exts, EXT_SUPPORTED_VERSIONS, &b);
             let share = derive(random, b"x25519 key share");
             let mut b = Vec::new();
             put_u16(&mut b, 2 + 2 + 32);
@@ -197,7 +217,8 @@ pub fn encode_client_hello(spec: &HelloSpec, random: &[u8; 32]) -> Vec<u8> {
             b.extend_from_slice(&share);
             ext(&mut exts, EXT_KEY_SHARE, &b);
             ext(&mut exts, EXT_PSK_KEY_EXCHANGE_MODES, &[1, 1]); // psk_dhe_ke
-        } else {
+        }
+        if !only13 {
             ext(&mut exts, EXT_RENEGOTIATION_INFO, &[0]);
         }
         // Padding, [RFC 7685]: handshake message (4-byte header + body) into 512 bytes.
@@ -1067,6 +1088,12 @@ pub struct ScanOptions {
     pub max_connections: u32,
     /// Offer the accepted suites reversed once to see whether the server follows the client order.
     pub detect_client_preference: bool,
+    /// Enumeration chains per version run at once (1: one chain, the server's full order; more: the
+    /// suites dealt into that many chains, see `scan_version_parallel`).
+    pub parallel_chains: usize,
+    /// The per-server connection limiter to share with the rest of the run; without one, the scan
+    /// makes its own ([`super::limiter::DEFAULT_MAX_PARALLEL`] at once, `pace` apart).
+    pub limiter: Option<super::Limiter>,
 }
 
 impl ScanOptions {
@@ -1080,6 +1107,8 @@ impl ScanOptions {
             chunk_size: 128,
             max_connections: 300,
             detect_client_preference: true,
+            parallel_chains: 1,
+            limiter: None,
         }
     }
 }
@@ -1160,7 +1189,7 @@ pub async fn exchange_hello(
 struct Shared<'a, F> {
     open: &'a F,
     opts: &'a ScanOptions,
-    pacer: super::Pacer,
+    limiter: super::Limiter,
     budget: AtomicU32,
     log: Mutex<Vec<ConnOutcome>>,
     chain: Mutex<Option<(u16, Vec<Vec<u8>>)>>,
@@ -1174,7 +1203,9 @@ where
     if sh.budget.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |b| b.checked_sub(1)).is_err() {
         return ConnOutcome::Skipped;
     }
-    sh.pacer.wait().await;
+    let Some(permit) = sh.limiter.acquire(super::Priority::Thorough, sh.opts.deadline).await else {
+        return ConnOutcome::Skipped;
+    };
     let now = Instant::now();
     let conn_deadline = sh.opts.deadline.min(now + sh.opts.reply_timeout);
     if now >= sh.opts.deadline {
@@ -1185,6 +1216,7 @@ where
             return ConnOutcome::ConnectFailed { error: "connect/negotiation timed out".into() };
         }
         Ok(Err(e)) => {
+            permit.refused();
             return ConnOutcome::ConnectFailed { error: e.to_string() };
         }
         Ok(Ok(s)) => s,
@@ -1193,6 +1225,7 @@ where
     let reply_deadline = sh.opts.deadline.min(Instant::now() + sh.opts.reply_timeout);
     let (outcome, hello_reply) = exchange_hello(&mut stream, &hello, reply_deadline).await;
     drop(stream);
+    drop(permit);
     if let Some(h) = hello_reply
         && let Some(chain) = h.certificate_chain
         && !chain.is_empty()
@@ -1212,18 +1245,111 @@ where
     F: Fn() -> Fut,
     Fut: Future<Output = io::Result<TcpStream>>,
 {
-    let mut en = VersionEnumerator::new(
-        version,
-        suites_for_version(version),
-        sh.opts.chunk_size,
-        sh.opts.detect_client_preference,
-    );
+    if sh.opts.parallel_chains > 1 {
+        return scan_version_parallel(sh, version).await;
+    }
+    chain(sh, version, suites_for_version(version), sh.opts.chunk_size, sh.opts.detect_client_preference).await
+}
+
+/// One enumeration chain: offer, remove what was chosen, repeat (see [`VersionEnumerator`]).
+async fn chain<F, Fut>(
+    sh: &Shared<'_, F>,
+    version: u16,
+    suites: Vec<u16>,
+    chunk_size: usize,
+    detect_client_preference: bool,
+) -> VersionEnumResult
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = io::Result<TcpStream>>,
+{
+    let mut en = VersionEnumerator::new(version, suites, chunk_size, detect_client_preference);
     while let Some(offer) = en.next_offer() {
         let spec = HelloSpec { version, suites: offer.clone(), server_name: sh.opts.server_name.clone() };
         let outcome = one_connection(sh, &spec).await;
         en.record(&offer, &outcome);
     }
     en.result()
+}
+
+/// The version's suites dealt round-robin into `parallel_chains` chains that run at once (so the
+/// accepted suites, which sit at the front of [`suites_for_version`], spread over every chain); then
+/// two hellos offering everything accepted, in the order found and reversed: the server's favourite
+/// goes first, and whether it follows the client's order is known. The order beyond the favourite is
+/// each chain's own (the server's order within the suites that chain offered).
+async fn scan_version_parallel<F, Fut>(sh: &Shared<'_, F>, version: u16) -> VersionEnumResult
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = io::Result<TcpStream>>,
+{
+    let all = suites_for_version(version);
+    let k = sh.opts.parallel_chains.max(1);
+    let mut dealt: Vec<Vec<u16>> = vec![Vec::new(); k];
+    for (i, id) in all.iter().enumerate() {
+        if let Some(d) = dealt.get_mut(i % k) {
+            d.push(*id);
+        }
+    }
+    dealt.retain(|d| !d.is_empty());
+    let results = join_all(
+        dealt
+            .into_iter()
+            .map(|d| {
+                let n = d.len();
+                chain(sh, version, d, n, false)
+            })
+            .collect(),
+    )
+    .await;
+    let mut merged = VersionEnumResult {
+        version,
+        outcome: VersionOutcome::NotTested,
+        suites: Vec::new(),
+        server_preference: None,
+        violations: Vec::new(),
+        connections: 0,
+    };
+    for r in &results {
+        for s in &r.suites {
+            if !merged.suites.contains(s) {
+                merged.suites.push(*s);
+            }
+        }
+        merged.violations.extend(r.violations.iter().cloned());
+        merged.connections += r.connections;
+    }
+    merged.outcome = if merged.suites.is_empty() {
+        // A downgrade on any chain says the version itself is refused; otherwise the first chain's answer.
+        results
+            .iter()
+            .find(|r| matches!(r.outcome, VersionOutcome::DowngradedTo { .. }))
+            .or(results.first())
+            .map_or(VersionOutcome::NotTested, |r| r.outcome.clone())
+    } else {
+        VersionOutcome::Accepted
+    };
+    if merged.suites.len() >= 2 {
+        let favourite = |offer: Vec<u16>| async move {
+            let spec = HelloSpec { version, suites: offer, server_name: sh.opts.server_name.clone() };
+            match one_connection(sh, &spec).await {
+                ConnOutcome::ServerHello { version: v, suite, .. } if v == version => Some(suite),
+                _ => None,
+            }
+        };
+        let reversed: Vec<u16> = merged.suites.iter().rev().copied().collect();
+        let (first, first_reversed) = tokio::join!(favourite(merged.suites.clone()), favourite(reversed.clone()));
+        merged.connections += 2;
+        if let Some(f) = first {
+            merged.suites.retain(|s| *s != f);
+            merged.suites.insert(0, f);
+        }
+        merged.server_preference = match (first, first_reversed) {
+            // The same favourite whatever the client's order: the server imposes its own.
+            (Some(a), Some(b)) => Some(a == b),
+            _ => None,
+        };
+    }
+    merged
 }
 
 /// Polls all futures to completion, concurrently, in the calling task.
@@ -1257,7 +1383,10 @@ where
     let sh = Shared {
         open: &open,
         opts,
-        pacer: super::Pacer::new(opts.pace),
+        limiter: opts
+            .limiter
+            .clone()
+            .unwrap_or_else(|| super::Limiter::new(super::limiter::DEFAULT_MAX_PARALLEL, opts.pace)),
         budget: AtomicU32::new(opts.max_connections),
         log: Mutex::new(Vec::new()),
         chain: Mutex::new(None),
@@ -1293,15 +1422,7 @@ where
         scan.violations.extend(r.violations.iter().cloned());
     }
     let log = sh.log.into_inner().unwrap_or_else(|e| e.into_inner());
-    let sent: Vec<&ConnOutcome> = log.iter().filter(|o| o.hello_sent()).collect();
-    scan.connections = sent.len() as u32;
-    let answered = sent.iter().any(|o| matches!(o, ConnOutcome::ServerHello { .. } | ConnOutcome::Alert { .. }));
-    scan.aborted_every_hello =
-        !sent.is_empty() && sent.iter().all(|o| matches!(o, ConnOutcome::Closed { .. } | ConnOutcome::Reset { .. }));
-    let stalls: Vec<usize> =
-        sent.iter().filter_map(|o| if let ConnOutcome::Timeout { bytes } = o { Some(*bytes) } else { None }).collect();
-    scan.stalled_after_hello = !answered && !stalls.is_empty();
-    scan.stalled_bytes = if scan.stalled_after_hello { stalls.iter().copied().max().unwrap_or(0) } else { 0 };
+    summarise_outcomes(&mut scan, &log.iter().collect::<Vec<_>>());
     if let Some((_, chain)) = sh.chain.into_inner().unwrap_or_else(|e| e.into_inner()) {
         scan.certificate_chain_sha256 = chain.iter().map(|c| hex(&Sha256::digest(c))).collect();
         scan.certificate_chain_der = Some(chain);
@@ -1310,12 +1431,26 @@ where
     scan
 }
 
+/// What every hello together says: how many were sent, whether every one was cut with no answer,
+/// whether they stalled.
+pub fn summarise_outcomes(scan: &mut TlsScan, outcomes: &[&ConnOutcome]) {
+    let sent: Vec<&ConnOutcome> = outcomes.iter().copied().filter(|o| o.hello_sent()).collect();
+    scan.connections = sent.len() as u32;
+    let answered = sent.iter().any(|o| matches!(o, ConnOutcome::ServerHello { .. } | ConnOutcome::Alert { .. }));
+    scan.aborted_every_hello =
+        !sent.is_empty() && sent.iter().all(|o| matches!(o, ConnOutcome::Closed { .. } | ConnOutcome::Reset { .. }));
+    let stalls: Vec<usize> =
+        sent.iter().filter_map(|o| if let ConnOutcome::Timeout { bytes } = o { Some(*bytes) } else { None }).collect();
+    scan.stalled_after_hello = !answered && !stalls.is_empty();
+    scan.stalled_bytes = if scan.stalled_after_hello { stalls.iter().copied().max().unwrap_or(0) } else { 0 };
+}
+
 /// Opens a TCP connection whose MSS is clamped to `mss` (TCP_MAXSEG set before connect), so every
 /// segment the peer sends is small.
 pub async fn connect_small_mss(addr: SocketAddr, mss: u32, deadline: Instant) -> io::Result<TcpStream> {
     let sock =
         socket2::Socket::new(socket2::Domain::for_address(addr), socket2::Type::STREAM, Some(socket2::Protocol::TCP))?;
-    sock.set_tcp_mss(mss)?;
+    clamp_mss(&sock, mss)?;
     sock.set_nonblocking(true)?;
     let std_stream: std::net::TcpStream = sock.into();
     let socket = tokio::net::TcpSocket::from_std_stream(std_stream);
@@ -1324,10 +1459,26 @@ pub async fn connect_small_mss(addr: SocketAddr, mss: u32, deadline: Instant) ->
         .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "connect timed out"))?
 }
 
+/// TCP_MAXSEG can be set per socket on Unix only; Windows reads it (getsockopt) but never sets it.
+#[cfg(unix)]
+fn clamp_mss(sock: &socket2::Socket, mss: u32) -> io::Result<()> {
+    sock.set_tcp_mss(mss)
+}
+#[cfg(not(unix))]
+fn clamp_mss(_sock: &socket2::Socket, mss: u32) -> io::Result<()> {
+    Err(io::Error::new(io::ErrorKind::Unsupported, format!("{MSS_CLAMP_UNAVAILABLE} (MSS {mss})")))
+}
+
+/// Why [`connect_small_mss`] fails where a socket's MSS cannot be clamped.
+pub const MSS_CLAMP_UNAVAILABLE: &str = "clamping a socket's MSS (TCP_MAXSEG) is not available on this platform";
+
 /// Result of [`retry_small_mss`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SmallMssRetry {
     pub mss: u32,
+    /// This platform cannot clamp a socket's MSS (Windows): the retry was not made.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unavailable: bool,
     /// A ServerHello arrived on the small-MSS connection.
     pub server_hello: bool,
     pub outcome: ConnOutcome,
@@ -1362,6 +1513,7 @@ where
     };
     SmallMssRetry {
         mss,
+        unavailable: !cfg!(unix),
         server_hello: matches!(outcome, ConnOutcome::ServerHello { .. }),
         outcome,
         ms: started.elapsed().as_millis() as u64,

@@ -7,6 +7,7 @@
 //! apart (a legacy Connection Confirm, a request with no RDP_NEG_REQ, a peer that is not TPKT) is read
 //! here by hand.
 
+use super::limiter::{self, Priority};
 use super::network::{self, ms_since};
 use super::{ProbeContext, hex_prefix};
 use crate::observations::{NegOutcome, NegRequestObs, NegotiationObs, Supports};
@@ -159,6 +160,30 @@ pub fn encode_request(req: &NegRequest) -> Vec<u8> {
             out
         }
     }
+}
+
+/// The Connection Request with a routing token in place of the cookie ([MS-RDPBCGR] 2.2.1.1: the
+/// routingToken field, "terminated by a 0x0D0A two-byte sequence", its format the broker's): what
+/// mstsc sends for `loadbalanceinfo` (a Connection Broker farm's `tsv://...` or an IP-redirect
+/// `Cookie: msts=...`), written as given. RDP_NEG_REQ (2.2.1.1.1) follows unless legacy.
+pub fn encode_request_routed(req: &NegRequest, token: &str) -> Vec<u8> {
+    // CR and LF cannot be inside the token (they end it); a token too long for the one-byte X.224
+    // length indicator is cut.
+    let token: String = token.chars().filter(|c| *c != '\r' && *c != '\n').take(200).collect();
+    let mut variable = format!("{token}\r\n").into_bytes();
+    if let Some(p) = req.protocols {
+        variable.extend_from_slice(&[0x01, 0x00, 0x08, 0x00]); // TYPE_RDP_NEG_REQ, flags 0, length 8
+        variable.extend_from_slice(&p.to_le_bytes());
+    }
+    let li = 6 + variable.len();
+    let total = 4 + 1 + li;
+    let mut out = Vec::with_capacity(total);
+    out.extend_from_slice(&[0x03, 0x00]); // TPKT version 3, reserved (T.123 8)
+    out.extend_from_slice(&(total as u16).to_be_bytes());
+    out.push(li as u8); // X.224 length indicator
+    out.extend_from_slice(&[0xE0, 0, 0, 0, 0, 0]); // CR CDT, DST-REF, SRC-REF, class 0
+    out.extend_from_slice(&variable);
+    out
 }
 
 /// How much of a TPKT frame is in `buf`, [T.123] 8: version 3, reserved, length (big-endian, 16 bits).
@@ -357,9 +382,12 @@ pub async fn negotiate_on(
 ) -> (NegRequestObs, Option<TcpStream>) {
     let started = Instant::now();
     let mut obs = blank_obs(req);
-    let bytes = encode_request(req);
+    let bytes = match ctx.routing_token.as_deref() {
+        Some(token) => encode_request_routed(req, token),
+        None => encode_request(req),
+    };
     ctx.trace(format!("-> X.224 Connection Request {} ({} bytes)", obs.label, bytes.len()));
-    if let Err(e) = tokio::time::timeout_at(ctx.deadline.into(), stream.write_all(&bytes))
+    if let Err(e) = tokio::time::timeout_at(ctx.patient().into(), stream.write_all(&bytes))
         .await
         .unwrap_or_else(|_| Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "send timed out")))
     {
@@ -369,7 +397,7 @@ pub async fn negotiate_on(
         obs.ms = ms_since(started);
         return (obs, None);
     }
-    let (buf, end) = read_reply(&mut stream, ctx.deadline).await;
+    let (buf, end) = read_reply(&mut stream, ctx.patient()).await;
     obs.ms = ms_since(started);
     obs.received = hex_prefix(&buf, 64);
     match end {
@@ -387,7 +415,7 @@ pub async fn negotiate_on(
     (obs, keep.then_some(stream))
 }
 
-fn blank_obs(req: &NegRequest) -> NegRequestObs {
+pub fn blank_obs(req: &NegRequest) -> NegRequestObs {
     NegRequestObs {
         label: req.label(),
         requested: req.protocols.map(protocol_names).unwrap_or_default(),
@@ -477,43 +505,85 @@ pub async fn negotiate(addr: SocketAddr, req: &NegRequest, ctx: &ProbeContext) -
     }
 }
 
-/// Run the matrix: each request on its own connection, started `ctx.pace` apart. A request cut off
-/// (closed, reset) while others were answered is tried once more on its own, after a pause: Windows
-/// resets rapid reconnects.
+/// Run the matrix: each request on its own connection, under the per-server limit (`ctx.limiter`).
 pub async fn probe(addr: SocketAddr, matrix: &[NegRequest], ctx: &ProbeContext) -> NegotiationObs {
     let started = Instant::now();
-    let tasks = matrix.iter().enumerate().map(|(i, req)| async move {
-        let start_at = started + ctx.pace * i as u32;
-        if start_at < ctx.deadline {
-            tokio::time::sleep_until(start_at.into()).await;
-        }
-        negotiate(addr, req, ctx).await.0
-    });
+    let planned: Vec<(NegRequest, Priority)> = matrix.iter().map(|r| (*r, priority(r))).collect();
+    let requests = probe_requests(addr, &planned, ctx).await;
+    assemble(addr, requests, ms_since(started))
+}
+
+/// How much a request of the matrix matters to the verdict: the Windows client's own first, then
+/// the ones that tell whether NLA is required (RDP, SSL), then the rest.
+pub fn priority(req: &NegRequest) -> Priority {
+    match req.protocols {
+        Some(WINDOWS_CLIENT_REQUEST) => Priority::Verdict,
+        Some(PROTOCOL_RDP | PROTOCOL_SSL) => Priority::Judged,
+        _ => Priority::Thorough,
+    }
+}
+
+/// Negotiate each request on its own connection, each taking its place from the per-server limiter
+/// in its priority. A request cut off (closed, reset) while others were answered is tried once more
+/// on its own after a pause (Windows resets rapid reconnects), and the limit is halved.
+pub async fn probe_requests(
+    addr: SocketAddr,
+    planned: &[(NegRequest, Priority)],
+    ctx: &ProbeContext,
+) -> Vec<NegRequestObs> {
+    let tasks = planned.iter().map(|(req, prio)| async move { negotiate_with_permit(addr, req, *prio, ctx).await });
     let mut requests = network::futures_join_all(tasks).await;
     let answered =
         |o: &NegRequestObs| matches!(o.outcome, NegOutcome::Selected | NegOutcome::Failure | NegOutcome::Legacy);
     if requests.iter().any(answered) {
-        for (i, req) in matrix.iter().enumerate() {
-            if matches!(requests[i].outcome, NegOutcome::Closed | NegOutcome::Reset)
-                && Instant::now() + ctx.pace * 2 < ctx.deadline
-            {
-                tokio::time::sleep(ctx.pace * 2).await;
-                let (mut again, _) = negotiate(addr, req, ctx).await;
-                again.retried = true;
-                requests[i] = again;
+        let cut: Vec<usize> = (0..planned.len())
+            .filter(|i| matches!(requests[*i].outcome, NegOutcome::Closed | NegOutcome::Reset))
+            .collect();
+        let again = cut.iter().map(|i| {
+            let (req, prio) = planned[*i];
+            async move {
+                tokio::time::sleep(limiter::BACKOFF_STEP * 2).await;
+                let mut o = negotiate_with_permit(addr, &req, prio, ctx).await;
+                o.retried = true;
+                o
+            }
+        });
+        for (i, o) in cut.iter().zip(network::futures_join_all(again).await) {
+            if o.outcome != NegOutcome::NotChecked {
+                requests[*i] = o;
             }
         }
     }
-    let (supports, nla_required, restricted_admin, redirected_auth) = capabilities(&requests);
-    NegotiationObs {
-        address: addr,
-        requests,
-        supports,
-        nla_required,
-        restricted_admin,
-        redirected_auth,
-        ms: ms_since(started),
+    requests
+}
+
+/// One request on its own connection, once the limiter lets it start; `not_checked` when the run's
+/// deadline passes first.
+async fn negotiate_with_permit(
+    addr: SocketAddr,
+    req: &NegRequest,
+    prio: Priority,
+    ctx: &ProbeContext,
+) -> NegRequestObs {
+    let Some(permit) = ctx.permit(prio).await else {
+        let mut obs = blank_obs(req);
+        obs.outcome = NegOutcome::NotChecked;
+        obs.detail = Some("the run's deadline passed before this request was sent".into());
+        return obs;
+    };
+    let obs = negotiate(addr, req, ctx).await.0;
+    match obs.outcome {
+        NegOutcome::Selected | NegOutcome::Failure | NegOutcome::Legacy => permit.answered(),
+        NegOutcome::Closed | NegOutcome::Reset | NegOutcome::ConnectFailed => permit.refused(),
+        _ => {}
     }
+    obs
+}
+
+/// The negotiation observation from the requests' answers (capabilities derived from them).
+pub fn assemble(addr: SocketAddr, requests: Vec<NegRequestObs>, ms: f64) -> NegotiationObs {
+    let (supports, nla_required, restricted_admin, redirected_auth) = capabilities(&requests);
+    NegotiationObs { address: addr, requests, supports, nla_required, restricted_admin, redirected_auth, ms }
 }
 
 /// What the server's answers show it accepts. Judges what was *selected*, not that it answered.
@@ -576,6 +646,15 @@ mod tests {
         assert_eq!(&b[11..11 + cookie.len()], cookie);
         assert_eq!(&b[b.len() - 8..], &[0x01, 0x00, 0x08, 0x00, 0x0B, 0x00, 0x00, 0x00]);
 
+        let routed =
+            encode_request_routed(&NegRequest { protocols: Some(0xB) }, "tsv://MS Terminal Services Plugin.1.Desktops");
+        let with_cookie = encode_request(&NegRequest { protocols: Some(0xB) });
+        assert_eq!(&routed[..2], &[3, 0]);
+        assert_eq!(u16::from_be_bytes([routed[2], routed[3]]) as usize, routed.len());
+        assert_eq!(routed[4] as usize, routed.len() - 5);
+        assert!(routed.windows(46).any(|w| w == b"tsv://MS Terminal Services Plugin.1.Desktops\r\n"));
+        // The same RDP_NEG_REQ as with the cookie.
+        assert_eq!(routed[routed.len() - 8..], with_cookie[with_cookie.len() - 8..]);
         let legacy = encode_request(&NegRequest { protocols: None });
         assert_eq!(legacy.len(), 11 + cookie.len());
         assert!(legacy.ends_with(cookie));

@@ -1,5 +1,6 @@
 //! Reports: a diagnosis rendered for people (`text`) or programs (`json`, docs/report-schema.md).
 
+pub mod client;
 pub mod style;
 pub mod terminal;
 pub mod text;
@@ -23,6 +24,11 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub observations: Observations,
     pub timings_ms: Timings,
+    /// The commonly given causes: fits, ruled out or possible from what was measured.
+    pub folk_causes: Vec<crate::knowledge::folk_causes::Judged>,
+    /// `--evidence`: which server records confirm or contradict the network findings.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cross_checks: Vec<crate::evidence::join::CrossCheck>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -72,6 +78,8 @@ impl Report {
             findings: diagnosis.findings,
             observations,
             timings_ms: timings,
+            folk_causes: diagnosis.folk_causes,
+            cross_checks: Vec::new(),
         }
     }
 

@@ -26,7 +26,11 @@ fn render_unchecked(r: &Report, st: Style) -> String {
         r.tool.version,
         r.target.host,
         r.target.port,
-        if addrs.is_empty() { "no address".into() } else { addrs.join(", ") }
+        match &r.observations.gateway {
+            Some(g) if addrs.is_empty() => format!("via RD Gateway {}:{}", g.host, g.port),
+            _ if addrs.is_empty() => "no address".into(),
+            _ => addrs.join(", "),
+        }
     );
 
     if let Some(net) = &r.observations.network {
@@ -43,6 +47,32 @@ fn render_unchecked(r: &Report, st: Style) -> String {
             let mark = if a.outcome == ConnectOutcome::Accepted { st.green("✓") } else { st.red("✗") };
             let word = crate::diagnose::network_outcome_word(a.outcome);
             let _ = writeln!(o, "  {mark} {:<28} {:<44} {:>8}", format!("tcp {}", a.address), word, ms(a.ms));
+        }
+    }
+
+    if let Some(g) = &r.observations.gateway {
+        let _ = writeln!(o, "\n{}  {}", st.bold("RD Gateway"), st.dim("[MS-TSGU] HTTP transport"));
+        for s in &g.stages {
+            use crate::observations::gateway::StageOutcome;
+            let mark = match s.outcome {
+                StageOutcome::Ok => st.green("✓"),
+                StageOutcome::Skipped => st.yellow("-"),
+                _ => st.red("✗"),
+            };
+            let what = match (s.hresult, &s.detail) {
+                (Some(h), _) => crate::diagnose::gateway::hresult_text(h).split(':').next().unwrap_or("").to_string(),
+                (None, Some(d)) => d.clone(),
+                (None, None) => format!("{:?}", s.outcome).to_lowercase(),
+            };
+            let what: String = what.chars().take(44).collect();
+            let _ = writeln!(o, "  {mark} {:<28} {:<44} {:>8}", format!("{:?}", s.stage), what, ms(s.ms));
+        }
+        if g.tunnelled_probe {
+            let _ = writeln!(
+                o,
+                "  {}",
+                st.dim(&format!("the target's layers below went through {} gateway channels", g.channels_opened))
+            );
         }
     }
 
@@ -174,43 +204,22 @@ fn render_unchecked(r: &Report, st: Style) -> String {
         }
     }
 
-    let _ = writeln!(o, "\n{}", st.bold(&format!("Findings ({})", r.findings.len())));
-    if r.findings.is_empty() {
-        let _ = writeln!(o, "  none");
-    }
-    for f in &r.findings {
-        let label = format!("{:<8}", f.severity.as_str().to_ascii_uppercase());
-        let label = match f.severity {
-            Severity::Critical => st.bold_red(&label),
-            Severity::Error => st.red(&label),
-            Severity::Warning => st.yellow(&label),
-            Severity::Info => st.cyan(&label),
-        };
-        let _ = writeln!(o, "  {label} {}  {}", st.bold(f.id), f.summary);
-        for e in &f.evidence {
-            wrap_into(&mut o, &st.dim("evidence"), e);
-        }
-        if let Some(ce) = &f.client_error {
-            let text = format!(
-                "error code 0x{:X}, extended error code 0x{:X} ({}){}",
-                ce.code,
-                ce.extended,
-                serde_json::to_value(ce.basis).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
-                ce.meaning.map(|m| format!(": {m}")).unwrap_or_default()
-            );
-            wrap_into(&mut o, &st.dim("client  "), &text);
-        }
-        for rem in &f.remedies {
-            wrap_into(&mut o, &st.dim("fix     "), rem);
+    findings_section(&mut o, &r.findings, st);
+
+    if !r.cross_checks.is_empty() {
+        let _ = writeln!(o, "\n{}", st.bold("Cross-checks with the server's records (--evidence)"));
+        for c in &r.cross_checks {
+            let word = match c.relation {
+                crate::evidence::join::Relation::Confirms => st.green("confirms   "),
+                crate::evidence::join::Relation::Contradicts => st.yellow("contradicts"),
+                crate::evidence::join::Relation::Adds => st.cyan("adds       "),
+            };
+            let about = c.network_finding.or(c.evidence_finding).unwrap_or("-");
+            wrap_into(&mut o, &word, &format!("{about}: {}", c.detail));
         }
     }
 
-    let verdict = match r.verdict {
-        Verdict::Healthy => st.green("healthy"),
-        Verdict::Degraded => st.yellow("degraded"),
-        Verdict::Failing => st.red("failing"),
-        Verdict::Unreachable => st.bold_red("unreachable"),
-    };
+    let verdict = verdict_word(r.verdict, st);
     let predicted = r
         .predicted_client_error
         .as_ref()
@@ -222,9 +231,100 @@ fn render_unchecked(r: &Report, st: Style) -> String {
         st.bold("Verdict"),
         verdict,
         predicted,
-        st.dim(&format!("({})", ms(r.timings_ms.total)))
+        st.dim(&format!(
+            "({}, {} connection{} to the server)",
+            ms(r.timings_ms.total),
+            r.observations.network.as_ref().map_or(0, |n| n.connections_opened),
+            if r.observations.network.as_ref().map_or(0, |n| n.connections_opened) == 1 { "" } else { "s" }
+        ))
     );
+    folk_section(&mut o, r, st);
     o
+}
+
+/// The advice people commonly find, judged against this run: one line per cause, verdict aligned.
+fn folk_section(o: &mut String, r: &Report, st: Style) {
+    use crate::knowledge::folk_causes::FolkVerdict as V;
+    if r.folk_causes.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "\n{}  {}",
+        st.bold("The advice you may have read"),
+        st.dim("(rdp-doctor explain --list folk-causes)")
+    );
+    let width = r.folk_causes.iter().map(|c| c.id.len()).max().unwrap_or(0);
+    for c in &r.folk_causes {
+        let word = format!("{:<9}", c.verdict.word());
+        let word = match c.verdict {
+            V::Fits => st.red(&word),
+            V::RuledOut => st.green(&word),
+            V::Possible => st.yellow(&word),
+        };
+        // Wider than the rest of the report: one line per cause, the finding it cites is above in full.
+        let room = (WIDTH + 50).saturating_sub(2 + 9 + 2 + width + 2).max(40);
+        let _ = writeln!(o, "  {word}  {:<width$}  {}", c.id, one_line(&c.why, room));
+    }
+}
+
+/// `text` cut to `room` characters with '…', keeping a closing " — rdp-doctor …" command whole.
+fn one_line(text: &str, room: usize) -> String {
+    if text.chars().count() <= room {
+        return text.to_string();
+    }
+    let (head, tail) = match text.rfind(" — rdp-doctor ") {
+        Some(i) => (&text[..i], &text[i..]),
+        None => (text, ""),
+    };
+    let keep = room.saturating_sub(tail.chars().count() + 1).max(20);
+    let cut: String = head.chars().take(keep).collect();
+    format!("{}…{tail}", cut.trim_end())
+}
+
+/// The verdict, coloured by how bad it is.
+pub(crate) fn verdict_word(v: Verdict, st: Style) -> String {
+    match v {
+        Verdict::Healthy => st.green("healthy"),
+        Verdict::Degraded => st.yellow("degraded"),
+        Verdict::Failing => st.red("failing"),
+        Verdict::Unreachable => st.bold_red("unreachable"),
+        Verdict::Incomplete => st.yellow("incomplete"),
+    }
+}
+
+/// "Findings (n)" and each finding: severity, id, summary, evidence, the client's code pair, remedies.
+pub(crate) fn findings_section(o: &mut String, findings: &[crate::diagnose::Finding], st: Style) {
+    let _ = writeln!(o, "\n{}", st.bold(&format!("Findings ({})", findings.len())));
+    if findings.is_empty() {
+        let _ = writeln!(o, "  none");
+    }
+    for f in findings {
+        let label = format!("{:<8}", f.severity.as_str().to_ascii_uppercase());
+        let label = match f.severity {
+            Severity::Critical => st.bold_red(&label),
+            Severity::Error => st.red(&label),
+            Severity::Warning => st.yellow(&label),
+            Severity::Info => st.cyan(&label),
+        };
+        let _ = writeln!(o, "  {label} {}  {}", st.bold(f.id), f.summary);
+        for e in &f.evidence {
+            wrap_into(o, &st.dim("evidence"), e);
+        }
+        if let Some(ce) = &f.client_error {
+            let text = format!(
+                "error code 0x{:X}, extended error code 0x{:X} ({}){}",
+                ce.code,
+                ce.extended,
+                serde_json::to_value(ce.basis).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+                ce.meaning.map(|m| format!(": {m}")).unwrap_or_default()
+            );
+            wrap_into(o, &st.dim("client  "), &text);
+        }
+        for rem in &f.remedies {
+            wrap_into(o, &st.dim("fix     "), rem);
+        }
+    }
 }
 
 fn request_line(q: &NegRequestObs, st: Style) -> (String, String) {
@@ -241,6 +341,7 @@ fn request_line(q: &NegRequestObs, st: Style) -> (String, String) {
         NegOutcome::Timeout => (bad, "no answer".into()),
         NegOutcome::Malformed => (bad, "malformed answer".into()),
         NegOutcome::ConnectFailed => (bad, "TCP connect failed".into()),
+        NegOutcome::NotChecked => (st.dim("–"), "not checked (the run's deadline)".into()),
     }
 }
 
@@ -249,7 +350,7 @@ fn ms(v: f64) -> String {
 }
 
 /// "  label  text…" with the text wrapped under itself.
-fn wrap_into(o: &mut String, label: &str, text: &str) {
+pub(crate) fn wrap_into(o: &mut String, label: &str, text: &str) {
     let indent = 11 + 10;
     let room = WIDTH.saturating_sub(indent).max(40);
     let mut line = String::new();
@@ -394,7 +495,13 @@ fn tls_section(o: &mut String, tls: &TlsObs, st: Style) {
             "  {} MSS {}: {}",
             st.dim("retry with"),
             r.mss,
-            if r.server_hello { "a ServerHello came back" } else { "no ServerHello either" }
+            if r.unavailable {
+                "not available on this platform"
+            } else if r.server_hello {
+                "a ServerHello came back"
+            } else {
+                "no ServerHello either"
+            }
         );
     }
     if !tls.client_profiles.is_empty() && !tls.versions.is_empty() {
@@ -424,7 +531,19 @@ fn tls_section(o: &mut String, tls: &TlsObs, st: Style) {
     let _ = writeln!(
         o,
         "  {}",
-        st.dim(&format!("{} connections through X.224 {}, {}", tls.connections, tls.scan_request, ms(tls.ms)))
+        st.dim(&format!(
+            "{} connections through X.224 {}, {}{}",
+            tls.connections,
+            tls.scan_request,
+            ms(tls.ms),
+            match tls.mode {
+                crate::observations::TlsScanMode::Targeted => {
+                    "; one hello per client profile, version and weak class (--full-scan lists every suite)"
+                }
+                crate::observations::TlsScanMode::Full => "; every suite enumerated (--full-scan)",
+                crate::observations::TlsScanMode::HandshakeOnly => "; the Windows client's handshake only",
+            }
+        ))
     );
 }
 

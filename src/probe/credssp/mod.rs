@@ -128,7 +128,7 @@ async fn open(
             ),
         ));
     };
-    match tls::handshake(stream, host, ctx.deadline).await {
+    match tls::handshake(stream, host, ctx.patient()).await {
         Ok(s) => Ok((s, selected)),
         Err(e) => Err((CredsspOutcome::TlsFailed, format!("TLS handshake: {e}"))),
     }
@@ -196,7 +196,20 @@ pub fn classify_first_reply(frame: &[u8], obs: &mut CredsspObs) {
 /// The credential-less probe: NEGOTIATE out, the server's TSRequest in.
 pub async fn probe(addr: SocketAddr, host: &str, req: &NegRequest, ctx: &ProbeContext) -> CredsspObs {
     let started = Instant::now();
-    let mut obs = CredsspObs {
+    match open(addr, host, req, ctx).await {
+        Ok((session, selected)) => probe_on(session, selected, req, started, ctx).await,
+        Err((outcome, detail)) => {
+            let mut obs = blank_probe_obs(req);
+            obs.outcome = outcome;
+            obs.detail = Some(detail);
+            obs.ms = ms_since(started);
+            obs
+        }
+    }
+}
+
+fn blank_probe_obs(req: &NegRequest) -> CredsspObs {
+    CredsspObs {
         request: req.label(),
         selected: None,
         outcome: CredsspOutcome::Malformed,
@@ -207,16 +220,19 @@ pub async fn probe(addr: SocketAddr, host: &str, req: &NegRequest, ctx: &ProbeCo
         detail: None,
         received: String::new(),
         ms: 0.0,
-    };
-    let (mut session, selected) = match open(addr, host, req, ctx).await {
-        Ok(s) => s,
-        Err((outcome, detail)) => {
-            obs.outcome = outcome;
-            obs.detail = Some(detail);
-            obs.ms = ms_since(started);
-            return obs;
-        }
-    };
+    }
+}
+
+/// The credential-less probe on a TLS session already open (negotiated with `req`, which selected
+/// `selected`), e.g. the connection the Windows client's own request went out on.
+pub async fn probe_on(
+    mut session: tls::TlsSession,
+    selected: Option<&'static str>,
+    req: &NegRequest,
+    started: Instant,
+    ctx: &ProbeContext,
+) -> CredsspObs {
+    let mut obs = blank_probe_obs(req);
     obs.selected = selected;
     let request = codec::encode(&TsRequest {
         version: CLIENT_VERSION,
@@ -224,13 +240,13 @@ pub async fn probe(addr: SocketAddr, host: &str, req: &NegRequest, ctx: &ProbeCo
         ..TsRequest::default()
     });
     ctx.trace(format!("-> TSRequest v{CLIENT_VERSION} with NTLM NEGOTIATE ({} bytes)", request.len()));
-    if let Err(e) = send(&mut session.stream, &request, ctx.deadline).await {
+    if let Err(e) = send(&mut session.stream, &request, ctx.patient()).await {
         obs.outcome = CredsspOutcome::Reset;
         obs.detail = Some(e);
         obs.ms = ms_since(started);
         return obs;
     }
-    match read_tsrequest(&mut session.stream, ctx.deadline).await {
+    match read_tsrequest(&mut session.stream, ctx.patient()).await {
         ReadEnd::Frame(f) => classify_first_reply(&f, &mut obs),
         ReadEnd::Eof(b) => {
             obs.outcome = if b.is_empty() { CredsspOutcome::Closed } else { CredsspOutcome::Malformed };
@@ -442,7 +458,7 @@ async fn run_exchange(
         }
         // Never the token contents: AUTHENTICATE and TSCredentials carry secrets.
         ctx.trace(format!("-> TSRequest ({stage}, {} bytes, contents redacted)", bytes.len()));
-        let sent = send(&mut session.stream, &bytes, ctx.deadline).await;
+        let sent = send(&mut session.stream, &bytes, ctx.patient()).await;
         zeroize::Zeroize::zeroize(&mut bytes);
         if let Err(e) = sent {
             obs.detail = Some(e);
@@ -456,7 +472,7 @@ async fn run_exchange(
             finish(session, early_auth, input.restricted_admin, ctx, obs).await;
             return;
         }
-        let reply = read_tsrequest(&mut session.stream, ctx.deadline).await;
+        let reply = read_tsrequest(&mut session.stream, ctx.patient()).await;
         let frame = match reply {
             ReadEnd::Frame(f) => f,
             ReadEnd::Eof(_) | ReadEnd::Reset if step == 1 => {
@@ -525,7 +541,7 @@ async fn finish(
     if early_auth {
         obs.stage = "early_user_authorization";
         let mut b = [0u8; 4];
-        match tokio::time::timeout_at(ctx.deadline.into(), session.stream.read_exact(&mut b)).await {
+        match tokio::time::timeout_at(ctx.patient().into(), session.stream.read_exact(&mut b)).await {
             Ok(Ok(_)) => {
                 let v = u32::from_le_bytes(b);
                 obs.early_auth_result = Some(v);

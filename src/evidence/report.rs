@@ -1,0 +1,154 @@
+//! The human evidence report: findings first (evidence before remedies), then the files read, the
+//! effective registry settings and, with `--timeline`, the connection attempts.
+
+use super::timeline::Outcome;
+use super::{EvidenceReport, FileKind, RegSource};
+use crate::diagnose::Severity;
+use crate::report::style::Style;
+use crate::report::text::wrap_into;
+use std::fmt::Write;
+
+/// Timeline attempts printed in full; the rest are counted (the JSON has them all).
+const TIMELINE_ROWS: usize = 400;
+
+pub fn render(r: &EvidenceReport, st: Style) -> String {
+    let mut o = String::new();
+    let ev = &r.observations.evidence;
+    let _ = writeln!(
+        o,
+        "{} {}  evidence: {} file(s), {} relevant event(s)",
+        st.bold("rdp-doctor"),
+        r.tool.version,
+        ev.files.len(),
+        ev.events.len()
+    );
+    if ev.since.is_some() || ev.until.is_some() {
+        let _ = writeln!(
+            o,
+            "  {} {} .. {}",
+            st.dim("window:"),
+            ev.since.as_deref().unwrap_or("start"),
+            ev.until.as_deref().unwrap_or("end")
+        );
+    }
+
+    let _ = writeln!(o, "\n{}", st.bold(&format!("Findings ({})", r.findings.len())));
+    if r.findings.is_empty() {
+        let _ = writeln!(o, "  none");
+    }
+    for f in &r.findings {
+        let label = format!("{:<8}", f.severity.as_str().to_ascii_uppercase());
+        let label = match f.severity {
+            Severity::Critical => st.bold_red(&label),
+            Severity::Error => st.red(&label),
+            Severity::Warning => st.yellow(&label),
+            Severity::Info => st.cyan(&label),
+        };
+        let _ = writeln!(o, "  {label} {}  {}", st.bold(f.id), f.summary);
+        for e in &f.evidence {
+            wrap_into(&mut o, &st.dim("evidence"), e);
+        }
+        for rem in &f.remedies {
+            wrap_into(&mut o, &st.dim("fix     "), rem);
+        }
+    }
+
+    let _ = writeln!(o, "\n{}", st.bold("Files"));
+    for f in &ev.files {
+        let kind = match f.kind {
+            FileKind::Evtx => "evtx",
+            FileKind::Reg => "reg ",
+        };
+        let range = match (&f.first, &f.last) {
+            (Some(a), Some(b)) => format!("  {a} .. {b}"),
+            _ => String::new(),
+        };
+        let bad = if f.unreadable_records > 0 {
+            st.yellow(&format!(", {} unreadable", f.unreadable_records))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(o, "  {kind} {}  {} records{bad}, {} relevant{range}", f.path, f.records, f.relevant);
+        if let Some(e) = &f.error {
+            let _ = writeln!(o, "       {} {e}", st.red("✗"));
+        }
+    }
+    if ev.events_dropped > 0 {
+        let _ = writeln!(
+            o,
+            "  {} {} more relevant events not kept (limit {})",
+            st.yellow("!"),
+            ev.events_dropped,
+            super::MAX_EVENTS
+        );
+    }
+
+    if !ev.events.is_empty() {
+        let _ = writeln!(o, "\n{}", st.bold("Events (relevant, by id)"));
+        let mut counts: Vec<(&str, &str, u16, usize)> = Vec::new();
+        for e in &ev.events {
+            match counts.iter_mut().find(|c| c.0 == e.channel && c.1 == e.provider && c.2 == e.event_id) {
+                Some(c) => c.3 += 1,
+                None => counts.push((&e.channel, &e.provider, e.event_id, 1)),
+            }
+        }
+        counts.sort_by(|a, b| a.0.cmp(b.0).then(a.2.cmp(&b.2)));
+        for (ch, pr, id, n) in counts {
+            let meaning = crate::knowledge::events::event(ch, pr, u32::from(id)).map_or("", |d| d.meaning);
+            let name = format!("{} {} {id}", super::short_channel(ch), super::short_provider(pr));
+            let _ = writeln!(o, "  {name:<50} {n:>7}  {}", st.dim(meaning));
+        }
+    }
+
+    if !ev.registry.is_empty() {
+        let _ = writeln!(o, "\n{}", st.bold("Registry (effective values)"));
+        for g in &ev.registry {
+            let from = match g.effective_source {
+                RegSource::Policy => "Group Policy",
+                RegSource::Listener => "listener",
+                RegSource::Key => "key",
+                RegSource::Default => "default",
+            };
+            let both = match (&g.policy, &g.listener, g.effective_source) {
+                (Some(_), Some(l), RegSource::Policy) => format!("  (wins over RDP-Tcp {l})"),
+                _ => String::new(),
+            };
+            let meaning = g.meaning.as_deref().map(|m| format!("  {}", st.dim(m))).unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "  {:<30} {:<12} {:<12}{both}{meaning}",
+                g.name,
+                g.effective.as_deref().unwrap_or("-"),
+                from
+            );
+        }
+    }
+
+    if let Some(tl) = &r.timeline {
+        let _ = writeln!(o, "\n{}", st.bold(&format!("Timeline ({} item(s))", tl.len())));
+        for a in tl.iter().take(TIMELINE_ROWS) {
+            let word = match a.outcome {
+                Outcome::Failed => st.red(a.outcome.word()),
+                Outcome::Dropped => st.yellow(a.outcome.word()),
+                Outcome::SessionStarted | Outcome::Authenticated => st.green(a.outcome.word()),
+                _ => st.dim(a.outcome.word()),
+            };
+            let cause = a.cause.map(|c| format!(": {c}")).unwrap_or_default();
+            let _ = writeln!(o, "  {}  {}  {}  {word}{cause}", a.start, a.computer, a.source.as_deref().unwrap_or("-"));
+            if a.outcome != Outcome::Event || a.events.len() > 1 {
+                for e in &a.events {
+                    let _ = writeln!(o, "      {}  {}", e.time, e.what);
+                }
+            } else if let Some(e) = a.events.first() {
+                let _ = writeln!(o, "      {}", e.what);
+            }
+        }
+        if tl.len() > TIMELINE_ROWS {
+            let _ = writeln!(o, "  … {} more (see --json)", tl.len() - TIMELINE_ROWS);
+        }
+    }
+
+    let verdict = crate::report::text::verdict_word(r.verdict, st);
+    let _ = writeln!(o, "\n{} {}", st.bold("Verdict"), verdict);
+    o
+}

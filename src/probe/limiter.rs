@@ -1,0 +1,272 @@
+//! Politeness towards one server: how many of our connections may be open at once, and who goes
+//! first.
+//!
+//! Every connection a diagnosis opens to the server takes a [`Permit`] first. At most `limit` are in
+//! flight; the limit starts at `--max-parallel` (default [`DEFAULT_MAX_PARALLEL`]), halves when the
+//! server refuses or resets a connection before answering (Windows throttles bursts of incomplete
+//! connections: MaxOutstandingConnections, Event 1006) and each halving also holds new connections
+//! back for a moment. Waiting connections start in the order of their [`Priority`], so what decides
+//! the verdict goes first and what is merely thorough is what the deadline cuts.
+//!
+//! An optional fixed pace (`--pace-ms`) spaces connection starts on top of the limit.
+
+use crate::observations::PolitenessObs;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tokio::time::Instant;
+
+/// Connections in flight to one server by default (`--max-parallel`).
+pub const DEFAULT_MAX_PARALLEL: u32 = 8;
+/// How long new connections wait after the server refused or reset one, per halving in a row.
+pub const BACKOFF_STEP: Duration = Duration::from_millis(150);
+
+/// The first SYN retransmission timeout (RFC 6298 2.1: 1 s): a connect at least this slow lost its SYN.
+pub const SYN_RETRANSMIT: Duration = Duration::from_millis(900);
+
+/// Who goes first when connections wait for a permit: lower first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Priority {
+    /// On the path to the verdict: the Windows client's request and its TLS/CredSSP, the logon, the
+    /// connection sequence.
+    Verdict = 0,
+    /// Judged by the verdict too, but one step removed: the judged client profile, the TLS versions,
+    /// the requests that decide whether NLA is required.
+    Judged = 1,
+    /// Thoroughness: the rest of the negotiation matrix, the other client profiles, weak-suite probes,
+    /// the full scan.
+    Thorough = 2,
+}
+
+#[derive(Debug)]
+struct State {
+    limit: u32,
+    max: u32,
+    in_flight: u32,
+    /// Waiters by (priority, arrival).
+    waiting: BTreeMap<(Priority, u64), oneshot::Sender<()>>,
+    seq: u64,
+    /// No new connection starts before this instant (backoff, fixed pace).
+    hold_until: Option<Instant>,
+    halvings_in_a_row: u32,
+    /// The most connections that were ever in flight at once.
+    peak: u32,
+    /// How often the limit was halved.
+    halvings: u32,
+    /// The fastest TCP handshake seen (about one round trip).
+    fastest_connect: Option<Duration>,
+}
+
+/// One server's connection limiter (cheap to clone).
+#[derive(Debug, Clone)]
+pub struct Limiter {
+    state: Arc<Mutex<State>>,
+    pace: Duration,
+}
+
+/// A place among the connections in flight; released on drop.
+#[derive(Debug)]
+pub struct Permit {
+    limiter: Limiter,
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        let mut s = self.limiter.lock();
+        s.in_flight = s.in_flight.saturating_sub(1);
+        Limiter::wake(&mut s);
+    }
+}
+
+impl Permit {
+    /// The server refused or reset this connection before answering: fewer at once from now on.
+    pub fn refused(&self) {
+        self.limiter.refused();
+    }
+
+    /// The server answered on this connection: a refusal streak is over.
+    pub fn answered(&self) {
+        self.limiter.lock().halvings_in_a_row = 0;
+    }
+}
+
+impl Limiter {
+    /// `max` connections at once (at least 1), starts at least `pace` apart.
+    pub fn new(max: u32, pace: Duration) -> Limiter {
+        let max = max.max(1);
+        Limiter {
+            state: Arc::new(Mutex::new(State {
+                limit: max,
+                max,
+                in_flight: 0,
+                waiting: BTreeMap::new(),
+                seq: 0,
+                hold_until: None,
+                halvings_in_a_row: 0,
+                peak: 0,
+                halvings: 0,
+                fastest_connect: None,
+            })),
+            pace,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Hand free places to the first waiters, in priority order.
+    fn wake(s: &mut State) {
+        while s.in_flight < s.limit {
+            let Some((_, tx)) = s.waiting.pop_first() else { break };
+            if tx.send(()).is_ok() {
+                s.in_flight += 1;
+                s.peak = s.peak.max(s.in_flight);
+            }
+        }
+    }
+
+    /// Wait for a place, then for the pace and any backoff. `None` when `deadline` passes first.
+    pub async fn acquire(&self, priority: Priority, deadline: Instant) -> Option<Permit> {
+        let (key, mut rx) = {
+            let mut s = self.lock();
+            let (tx, rx) = oneshot::channel();
+            let key = (priority, s.seq);
+            s.seq += 1;
+            s.waiting.insert(key, tx);
+            Limiter::wake(&mut s);
+            (key, rx)
+        };
+        // `rx` stays alive until the lock below, so a place granted at the last moment is known.
+        let granted = tokio::time::timeout_at(deadline, &mut rx).await;
+        if !matches!(granted, Ok(Ok(()))) {
+            let mut s = self.lock();
+            if s.waiting.remove(&key).is_none() {
+                // Granted while the deadline passed: give the place back.
+                s.in_flight = s.in_flight.saturating_sub(1);
+                Limiter::wake(&mut s);
+            }
+            return None;
+        }
+        let permit = Permit { limiter: self.clone() };
+        // Pace and backoff: the start slot is claimed under the lock, slept for outside it.
+        let start = {
+            let mut s = self.lock();
+            let now = Instant::now();
+            let slot = s.hold_until.filter(|t| *t > now).unwrap_or(now);
+            if !self.pace.is_zero() {
+                s.hold_until = Some(slot + self.pace);
+            }
+            slot
+        };
+        if start >= deadline {
+            return None;
+        }
+        tokio::time::sleep_until(start).await;
+        Some(permit)
+    }
+
+    /// The server refused or reset a connection: halve the limit and hold new starts back a little.
+    pub fn refused(&self) {
+        let mut s = self.lock();
+        s.limit = (s.limit / 2).max(1);
+        s.halvings += 1;
+        s.halvings_in_a_row += 1;
+        let hold = BACKOFF_STEP * s.halvings_in_a_row.min(8);
+        let until = Instant::now() + hold;
+        s.hold_until = Some(s.hold_until.map_or(until, |t| t.max(until)));
+    }
+
+    /// A TCP handshake took `took`. One far slower than the fastest (a second or more, when the
+    /// fastest took a third of that or less) means a SYN was dropped and sent again: the server's
+    /// accept queue overflowed (xrdp listens with a backlog of 2), which is a refusal in disguise.
+    pub fn connected(&self, took: Duration) {
+        let slow = {
+            let mut s = self.lock();
+            let fastest = s.fastest_connect.map_or(took, |f| f.min(took));
+            s.fastest_connect = Some(fastest);
+            took >= SYN_RETRANSMIT && took >= fastest * 3
+        };
+        if slow {
+            self.refused();
+        }
+    }
+
+    /// The limit now, the most in flight at once so far, and how often the limit was halved.
+    pub fn stats(&self) -> PolitenessObs {
+        let s = self.lock();
+        PolitenessObs { limit: s.limit, max: s.max, peak: s.peak, halvings: s.halvings }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn never_more_than_the_limit_and_priority_first() {
+        let l = Limiter::new(2, Duration::ZERO);
+        let far = Instant::now() + Duration::from_secs(5);
+        let a = l.acquire(Priority::Thorough, far).await.unwrap();
+        let b = l.acquire(Priority::Thorough, far).await.unwrap();
+        // Two waiters: the thorough one arrives first, the verdict one must still go first.
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let (l1, o1) = (l.clone(), order.clone());
+        let t1 = tokio::spawn(async move {
+            let p = l1.acquire(Priority::Thorough, far).await;
+            o1.lock().unwrap().push("thorough");
+            p
+        });
+        tokio::task::yield_now().await;
+        let (l2, o2) = (l.clone(), order.clone());
+        let t2 = tokio::spawn(async move {
+            let p = l2.acquire(Priority::Verdict, far).await;
+            o2.lock().unwrap().push("verdict");
+            p
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(order.lock().unwrap().is_empty(), "nobody gets in while two are in flight");
+        drop(a);
+        let p2 = t2.await.unwrap();
+        assert!(p2.is_some());
+        assert_eq!(*order.lock().unwrap(), vec!["verdict"]);
+        drop(b);
+        let p1 = t1.await.unwrap();
+        assert!(p1.is_some());
+        assert_eq!(l.stats().peak, 2);
+    }
+
+    #[tokio::test]
+    async fn refusals_halve_the_limit_and_a_deadline_ends_the_wait() {
+        let l = Limiter::new(8, Duration::ZERO);
+        l.refused();
+        l.refused();
+        assert_eq!(l.stats().limit, 2);
+        assert_eq!(l.stats().halvings, 2);
+        let far = Instant::now() + Duration::from_secs(5);
+        let _a = l.acquire(Priority::Verdict, far).await.unwrap();
+        let _b = l.acquire(Priority::Verdict, far).await.unwrap();
+        let soon = Instant::now() + Duration::from_millis(30);
+        assert!(l.acquire(Priority::Verdict, soon).await.is_none(), "a third waits past its deadline");
+        for _ in 0..5 {
+            l.refused();
+        }
+        assert_eq!(l.stats().limit, 1, "never below one");
+    }
+
+    #[test]
+    fn a_connect_a_syn_retransmission_slower_is_a_refusal() {
+        let l = Limiter::new(8, Duration::ZERO);
+        l.connected(Duration::from_millis(2));
+        l.connected(Duration::from_millis(40));
+        assert_eq!(l.stats().limit, 8, "jitter is not a refusal");
+        l.connected(Duration::from_millis(1003));
+        assert_eq!(l.stats().limit, 4, "a dropped SYN, sent again after 1 s");
+        // On a 400 ms path a 1.2 s connect is three round trips: not proof of a drop.
+        let far = Limiter::new(8, Duration::ZERO);
+        far.connected(Duration::from_millis(400));
+        far.connected(Duration::from_millis(1100));
+        assert_eq!(far.stats().limit, 8);
+    }
+}
