@@ -269,7 +269,7 @@ mod tests {
         assert_eq!(l.duplicates, 3, "rdp://Server1:3389 and server1 twice");
         assert_eq!(l.errors.len(), 2, "{:?}", l.errors);
         assert_eq!(l.errors[0].place, "fleet.txt:9");
-        assert!(l.errors[0].why.contains("characters a host name cannot have"), "{}", l.errors[0]);
+        assert!(l.errors[0].why.contains("cannot be in a host name"), "{}", l.errors[0]);
         assert_eq!(l.errors[1].place, "fleet.txt:10");
         assert!(l.errors[1].why.contains("split the range"), "{}", l.errors[1]);
         assert_eq!(l.targets[4].line, Some(6));
