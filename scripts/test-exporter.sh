@@ -36,17 +36,18 @@ cargo build --release --quiet
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# lab NAME: start a lab scenario on 127.0.0.1:0; prints its address.
+# lab NAME VAR: start a lab scenario on 127.0.0.1:0 and set VAR to its address. Not in a command
+# substitution: its subshell would lose the PID, and the server would outlive the script.
 lab() {
     "$BIN" lab --scenario "$1" >"$STATE/lab-$1.log" 2>&1 &
     PIDS+=($!)
     local i
     for i in $(seq 1 50); do grep -q listening "$STATE/lab-$1.log" && break; sleep 0.1; done
-    awk '/listening on/ {print $6}' "$STATE/lab-$1.log"
+    printf -v "$2" '%s' "$(awk '/listening on/ {print $6}' "$STATE/lab-$1.log")"
 }
-HEALTHY=$(lab healthy)
-FAILING=$(lab accept-then-reset)
-EXPIRED=$(lab cert-expired)
+lab healthy HEALTHY
+lab accept-then-reset FAILING
+lab cert-expired EXPIRED
 XRDP=$RDPD_HOST:$RDPD_XRDP_TLS_PORT
 FREERDP=$RDPD_HOST:$RDPD_FREERDP_NLA_PORT
 [ -n "$HEALTHY" ] && [ -n "$FAILING" ] && [ -n "$EXPIRED" ] || die "lab servers did not start"

@@ -370,9 +370,8 @@ fn gather(answers: &[Answer]) -> (TlsScan, Vec<ProfileVerdict>) {
                 ConnOutcome::Alert { description, .. } => {
                     format!("alert {description} {}", tls_suites::alert_name(*description))
                 }
-                ConnOutcome::Closed { .. } => "a close with no alert".into(),
-                ConnOutcome::Reset { .. } => "a reset with no alert".into(),
-                // No answer at all (silence, not TLS, no connection, not sent): nothing to judge.
+                // A close or reset is no answer about versions or suites (a flaky path, a broken
+                // key: `tls-handshake-aborted` says so); nor is silence, not-TLS, no connection.
                 _ if chosen.is_none() => return None,
                 _ => String::new(),
             };
