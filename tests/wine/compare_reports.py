@@ -33,7 +33,8 @@ VOLATILE = {
 }
 # A timestamp inside a text (the NTLM server clock in evidence): compared with the time blanked out.
 TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
-# Demo scenarios whose faults fall on whichever connections arrive first: only the verdict is compared.
+# Demo scenarios whose faults fall on whichever connections arrive first (a reset may hit the session's
+# connection on one run and a TLS question on the next): not compared, only required on both sides.
 DEMO_RANDOM = {"flaky", "flaky-stall"}
 DEMO_PLATFORM = {
     "mtu-blackhole": "Windows cannot clamp a socket's MSS, so path-mtu-blackhole cannot be told from "
@@ -105,8 +106,8 @@ def compare_demo(l_path, w_path):
     for s in lr:
         if lr[s] == wr.get(s):
             same += 1
-        elif s in DEMO_RANDOM and wr.get(s) and lr[s][0] == wr[s][0]:
-            print(f"  {s}: same verdict ({lr[s][0]}); its faults fall on whichever connections arrive first")
+        elif s in DEMO_RANDOM and wr.get(s):
+            print(f"  {s}: not compared: its faults fall on whichever connections arrive first")
         elif s in DEMO_PLATFORM:
             if s == "mtu-blackhole":
                 rep = next(d["report"] for d in w if d["scenario"] == s)
