@@ -19,6 +19,10 @@ use tokio::time::Instant;
 
 /// Connections in flight to one server by default (`--max-parallel`).
 pub const DEFAULT_MAX_PARALLEL: u32 = 8;
+/// Connections in flight at the start: the limit grows by one for every `limit` answered connections
+/// up to the maximum, and halves on a refusal (additive increase, multiplicative decrease, as TCP does), so a server with a tiny accept queue (xrdp listens
+/// with a backlog of 2, and drops the SYNs beyond it for a 1 s retransmission) is not flooded first.
+pub const INITIAL_WINDOW: u32 = 3;
 /// How long new connections wait after the server refused or reset one, per halving in a row.
 pub const BACKOFF_STEP: Duration = Duration::from_millis(150);
 
@@ -56,6 +60,8 @@ struct State {
     halvings: u32,
     /// The fastest TCP handshake seen (about one round trip).
     fastest_connect: Option<Duration>,
+    /// Answers since the limit last grew.
+    credit: u32,
 }
 
 /// One server's connection limiter (cheap to clone).
@@ -85,9 +91,18 @@ impl Permit {
         self.limiter.refused();
     }
 
-    /// The server answered on this connection: a refusal streak is over.
+    /// The server answered on this connection: a refusal streak is over, and one more connection may
+    /// be in flight (up to the maximum).
     pub fn answered(&self) {
-        self.limiter.lock().halvings_in_a_row = 0;
+        let mut s = self.limiter.lock();
+        s.halvings_in_a_row = 0;
+        s.credit += 1;
+        // Additive increase (one more per `limit` answers), multiplicative decrease (`refused`).
+        if s.limit < s.max && s.credit >= s.limit {
+            s.limit += 1;
+            s.credit = 0;
+            Limiter::wake(&mut s);
+        }
     }
 }
 
@@ -97,7 +112,7 @@ impl Limiter {
         let max = max.max(1);
         Limiter {
             state: Arc::new(Mutex::new(State {
-                limit: max,
+                limit: max.min(INITIAL_WINDOW),
                 max,
                 in_flight: 0,
                 waiting: BTreeMap::new(),
@@ -107,6 +122,7 @@ impl Limiter {
                 peak: 0,
                 halvings: 0,
                 fastest_connect: None,
+                credit: 0,
             })),
             pace,
         }
@@ -170,6 +186,7 @@ impl Limiter {
     /// The server refused or reset a connection: halve the limit and hold new starts back a little.
     pub fn refused(&self) {
         let mut s = self.lock();
+        s.credit = 0;
         s.limit = (s.limit / 2).max(1);
         s.halvings += 1;
         s.halvings_in_a_row += 1;
@@ -240,6 +257,12 @@ mod tests {
     #[tokio::test]
     async fn refusals_halve_the_limit_and_a_deadline_ends_the_wait() {
         let l = Limiter::new(8, Duration::ZERO);
+        assert_eq!(l.stats().limit, INITIAL_WINDOW, "a slow start");
+        let far0 = Instant::now() + Duration::from_secs(5);
+        for _ in 0..(3 + 4 + 5 + 6 + 7) {
+            l.acquire(Priority::Verdict, far0).await.unwrap().answered();
+        }
+        assert_eq!(l.stats().limit, 8, "grown by answers, up to the maximum");
         l.refused();
         l.refused();
         assert_eq!(l.stats().limit, 2);
@@ -260,13 +283,13 @@ mod tests {
         let l = Limiter::new(8, Duration::ZERO);
         l.connected(Duration::from_millis(2));
         l.connected(Duration::from_millis(40));
-        assert_eq!(l.stats().limit, 8, "jitter is not a refusal");
+        assert_eq!(l.stats().limit, INITIAL_WINDOW, "jitter is not a refusal");
         l.connected(Duration::from_millis(1003));
-        assert_eq!(l.stats().limit, 4, "a dropped SYN, sent again after 1 s");
+        assert_eq!(l.stats().limit, 1, "a dropped SYN, sent again after 1 s");
         // On a 400 ms path a 1.2 s connect is three round trips: not proof of a drop.
         let far = Limiter::new(8, Duration::ZERO);
         far.connected(Duration::from_millis(400));
         far.connected(Duration::from_millis(1100));
-        assert_eq!(far.stats().limit, 8);
+        assert_eq!(far.stats().limit, INITIAL_WINDOW);
     }
 }
