@@ -26,6 +26,10 @@ pub const INITIAL_WINDOW: u32 = 3;
 /// How long new connections wait after the server refused or reset one, per halving in a row.
 pub const BACKOFF_STEP: Duration = Duration::from_millis(150);
 
+/// How long a request may go unanswered before it gives its place back: a silent server is not an
+/// overloaded one, and its silence must cost one wait of the layer's patience, not one per window.
+pub const SILENT_RELEASE: Duration = Duration::from_millis(500);
+
 /// The first SYN retransmission timeout (RFC 6298 2.1: 1 s): a connect at least this slow lost its SYN.
 pub const SYN_RETRANSMIT: Duration = Duration::from_millis(900);
 

@@ -571,11 +571,25 @@ async fn negotiate_with_permit(
         obs.detail = Some("the run's deadline passed before this request was sent".into());
         return obs;
     };
-    let obs = negotiate(addr, req, ctx).await.0;
-    match obs.outcome {
-        NegOutcome::Selected | NegOutcome::Failure | NegOutcome::Legacy => permit.answered(),
-        NegOutcome::Closed | NegOutcome::Reset | NegOutcome::ConnectFailed => permit.refused(),
-        _ => {}
+    // A server that says nothing for a while is silent, not overloaded: the request gives its place
+    // back so that the other requests go out and the silence costs one wait, not one per window.
+    let mut permit = Some(permit);
+    let work = negotiate(addr, req, ctx);
+    tokio::pin!(work);
+    let release = tokio::time::sleep(limiter::SILENT_RELEASE);
+    tokio::pin!(release);
+    let obs = loop {
+        tokio::select! {
+            (o, _) = &mut work => break o,
+            () = &mut release, if permit.is_some() => permit = None,
+        }
+    };
+    if let Some(permit) = permit {
+        match obs.outcome {
+            NegOutcome::Selected | NegOutcome::Failure | NegOutcome::Legacy => permit.answered(),
+            NegOutcome::Closed | NegOutcome::Reset | NegOutcome::ConnectFailed => permit.refused(),
+            _ => {}
+        }
     }
     obs
 }
