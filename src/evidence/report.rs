@@ -3,9 +3,7 @@
 
 use super::timeline::Outcome;
 use super::{EvidenceReport, FileKind, RegSource};
-use crate::diagnose::Severity;
 use crate::report::style::Style;
-use crate::report::text::wrap_into;
 use std::fmt::Write;
 
 /// Timeline attempts printed in full; the rest are counted (the JSON has them all).
@@ -32,26 +30,7 @@ pub fn render(r: &EvidenceReport, st: Style) -> String {
         );
     }
 
-    let _ = writeln!(o, "\n{}", st.bold(&format!("Findings ({})", r.findings.len())));
-    if r.findings.is_empty() {
-        let _ = writeln!(o, "  none");
-    }
-    for f in &r.findings {
-        let label = format!("{:<8}", f.severity.as_str().to_ascii_uppercase());
-        let label = match f.severity {
-            Severity::Critical => st.bold_red(&label),
-            Severity::Error => st.red(&label),
-            Severity::Warning => st.yellow(&label),
-            Severity::Info => st.cyan(&label),
-        };
-        let _ = writeln!(o, "  {label} {}  {}", st.bold(f.id), f.summary);
-        for e in &f.evidence {
-            wrap_into(&mut o, &st.dim("evidence"), e);
-        }
-        for rem in &f.remedies {
-            wrap_into(&mut o, &st.dim("fix     "), rem);
-        }
-    }
+    crate::report::text::findings_section(&mut o, &r.findings, st);
 
     let _ = writeln!(o, "\n{}", st.bold("Files"));
     for f in &ev.files {
