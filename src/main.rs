@@ -170,27 +170,7 @@ fn auth_options(a: &cli::AuthArgs, opts: &mut Options) -> Result<(), String> {
         (None, false) => CertTrust::Verify,
     };
     let Some(user) = &a.user else { return Ok(()) };
-    let (domain, name) = match user.split_once('\\') {
-        Some((d, u)) if !d.is_empty() && !u.is_empty() => (Some(d.to_string()), u.to_string()),
-        _ => (None, user.clone()),
-    };
-    let password = if let Ok(p) = std::env::var("RDP_DOCTOR_PASSWORD") {
-        zeroize::Zeroizing::new(p)
-    } else if a.password_stdin {
-        let mut line = zeroize::Zeroizing::new(String::new());
-        std::io::stdin().read_line(&mut line).map_err(|e| format!("cannot read the password from stdin: {e}"))?;
-        zeroize::Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_string())
-    } else if std::io::stdin().is_terminal() {
-        zeroize::Zeroizing::new(
-            rpassword::prompt_password(format!("Password for {user}: "))
-                .map_err(|e| format!("cannot read the password: {e}"))?,
-        )
-    } else {
-        return Err(
-            "--user needs a password: set RDP_DOCTOR_PASSWORD, use --password-stdin, or run on a terminal".into()
-        );
-    };
-    opts.credentials = Some(Credentials { user: name, domain, password });
+    opts.credentials = Some(read_credentials(user, "RDP_DOCTOR_PASSWORD", a.password_stdin, "--password-stdin")?);
     if std::io::stdin().is_terminal() && opts.cert_trust == CertTrust::Verify {
         opts.cert_prompt = Some(Arc::new(|info: &probe::credssp::CertPromptInfo| {
             use rdp_doctor::report::terminal::neutralise;
@@ -258,7 +238,12 @@ fn gateway_options(g: &cli::GatewayArgs, opts: &mut Options) -> Result<(), Strin
         None => CertTrust::Verify,
     };
     let credentials = match &g.gateway_user {
-        Some(user) => Some(read_credentials(user, "RDP_DOCTOR_GATEWAY_PASSWORD", g.gateway_password_stdin)?),
+        Some(user) => Some(read_credentials(
+            user,
+            "RDP_DOCTOR_GATEWAY_PASSWORD",
+            g.gateway_password_stdin,
+            "--gateway-password-stdin",
+        )?),
         None => opts.credentials.clone(),
     };
     opts.gateway = Some(probe::gateway::GatewaySpec {
@@ -273,7 +258,7 @@ fn gateway_options(g: &cli::GatewayArgs, opts: &mut Options) -> Result<(), Strin
 }
 
 /// USER (DOMAIN\\USER or USER) and a password from `env`, stdin or a no-echo prompt (never argv).
-fn read_credentials(user: &str, env: &str, stdin: bool) -> Result<Credentials, String> {
+fn read_credentials(user: &str, env: &str, stdin: bool, stdin_flag: &str) -> Result<Credentials, String> {
     use std::io::IsTerminal;
     let (domain, name) = match user.split_once('\\') {
         Some((d, u)) if !d.is_empty() && !u.is_empty() => (Some(d.to_string()), u.to_string()),
@@ -291,9 +276,7 @@ fn read_credentials(user: &str, env: &str, stdin: bool) -> Result<Credentials, S
                 .map_err(|e| format!("cannot read the password: {e}"))?,
         )
     } else {
-        return Err(format!(
-            "{user} needs a password: set {env}, use a --...-password-stdin flag, or run on a terminal"
-        ));
+        return Err(format!("{user} needs a password: set {env}, use {stdin_flag}, or run on a terminal"));
     };
     Ok(Credentials { user: name, domain, password })
 }
