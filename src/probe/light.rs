@@ -9,13 +9,12 @@
 //! nothing.
 
 use super::network::{self, ms_since};
-use super::tls::{self, HandshakeFailure};
+use super::tls;
 use super::x224::{self, NegRequest, WINDOWS_CLIENT_REQUEST};
 use super::{ProbeContext, cert};
-use crate::knowledge::tls_suites;
 use crate::observations::{
-    ChainValidation, ConnectOutcome, FailureKind, HandshakeObs, HandshakeOutcome, LightStage, NegOutcome,
-    NegotiationObs, NetworkObs, Observations, ProbeSample, TlsObs,
+    ChainValidation, ConnectOutcome, FailureKind, HandshakeOutcome, LightStage, NegOutcome, NegotiationObs, NetworkObs,
+    Observations, ProbeSample, TlsObs,
 };
 use crate::target::Target;
 use std::net::SocketAddr;
@@ -65,7 +64,9 @@ pub async fn run(target: &Target, ctx: &ProbeContext) -> Observations {
         // Standard RDP Security (or a value we do not know): no TLS on this path.
         _ => return obs,
     };
-    obs.tls = Some(handshake(stream, addr, path, selected, &target.host, ctx).await);
+    let first = obs.negotiation.as_ref().and_then(|n| n.requests.first()).cloned();
+    let Some(first) = first else { return obs };
+    obs.tls = Some(handshake(stream, addr, path, &first, &target.host, ctx).await);
     obs
 }
 
@@ -75,47 +76,16 @@ async fn handshake(
     stream: tokio::net::TcpStream,
     addr: SocketAddr,
     path: &'static str,
-    selected: Option<&'static str>,
+    first: &crate::observations::NegRequestObs,
     host: &str,
     ctx: &ProbeContext,
 ) -> TlsObs {
     let started = Instant::now();
-    let mut h = HandshakeObs {
-        path,
-        request: x224::protocol_label(WINDOWS_CLIENT_REQUEST),
-        requested_value: WINDOWS_CLIENT_REQUEST,
-        selected,
-        outcome: HandshakeOutcome::Failed,
-        version: None,
-        suite: None,
-        suite_id: None,
-        alert: None,
-        alert_name: None,
-        detail: None,
-        leaf_sha256: None,
-        ms: 0.0,
-    };
-    let mut chain = Vec::new();
-    match tls::handshake(stream, host, ctx.deadline).await {
-        Ok(session) => {
-            h.outcome = HandshakeOutcome::Completed;
-            h.version = Some(session.version.to_string());
-            h.suite = Some(tls_suites::suite_name(session.suite_id).to_string());
-            h.suite_id = Some(tls_suites::hex_id(session.suite_id));
-            h.leaf_sha256 = session.chain.first().map(|c| tls::sha256_thumbprint(c));
-            chain = session.chain;
-        }
-        Err(HandshakeFailure::Alert(name)) => {
-            h.outcome = HandshakeOutcome::Alert;
-            h.alert = tls::alert_code(&name);
-            h.alert_name = Some(h.alert.map(tls_suites::alert_name).unwrap_or(&name).to_string());
-        }
-        Err(HandshakeFailure::Closed) => h.outcome = HandshakeOutcome::Closed,
-        Err(HandshakeFailure::Reset) => h.outcome = HandshakeOutcome::Reset,
-        Err(HandshakeFailure::Timeout) => h.outcome = HandshakeOutcome::Timeout,
-        Err(HandshakeFailure::Other(text)) => h.detail = Some(text),
-    }
+    let on = super::tls_layer::Path { name: path, request: WINDOWS_CLIENT_REQUEST };
+    let (mut h, session) = super::tls_layer::handshake_on(stream, on, first, host, ctx).await;
+    // The handshake alone (the negotiation has its own time in `negotiation.ms`).
     h.ms = ms_since(started);
+    let chain = session.map(|s| s.chain).unwrap_or_default();
     ctx.trace(format!("TLS handshake on the same connection ({path}): {:?}", h.outcome));
     let now = cert::unix_now();
     let parsed: Vec<_> = chain.iter().map(|der| cert::parse(der, now)).collect();
