@@ -143,18 +143,18 @@ const fn policy(security_layer: SecurityLayer, nla: Nla, cert_ok: bool, hybrid_f
     Behaviour::Negotiate(Policy { security_layer, nla, cert_ok, hybrid_flags, ignores_negotiation: false })
 }
 
+/// A Windows-like negotiation: TLS required, CredSSP offered, with the flags Windows sets.
+const WINDOWS_POLICY: Policy = Policy {
+    security_layer: SecurityLayer::Tls,
+    nla: Nla::Supported,
+    cert_ok: true,
+    hybrid_flags: WINDOWS_FLAGS,
+    ignores_negotiation: false,
+};
+
 /// A Windows-like negotiation (TLS required, CredSSP offered) in front of `tls`.
 const fn windows_with(tls: TlsServer) -> Behaviour {
-    Behaviour::NegotiateTls(
-        Policy {
-            security_layer: SecurityLayer::Tls,
-            nla: Nla::Supported,
-            cert_ok: true,
-            hybrid_flags: WINDOWS_FLAGS,
-            ignores_negotiation: false,
-        },
-        tls,
-    )
+    Behaviour::NegotiateTls(WINDOWS_POLICY, tls)
 }
 
 const RSA2048_CERT: &[u8] = include_bytes!("certs/rsa2048-sha256.der");
@@ -586,32 +586,12 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "flaky",
         description: "Windows-like (TLS required, CredSSP offered), but 30 % of connections are reset (RST) at accept, spread evenly: an unstable VPN or load-balancer member",
-        behaviour: Behaviour::Flaky {
-            percent: 30,
-            fault: FlakyFault::ResetAtAccept,
-            policy: Policy {
-                security_layer: SecurityLayer::Tls,
-                nla: Nla::Supported,
-                cert_ok: true,
-                hybrid_flags: WINDOWS_FLAGS,
-                ignores_negotiation: false,
-            },
-        },
+        behaviour: Behaviour::Flaky { percent: 30, fault: FlakyFault::ResetAtAccept, policy: WINDOWS_POLICY },
     },
     Scenario {
         name: "flaky-stall",
         description: "Windows-like, but on 30 % of connections (spread evenly) the ClientHello gets no answer: a TLS stack that hangs now and then",
-        behaviour: Behaviour::Flaky {
-            percent: 30,
-            fault: FlakyFault::StallHandshake,
-            policy: Policy {
-                security_layer: SecurityLayer::Tls,
-                nla: Nla::Supported,
-                cert_ok: true,
-                hybrid_flags: WINDOWS_FLAGS,
-                ignores_negotiation: false,
-            },
-        },
+        behaviour: Behaviour::Flaky { percent: 30, fault: FlakyFault::StallHandshake, policy: WINDOWS_POLICY },
     },
 ];
 
