@@ -5,7 +5,9 @@
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
 # Corpus: fuzz/corpus/TARGET (kept between runs, git-ignored), seeded from fuzz/seeds/TARGET and the
 # real-server frames under tests/fixtures. A crash is saved under fuzz/artifacts/TARGET/ and makes the
-# script exit 1: keep it as a regression unit test.
+# script exit 1: keep it as a regression (fuzz/regressions/TARGET/, replayed by `cargo test --lib fuzzing`).
+# Parallel invocations for different targets are safe (one corpus and log per target, one build log per
+# invocation, cargo's lock serialises the builds): e.g. `nice -n 19 scripts/fuzz.sh 1800 x224_reply &`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRIPT_NAME=fuzz
@@ -27,7 +29,7 @@ seed() { # TARGET DIR...
     local t=$1; shift
     mkdir -p "fuzz/corpus/$t"
     for d in "$@"; do
-        [ -d "$d" ] && find "$d" -maxdepth 1 -type f \( -name '*.bin' -o -name '*.der' \) -exec cp -n {} "fuzz/corpus/$t/" \;
+        [ -d "$d" ] && find "$d" -maxdepth 1 -type f ! -name '*.md' ! -name '*.txt' -exec cp -n {} "fuzz/corpus/$t/" \;
     done
     return 0
 }
@@ -39,9 +41,11 @@ seed ntlm_challenge fuzz/seeds/ntlm_challenge
 seed session_frame fuzz/seeds/session_frame tests/fixtures/x224
 
 log "building the fuzz targets (sanitizer $SANITIZER; the first build takes a while)"
-(cd fuzz && cargo fuzz build -O -s "$SANITIZER") >"$STATE/fuzz-build.log" 2>&1 \
-    || { tail -n 30 "$STATE/fuzz-build.log" >&2; die "cargo fuzz build failed"; }
-printf '%-16s %8s %12s %10s %8s %s\n' TARGET SECONDS EXECS EXECS/S CORPUS FOUND
+build_log="$STATE/fuzz-build-$$.log"
+(cd fuzz && cargo fuzz build -O -s "$SANITIZER") >"$build_log" 2>&1 \
+    || { tail -n 30 "$build_log" >&2; die "cargo fuzz build failed"; }
+rm -f "$build_log"
+printf '%-16s %8s %12s %10s %8s %6s %7s %s\n' TARGET SECONDS EXECS EXECS/S CORPUS COV FT FOUND
 found_any=0
 for t in "${TARGETS[@]}"; do
     log="$STATE/fuzz-$t.log"
@@ -55,12 +59,17 @@ for t in "${TARGETS[@]}"; do
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
     rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
     corpus=$(find "fuzz/corpus/$t" -type f | wc -l)
+    # Coverage from libFuzzer's last status line ("#N  pulse|REDUCE|NEW  cov: C ft: F corp: ...").
+    status=$(grep -E '^#[0-9]+.*cov: [0-9]+ ft: [0-9]+' "$log" | tail -1 || true)
+    cov=$(sed -nE 's/.*cov: ([0-9]+).*/\1/p' <<<"$status")
+    ft=$(sed -nE 's/.*ft: ([0-9]+).*/\1/p' <<<"$status")
     after=$(find "fuzz/artifacts/$t" -type f | wc -l)
     found="nothing"
     if [ "$after" -gt "$before" ] || grep -q 'ERROR: libFuzzer\|panicked at' "$log"; then
         found="CRASH: $(grep -m1 -o 'panicked at [^ ]*\|ERROR: libFuzzer: [a-z-]*' "$log" || true) (see $log, fuzz/artifacts/$t)"
         found_any=1
     fi
-    printf '%-16s %8s %12s %10s %8s %s\n' "$t" "$SECONDS_EACH" "${execs:-?}" "${rate:-?}" "$corpus" "$found"
+    printf '%-16s %8s %12s %10s %8s %6s %7s %s\n' "$t" "$SECONDS_EACH" "${execs:-?}" "${rate:-?}" "$corpus" \
+        "${cov:-?}" "${ft:-?}" "$found"
 done
 exit "$found_any"
