@@ -3,9 +3,10 @@
 # and print execs/s and what was found. Runs on the stable toolchain: cargo-fuzz's nightly flags are
 # enabled with RUSTC_BOOTSTRAP=1 (libFuzzer via libfuzzer-sys, AddressSanitizer on).
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
-# Corpus: fuzz/corpus/TARGET (kept between runs, git-ignored), seeded from fuzz/seeds/TARGET and the
-# real-server frames under tests/fixtures. A crash is saved under fuzz/artifacts/TARGET/ and makes the
-# script exit 1: keep it as a regression (fuzz/regressions/TARGET/, replayed by `cargo test --lib fuzzing`).
+# Corpus: fuzz/corpus/TARGET (kept between runs, git-ignored), seeded from fuzz/seeds/TARGET, the
+# real-server frames under tests/fixtures and the saved crashes (fuzz/regressions/TARGET). A crash is
+# saved under fuzz/artifacts/TARGET/ and makes the script exit 1: minimise it (`cargo fuzz tmin`), keep
+# it in fuzz/regressions/TARGET/ (replayed by `cargo test --lib fuzzing` on stable) and fix the parser.
 # Parallel invocations for different targets are safe (one corpus and log per target, one build log per
 # invocation, cargo's lock serialises the builds): e.g. `nice -n 19 scripts/fuzz.sh 1800 x224_reply &`.
 set -euo pipefail
@@ -17,7 +18,7 @@ STATE=${TMPDIR:-/tmp}
 SECONDS_EACH="${1:-60}"
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(x224_reply tls_reply cert_flight tsrequest ntlm_challenge session_frame)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(x224_reply tls_reply cert_flight tsrequest ntlm_challenge session_frame tsgu reg_export evtx_rules)
 SANITIZER="${FUZZ_SANITIZER:-address}"
 
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version =0.13.2 --locked
@@ -25,11 +26,12 @@ command -v c++ >/dev/null || ensure_packages g++
 export RUSTC_BOOTSTRAP=1
 
 # Seeds: committed seeds, then the real-server fixtures for the parsers that read them.
-seed() { # TARGET DIR...
+seed() { # TARGET DIR... (only the targets of this run: another run may own the other corpora)
     local t=$1; shift
+    [[ " ${TARGETS[*]} " == *" $t "* ]] || return 0
     mkdir -p "fuzz/corpus/$t"
-    for d in "$@"; do
-        [ -d "$d" ] && find "$d" -maxdepth 1 -type f ! -name '*.md' ! -name '*.txt' -exec cp -n {} "fuzz/corpus/$t/" \;
+    for d in "$@" "fuzz/regressions/$t"; do
+        [ -d "$d" ] && find "$d" -maxdepth 1 -type f ! -name '*.md' ! -name 'README*' -exec cp -n {} "fuzz/corpus/$t/" \;
     done
     return 0
 }
@@ -39,6 +41,9 @@ seed cert_flight fuzz/seeds/cert_flight tests/fixtures/tls
 seed tsrequest fuzz/seeds/tsrequest
 seed ntlm_challenge fuzz/seeds/ntlm_challenge
 seed session_frame fuzz/seeds/session_frame tests/fixtures/x224
+seed tsgu fuzz/seeds/tsgu
+seed reg_export fuzz/seeds/reg_export
+seed evtx_rules fuzz/seeds/evtx_rules
 
 log "building the fuzz targets (sanitizer $SANITIZER; the first build takes a while)"
 build_log="$STATE/fuzz-build-$$.log"
