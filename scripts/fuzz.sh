@@ -45,11 +45,20 @@ seed tsgu fuzz/seeds/tsgu
 seed reg_export fuzz/seeds/reg_export
 seed evtx_rules fuzz/seeds/evtx_rules
 
-log "building the fuzz targets (sanitizer $SANITIZER; the first build takes a while)"
-build_log="$STATE/fuzz-build-$$.log"
-(cd fuzz && cargo fuzz build -O -s "$SANITIZER") >"$build_log" 2>&1 \
-    || { tail -n 30 "$build_log" >&2; die "cargo fuzz build failed"; }
-rm -f "$build_log"
+# FUZZ_PREBUILT=1 runs the binaries as last built, without cargo: a commit moves HEAD, which rebuilds
+# rdp-doctor (build.rs names the commit), ~15 min of ASan build on a shared machine for the same code.
+PREBUILT="${FUZZ_PREBUILT:-0}"
+BIN_DIR="fuzz/target/$(rustc -vV | sed -n 's/^host: //p')/release"
+if [ "$PREBUILT" = 1 ]; then
+    log "running the targets as last built in $BIN_DIR (FUZZ_PREBUILT=1)"
+    for t in "${TARGETS[@]}"; do [ -x "$BIN_DIR/$t" ] || die "$BIN_DIR/$t is not built: run once without FUZZ_PREBUILT"; done
+else
+    log "building the fuzz targets (sanitizer $SANITIZER; the first build takes a while)"
+    build_log="$STATE/fuzz-build-$$.log"
+    (cd fuzz && cargo fuzz build -O -s "$SANITIZER") >"$build_log" 2>&1 \
+        || { tail -n 30 "$build_log" >&2; die "cargo fuzz build failed"; }
+    rm -f "$build_log"
+fi
 printf '%-16s %8s %12s %10s %8s %6s %7s %s\n' TARGET SECONDS EXECS EXECS/S CORPUS COV FT FOUND
 found_any=0
 for t in "${TARGETS[@]}"; do
@@ -57,9 +66,14 @@ for t in "${TARGETS[@]}"; do
     mkdir -p "fuzz/artifacts/$t"
     before=$(find "fuzz/artifacts/$t" -type f | wc -l)
     set +e
-    (cd fuzz && cargo fuzz run -O -s "$SANITIZER" "$t" "corpus/$t" -- \
-        -max_total_time="$SECONDS_EACH" -print_final_stats=1 -max_len=70000 -rss_limit_mb=1024 \
-        -timeout=10 -close_fd_mask=3) >"$log" 2>&1
+    args=(-max_total_time="$SECONDS_EACH" -print_final_stats=1 -max_len=70000 -rss_limit_mb=1024 -timeout=10
+        -close_fd_mask=3)
+    if [ "$PREBUILT" = 1 ]; then # what `cargo fuzz run` runs
+        (cd fuzz && ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_odr_violation=0" \
+            "../$BIN_DIR/$t" -artifact_prefix="$PWD/artifacts/$t/" "${args[@]}" "corpus/$t") >"$log" 2>&1
+    else
+        (cd fuzz && cargo fuzz run -O -s "$SANITIZER" "$t" "corpus/$t" -- "${args[@]}") >"$log" 2>&1
+    fi
     set -e
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
     rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
