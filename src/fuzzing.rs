@@ -190,7 +190,8 @@ pub fn tsgu(data: &[u8]) {
 fn evidence_report(obs: EvidenceObs) {
     let report = evidence::build_report(obs, true);
     let _ = report.to_json();
-    let _ = evidence::report::render(&report, Style::plain());
+    let text = evidence::report::render(&report, Style::plain());
+    assert!(!text.contains('\x1b'), "an escape sequence from the file reaches the terminal");
     let _ = report.exit_code();
 }
 
