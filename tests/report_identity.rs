@@ -76,13 +76,21 @@ async fn every_lab_report_is_unchanged_timings_aside() {
             now.insert(name.to_string(), normalise(json, &masks));
         }
     }
+    compare_or_bless(SNAPSHOT, now);
+}
+
+/// The same check against the real servers `scripts/test.sh` starts (xrdp, the FreeRDP shadow server,
+/// a closed port): `tests/snapshots/interop-reports.json`, one report per configuration.
+/// With `RDPD_BLESS` set, write `now` to `path`; otherwise fail, naming each report that differs and
+/// its first differing line.
+fn compare_or_bless(path: &str, now: BTreeMap<String, Value>) {
     if std::env::var_os("RDPD_BLESS").is_some() {
         let text = serde_json::to_string_pretty(&now).expect("serialises") + "\n";
-        std::fs::write(SNAPSHOT, text).expect("write the snapshot");
+        std::fs::write(path, text).expect("write the snapshot");
         return;
     }
     let before: BTreeMap<String, Value> =
-        serde_json::from_str(&std::fs::read_to_string(SNAPSHOT).expect("the snapshot is committed"))
+        serde_json::from_str(&std::fs::read_to_string(path).expect("the snapshot is committed"))
             .expect("the snapshot is JSON");
     let mut differ = Vec::new();
     for name in before.keys().chain(now.keys()).collect::<std::collections::BTreeSet<_>>() {
@@ -96,4 +104,37 @@ async fn every_lab_report_is_unchanged_timings_aside() {
         }
     }
     assert!(differ.is_empty(), "{} report(s) changed:\n{}", differ.len(), differ.join("\n"));
+}
+
+#[cfg(feature = "interop")]
+#[test]
+fn every_real_server_report_is_unchanged_timings_aside() {
+    const CONFIGS: [&str; 11] = [
+        "RDPD_XRDP_TLS_PORT",
+        "RDPD_XRDP_RDP_PORT",
+        "RDPD_XRDP_TLS_NOCERT_PORT",
+        "RDPD_XRDP_RDP_LOW_PORT",
+        "RDPD_XRDP_RDP_FIPS_PORT",
+        "RDPD_FREERDP_NLA_PORT",
+        "RDPD_FREERDP_TLS_PORT",
+        "RDPD_FREERDP_RDP_PORT",
+        "RDPD_FREERDP_MIXED_PORT",
+        "RDPD_CLOSED_PORT",
+        "RDPD_XRDP_V6_PORT",
+    ];
+    const SNAPSHOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/interop-reports.json");
+    let masks = masks();
+    let mut now = BTreeMap::new();
+    for var in CONFIGS {
+        let port = std::env::var(var).unwrap_or_else(|_| panic!("{var} is not set: run scripts/test.sh"));
+        let host = if var == "RDPD_XRDP_V6_PORT" { "[::1]" } else { "127.0.0.1" };
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_rdp-doctor"))
+            .args(["diagnose", "--json", &format!("{host}:{port}")])
+            .output()
+            .expect("run rdp-doctor");
+        let json: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{var}: no JSON report ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+        now.insert(var.to_string(), normalise(json, &masks));
+    }
+    compare_or_bless(SNAPSHOT, now);
 }
