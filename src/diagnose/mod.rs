@@ -167,15 +167,12 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { cert_warn_days: crate::probe::DEFAULT_CERT_WARN_DAYS }
+        Settings { cert_warn_days: DEFAULT_CERT_WARN_DAYS }
     }
 }
 
-impl From<&crate::probe::Plan> for Settings {
-    fn from(plan: &crate::probe::Plan) -> Self {
-        Settings { cert_warn_days: plan.cert_warn_days }
-    }
-}
+/// `--cert-warn-days` by default.
+pub const DEFAULT_CERT_WARN_DAYS: u32 = 30;
 
 /// Observations in, findings and a verdict out (default settings).
 pub fn diagnose(obs: &Observations) -> Diagnosis {

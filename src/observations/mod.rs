@@ -4,9 +4,10 @@
 pub mod gateway;
 
 use crate::knowledge::client_profiles::ProfileVerdict;
-use crate::probe::tls_scan::{SmallMssRetry, SuiteObs, VersionResult, Violation};
+pub mod tls;
 use serde::Serialize;
 use std::net::{IpAddr, SocketAddr};
+pub use tls::*;
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Observations {
