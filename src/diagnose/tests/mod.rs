@@ -36,11 +36,11 @@ mod build;
 // mod client;
 // mod credssp;
 // mod gateway;
-// mod light;
+mod light;
 mod negotiation;
 mod network;
 // mod session;
-// mod tls;
+mod tls;
 // mod watch;
 
 /// What a case starts from: a server's observations (`diagnose_with`), a client's
@@ -264,8 +264,8 @@ fn every_case() -> Vec<(&'static str, Case)> {
     for table in [
         network::all,
         negotiation::all,
-        // tls::all,
-        // light::all,
+        tls::all,
+        light::all,
         // credssp::all,
         // session::all,
         // gateway::all,
