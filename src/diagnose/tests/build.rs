@@ -536,7 +536,7 @@ pub fn established() -> SessionObs {
 /// The sequence ended in `stage` with `end`: the stages after it never ran.
 pub fn session_ends(o: &mut Observations, stage: &'static str, end: SessionEnd) {
     let s = o.session();
-    let at = STAGES.iter().position(|n| *n == stage).expect("a stage of the sequence");
+    let at = s.stages.iter().position(|st| st.name == stage).expect("a stage of this sequence");
     s.stages.truncate(at + 1);
     if let Some(last) = s.stages.last_mut() {
         last.outcome = StageOutcome::Failed;

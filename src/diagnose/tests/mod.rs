@@ -34,12 +34,12 @@ mod build;
 
 // mod budget;
 // mod client;
-// mod credssp;
+mod credssp;
 // mod gateway;
 mod light;
 mod negotiation;
 mod network;
-// mod session;
+mod session;
 mod tls;
 // mod watch;
 
@@ -266,8 +266,8 @@ fn every_case() -> Vec<(&'static str, Case)> {
         negotiation::all,
         tls::all,
         light::all,
-        // credssp::all,
-        // session::all,
+        credssp::all,
+        session::all,
         // gateway::all,
         // budget::all,
         // client::all,
