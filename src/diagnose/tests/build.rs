@@ -63,7 +63,6 @@ impl With for Observations {
 pub trait Layers {
     fn neg(&mut self) -> &mut NegotiationObs;
     fn tls(&mut self) -> &mut TlsObs;
-    fn cert(&mut self) -> &mut CertObs;
     fn credssp(&mut self) -> &mut CredsspObs;
     fn auth(&mut self) -> &mut AuthenticationObs;
     fn session(&mut self) -> &mut SessionObs;
@@ -78,10 +77,6 @@ impl Layers for Observations {
     }
     fn tls(&mut self) -> &mut TlsObs {
         self.tls.as_mut().expect("tls observed")
-    }
-    fn cert(&mut self) -> &mut CertObs {
-        let t = self.tls();
-        t.certificate.as_mut().expect("certificate observed")
     }
     fn credssp(&mut self) -> &mut CredsspObs {
         self.credssp.as_mut().expect("credssp observed")
