@@ -236,3 +236,21 @@ fn every_logon_status_raises_its_finding() {
         given(logon_refused(code)).has(&[id]).verdict(Verdict::Failing).check(&format!("status 0x{code:08X}"));
     }
 }
+
+/// xrdp and FreeRDP send the NTLM AV_PAIRs with empty names (the lab's `healthy` does too): the
+/// summary then reads "NLA answers: , NTLM version …" and the evidence "NetBIOS computer , NetBIOS
+/// domain , …". An empty name is no name.
+#[test]
+#[ignore = "bug: credssp.rs lists empty NTLM AV_PAIR names: 'NLA answers: , NTLM version …' and 'NetBIOS computer , …' (seen in every lab report; fixing it changes the lab reports' JSON)"]
+fn empty_host_names_are_not_listed() {
+    given(healthy().with(|o| {
+        let n = o.credssp().ntlm.as_mut().expect("ntlm");
+        for name in [&mut n.nb_computer_name, &mut n.nb_domain_name, &mut n.dns_computer_name, &mut n.dns_domain_name] {
+            *name = Some(String::new());
+        }
+    }))
+    .has(&["credssp-host-info"])
+    .says("credssp-host-info", "NLA answers: the server, NTLM version 10.0.20348")
+    .never_says("credssp-host-info", "NetBIOS computer ,")
+    .check("empty_host_names_are_not_listed");
+}
