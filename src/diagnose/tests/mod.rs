@@ -11,6 +11,7 @@
 
 use super::{Diagnosis, Finding, Settings, Severity, Verdict};
 use crate::client::{ClientObs, ServerFacts};
+use crate::knowledge::folk_causes::{FolkVerdict, Judged};
 use crate::observations::{Observations, ProbeSample};
 
 /// One table per file: `name: case;` makes `#[test] fn name()` and an entry of `all()`.
@@ -32,6 +33,7 @@ macro_rules! cases {
 
 mod build;
 
+mod advice;
 mod budget;
 mod client;
 mod credssp;
@@ -66,6 +68,8 @@ pub(super) struct Case {
     /// (id, phrase): no finding `id` says `phrase`.
     never_says: Vec<(&'static str, &'static str)>,
     severity: Vec<(&'static str, Severity)>,
+    /// (cause id, verdict, phrase of its reason): how `advice.rs` judged a commonly given cause.
+    folk: Vec<(&'static str, FolkVerdict, &'static str)>,
 }
 
 /// Given a server's observations, judged with the default settings.
@@ -90,6 +94,7 @@ pub(super) struct Outcome {
     pub findings: Vec<Finding>,
     pub verdict: Option<Verdict>,
     pub predicted: Option<(u32, u32)>,
+    pub folk: Vec<Judged>,
 }
 
 impl Outcome {
@@ -110,6 +115,7 @@ impl Case {
             says: vec![],
             never_says: vec![],
             severity: vec![],
+            folk: vec![],
         }
     }
 
@@ -164,6 +170,12 @@ impl Case {
         self
     }
 
+    /// The commonly given cause `id` is judged `verdict`, and its reason says `phrase` ("" for any).
+    pub fn folk(mut self, id: &'static str, verdict: FolkVerdict, phrase: &'static str) -> Case {
+        self.folk.push((id, verdict, phrase));
+        self
+    }
+
     /// Run the rules on the observations.
     pub fn run(&self) -> Outcome {
         match &self.given {
@@ -173,6 +185,7 @@ impl Case {
                     predicted: d.predicted_client_error.as_ref().map(|c| (c.code, c.extended)),
                     verdict: Some(d.verdict),
                     findings: d.findings,
+                    folk: d.folk_causes,
                 }
             }
             Given::Client(obs, server) => {
@@ -181,11 +194,15 @@ impl Case {
                     predicted: d.predicted_client_error.as_ref().map(|c| (c.code, c.extended)),
                     verdict: Some(d.verdict),
                     findings: d.findings,
+                    folk: d.folk_causes,
                 }
             }
-            Given::Watch(samples) => {
-                Outcome { findings: super::watch::summarize(samples).findings, verdict: None, predicted: None }
-            }
+            Given::Watch(samples) => Outcome {
+                findings: super::watch::summarize(samples).findings,
+                verdict: None,
+                predicted: None,
+                folk: vec![],
+            },
         }
     }
 
@@ -239,6 +256,12 @@ impl Case {
             assert!(!got.is_empty(), "{name}: expected {id} at {}; raised {ids:?}", sev.as_str());
             assert!(got.iter().all(|s| s == sev), "{name}: {id} severity {got:?}, expected {sev:?}\n{}", shown());
         }
+        for (id, verdict, phrase) in &self.folk {
+            let j = out.folk.iter().find(|j| j.id == *id);
+            let j = j.unwrap_or_else(|| panic!("{name}: no commonly given cause {id}"));
+            assert_eq!(j.verdict, *verdict, "{name}: folk cause {id}: {}", j.why);
+            assert!(j.why.contains(phrase), "{name}: folk cause {id} does not say {phrase:?}: {}", j.why);
+        }
         ids
     }
 }
@@ -269,6 +292,7 @@ fn every_case() -> Vec<(&'static str, Case)> {
         session::all,
         gateway::all,
         budget::all,
+        advice::all,
         client::all,
         watch::all,
     ] {
