@@ -129,6 +129,11 @@ cases! {
     credssp_version_2: given(credssp_version(2))
         .has(&["credssp-server-unpatched"])
         .says("credssp-server-unpatched", "version 2 has no errorCode field");
+    /// Version 4, the last before the fix: still unpatched.
+    credssp_version_4_is_unpatched: given(credssp_version(4))
+        .has(&["credssp-server-unpatched"])
+        .says("credssp-server-unpatched", "the update brings version 5 or later")
+        .never_says("credssp-server-unpatched", "version 2 has no errorCode");
     /// Near miss: version 5 carries the fix.
     credssp_version_5_is_patched: given(credssp_version(5))
         .lacks(&["credssp-server-unpatched"])
