@@ -6,7 +6,8 @@ use super::given;
 use crate::diagnose::Verdict;
 use crate::knowledge::Layer;
 use crate::knowledge::folk_causes::FolkVerdict::{Fits, Possible, RuledOut};
-use crate::observations::{ConnectOutcome, Observations, SessionEnd};
+use crate::observations::{ConnectOutcome, CredsspOutcome, Observations, SessionEnd};
+use crate::probe::tls_scan::ConnOutcome;
 
 /// 0x904 / 0x7 after NLA over HYBRID_EX, with `--user` accepted at NLA.
 fn denied_after_nla() -> Observations {
@@ -23,6 +24,17 @@ fn port_closed() -> Observations {
         o.credssp = None;
         o.authentication = None;
         o.session = None;
+    })
+}
+
+/// The TLS scan stalled; `retry` is what the hello on a small MSS got.
+fn tls_stalls(retry: ConnOutcome) -> Observations {
+    healthy().with(|o| {
+        stalled(o);
+        o.tls().small_mss_retry = Some(mss_retry(retry));
+        credssp_ended(o, CredsspOutcome::Timeout);
+        o.authentication = None;
+        session_ends(o, "tls", SessionEnd::Timeout);
     })
 }
 
@@ -49,6 +61,28 @@ cases! {
         .folk("session-limit", Fits, "server-denied-connection")
         .folk("licensing", RuledOut, "the server named another reason: errorInfo 0x7")
         .folk("fips", RuledOut, "errorInfo 0x7");
+    /// The ServerHello arrives only on a small MSS: the VPN/MTU cause fits.
+    a_black_hole_fits_the_vpn_mtu: given(tls_stalls(ConnOutcome::ServerHello { version: 0x0303, suite: 0xC030, hello_retry_request: false }))
+        .has(&["path-mtu-blackhole"])
+        .folk("vpn-mtu", Fits, "path-mtu-blackhole");
+    /// The same stall, cut by the run's deadline: never blamed on the path or the server.
+    a_stall_cut_by_the_deadline_fits_nothing: given(tls_stalls(ConnOutcome::Timeout { bytes: 0 }).with(|o| deadline_cuts(o, Layer::Tls)))
+        .verdict(Verdict::Incomplete)
+        .folk("vpn-mtu", Possible, "cut by the run's deadline")
+        .folk("machinekeys", Possible, "cut by the run's deadline");
+    /// An expired certificate fits the certificate cause.
+    an_expired_certificate_fits: given(healthy().with(|o| leaf(o, |c| c.days_left = -3)))
+        .has(&["cert-expired"])
+        .folk("certificate", Fits, "cert-expired");
+    /// CredSSP 3: the oracle-remediation mismatch fits.
+    an_unpatched_credssp_fits_the_mismatch: given(healthy().with(|o| o.credssp().server_version = Some(3)))
+        .folk("credssp-mismatch", Fits, "credssp-server-unpatched");
+    /// STATUS_LOGON_FAILURE at NLA: the credentials cause fits.
+    a_wrong_password_fits_the_credentials: given(healthy().with(|o| {
+        logon_error(o, 0xC000_006D);
+        session_ends(o, "credssp", SessionEnd::CredsspFailed);
+    }))
+        .folk("credentials", Fits, "credentials-rejected");
     /// The run's deadline in the connection sequence: what it did not reach is "not tested", with a
     /// longer `--timeout` as the way to tell.
     the_deadline_leaves_causes_untested: given(healthy().with(|o| {
