@@ -1,11 +1,14 @@
 //! Table tests of every rule in `diagnose/`, from hand-built observations, with no server.
 //!
 //! Each case is a story: given these observations (`build::healthy()` with one thing changed), the
-//! diagnosis raises these finding ids, gives this verdict, predicts this client error pair and says
-//! this phrase in its evidence. One file per rule file; each file's `cases!` table makes one `#[test]`
-//! per case and lists them for `every_catalogued_id_has_a_case`, which fails when a finding id the
-//! diagnosis can raise has no case. A rule found wrong is a case marked `#[ignore = "bug: ..."]`
-//! outside the table (it is not counted as coverage).
+//! diagnosis raises these finding ids, gives this verdict, predicts this client error pair, says this
+//! phrase in its evidence (and judges the commonly given causes so). One file per rule file
+//! (`network`, `negotiation`, `tls`, `light`, `credssp`, `session`, `gateway`, `budget` for the run's
+//! deadline in `mod.rs`/`budget.rs`, `advice`, `client`, `watch`); each file's `cases!` table makes one
+//! `#[test]` per case and lists them for `every_catalogued_id_has_a_case`, which fails when a
+//! catalogued finding id has no case raising it (the evidence layer's ids are listed apart, with the
+//! module that raises them). A rule found wrong is a case marked `#[ignore = "bug: ..."]` outside the
+//! table (not counted as coverage): `cargo test --lib diagnose::tests -- --ignored` shows them fail.
 //!
 //! Run: `cargo test --lib diagnose::tests`.
 
