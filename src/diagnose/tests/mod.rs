@@ -368,3 +368,56 @@ fn the_healthy_server_is_healthy() {
         .severity("nla-required", Severity::Info)
         .check("healthy");
 }
+
+/// What `diagnose_with` promises about every diagnosis, checked on every server case: the verdict
+/// agrees with the severities, a client error is predicted only for a failure, every id is catalogued.
+#[test]
+fn every_case_keeps_the_verdict_rules() {
+    for (name, case) in every_case() {
+        if !matches!(case.given, Given::Server(..)) {
+            continue;
+        }
+        let out = case.run();
+        let worst = out.findings.iter().map(|f| f.severity).min();
+        let error = worst.is_some_and(|s| s <= Severity::Error);
+        match out.verdict {
+            Some(Verdict::Healthy) => {
+                assert!(worst.is_none_or(|s| s == Severity::Info), "{name}: healthy with {worst:?}")
+            }
+            Some(Verdict::Degraded) => assert_eq!(worst, Some(Severity::Warning), "{name}: degraded"),
+            Some(Verdict::Failing | Verdict::Unreachable) => assert!(error, "{name}: failing without an error"),
+            Some(Verdict::Incomplete) => assert!(!error, "{name}: incomplete with an error finding"),
+            None => unreachable!("a server case has a verdict"),
+        }
+        if out.predicted.is_some() {
+            assert!(error, "{name}: a client error predicted without a failure");
+        }
+        for f in &out.findings {
+            assert!(
+                super::CATALOGUE.iter().any(|d| catalogued_id(d) == id_of(f)),
+                "{name}: {} is not catalogued",
+                id_of(f)
+            );
+        }
+    }
+}
+
+/// Every evidence line says something. `session.rs` pushes `error`/`not_checked` as evidence even when
+/// the probe left them empty (`unwrap_or_default()`), so `session-incomplete`, `session-stalled` and
+/// `disconnected-by-server` carry an empty line in these cases (`session-not-checked` would too with
+/// no `not_checked`); the report then prints an empty bullet. The lab always fills them, so no lab
+/// report shows it.
+#[test]
+#[ignore = "bug: session.rs adds an empty evidence line when SessionObs.error is None (session-incomplete, session-stalled, disconnected-by-server; session-not-checked with no not_checked)"]
+fn no_evidence_line_is_empty() {
+    let mut empty = std::collections::BTreeSet::new();
+    for (name, case) in every_case() {
+        for f in case.run().findings {
+            assert!(!f.evidence.is_empty(), "{name}: {} has no evidence", id_of(&f));
+            if f.evidence.iter().any(|e| e.trim().is_empty()) {
+                empty.insert(id_of(&f));
+            }
+        }
+    }
+    assert!(empty.is_empty(), "findings with an empty evidence line: {empty:?}");
+}
