@@ -5,7 +5,7 @@ use super::limiter::{self, Priority};
 use super::network::{self, ms_since};
 use super::{ProbeContext, hex_prefix};
 pub use crate::codec::x224::*; // the driver speaks in the codec's terms; probe code names them through here
-use crate::observations::{NegOutcome, NegRequestObs, NegotiationObs, Supports};
+use crate::observations::{NegOutcome, NegRequestObs, NegotiationObs};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -289,49 +289,6 @@ async fn negotiate_with_permit(
 
 /// The negotiation observation from the requests' answers (capabilities derived from them).
 pub fn assemble(addr: SocketAddr, requests: Vec<NegRequestObs>, ms: f64) -> NegotiationObs {
-    let (supports, nla_required, restricted_admin, redirected_auth) = capabilities(&requests);
+    let (supports, nla_required, restricted_admin, redirected_auth) = crate::observations::capabilities(&requests);
     NegotiationObs { address: addr, requests, supports, nla_required, restricted_admin, redirected_auth, ms }
-}
-
-/// What the server's answers show it accepts. Judges what was *selected*, not that it answered.
-pub fn capabilities(requests: &[NegRequestObs]) -> (Supports, Option<bool>, Option<bool>, Option<bool>) {
-    // Only a selection a client can accept counts ([MS-RDPBCGR] 2.2.1.2.1, `selection_valid`).
-    let valid = |r: &NegRequestObs| {
-        r.outcome == NegOutcome::Legacy
-            || r.outcome == NegOutcome::Selected
-                && r.selected_value.is_some_and(|v| selection_valid(r.requested_value, v))
-    };
-    let selected = |name: &str| requests.iter().any(|r| valid(r) && r.selected == Some(name));
-    let supports = Supports {
-        rdp: selected("rdp"),
-        tls: selected("ssl"),
-        credssp: selected("hybrid") || selected("hybrid_ex"),
-        credssp_early_auth: selected("hybrid_ex"),
-        rdstls: selected("rdstls"),
-    };
-    let any_answer =
-        requests.iter().any(|r| matches!(r.outcome, NegOutcome::Selected | NegOutcome::Legacy | NegOutcome::Failure));
-    if !any_answer {
-        return (supports, None, None, None);
-    }
-    // NLA is required when every answered request that did not offer CredSSP was refused.
-    let without_credssp: Vec<&NegRequestObs> = requests
-        .iter()
-        .filter(|r| r.requested_value.is_none_or(|p| p & (PROTOCOL_HYBRID | PROTOCOL_HYBRID_EX) == 0))
-        .filter(|r| matches!(r.outcome, NegOutcome::Selected | NegOutcome::Legacy | NegOutcome::Failure))
-        .collect();
-    let nla_required = if !supports.credssp {
-        Some(false)
-    } else if without_credssp.is_empty() {
-        None
-    } else {
-        Some(without_credssp.iter().all(|r| r.outcome == NegOutcome::Failure))
-    };
-    let credssp_flags = requests
-        .iter()
-        .filter(|r| valid(r) && matches!(r.selected, Some("hybrid" | "hybrid_ex")))
-        .filter_map(|r| r.flags_value)
-        .fold(0u8, |a, f| a | f);
-    let flag = |bit: u8| Some(supports.credssp && credssp_flags & bit != 0);
-    (supports, nla_required, flag(RESTRICTED_ADMIN_MODE_SUPPORTED), flag(REDIRECTED_AUTHENTICATION_MODE_SUPPORTED))
 }

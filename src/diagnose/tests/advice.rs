@@ -6,8 +6,8 @@ use super::given;
 use crate::diagnose::Verdict;
 use crate::knowledge::Layer;
 use crate::knowledge::folk_causes::FolkVerdict::{Fits, Possible, RuledOut};
+use crate::observations::ConnOutcome;
 use crate::observations::{ConnectOutcome, CredsspOutcome, Observations, SessionEnd};
-use crate::probe::tls_scan::ConnOutcome;
 
 /// 0x904 / 0x7 after NLA over HYBRID_EX, with `--user` accepted at NLA.
 fn denied_after_nla() -> Observations {

@@ -15,8 +15,9 @@ use crate::observations::gateway::{
 use crate::observations::*;
 // The TLS scan's observation types and the X.224 helpers still live under `probe` (issue #11 moves
 // them to `observations`/`codec`; the imports follow at merge).
-use crate::probe::tls_scan::{ConnOutcome, SmallMssRetry, SuiteObs, VersionOutcome, VersionResult};
-use crate::probe::x224::{capabilities, flag_names, protocol_label, protocol_names, selected_name};
+use crate::codec::x224::{flag_names, protocol_label, protocol_names, selected_name};
+use crate::observations::capabilities;
+use crate::observations::{ConnOutcome, SmallMssRetry, SuiteObs, VersionOutcome, VersionResult};
 use std::net::SocketAddr;
 
 /// The name the user typed, and the certificate's.

@@ -6,7 +6,7 @@ use super::{given, given_with};
 use crate::diagnose::{Settings, Severity, Verdict};
 use crate::knowledge::client_profiles::VerdictCause;
 use crate::observations::{CertObs, ChainValidation, CredsspOutcome, HandshakeOutcome, Observations, SessionEnd};
-use crate::probe::tls_scan::{ConnOutcome, VersionOutcome};
+use crate::observations::{ConnOutcome, VersionOutcome};
 
 /// TLS broke: the CredSSP probe and the connection sequence, run beside it, broke in their TLS too.
 fn later_layers_break_in_tls(o: &mut Observations) {
@@ -30,7 +30,7 @@ fn every_hello(how: VersionOutcome, handshake_outcome: HandshakeOutcome) -> Obse
 }
 
 /// The scan stalled; the hello repeated with a small MSS got `retry`.
-fn stall(retry: Option<crate::probe::tls_scan::SmallMssRetry>) -> Observations {
+fn stall(retry: Option<crate::observations::SmallMssRetry>) -> Observations {
     healthy().with(|o| {
         stalled(o);
         o.tls().small_mss_retry = retry;
@@ -159,7 +159,7 @@ cases! {
         .verdict(Verdict::Failing)
         .says("tls-handshake-stalled", "not even on a connection with a small MSS");
     /// Windows cannot clamp the MSS: stalled, and the path question left open.
-    stall_where_the_mss_cannot_be_clamped: given(stall(Some(crate::probe::tls_scan::SmallMssRetry { unavailable: true, ..mss_retry(ConnOutcome::Skipped) })))
+    stall_where_the_mss_cannot_be_clamped: given(stall(Some(crate::observations::SmallMssRetry { unavailable: true, ..mss_retry(ConnOutcome::Skipped) })))
         .has(&["tls-handshake-stalled"])
         .lacks(&["path-mtu-blackhole"])
         .says("tls-handshake-stalled", "this platform cannot clamp the MSS");
