@@ -123,7 +123,7 @@ pub fn table(rows: &[(&'static Scenario, Report)], st: Style) -> String {
         st.bold(&format!("{:<w$} {:<12} {:<30} {}", "SCENARIO", "VERDICT", "TOP FINDING", "CLIENT ERROR"))
     );
     for (s, r) in rows {
-        let top = r.findings.first().map_or("-", |f| f.id);
+        let top = r.findings.first().map_or("-", |f| f.id.as_str());
         let pair = r
             .predicted_client_error
             .as_ref()

@@ -45,7 +45,7 @@ async fn vulnerable_client_reaches_the_credssp_v3_lab_exposed() {
     let opts = Options { timeout: Duration::from_secs(5), ..Options::default() };
     let r = client::check(&client_with_policy(2, "elsewhere.test"), Some(&target), &opts).await;
     server.stop();
-    let ids: Vec<_> = r.findings.iter().map(|f| f.id).collect();
+    let ids: Vec<_> = r.findings.iter().map(|f| f.id.as_str()).collect();
     assert!(ids.contains(&"client-credssp-vulnerable") && !ids.contains(&"client-credssp-mismatch"), "{ids:?}");
     let cred = r.findings.iter().find(|f| f.id == "client-saved-credential").unwrap();
     assert_eq!(cred.severity, Severity::Info, "the credential is for another host");

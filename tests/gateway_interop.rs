@@ -36,7 +36,7 @@ fn target_findings(r: &Report) -> Vec<(String, String)> {
     let mut v: Vec<_> = r
         .findings
         .iter()
-        .filter(|f| !f.id.starts_with("gateway-"))
+        .filter(|f| !f.id.as_str().starts_with("gateway-"))
         .map(|f| (f.id.to_string(), f.severity.as_str().to_string()))
         .collect();
     v.sort();

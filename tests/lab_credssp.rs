@@ -29,7 +29,7 @@ async fn run_with_password(name: &str) -> Report {
 
 fn finding<'a>(r: &'a Report, id: &str) -> &'a Finding {
     r.findings.iter().find(|f| f.id == id).unwrap_or_else(|| {
-        panic!("finding {id} missing; got {:?}", r.findings.iter().map(|f| f.id).collect::<Vec<_>>())
+        panic!("finding {id} missing; got {:?}", r.findings.iter().map(|f| f.id.as_str()).collect::<Vec<_>>())
     })
 }
 
@@ -285,7 +285,9 @@ async fn credssp_failed_at_the_first_reply_also_ends_the_credential_check() {
     assert_eq!(a.outcome, AuthOutcome::Failed);
     assert!(!a.credentials_sent, "nothing secret goes out before the CHALLENGE");
     assert!(r.findings.iter().filter(|f| f.id == "credssp-failed").count() >= 1);
-    assert!(!r.findings.iter().any(|f| f.id.starts_with("credentials-") || f.id.starts_with("account-")));
+    assert!(
+        !r.findings.iter().any(|f| f.id.as_str().starts_with("credentials-") || f.id.as_str().starts_with("account-"))
+    );
 }
 
 async fn run_restricted_admin(name: &str) -> Report {
@@ -331,7 +333,11 @@ async fn restricted_admin_denied_still_takes_a_password_logon() {
     // The same server takes a normal logon: the refusal is about the empty credentials only.
     let r = run_with_password("restricted-admin-denied").await;
     finding(&r, "credentials-accepted");
-    assert!(!r.findings.iter().any(|f| f.id.starts_with("restricted-admin-a") || f.id == "restricted-admin-refused"));
+    assert!(
+        !r.findings
+            .iter()
+            .any(|f| f.id.as_str().starts_with("restricted-admin-a") || f.id == "restricted-admin-refused")
+    );
 }
 
 #[tokio::test]
@@ -339,7 +345,7 @@ async fn demo_rows_show_the_credential_findings() {
     let opts = rdp_doctor::demo::lab_options(Duration::from_secs(10));
     let rows = rdp_doctor::demo::run_all(&opts).await.expect("lab servers start");
     let row = |name: &str| &rows.iter().find(|(s, _)| s.name == name).unwrap_or_else(|| panic!("no row {name}")).1;
-    let top = |name: &str| row(name).findings.first().map(|f| f.id).unwrap_or("-");
+    let top = |name: &str| row(name).findings.first().map(|f| f.id.as_str()).unwrap_or("-");
     for (name, id) in [
         ("wrong-password", "credentials-rejected"),
         ("account-locked", "account-locked"),

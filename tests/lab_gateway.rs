@@ -22,7 +22,7 @@ fn gateway(r: &Report) -> &GatewayObs {
 }
 
 fn ids(r: &Report) -> Vec<&'static str> {
-    r.findings.iter().map(|f| f.id).collect()
+    r.findings.iter().map(|f| f.id.as_str()).collect()
 }
 
 fn finding<'a>(r: &'a Report, id: &str) -> &'a Finding {

@@ -18,7 +18,7 @@ async fn run(name: &str) -> Report {
 }
 
 fn ids(r: &Report) -> Vec<&'static str> {
-    r.findings.iter().map(|f| f.id).collect()
+    r.findings.iter().map(|f| f.id.as_str()).collect()
 }
 
 fn finding<'a>(r: &'a Report, id: &str) -> &'a Finding {
@@ -27,7 +27,7 @@ fn finding<'a>(r: &'a Report, id: &str) -> &'a Finding {
 
 /// The top finding is `id`, at error level, and the run fails with exit code 1.
 fn fails_with<'a>(r: &'a Report, id: &str) -> &'a Finding {
-    assert_eq!(r.findings.first().map(|f| f.id), Some(id), "{:?}", ids(r));
+    assert_eq!(r.findings.first().map(|f| f.id.as_str()), Some(id), "{:?}", ids(r));
     let f = finding(r, id);
     assert!(f.severity <= Severity::Error, "{id} is {:?}", f.severity);
     assert_eq!(r.verdict, Verdict::Failing);

@@ -28,7 +28,7 @@ fn session(r: &Report) -> &SessionObs {
 
 fn finding<'a>(r: &'a Report, id: &str) -> &'a Finding {
     r.findings.iter().find(|f| f.id == id).unwrap_or_else(|| {
-        panic!("finding {id} missing; got {:?}", r.findings.iter().map(|f| f.id).collect::<Vec<_>>())
+        panic!("finding {id} missing; got {:?}", r.findings.iter().map(|f| f.id.as_str()).collect::<Vec<_>>())
     })
 }
 

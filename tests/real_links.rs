@@ -26,11 +26,11 @@ async fn lab_through_link(name: &str, opts: &Options) -> Report {
 }
 
 fn ids(r: &Report) -> Vec<&'static str> {
-    r.findings.iter().map(|f| f.id).collect()
+    r.findings.iter().map(|f| f.id.as_str()).collect()
 }
 
 fn no_error_findings(r: &Report) {
-    let errors: Vec<_> = r.findings.iter().filter(|f| f.severity <= Severity::Error).map(|f| f.id).collect();
+    let errors: Vec<_> = r.findings.iter().filter(|f| f.severity <= Severity::Error).map(|f| f.id.as_str()).collect();
     assert!(errors.is_empty(), "error findings from the tool's own deadline: {errors:?}");
 }
 
