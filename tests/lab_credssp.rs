@@ -18,7 +18,7 @@ fn creds(password: &str) -> Credentials {
 }
 
 async fn run(name: &str, credentials: Option<Credentials>, trust: CertTrust) -> Report {
-    let scenario = lab::scenario(name).unwrap_or_else(|| panic!("no lab scenario {name}"));
+    let scenario = lab::find(name).unwrap_or_else(|_| panic!("no lab scenario {name}"));
     let opts = Options { credentials, cert_trust: trust, ..rdp_doctor::demo::lab_options(Duration::from_secs(10)) };
     diagnose_scenario(scenario, &opts).await.expect("lab server starts")
 }
@@ -289,7 +289,7 @@ async fn credssp_failed_at_the_first_reply_also_ends_the_credential_check() {
 }
 
 async fn run_restricted_admin(name: &str) -> Report {
-    let scenario = lab::scenario(name).unwrap();
+    let scenario = lab::find(name).unwrap();
     let mut opts = Options {
         credentials: Some(creds(LAB_PASSWORD)),
         cert_trust: CertTrust::AcceptAny,
