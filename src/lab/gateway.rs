@@ -69,7 +69,7 @@ pub struct Gateway {
 
 impl Gateway {
     pub const fn healthy() -> Gateway {
-        Gateway { websocket: true, cert: GatewayCert::Good, fault: Fault::None, backend: &super::HEALTHY }
+        Gateway { websocket: true, cert: GatewayCert::Good, fault: Fault::None, backend: &super::scenarios::HEALTHY }
     }
 }
 

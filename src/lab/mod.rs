@@ -1,8 +1,8 @@
 //! The fault lab: RDP servers that misbehave on purpose, written from the specification, to
 //! reproduce what only Windows shows. Each scenario is one record in one table (`scenarios.rs`:
-//! `Scenario`, `SCENARIOS`, `find`); the server reuses the
-//! probe's X.224 codec from the other side (`x224::decode_request`, `x224::encode_confirm`), and for
-//! TLS either rustls or a hand-written responder (`tls_raw`) for what rustls cannot serve.
+//! `Scenario`, `SCENARIOS`, `find`); the server reuses the probe's X.224 codec from the other side
+//! (`x224::decode_request`, `x224::encode_confirm`), and for TLS either rustls or a hand-written
+//! responder (`tls_raw`) for what rustls cannot serve.
 
 pub mod accept;
 pub mod credssp;
@@ -12,7 +12,7 @@ mod scenarios;
 pub mod session;
 pub mod tls_raw;
 
-pub use scenarios::{DemoLogon, HEALTHY, SCENARIOS, Scenario, UnknownScenario, find};
+pub use scenarios::{DemoLogon, SCENARIOS, Scenario, UnknownScenario, find};
 
 use crate::probe::x224::{
     self, FrameStatus, PROTOCOL_HYBRID, PROTOCOL_HYBRID_EX, PROTOCOL_RDP, PROTOCOL_SSL, Reply, SeenRequest,

@@ -109,7 +109,8 @@ const fn windows_with(tls: TlsServer) -> Behaviour {
     Behaviour::NegotiateTls(WINDOWS_POLICY, tls)
 }
 
-/// The backend of the healthy lab gateway.
+/// Two records named here because a gateway scenario puts one of them behind the lab gateway
+/// (`Gateway::backend`); the table lists them in their place like any other.
 pub const HEALTHY: Scenario = Scenario {
     name: "healthy",
     description: "Windows-like: HYBRID for SSL|HYBRID|HYBRID_EX, SSL for SSL-only, TLS required, restricted admin supported; on the SSL path (no credentials) the connection sequence up to a first bitmap update",
