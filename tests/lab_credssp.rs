@@ -373,4 +373,11 @@ async fn demo_rows_show_the_credential_findings() {
     let table = rdp_doctor::demo::table(&rows, rdp_doctor::report::style::Style::plain());
     let line = table.lines().find(|l| l.starts_with("nla-close-after-auth ")).unwrap();
     assert!(line.contains("credentials-rejected") && line.contains("0x904 / 0x0 (inferred)"), "{line}");
+    // The case the project exists for: HYBRID_EX, the demo's logon accepted at NLA, then 0x904 / 0x7.
+    let line = table.lines().find(|l| l.starts_with("nla-hybrid-ex-denied ")).unwrap();
+    for part in ["failing", "server-denied-connection", "0x904 / 0x7 (observed)"] {
+        assert!(line.contains(part), "{line}");
+    }
+    let f = &row("nla-hybrid-ex-denied").findings[0];
+    assert!(f.evidence.iter().any(|e| e.starts_with("NLA (CredSSP) succeeded")), "{:?}", f.evidence);
 }
