@@ -50,8 +50,8 @@ pub trait Listen {
 }
 
 impl Listen for TcpListener {
-    fn accept_one(&self) -> impl Future<Output = io::Result<TcpStream>> + Send {
-        async { self.accept().await.map(|(stream, _)| stream) }
+    async fn accept_one(&self) -> io::Result<TcpStream> {
+        self.accept().await.map(|(stream, _)| stream)
     }
 }
 
