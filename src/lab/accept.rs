@@ -129,7 +129,10 @@ mod tests {
     fn emfile_child() {
         use std::sync::atomic::Ordering;
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        assert_eq!(std::env::var(CHILD).as_deref(), Ok("1"), "run by accept_backs_off_when_out_of_descriptors");
+        if std::env::var_os(CHILD).is_none() {
+            // `--include-ignored` in the parent process: the work is done in the child only.
+            return;
+        }
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
         rt.block_on(async {
             let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
