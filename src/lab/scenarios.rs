@@ -390,6 +390,8 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     // Connection-sequence scenarios, served on the SSL path after TLS.
     SERVER_DENIED,
+    // The case the project exists for: RDP_NEG_RSP selects HYBRID_EX ([MS-RDPBCGR] 2.2.1.2.1), the Early
+    // User Authorization Result is SUCCESS (2.2.10.2), then Set Error Info 0x7 (2.2.5.1.1) in licensing.
     Scenario {
         name: "nla-hybrid-ex-denied",
         description: "Windows 10 / Server 2016 or later, NLA required: HYBRID_EX for the Windows client's 0xB, CredSSP succeeds with the lab password, then Set Error Info ERRINFO_SERVER_DENIED_CONNECTION (0x7) during licensing and MCS Disconnect Provider Ultimatum: 0x904 / 0x7 after NLA",
