@@ -6,6 +6,7 @@
 //! [`knowledge`] holds every code table; [`lab`] is the fault lab. Embed it with [`run_diagnosis`].
 
 pub mod client;
+pub mod codec;
 pub mod demo;
 pub mod diagnose;
 pub mod evidence;
@@ -54,6 +55,10 @@ pub enum CertTrust {
     AcceptAny,
 }
 
+/// A sink for the `-v` trace: one line per exchange, summarised, never secrets. The probe writes it;
+/// `report::terminal::safe_trace` makes one that neutralises what came from the network.
+pub type Trace = std::sync::Arc<dyn Fn(&str) + Send + Sync>;
+
 /// What a diagnosis run may do.
 #[derive(Clone)]
 pub struct Options {
@@ -66,6 +71,8 @@ pub struct Options {
     /// How long one wait for the server lasts at most (a reply, a handshake, a frame).
     pub patience: Duration,
     pub plan: probe::Plan,
+    /// The thresholds the diagnosis judges with (`--cert-warn-days`).
+    pub settings: diagnose::Settings,
     /// The `-v` trace sink.
     pub trace: Option<probe::Trace>,
     /// Credentials for the credential check (opt-in), and when they may be sent.
@@ -91,6 +98,7 @@ impl Default for Options {
             max_parallel: probe::limiter::DEFAULT_MAX_PARALLEL,
             patience: probe::DEFAULT_PATIENCE,
             plan: probe::Plan::default(),
+            settings: diagnose::Settings::default(),
             trace: None,
             credentials: None,
             cert_trust: CertTrust::default(),
@@ -121,7 +129,7 @@ pub async fn run_diagnosis(target: &target::Target, opts: &Options) -> report::R
     };
     let mut observations = observations;
     observations.rdp_file = opts.rdp_file.clone();
-    let diagnosis = diagnose::diagnose_with(&observations, &diagnose::Settings::from(&opts.plan));
+    let diagnosis = diagnose::diagnose_with(&observations, &opts.settings);
     let total = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
     let mut report = report::Report::new(target, observations, diagnosis, total);
     if let Some(ev) = &opts.evidence {
@@ -133,13 +141,13 @@ pub async fn run_diagnosis(target: &target::Target, opts: &Options) -> report::R
 /// The light probe of `host`: ONE connection (TCP, the Windows client's X.224 request, the TLS
 /// handshake on the selected path for the certificate), diagnosed by the same rules. What
 /// `scan --quick`, `watch` and the exporter's `quick` module run. Uses `opts.timeout` as the deadline
-/// and `opts.plan.cert_warn_days`; the rest of `opts` does not apply to one connection.
+/// and `opts.settings`; the rest of `opts` does not apply to one connection.
 pub async fn run_light(target: &target::Target, opts: &Options) -> report::Report {
     let started = Instant::now();
     let mut ctx = probe::ProbeContext::new(opts.timeout);
     ctx.trace = opts.trace.clone();
     let observations = probe::light::run(target, &ctx).await;
-    let diagnosis = diagnose::diagnose_with(&observations, &diagnose::Settings::from(&opts.plan));
+    let diagnosis = diagnose::diagnose_with(&observations, &opts.settings);
     let total = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
     report::Report::new(target, observations, diagnosis, total)
 }

@@ -70,7 +70,7 @@ fn main() -> ExitCode {
                     return fail(EXIT_USAGE, "--timeout must be a positive number of seconds");
                 };
                 opts.plan.quick = args.quick;
-                opts.plan.cert_warn_days = args.cert_warn_days;
+                opts.settings.cert_warn_days = args.cert_warn_days;
                 if let Some(p) = rdp_doctor::knowledge::client_profiles::profile(&args.client) {
                     opts.plan.client_profile = p.name;
                 }
@@ -491,7 +491,7 @@ async fn run_scan(args: cli::ScanArgs) -> ExitCode {
         pace: Duration::from_millis(args.pace_ms),
         ..Options::default()
     };
-    host.plan.cert_warn_days = args.cert_warn_days;
+    host.settings.cert_warn_days = args.cert_warn_days;
     if let Err(e) = auth_options(&args.auth, &mut host) {
         return fail(EXIT_USAGE, &e);
     }

@@ -143,7 +143,7 @@ async fn expiring_soon_follows_the_threshold() {
     // The not-yet-valid certificate ends in 375 days: a 400-day threshold makes it "soon" — but a
     // certificate not valid yet is reported as that, never as expiring.
     let mut opts = lab_options(Duration::from_secs(10));
-    opts.plan.cert_warn_days = 400;
+    opts.settings.cert_warn_days = 400;
     let r = run_with("cert-not-yet-valid", opts.clone()).await;
     assert!(!ids(&r).contains(&"cert-expiring-soon"));
     let d = rdp_doctor::diagnose::diagnose_with(

@@ -51,7 +51,7 @@ impl ClientSource for WindowsSource {
             out.push(SavedCredential {
                 target: wide_to_string(c.TargetName).unwrap_or_default(),
                 user_name: wide_to_string(c.UserName),
-                last_written: crate::probe::ntlm::filetime_to_rfc3339(ft),
+                last_written: crate::codec::ntlm::filetime_to_rfc3339(ft),
                 persistence: Persistence::from_raw(c.Persist.0),
             });
         }

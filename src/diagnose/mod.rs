@@ -167,15 +167,12 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { cert_warn_days: crate::probe::DEFAULT_CERT_WARN_DAYS }
+        Settings { cert_warn_days: DEFAULT_CERT_WARN_DAYS }
     }
 }
 
-impl From<&crate::probe::Plan> for Settings {
-    fn from(plan: &crate::probe::Plan) -> Self {
-        Settings { cert_warn_days: plan.cert_warn_days }
-    }
-}
+/// `--cert-warn-days` by default.
+pub const DEFAULT_CERT_WARN_DAYS: u32 = 30;
 
 /// Observations in, findings and a verdict out (default settings).
 pub fn diagnose(obs: &Observations) -> Diagnosis {
@@ -251,91 +248,4 @@ pub const JUDGED_FROM_SILENCE: &[&str] = &[
 ];
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::observations::{NetworkObs, ResolveObs};
-
-    #[test]
-    fn a_name_that_does_not_resolve() {
-        // Built by hand: a failed lookup cannot be provoked without asking a DNS server off this machine.
-        let obs = Observations {
-            network: Some(NetworkObs {
-                resolve: ResolveObs {
-                    literal: false,
-                    addresses: vec![],
-                    error: Some("failed to lookup address information: Name or service not known".into()),
-                    ms: 12.0,
-                },
-                attempts: vec![],
-                connected: None,
-                connections_opened: 0,
-                politeness: None,
-            }),
-            negotiation: None,
-            ..Observations::default()
-        };
-        let d = diagnose(&obs);
-        assert_eq!(d.verdict, Verdict::Unreachable);
-        assert_eq!(d.findings.len(), 1);
-        let f = &d.findings[0];
-        assert_eq!(f.id, "dns-unresolved");
-        assert!(f.evidence[0].contains("Name or service not known"));
-        assert_eq!(d.predicted_client_error.as_ref().map(|c| c.code), Some(0x104));
-    }
-
-    fn network(resolve: Vec<std::net::IpAddr>, attempts: Vec<crate::observations::ConnectAttempt>) -> Observations {
-        let connected =
-            attempts.iter().find(|a| a.outcome == crate::observations::ConnectOutcome::Accepted).map(|a| a.address);
-        Observations {
-            network: Some(NetworkObs {
-                resolve: ResolveObs { literal: false, addresses: resolve, error: None, ms: 1.0 },
-                attempts,
-                connected,
-                connections_opened: 0,
-                politeness: None,
-            }),
-            ..Observations::default()
-        }
-    }
-
-    fn attempt(
-        addr: &str,
-        outcome: crate::observations::ConnectOutcome,
-        error: Option<&str>,
-    ) -> crate::observations::ConnectAttempt {
-        crate::observations::ConnectAttempt {
-            address: addr.parse().unwrap(),
-            outcome,
-            ms: 3.0,
-            error: error.map(String::from),
-        }
-    }
-
-    #[test]
-    fn one_address_of_two_failing_is_a_warning() {
-        // Built by hand: a name with two loopback addresses needs a resolver entry this machine may lack.
-        use crate::observations::ConnectOutcome::*;
-        let obs = network(
-            vec!["::1".parse().unwrap(), "127.0.0.1".parse().unwrap()],
-            vec![attempt("[::1]:3389", Timeout, None), attempt("127.0.0.1:3389", Accepted, None)],
-        );
-        let d = diagnose(&obs);
-        let f = d.findings.iter().find(|f| f.id == "address-unreachable").expect("address-unreachable");
-        assert_eq!(f.severity, Severity::Warning);
-        assert!(f.evidence.iter().any(|e| e.contains("[::1]:3389: timed out")), "{:?}", f.evidence);
-        assert!(f.evidence.iter().any(|e| e.contains("127.0.0.1:3389: accepted")), "{:?}", f.evidence);
-    }
-
-    #[test]
-    fn a_local_socket_error_is_tcp_error() {
-        use crate::observations::ConnectOutcome::*;
-        let obs = network(
-            vec!["127.0.0.1".parse().unwrap()],
-            vec![attempt("127.0.0.1:3389", Error, Some("Address not available (os error 99)"))],
-        );
-        let d = diagnose(&obs);
-        assert_eq!(d.verdict, Verdict::Unreachable);
-        assert_eq!(d.findings[0].id, "tcp-error");
-        assert!(d.findings[0].evidence[0].contains("os error 99"));
-    }
-}
+mod tests;

@@ -5,9 +5,9 @@
 //! about the clients that would offer only those.
 
 use super::{Finding, Severity};
+use crate::codec::x224::{PROTOCOL_HYBRID, PROTOCOL_HYBRID_EX, PROTOCOL_SSL, WINDOWS_CLIENT_REQUEST, selection_valid};
 use crate::knowledge::Basis;
 use crate::observations::{NegOutcome, NegRequestObs, NegotiationObs, Observations};
-use crate::probe::x224::{PROTOCOL_HYBRID, PROTOCOL_HYBRID_EX, PROTOCOL_SSL, WINDOWS_CLIENT_REQUEST, selection_valid};
 
 /// An answer a client can go on from: a Connection Confirm without negotiation data, or an RDP_NEG_RSP
 /// whose selectedProtocol is one protocol the request offered ([MS-RDPBCGR] 2.2.1.2.1).

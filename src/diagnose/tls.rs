@@ -5,10 +5,10 @@
 use super::{Finding, Settings, Severity};
 use crate::knowledge::Basis;
 use crate::knowledge::client_profiles::{ProfileVerdict, VerdictCause};
+use crate::knowledge::signatures::signature_hash;
 use crate::knowledge::tls_suites;
 use crate::observations::{CertObs, HandshakeObs, HandshakeOutcome, Observations, TlsObs};
-use crate::probe::cert::signature_hash;
-use crate::probe::tls_scan::{ConnOutcome, VersionOutcome, VersionResult};
+use crate::observations::{ConnOutcome, MSS_CLAMP_UNAVAILABLE, VersionOutcome, VersionResult};
 
 const DISC_SOCKET_CLOSED: u32 = 0x904;
 
@@ -239,8 +239,7 @@ fn handshake_findings(tls: &TlsObs, out: &mut Vec<Finding>) -> bool {
                 f = f.evidence(format!(
                     "no retry with MSS {}: {}; run rdp-doctor from Linux or macOS on the same path to tell a path that \
                      drops large packets (path-mtu-blackhole) from a stalled server",
-                    r.mss,
-                    crate::probe::tls_scan::MSS_CLAMP_UNAVAILABLE
+                    r.mss, MSS_CLAMP_UNAVAILABLE
                 ));
                 out.push(f);
             }

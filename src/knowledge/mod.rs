@@ -16,6 +16,7 @@ pub mod freerdp;
 pub mod hresult;
 pub mod neg_failure;
 pub mod ntstatus;
+pub mod signatures;
 pub mod tls_suites;
 pub mod tsgu;
 pub mod windows_builds;

@@ -3,8 +3,8 @@
 //! NTLM CHALLENGE); `OnAuth::Verify` runs sspi's CredSSP server, which accepts any user with
 //! `LAB_PASSWORD`, so a full logon (pubKeyAuth, TSCredentials, Early User Authorization Result) works.
 
-use crate::probe::credssp::codec::{self, Frame, TsRequest};
-use crate::probe::ntlm;
+use crate::codec::ntlm;
+use crate::codec::tsrequest::{self as codec, Frame, TsRequest};
 use std::io;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

@@ -8,7 +8,7 @@
 //! is the scenario's in-process lab server. Any other name fails as E_PROXY_TS_CONNECTFAILED.
 
 use super::credssp::LAB_PASSWORD;
-use crate::probe::gateway::codec::{self, Framing, HeadParse, Packet, StreamDecoder};
+use crate::codec::tsgu::{self as codec, Framing, HeadParse, Packet, StreamDecoder};
 use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, SocketAddr};

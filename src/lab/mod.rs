@@ -14,7 +14,7 @@ pub mod tls_raw;
 
 pub use scenarios::{DemoLogon, SCENARIOS, Scenario, UnknownScenario, find};
 
-use crate::probe::x224::{
+use crate::codec::x224::{
     self, FrameStatus, PROTOCOL_HYBRID, PROTOCOL_HYBRID_EX, PROTOCOL_RDP, PROTOCOL_SSL, Reply, SeenRequest,
 };
 use std::io;
@@ -408,7 +408,7 @@ async fn serve_tls(mut stream: TcpStream, server: TlsServer, tls: &tokio_rustls:
                 }
                 buf.extend_from_slice(&sink[..n]);
             };
-            let answer = tls_raw::answer(&cfg, &hello, &crate::probe::tls_scan::fresh_random());
+            let answer = tls_raw::answer(&cfg, &hello, &crate::codec::tls::fresh_random());
             stream.write_all(&answer).await?;
             // Wait for the client to give up (it cannot go on: the responder never finishes).
             while stream.read(&mut sink).await? > 0 {}
@@ -482,7 +482,7 @@ fn tls_acceptor(
     .map_err(|e| other(&e))?;
     let config =
         builder.with_no_client_auth().with_single_cert(vec![cert.der().clone()], key).map_err(|e| other(&e))?;
-    let public_key = crate::probe::credssp::subject_public_key(cert.der()).unwrap_or_default();
+    let public_key = crate::codec::tsrequest::subject_public_key(cert.der()).unwrap_or_default();
     Ok((tokio_rustls::TlsAcceptor::from(Arc::new(config)), public_key))
 }
 

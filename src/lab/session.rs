@@ -350,7 +350,7 @@ pub async fn serve_rdp_security<S: AsyncRead + AsyncWrite + Unpin>(mut io: S) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::probe::session::classify::{ServerFrame, classify_server_frame};
+    use crate::codec::session::{ServerFrame, classify_server_frame};
 
     #[test]
     fn the_lab_pdus_classify_as_what_they_are() {

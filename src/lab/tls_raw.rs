@@ -174,8 +174,8 @@ fn put_u24(out: &mut Vec<u8>, v: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::tls::{self as tls_scan, HelloSpec, Progress, Reply, ReplyParser};
     use crate::knowledge::tls_suites::{SSL30, TLS10, TLS12, TLS13};
-    use crate::probe::tls_scan::{self, HelloSpec, Progress, Reply, ReplyParser};
 
     const CERT: &[u8] = include_bytes!("certs/rsa2048-sha256.der");
     const TLS10_ONLY: RawTls = RawTls { versions: &[TLS10], suites: &[0x0035, 0x002F], certificate: CERT };

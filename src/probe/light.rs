@@ -44,7 +44,7 @@ pub async fn run(target: &Target, ctx: &ProbeContext) -> Observations {
     let req = NegRequest { protocols: Some(WINDOWS_CLIENT_REQUEST) };
     let (neg_obs, stream) = x224::negotiate_on(stream, &req, ctx).await;
     let requests = vec![neg_obs];
-    let (supports, nla_required, restricted_admin, redirected_auth) = x224::capabilities(&requests);
+    let (supports, nla_required, restricted_admin, redirected_auth) = crate::observations::capabilities(&requests);
     let selected = requests[0].selected;
     obs.negotiation = Some(NegotiationObs {
         address: addr,

@@ -8,7 +8,6 @@ pub mod gateway;
 pub mod light;
 pub mod limiter;
 pub mod network;
-pub mod ntlm;
 pub mod plan;
 pub mod session;
 pub mod tls;
@@ -23,8 +22,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-/// A sink for the `-v` trace: one line per exchange, summarised, never secrets.
-pub type Trace = Arc<dyn Fn(&str) + Send + Sync>;
+pub use crate::Trace;
 
 /// What every probe shares: one deadline for the whole run, the patience of one wait, the
 /// per-server connection limiter, the count of connections opened, and the trace.
@@ -121,8 +119,6 @@ pub struct Plan {
     /// The client profile the TLS verdict is judged for (`--client`; a name in
     /// `knowledge::client_profiles::PROFILES`).
     pub client_profile: &'static str,
-    /// A certificate this many days or fewer from its end date is "expiring soon" (`--cert-warn-days`).
-    pub cert_warn_days: u32,
     /// Skip the session layer (`--no-session`).
     pub no_session: bool,
     /// Enumerate every (version, suite) instead of the targeted TLS questions (`--full-scan`).
@@ -135,7 +131,6 @@ pub struct Plan {
 
 /// The profile judged by default: the current Windows client.
 pub const DEFAULT_CLIENT_PROFILE: &str = "windows-11";
-pub const DEFAULT_CERT_WARN_DAYS: u32 = 30;
 
 impl Default for Plan {
     fn default() -> Self {
@@ -143,7 +138,6 @@ impl Default for Plan {
             quick: false,
             restricted_admin: false,
             client_profile: DEFAULT_CLIENT_PROFILE,
-            cert_warn_days: DEFAULT_CERT_WARN_DAYS,
             no_session: false,
             full_scan: false,
             light: false,

@@ -10,13 +10,12 @@
 //! Standard RDP Security (RC4) is beyond the connector: `rdp_security` enumerates the server's
 //! encryption from its MCS Connect Response instead.
 
-pub mod classify;
 pub mod rdp_security;
 
-use self::classify::{ServerFrame, classify_server_frame};
 use super::network::ms_since;
 use super::{ProbeContext, tls};
 use crate::Credentials;
+use crate::codec::session::{ServerFrame, classify_server_frame};
 use crate::observations::{
     LicenseErrorObs, LogonErrorObs, NegotiationObs, RedirectionObs, ServerFrameObs, SessionEnd, SessionObs, StageObs,
     StageOutcome,

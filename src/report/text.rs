@@ -4,8 +4,8 @@
 use super::Report;
 use super::style::Style;
 use crate::diagnose::{Severity, Verdict};
+use crate::observations::VersionOutcome;
 use crate::observations::{ConnectOutcome, HandshakeOutcome, NegOutcome, NegRequestObs, TlsObs};
-use crate::probe::tls_scan::VersionOutcome;
 use std::fmt::Write;
 
 const WIDTH: usize = 100;

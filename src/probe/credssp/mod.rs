@@ -8,19 +8,17 @@
 //!
 //! The `-v` trace names the messages and their sizes, never their contents.
 
-pub mod codec;
-
 use super::ProbeContext;
 use super::network::ms_since;
-use super::ntlm;
 use super::tls::{self, HandshakeFailure};
 use super::x224::{self, NegRequest, PROTOCOL_HYBRID, PROTOCOL_HYBRID_EX};
+use crate::codec::ntlm;
+use crate::codec::tsrequest::{self as codec, Frame, TsRequest};
 use crate::knowledge::{self, TableId};
 use crate::observations::{
     AuthOutcome, AuthenticationObs, CertTrustDecision, CredsspObs, CredsspOutcome, NtlmChallengeObs,
 };
 use crate::{CertTrust, Credentials};
-use codec::{Frame, TsRequest};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -329,11 +327,7 @@ pub fn decide_trust(
     }
 }
 
-/// The subjectPublicKey of a DER certificate: what CredSSP's pubKeyAuth binds ([MS-CSSP] 3.1.5).
-pub fn subject_public_key(der: &[u8]) -> Option<Vec<u8>> {
-    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
-    Some(cert.public_key().subject_public_key.data.to_vec())
-}
+pub use crate::codec::tsrequest::subject_public_key;
 
 /// How the credential check may proceed.
 pub struct CheckInput<'a> {

@@ -12,9 +12,8 @@
 //! The packets, HTTP heads and frames come from `codec` (shared with the lab gateway). Every wait is
 //! under the run's deadline; every read is bounded by the codec.
 
-pub mod codec;
-
 use super::ProbeContext;
+use crate::codec::tsgu::{self as codec, Framing, HeadParse, Packet, StreamDecoder};
 use crate::observations::gateway::{
     GatewayObs, GatewayStage, GatewayStageObs, GatewayTransport, HttpExchangeObs, StageOutcome,
 };
@@ -22,7 +21,6 @@ use crate::observations::{CertTrustDecision, Observations};
 use crate::target::Target;
 use crate::{CertTrust, Credentials};
 use base64::Engine;
-use codec::{Framing, HeadParse, Packet, StreamDecoder};
 use std::io;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

@@ -103,8 +103,8 @@ pub fn decode_connect_response(frame: &[u8]) -> Result<(u32, u32), String> {
         }
         Err(e) => {
             // A Disconnect Provider Ultimatum is how xrdp and Windows refuse.
-            match crate::probe::session::classify::classify_server_frame(frame) {
-                crate::probe::session::classify::ServerFrame::DisconnectUltimatum { reason } => {
+            match crate::codec::session::classify_server_frame(frame) {
+                crate::codec::session::ServerFrame::DisconnectUltimatum { reason } => {
                     Err(format!("MCS Disconnect Provider Ultimatum (reason {reason})"))
                 }
                 _ => Err(format!("not an MCS Connect Response: {e}")),

@@ -228,6 +228,12 @@ pub fn decode(b: &[u8]) -> Result<TsRequest, String> {
     Ok(r)
 }
 
+/// The subjectPublicKey of a DER certificate: what CredSSP's pubKeyAuth binds ([MS-CSSP] 3.1.5).
+pub fn subject_public_key(der: &[u8]) -> Option<Vec<u8>> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+    Some(cert.public_key().subject_public_key.data.to_vec())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

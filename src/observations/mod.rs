@@ -4,9 +4,10 @@
 pub mod gateway;
 
 use crate::knowledge::client_profiles::ProfileVerdict;
-use crate::probe::tls_scan::{SmallMssRetry, SuiteObs, VersionResult, Violation};
+pub mod tls;
 use serde::Serialize;
 use std::net::{IpAddr, SocketAddr};
+pub use tls::*;
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Observations {
@@ -697,4 +698,55 @@ pub struct ProbeSample {
     pub negotiation_ms: Option<f64>,
     pub handshake_ms: Option<f64>,
     pub total_ms: f64,
+}
+
+/// What the server's answers show it accepts. Judges what was *selected*, not that it answered.
+pub fn capabilities(requests: &[NegRequestObs]) -> (Supports, Option<bool>, Option<bool>, Option<bool>) {
+    // Only a selection a client can accept counts ([MS-RDPBCGR] 2.2.1.2.1, `selection_valid`).
+    let valid = |r: &NegRequestObs| {
+        r.outcome == NegOutcome::Legacy
+            || r.outcome == NegOutcome::Selected
+                && r.selected_value.is_some_and(|v| crate::codec::x224::selection_valid(r.requested_value, v))
+    };
+    let selected = |name: &str| requests.iter().any(|r| valid(r) && r.selected == Some(name));
+    let supports = Supports {
+        rdp: selected("rdp"),
+        tls: selected("ssl"),
+        credssp: selected("hybrid") || selected("hybrid_ex"),
+        credssp_early_auth: selected("hybrid_ex"),
+        rdstls: selected("rdstls"),
+    };
+    let any_answer =
+        requests.iter().any(|r| matches!(r.outcome, NegOutcome::Selected | NegOutcome::Legacy | NegOutcome::Failure));
+    if !any_answer {
+        return (supports, None, None, None);
+    }
+    // NLA is required when every answered request that did not offer CredSSP was refused.
+    let without_credssp: Vec<&NegRequestObs> = requests
+        .iter()
+        .filter(|r| {
+            r.requested_value
+                .is_none_or(|p| p & (crate::codec::x224::PROTOCOL_HYBRID | crate::codec::x224::PROTOCOL_HYBRID_EX) == 0)
+        })
+        .filter(|r| matches!(r.outcome, NegOutcome::Selected | NegOutcome::Legacy | NegOutcome::Failure))
+        .collect();
+    let nla_required = if !supports.credssp {
+        Some(false)
+    } else if without_credssp.is_empty() {
+        None
+    } else {
+        Some(without_credssp.iter().all(|r| r.outcome == NegOutcome::Failure))
+    };
+    let credssp_flags = requests
+        .iter()
+        .filter(|r| valid(r) && matches!(r.selected, Some("hybrid" | "hybrid_ex")))
+        .filter_map(|r| r.flags_value)
+        .fold(0u8, |a, f| a | f);
+    let flag = |bit: u8| Some(supports.credssp && credssp_flags & bit != 0);
+    (
+        supports,
+        nla_required,
+        flag(crate::codec::x224::RESTRICTED_ADMIN_MODE_SUPPORTED),
+        flag(crate::codec::x224::REDIRECTED_AUTHENTICATION_MODE_SUPPORTED),
+    )
 }
