@@ -18,7 +18,7 @@ fn creds(password: &str) -> Credentials {
 }
 
 async fn run(name: &str, credentials: Option<Credentials>, trust: CertTrust) -> Report {
-    let scenario = lab::scenario(name).unwrap_or_else(|| panic!("no lab scenario {name}"));
+    let scenario = lab::find(name).unwrap_or_else(|_| panic!("no lab scenario {name}"));
     let opts = Options { credentials, cert_trust: trust, ..rdp_doctor::demo::lab_options(Duration::from_secs(10)) };
     diagnose_scenario(scenario, &opts).await.expect("lab server starts")
 }
@@ -291,7 +291,7 @@ async fn credssp_failed_at_the_first_reply_also_ends_the_credential_check() {
 }
 
 async fn run_restricted_admin(name: &str) -> Report {
-    let scenario = lab::scenario(name).unwrap();
+    let scenario = lab::find(name).unwrap();
     let mut opts = Options {
         credentials: Some(creds(LAB_PASSWORD)),
         cert_trust: CertTrust::AcceptAny,
@@ -379,4 +379,11 @@ async fn demo_rows_show_the_credential_findings() {
     let table = rdp_doctor::demo::table(&rows, rdp_doctor::report::style::Style::plain());
     let line = table.lines().find(|l| l.starts_with("nla-close-after-auth ")).unwrap();
     assert!(line.contains("credentials-rejected") && line.contains("0x904 / 0x0 (inferred)"), "{line}");
+    // The case the project exists for: HYBRID_EX, the demo's logon accepted at NLA, then 0x904 / 0x7.
+    let line = table.lines().find(|l| l.starts_with("nla-hybrid-ex-denied ")).unwrap();
+    for part in ["failing", "server-denied-connection", "0x904 / 0x7 (observed)"] {
+        assert!(line.contains(part), "{line}");
+    }
+    let f = &row("nla-hybrid-ex-denied").findings[0];
+    assert!(f.evidence.iter().any(|e| e.starts_with("NLA (CredSSP) succeeded")), "{:?}", f.evidence);
 }

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 async fn run(name: &str) -> Report {
-    let scenario = lab::scenario(name).unwrap_or_else(|| panic!("no lab scenario {name}"));
+    let scenario = lab::find(name).unwrap_or_else(|_| panic!("no lab scenario {name}"));
     // The lab's patience (2 s per wait) judges silence; the run's deadline is well beyond it.
     diagnose_scenario(scenario, &rdp_doctor::demo::lab_options(Duration::from_secs(10)))
         .await
@@ -128,7 +128,7 @@ async fn a_server_silent_mid_sequence_is_stalled_not_disconnected() {
     assert!(!ids(&r).contains(&"disconnected-by-server"), "{:?}", ids(&r));
     assert!(r.predicted_client_error.is_none(), "{:?}", r.predicted_client_error);
     // The same silence with a run deadline shorter than the patience proves nothing: not checked.
-    let scenario = lab::scenario("session-stalled").unwrap();
+    let scenario = lab::find("session-stalled").unwrap();
     let short = Options { timeout: Duration::from_secs(1), ..rdp_doctor::demo::lab_options(Duration::from_secs(1)) };
     let r = diagnose_scenario(scenario, &short).await.expect("lab server starts");
     assert_eq!(r.verdict, Verdict::Incomplete, "{:?}", ids(&r));

@@ -21,7 +21,7 @@ async fn run_full(name: &str) -> Report {
 }
 
 async fn run_with(name: &str, opts: Options) -> Report {
-    let scenario = lab::scenario(name).unwrap_or_else(|| panic!("no lab scenario {name}"));
+    let scenario = lab::find(name).unwrap_or_else(|_| panic!("no lab scenario {name}"));
     diagnose_scenario(scenario, &opts).await.expect("lab server starts")
 }
 
