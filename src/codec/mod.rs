@@ -3,7 +3,7 @@
 //!
 //! Nothing here touches a socket, a clock or a file: every function is pure and every read of a
 //! length field is bounded by a named cap. The async drivers that own sockets and deadlines live in
-//! `probe` (and the lab's servers in `lab`). `tests/architecture.rs` checks both rules.
+//! `probe` (and the lab's servers in `lab`). `tests/it/architecture.rs` checks both rules.
 
 pub mod ntlm;
 pub mod session;

@@ -11,7 +11,7 @@
 //!
 //! Basis of a produced code: `documented` when the code's published meaning is this failure (or the
 //! status is the one the protocol carries for it), `observed` when the real FreeRDP client (xfreerdp
-//! 2.11) logged it against our lab or the real servers (tests/folk_causes_freerdp.rs reproduces every
+//! 2.11) logged it against our lab or the real servers (tests/it/folk_causes_freerdp.rs reproduces every
 //! one), `inferred` when we reason from the stage and the protocol (the note says how).
 
 use super::{Basis, Layer, TableId};

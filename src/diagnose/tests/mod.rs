@@ -281,8 +281,7 @@ impl Case {
 
 /// Catalogued ids that no function under `diagnose/` raises: the evidence layer (`rdp-doctor
 /// evidence`, `diagnose --evidence`) raises them from event logs and registry exports, tested in
-/// `src/evidence/` and tests/evidence.rs. (`internal-unknown-finding`, `catalogue::def`'s stand-in for
-/// an id missing from the catalogue, is not in `CATALOGUE` and so needs no entry here.)
+/// `src/evidence/` and tests/it/evidence.rs.
 const NOT_RAISED_BY_DIAGNOSE: &[(&str, &str)] = &[
     ("schannel-private-key-unusable", "evidence::rules (Schannel 36870)"),
     ("rdp-cert-not-created", "evidence::rules (TermService 1057/1058)"),

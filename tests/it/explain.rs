@@ -280,7 +280,7 @@ fn layers_serialize_snake_case() {
 /// exits as the document says (`# exit N`).
 #[test]
 fn documented_examples_behave_as_documented() {
-    for doc in [include_str!("../docs/explain-schema.md"), include_str!("../README.md")] {
+    for doc in [include_str!("../../docs/explain-schema.md"), include_str!("../../README.md")] {
         documented_examples_in(doc);
     }
 }

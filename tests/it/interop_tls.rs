@@ -4,7 +4,7 @@
 //! (version, suite id) set is checked against `sslscan --rdp` on the same server.
 #![cfg(feature = "interop")] // needs the xrdp TLS variants and sslscan: `scripts/test.sh` runs it (`--features interop`)
 
-mod common;
+use crate::common;
 
 use rdp_doctor::diagnose::{Severity, Verdict};
 use rdp_doctor::report::Report;

@@ -4,7 +4,7 @@
 //! Needs `openssl` and `sslscan` (Debian packages); `scripts/test.sh` installs them.
 #![cfg_attr(not(feature = "interop"), allow(dead_code, unused_imports))] // openssl/sslscan tests: `--features interop`
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::net::{SocketAddr, TcpListener};

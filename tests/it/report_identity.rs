@@ -2,7 +2,7 @@
 //! timings aside. `tests/snapshots/lab-reports.json` holds every scenario's report, normalised by
 //! `normalise` (timings, ports, clocks, random serials and challenges masked); this test diagnoses
 //! every scenario again and compares. After a change that is MEANT to change a report (a new finding,
-//! a new field), regenerate the file with `RDPD_BLESS=1 cargo test --test report_identity` and review
+//! a new field), regenerate the file with `RDPD_BLESS=1 cargo test --test it report_identity` and review
 //! the diff in the commit.
 
 use rdp_doctor::demo::{demo_options, diagnose_scenario, lab_options};
