@@ -19,7 +19,7 @@ fn client_with_policy(policy: u32, host: &str) -> FixtureSource {
 
 #[tokio::test]
 async fn force_updated_client_against_the_credssp_v3_lab_says_patch_the_server() {
-    let server = lab::start(lab::scenario("credssp-v3").unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let server = lab::start(lab::find("credssp-v3").unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let target = Target::parse(&server.addr.to_string()).unwrap();
     let opts = Options { timeout: Duration::from_secs(5), ..Options::default() };
     let r = client::check(&client_with_policy(0, "127.0.0.1"), Some(&target), &opts).await;
@@ -40,12 +40,12 @@ async fn force_updated_client_against_the_credssp_v3_lab_says_patch_the_server()
 
 #[tokio::test]
 async fn vulnerable_client_reaches_the_credssp_v3_lab_exposed() {
-    let server = lab::start(lab::scenario("credssp-v3").unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let server = lab::start(lab::find("credssp-v3").unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let target = Target::parse(&server.addr.to_string()).unwrap();
     let opts = Options { timeout: Duration::from_secs(5), ..Options::default() };
     let r = client::check(&client_with_policy(2, "elsewhere.test"), Some(&target), &opts).await;
     server.stop();
-    let ids: Vec<_> = r.findings.iter().map(|f| f.id).collect();
+    let ids: Vec<_> = r.findings.iter().map(|f| f.id.as_str()).collect();
     assert!(ids.contains(&"client-credssp-vulnerable") && !ids.contains(&"client-credssp-mismatch"), "{ids:?}");
     let cred = r.findings.iter().find(|f| f.id == "client-saved-credential").unwrap();
     assert_eq!(cred.severity, Severity::Info, "the credential is for another host");

@@ -2,6 +2,7 @@
 //! exports, and records shaped exactly as the `evtx` crate emits them for the events no public
 //! sample has (tests/fixtures/evidence/README.md says which is which).
 
+use rdp_doctor::diagnose::FindingId;
 use rdp_doctor::evidence::{self, EvidenceObs, RegSource, Window, join, rules, timeline};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -21,11 +22,11 @@ fn read(names: &[&str]) -> EvidenceObs {
 fn finding<'a>(f: &'a [rdp_doctor::diagnose::Finding], id: &str) -> &'a rdp_doctor::diagnose::Finding {
     f.iter()
         .find(|f| f.id == id)
-        .unwrap_or_else(|| panic!("no {id} in {:?}", f.iter().map(|f| f.id).collect::<Vec<_>>()))
+        .unwrap_or_else(|| panic!("no {id} in {:?}", f.iter().map(|f| f.id.as_str()).collect::<Vec<_>>()))
 }
 
 fn ids(f: &[rdp_doctor::diagnose::Finding]) -> Vec<&'static str> {
-    f.iter().map(|f| f.id).collect()
+    f.iter().map(|f| f.id.as_str()).collect()
 }
 
 /// The shaped records, by name, decoded as the reader decodes a real record.
@@ -73,7 +74,7 @@ fn dirty_rdpcorets_log_is_read_past_its_bad_records() {
     let a = tl.iter().find(|a| a.source.as_deref() == Some("62.170.2.215")).expect("an attempt from 62.170.2.215");
     let ids: Vec<&str> = a.events.iter().map(|e| e.what.split(' ').nth(1).unwrap()).collect();
     assert_eq!(ids, ["131", "140", "143", "226"], "{a:?}");
-    assert_eq!((a.outcome, a.cause), (timeline::Outcome::Failed, Some("credentials-rejected")));
+    assert_eq!((a.outcome, a.cause), (timeline::Outcome::Failed, Some(FindingId::CredentialsRejected)));
 }
 
 #[test]
@@ -332,7 +333,7 @@ fn shaped_sequence_is_one_attempt_from_listener_to_desktop() {
 fn failed_attempt_names_its_cause() {
     let obs = shaped(&["security_4625_locked"]);
     let tl = timeline::attempts(&obs);
-    assert_eq!((tl[0].outcome, tl[0].cause), (timeline::Outcome::Failed, Some("account-locked")));
+    assert_eq!((tl[0].outcome, tl[0].cause), (timeline::Outcome::Failed, Some(FindingId::AccountLocked)));
 }
 
 // ------------------------------------------------------------------ the join (pure part)
@@ -365,7 +366,7 @@ fn join_a_wire_logon_failure_with_the_same_users_4625() {
         }),
         ..Default::default()
     };
-    let wire = vec![rdp_doctor::diagnose::Finding::new("account-locked", "locked")];
+    let wire = vec![rdp_doctor::diagnose::Finding::new(FindingId::AccountLocked, "locked")];
     let run_ms = ev.events[0].epoch_ms + 5 * 60_000;
     let (findings, checks) = join::cross_check_at(&network, &wire, &ev, run_ms);
     let f = finding(&findings, "account-locked");
@@ -376,7 +377,9 @@ fn join_a_wire_logon_failure_with_the_same_users_4625() {
         f.evidence
     );
     assert!(
-        checks.iter().any(|c| c.relation == join::Relation::Confirms && c.network_finding == Some("account-locked"))
+        checks
+            .iter()
+            .any(|c| c.relation == join::Relation::Confirms && c.network_finding == Some(FindingId::AccountLocked))
     );
 }
 

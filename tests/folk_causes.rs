@@ -187,7 +187,7 @@ fn list_folk_causes_prints_the_table() {
 // diagnose
 
 async fn diagnose_lab(name: &str) -> Report {
-    let scenario = lab::scenario(name).unwrap_or_else(|| panic!("no lab scenario {name}"));
+    let scenario = lab::find(name).unwrap_or_else(|_| panic!("no lab scenario {name}"));
     let opts = Options { timeout: Duration::from_secs(3), ..Options::default() };
     diagnose_scenario(scenario, &demo_options(scenario, &opts)).await.expect("lab server starts")
 }
@@ -309,7 +309,7 @@ async fn a_password_refused_after_the_sequence_fits_credentials_without_nla() {
 
 #[tokio::test]
 async fn the_runs_own_deadline_proves_nothing_and_asks_for_more_time() {
-    let scenario = lab::scenario("healthy").unwrap();
+    let scenario = lab::find("healthy").unwrap();
     let opts = Options { timeout: Duration::from_millis(1), ..Options::default() };
     let r = diagnose_scenario(scenario, &opts).await.expect("lab server starts");
     assert!(r.findings.iter().any(|f| f.id == "deadline-reached"), "{:?}", r.findings);

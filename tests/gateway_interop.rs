@@ -36,7 +36,7 @@ fn target_findings(r: &Report) -> Vec<(String, String)> {
     let mut v: Vec<_> = r
         .findings
         .iter()
-        .filter(|f| !f.id.starts_with("gateway-"))
+        .filter(|f| !f.id.as_str().starts_with("gateway-"))
         .map(|f| (f.id.to_string(), f.severity.as_str().to_string()))
         .collect();
     v.sort();
@@ -47,7 +47,7 @@ async fn same_through_gateway(port_var: &str, with_user: bool) {
     let target = Target::parse(&format!("127.0.0.1:{}", env_var(port_var))).unwrap();
     let direct = rdp_doctor::run_diagnosis(&target, &options(with_user)).await;
     for scenario in ["gateway-websocket", "gateway-legacy"] {
-        let gw = lab::start(lab::scenario(scenario).unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let gw = lab::start(lab::find(scenario).unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
         let mut opts = options(with_user);
         opts.gateway = Some(rdp_doctor::demo::gateway_spec(gw.addr));
         let via = rdp_doctor::run_diagnosis(&target, &opts).await;

@@ -33,7 +33,7 @@ fn findings(v: &Value) -> Vec<(String, String)> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn rdp_file_with_a_gateway_equals_the_flags() {
-    let gw = lab::start(lab::scenario("gateway-websocket").unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let gw = lab::start(lab::find("gateway-websocket").unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let text = format!(
         "screen mode id:i:2\r\nfull address:s:{}\r\nserver port:i:3389\r\ngatewayhostname:s:{}\r\ngatewayusagemethod:i:1\r\ngatewaycredentialssource:i:0\r\nauthentication level:i:2\r\n",
         lab::gateway::LAB_TARGET,

@@ -21,7 +21,7 @@ fn env_var(name: &str) -> String {
 }
 
 async fn gateway(scenario: &str) -> lab::LabServer {
-    let s = lab::scenario(scenario).expect("scenario");
+    let s = lab::find(scenario).expect("scenario");
     lab::start(s, SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("lab gateway")
 }
 

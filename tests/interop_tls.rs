@@ -39,7 +39,7 @@ fn sslscan(var: &str) -> BTreeSet<(String, String)> {
 }
 
 fn ids(r: &Report) -> Vec<&'static str> {
-    r.findings.iter().map(|f| f.id).collect()
+    r.findings.iter().map(|f| f.id.as_str()).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

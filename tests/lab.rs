@@ -9,7 +9,7 @@ use rdp_doctor::report::Report;
 use std::time::Duration;
 
 async fn run(name: &str) -> Report {
-    let scenario = lab::scenario(name).unwrap_or_else(|| panic!("no lab scenario {name}"));
+    let scenario = lab::find(name).unwrap_or_else(|_| panic!("no lab scenario {name}"));
     let opts = rdp_doctor::demo::lab_options(Duration::from_secs(10));
     diagnose_scenario(scenario, &opts).await.expect("lab server starts")
 }
@@ -21,12 +21,12 @@ fn request<'a>(r: &'a Report, label: &str) -> &'a rdp_doctor::observations::NegR
 
 fn finding<'a>(r: &'a Report, id: &str) -> &'a rdp_doctor::diagnose::Finding {
     r.findings.iter().find(|f| f.id == id).unwrap_or_else(|| {
-        panic!("finding {id} missing; got {:?}", r.findings.iter().map(|f| f.id).collect::<Vec<_>>())
+        panic!("finding {id} missing; got {:?}", r.findings.iter().map(|f| f.id.as_str()).collect::<Vec<_>>())
     })
 }
 
 fn ids(r: &Report) -> Vec<&'static str> {
-    r.findings.iter().map(|f| f.id).collect()
+    r.findings.iter().map(|f| f.id.as_str()).collect()
 }
 
 #[tokio::test]
@@ -214,4 +214,16 @@ async fn a_frame_that_is_not_a_confirm_is_malformed() {
     let f = finding(&r, "malformed-response");
     assert!(f.evidence.iter().any(|e| e.contains("0300000b0670")), "{:?}", f.evidence);
     assert_eq!(r.verdict, Verdict::Failing);
+}
+
+/// A mistyped scenario name is a usage error that says where the names are, never a healthy server.
+#[test]
+fn an_unknown_scenario_name_is_a_usage_error() {
+    for args in [&["lab", "--scenario", "sever-denied", "--listen", "127.0.0.1:0"][..], &["demo", "sever-denied"]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_rdp-doctor")).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("no lab scenario \"sever-denied\"; `rdp-doctor lab --list` lists them"), "{err}");
+        assert!(out.stdout.is_empty(), "{args:?}: {}", String::from_utf8_lossy(&out.stdout));
+    }
 }

@@ -18,7 +18,7 @@ fn creds(password: &str) -> Credentials {
 }
 
 async fn run(name: &str, credentials: Option<Credentials>, trust: CertTrust) -> Report {
-    let scenario = lab::scenario(name).unwrap_or_else(|| panic!("no lab scenario {name}"));
+    let scenario = lab::find(name).unwrap_or_else(|_| panic!("no lab scenario {name}"));
     let opts = Options { credentials, cert_trust: trust, ..rdp_doctor::demo::lab_options(Duration::from_secs(10)) };
     diagnose_scenario(scenario, &opts).await.expect("lab server starts")
 }
@@ -29,7 +29,7 @@ async fn run_with_password(name: &str) -> Report {
 
 fn finding<'a>(r: &'a Report, id: &str) -> &'a Finding {
     r.findings.iter().find(|f| f.id == id).unwrap_or_else(|| {
-        panic!("finding {id} missing; got {:?}", r.findings.iter().map(|f| f.id).collect::<Vec<_>>())
+        panic!("finding {id} missing; got {:?}", r.findings.iter().map(|f| f.id.as_str()).collect::<Vec<_>>())
     })
 }
 
@@ -285,11 +285,13 @@ async fn credssp_failed_at_the_first_reply_also_ends_the_credential_check() {
     assert_eq!(a.outcome, AuthOutcome::Failed);
     assert!(!a.credentials_sent, "nothing secret goes out before the CHALLENGE");
     assert!(r.findings.iter().filter(|f| f.id == "credssp-failed").count() >= 1);
-    assert!(!r.findings.iter().any(|f| f.id.starts_with("credentials-") || f.id.starts_with("account-")));
+    assert!(
+        !r.findings.iter().any(|f| f.id.as_str().starts_with("credentials-") || f.id.as_str().starts_with("account-"))
+    );
 }
 
 async fn run_restricted_admin(name: &str) -> Report {
-    let scenario = lab::scenario(name).unwrap();
+    let scenario = lab::find(name).unwrap();
     let mut opts = Options {
         credentials: Some(creds(LAB_PASSWORD)),
         cert_trust: CertTrust::AcceptAny,
@@ -331,7 +333,11 @@ async fn restricted_admin_denied_still_takes_a_password_logon() {
     // The same server takes a normal logon: the refusal is about the empty credentials only.
     let r = run_with_password("restricted-admin-denied").await;
     finding(&r, "credentials-accepted");
-    assert!(!r.findings.iter().any(|f| f.id.starts_with("restricted-admin-a") || f.id == "restricted-admin-refused"));
+    assert!(
+        !r.findings
+            .iter()
+            .any(|f| f.id.as_str().starts_with("restricted-admin-a") || f.id == "restricted-admin-refused")
+    );
 }
 
 #[tokio::test]
@@ -339,7 +345,7 @@ async fn demo_rows_show_the_credential_findings() {
     let opts = rdp_doctor::demo::lab_options(Duration::from_secs(10));
     let rows = rdp_doctor::demo::run_all(&opts).await.expect("lab servers start");
     let row = |name: &str| &rows.iter().find(|(s, _)| s.name == name).unwrap_or_else(|| panic!("no row {name}")).1;
-    let top = |name: &str| row(name).findings.first().map(|f| f.id).unwrap_or("-");
+    let top = |name: &str| row(name).findings.first().map(|f| f.id.as_str()).unwrap_or("-");
     for (name, id) in [
         ("wrong-password", "credentials-rejected"),
         ("account-locked", "account-locked"),
@@ -373,4 +379,11 @@ async fn demo_rows_show_the_credential_findings() {
     let table = rdp_doctor::demo::table(&rows, rdp_doctor::report::style::Style::plain());
     let line = table.lines().find(|l| l.starts_with("nla-close-after-auth ")).unwrap();
     assert!(line.contains("credentials-rejected") && line.contains("0x904 / 0x0 (inferred)"), "{line}");
+    // The case the project exists for: HYBRID_EX, the demo's logon accepted at NLA, then 0x904 / 0x7.
+    let line = table.lines().find(|l| l.starts_with("nla-hybrid-ex-denied ")).unwrap();
+    for part in ["failing", "server-denied-connection", "0x904 / 0x7 (observed)"] {
+        assert!(line.contains(part), "{line}");
+    }
+    let f = &row("nla-hybrid-ex-denied").findings[0];
+    assert!(f.evidence.iter().any(|e| e.starts_with("NLA (CredSSP) succeeded")), "{:?}", f.evidence);
 }

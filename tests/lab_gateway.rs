@@ -11,7 +11,7 @@ use rdp_doctor::report::Report;
 use std::time::Duration;
 
 async fn run(name: &str) -> Report {
-    let scenario = lab::scenario(name).unwrap_or_else(|| panic!("no lab scenario {name}"));
+    let scenario = lab::find(name).unwrap_or_else(|_| panic!("no lab scenario {name}"));
     // diagnose_scenario goes through the gateway (and multiplies the deadline for its channels).
     let opts = Options { timeout: Duration::from_secs(5), pace: Duration::from_millis(5), ..Options::default() };
     diagnose_scenario(scenario, &opts).await.expect("lab gateway starts")
@@ -22,7 +22,7 @@ fn gateway(r: &Report) -> &GatewayObs {
 }
 
 fn ids(r: &Report) -> Vec<&'static str> {
-    r.findings.iter().map(|f| f.id).collect()
+    r.findings.iter().map(|f| f.id.as_str()).collect()
 }
 
 fn finding<'a>(r: &'a Report, id: &str) -> &'a Finding {
@@ -182,7 +182,7 @@ async fn server_denied_behind_a_healthy_gateway() {
 
 #[tokio::test]
 async fn no_gateway_credentials() {
-    let scenario = lab::scenario("gateway-websocket").unwrap();
+    let scenario = lab::find("gateway-websocket").unwrap();
     let server = lab::start(scenario, "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let mut spec = rdp_doctor::demo::gateway_spec(server.addr);
     spec.credentials = None;
@@ -196,7 +196,7 @@ async fn no_gateway_credentials() {
 
 #[tokio::test]
 async fn credentials_never_go_to_an_unverified_gateway() {
-    let scenario = lab::scenario("gateway-websocket").unwrap();
+    let scenario = lab::find("gateway-websocket").unwrap();
     let server = lab::start(scenario, "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let mut spec = rdp_doctor::demo::gateway_spec(server.addr);
     spec.trust = rdp_doctor::CertTrust::Verify;
@@ -231,7 +231,7 @@ async fn gateway_port_closed() {
 #[tokio::test]
 async fn gateway_tls_handshake_fails() {
     // Something that accepts TCP on the gateway port and closes on the ClientHello.
-    let closer = lab::start(lab::scenario("accept-then-close").unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let closer = lab::start(lab::find("accept-then-close").unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let r = through(closer.addr).await;
     let last = gateway(&r).stages.last().unwrap();
     assert_eq!((last.stage, last.outcome), (GatewayStage::Tls, StageOutcome::Failed));
@@ -242,7 +242,7 @@ async fn gateway_tls_handshake_fails() {
 /// channels; the target's verdict is still reached (0x904 / 0x7 behind the gateway).
 #[tokio::test]
 async fn light_plan_opens_few_channels() {
-    let scenario = lab::scenario("gateway-server-denied").unwrap();
+    let scenario = lab::find("gateway-server-denied").unwrap();
     let server = lab::start(scenario, "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let mut spec = rdp_doctor::demo::gateway_spec(server.addr);
     spec.plan = rdp_doctor::probe::gateway::TunnelPlan::Light;

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 async fn run(name: &str) -> Report {
-    let scenario = lab::scenario(name).unwrap_or_else(|| panic!("no lab scenario {name}"));
+    let scenario = lab::find(name).unwrap_or_else(|_| panic!("no lab scenario {name}"));
     // The lab's patience (2 s per wait) judges silence; the run's deadline is well beyond it.
     diagnose_scenario(scenario, &rdp_doctor::demo::lab_options(Duration::from_secs(10)))
         .await
@@ -18,7 +18,7 @@ async fn run(name: &str) -> Report {
 }
 
 fn ids(r: &Report) -> Vec<&'static str> {
-    r.findings.iter().map(|f| f.id).collect()
+    r.findings.iter().map(|f| f.id.as_str()).collect()
 }
 
 fn finding<'a>(r: &'a Report, id: &str) -> &'a Finding {
@@ -27,7 +27,7 @@ fn finding<'a>(r: &'a Report, id: &str) -> &'a Finding {
 
 /// The top finding is `id`, at error level, and the run fails with exit code 1.
 fn fails_with<'a>(r: &'a Report, id: &str) -> &'a Finding {
-    assert_eq!(r.findings.first().map(|f| f.id), Some(id), "{:?}", ids(r));
+    assert_eq!(r.findings.first().map(|f| f.id.as_str()), Some(id), "{:?}", ids(r));
     let f = finding(r, id);
     assert!(f.severity <= Severity::Error, "{id} is {:?}", f.severity);
     assert_eq!(r.verdict, Verdict::Failing);
@@ -128,7 +128,7 @@ async fn a_server_silent_mid_sequence_is_stalled_not_disconnected() {
     assert!(!ids(&r).contains(&"disconnected-by-server"), "{:?}", ids(&r));
     assert!(r.predicted_client_error.is_none(), "{:?}", r.predicted_client_error);
     // The same silence with a run deadline shorter than the patience proves nothing: not checked.
-    let scenario = lab::scenario("session-stalled").unwrap();
+    let scenario = lab::find("session-stalled").unwrap();
     let short = Options { timeout: Duration::from_secs(1), ..rdp_doctor::demo::lab_options(Duration::from_secs(1)) };
     let r = diagnose_scenario(scenario, &short).await.expect("lab server starts");
     assert_eq!(r.verdict, Verdict::Incomplete, "{:?}", ids(&r));

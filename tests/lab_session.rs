@@ -10,14 +10,14 @@ use rdp_doctor::report::Report;
 use std::time::{Duration, Instant};
 
 async fn run(name: &str) -> Report {
-    let scenario = lab::scenario(name).unwrap_or_else(|| panic!("no lab scenario {name}"));
+    let scenario = lab::find(name).unwrap_or_else(|_| panic!("no lab scenario {name}"));
     let opts = rdp_doctor::demo::lab_options(Duration::from_secs(10));
     diagnose_scenario(scenario, &opts).await.expect("lab server starts")
 }
 
 /// As the demo runs it: with the credentials the scenario's point needs (`demo::demo_options`).
 async fn run_as_demo(name: &str) -> Report {
-    let scenario = lab::scenario(name).unwrap_or_else(|| panic!("no lab scenario {name}"));
+    let scenario = lab::find(name).unwrap_or_else(|_| panic!("no lab scenario {name}"));
     let opts = rdp_doctor::demo::lab_options(Duration::from_secs(10));
     diagnose_scenario(scenario, &demo_options(scenario, &opts)).await.expect("lab server starts")
 }
@@ -28,7 +28,7 @@ fn session(r: &Report) -> &SessionObs {
 
 fn finding<'a>(r: &'a Report, id: &str) -> &'a Finding {
     r.findings.iter().find(|f| f.id == id).unwrap_or_else(|| {
-        panic!("finding {id} missing; got {:?}", r.findings.iter().map(|f| f.id).collect::<Vec<_>>())
+        panic!("finding {id} missing; got {:?}", r.findings.iter().map(|f| f.id.as_str()).collect::<Vec<_>>())
     })
 }
 
@@ -147,7 +147,7 @@ async fn wrong_auto_logon_password_is_a_logon_failure() {
 #[tokio::test]
 async fn wrong_password_scenario_without_credentials_is_established() {
     // Without auto-logon the lab has nothing to reject: the same server completes the sequence.
-    let scenario = lab::scenario("logon-failed-bad-password").unwrap();
+    let scenario = lab::find("logon-failed-bad-password").unwrap();
     let server = lab::start(scenario, "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let target = rdp_doctor::target::Target::parse(&server.addr.to_string()).unwrap();
     let opts = rdp_doctor::demo::lab_options(Duration::from_secs(10));
@@ -232,4 +232,63 @@ async fn an_unreadable_pdu_mid_sequence_is_incomplete_not_a_server_verdict() {
     assert!(has(f, "decode"), "{:?}", f.evidence);
     assert!(!r.findings.iter().any(|f| f.id == "disconnected-by-server" || f.id == "session-established"));
     assert_eq!(r.verdict, Verdict::Failing);
+}
+
+/// The case the project exists for: a Windows 10 / Server 2016 or later server selects HYBRID_EX for
+/// mstsc's 0xB, NLA succeeds, then the server refuses with ERRINFO_SERVER_DENIED_CONNECTION during
+/// licensing. The Windows client shows 0x904 / 0x7; the diagnosis must say the password was right.
+#[tokio::test]
+async fn nla_hybrid_ex_then_server_denied_is_0x904_0x7_after_nla() {
+    let r = run_as_demo("nla-hybrid-ex-denied").await;
+    let a = r.observations.authentication.as_ref().expect("the demo logs on");
+    assert_eq!(a.selected, Some("hybrid_ex"));
+    assert_eq!(a.early_auth_result, Some(0), "Early User Authorization Result SUCCESS: {a:?}");
+    let s = session(&r);
+    assert_eq!(s.protocol, Some("hybrid_ex"));
+    assert!(s.stages.iter().any(|st| st.name == "credssp" && st.outcome == StageOutcome::Ok), "{:?}", s.stages);
+    assert_eq!(s.error_info, Some(0x7));
+    assert_eq!(s.disconnect_reason, Some(3));
+    assert_eq!(s.end, SessionEnd::ServerEnded);
+    assert_eq!(s.ended_in, Some("licensing"));
+    let f = finding(&r, "server-denied-connection");
+    assert_eq!(f.severity, Severity::Error);
+    assert!(has(f, "ERRINFO_SERVER_DENIED_CONNECTION (0x7)"), "{:?}", f.evidence);
+    assert!(has(f, "NLA (CredSSP) succeeded, so the password was right"), "{:?}", f.evidence);
+    assert!(!has(f, "without NLA") && !has(f, "no credentials were sent"), "{:?}", f.evidence);
+    assert!(has(f, "over HYBRID_EX ended in stage licensing"), "{:?}", f.evidence);
+    assert!(has(f, "server sent set_error_info in licensing: errorInfo 0x7"), "{:?}", f.evidence);
+    finding(&r, "credentials-accepted");
+    assert_eq!(r.findings.first().map(|f| f.id), Some("server-denied-connection"), "the top finding");
+    assert_eq!(pair(&r), (0x904, 0x7, Basis::Observed));
+    assert_eq!(r.verdict, Verdict::Failing);
+    assert_eq!(r.verdict.exit_code(), 1);
+    assert!(!r.to_json().contains(lab::credssp::LAB_PASSWORD), "the password is never serialized");
+}
+
+/// The same server through the binary, as an admin runs it: `diagnose --user`, exit status 1.
+#[tokio::test]
+async fn nla_hybrid_ex_denied_through_the_binary_exits_1() {
+    let server = lab::start(lab::find("nla-hybrid-ex-denied").unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let target = server.addr.to_string();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_rdp-doctor"))
+            .args(["diagnose", &target, "--json", "--timeout", "20", "--user", "LAB\\demo"])
+            .arg("--insecure-trust-any-cert")
+            .env("RDP_DOCTOR_PASSWORD", lab::credssp::LAB_PASSWORD)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("rdp-doctor runs")
+    })
+    .await
+    .unwrap();
+    server.stop();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    });
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(v["verdict"], "failing");
+    assert_eq!(v["findings"][0]["id"], "server-denied-connection");
+    assert_eq!(v["predicted_client_error"]["code"], "0x904");
+    assert_eq!(v["predicted_client_error"]["extended"], "0x7");
+    assert_eq!(v["observations"]["session"]["protocol"], "hybrid_ex");
 }

@@ -21,7 +21,7 @@ async fn run_full(name: &str) -> Report {
 }
 
 async fn run_with(name: &str, opts: Options) -> Report {
-    let scenario = lab::scenario(name).unwrap_or_else(|| panic!("no lab scenario {name}"));
+    let scenario = lab::find(name).unwrap_or_else(|_| panic!("no lab scenario {name}"));
     diagnose_scenario(scenario, &opts).await.expect("lab server starts")
 }
 
@@ -31,12 +31,12 @@ fn tls(r: &Report) -> &TlsObs {
 
 fn finding<'a>(r: &'a Report, id: &str) -> &'a Finding {
     r.findings.iter().find(|f| f.id == id).unwrap_or_else(|| {
-        panic!("finding {id} missing; got {:?}", r.findings.iter().map(|f| f.id).collect::<Vec<_>>())
+        panic!("finding {id} missing; got {:?}", r.findings.iter().map(|f| f.id.as_str()).collect::<Vec<_>>())
     })
 }
 
 fn ids(r: &Report) -> Vec<&'static str> {
-    r.findings.iter().map(|f| f.id).collect()
+    r.findings.iter().map(|f| f.id.as_str()).collect()
 }
 
 fn has_evidence(f: &Finding, needle: &str) -> bool {

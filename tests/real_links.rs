@@ -20,17 +20,17 @@ async fn through_link(upstream: SocketAddr, opts: &Options) -> Report {
 }
 
 async fn lab_through_link(name: &str, opts: &Options) -> Report {
-    let scenario = lab::scenario(name).unwrap_or_else(|| panic!("no scenario {name}"));
+    let scenario = lab::find(name).unwrap_or_else(|_| panic!("no scenario {name}"));
     let server = lab::start(scenario, "127.0.0.1:0".parse().unwrap()).await.expect("lab server");
     through_link(server.addr, opts).await
 }
 
 fn ids(r: &Report) -> Vec<&'static str> {
-    r.findings.iter().map(|f| f.id).collect()
+    r.findings.iter().map(|f| f.id.as_str()).collect()
 }
 
 fn no_error_findings(r: &Report) {
-    let errors: Vec<_> = r.findings.iter().filter(|f| f.severity <= Severity::Error).map(|f| f.id).collect();
+    let errors: Vec<_> = r.findings.iter().filter(|f| f.severity <= Severity::Error).map(|f| f.id.as_str()).collect();
     assert!(errors.is_empty(), "error findings from the tool's own deadline: {errors:?}");
 }
 
@@ -73,7 +73,7 @@ async fn a_deadline_shorter_than_the_diagnosis_is_incomplete_not_a_finding() {
 fn the_binary_exits_4_when_its_deadline_ends_first() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (_server, l) = rt.block_on(async {
-        let scenario = lab::scenario("healthy").unwrap();
+        let scenario = lab::find("healthy").unwrap();
         let server = lab::start(scenario, "127.0.0.1:0".parse().unwrap()).await.unwrap();
         let l = link::start("127.0.0.1:0".parse().unwrap(), server.addr, link::LinkProfile::rtt(RTT)).await.unwrap();
         (server, l)

@@ -17,7 +17,7 @@ async fn fleet(base: u8, names: &[&str]) -> Vec<LabServer> {
     let mut out = Vec::new();
     for (i, name) in names.iter().enumerate() {
         let addr = format!("127.0.0.{}:0", base + i as u8).parse().unwrap();
-        out.push(lab::start(lab::scenario(name).unwrap(), addr).await.expect("lab server starts"));
+        out.push(lab::start(lab::find(name).unwrap(), addr).await.expect("lab server starts"));
     }
     out
 }
@@ -240,7 +240,7 @@ async fn summary_counts_and_bad_lines_by_number() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn diff_reports_a_changed_finding() {
-    let healthy = lab::start(lab::scenario("healthy").unwrap(), "127.0.0.70:0".parse().unwrap()).await.unwrap();
+    let healthy = lab::start(lab::find("healthy").unwrap(), "127.0.0.70:0".parse().unwrap()).await.unwrap();
     let addr = healthy.addr;
     let same = fleet(71, &["nla-required"]).await;
     let targets = vec![addr.to_string(), same[0].addr.to_string()];
@@ -251,7 +251,7 @@ async fn diff_reports_a_changed_finding() {
     // Patch night: the first server now presents an expired certificate.
     healthy.stop();
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let _expired = lab::start(lab::scenario("cert-expired").unwrap(), addr).await.expect("same address again");
+    let _expired = lab::start(lab::find("cert-expired").unwrap(), addr).await.expect("same address again");
     let after = run(args(&["scan", "--quick", "--diff", prev.to_str().unwrap()], &targets)).await;
     let json = run(args(&["scan", "--quick", "--json", "--diff", prev.to_str().unwrap()], &targets)).await;
     let _ = std::fs::remove_file(&prev);

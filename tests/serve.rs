@@ -33,7 +33,7 @@ async fn get(addr: SocketAddr, path: &str, headers: &str) -> (u16, String) {
 async fn labs(names: &[&str]) -> Vec<LabServer> {
     let mut out = Vec::new();
     for n in names {
-        out.push(lab::start(lab::scenario(n).unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap());
+        out.push(lab::start(lab::find(n).unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap());
     }
     out
 }

@@ -116,7 +116,7 @@ fn accepted(sec: &rdp_doctor::observations::RdpSecurityObs) -> Vec<u32> {
 
 fn finding<'a>(r: &'a Report, id: &str) -> &'a rdp_doctor::diagnose::Finding {
     r.findings.iter().find(|f| f.id == id).unwrap_or_else(|| {
-        panic!("finding {id} missing; got {:?}", r.findings.iter().map(|f| f.id).collect::<Vec<_>>())
+        panic!("finding {id} missing; got {:?}", r.findings.iter().map(|f| f.id.as_str()).collect::<Vec<_>>())
     })
 }
 

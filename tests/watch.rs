@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 const BIN: &str = env!("CARGO_BIN_EXE_rdp-doctor");
 
 async fn watch(scenario: &str, extra: &[&str]) -> (Output, Vec<Value>) {
-    let server = lab::start(lab::scenario(scenario).unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let server = lab::start(lab::find(scenario).unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let mut args: Vec<String> = vec!["watch".into(), server.addr.to_string(), "--json".into()];
     args.extend(extra.iter().map(|s| s.to_string()));
     let out = tokio::task::spawn_blocking(move || Command::new(BIN).args(&args).output().unwrap()).await.unwrap();

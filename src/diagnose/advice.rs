@@ -5,6 +5,7 @@
 //! command that would test it. A pure function of the observations and the findings.
 
 use super::{Finding, Severity};
+use crate::diagnose::FindingId;
 use crate::knowledge::folk_causes::{
     self, CodeLink, Command, FOLK_CAUSES, FolkCause, FolkVerdict as Verdict, Judged, Stage,
 };
@@ -77,7 +78,7 @@ fn verdict(c: &FolkCause, obs: &Observations, findings: &[Finding]) -> (Verdict,
     let not = seen.into_iter().find_map(Result::err).unwrap_or(Untested::NotAsked(String::new()));
     match not {
         // The run's own deadline is a limit of this run, not news about the server.
-        Untested::NotReached(what) if findings.iter().any(|f| f.id == "deadline-reached") => (
+        Untested::NotReached(what) if findings.iter().any(|f| f.id == FindingId::DeadlineReached) => (
             Verdict::Possible,
             format!("not tested: {what} (cut by the run's deadline) — {}", Command::DiagnoseLonger.line()),
             Command::DiagnoseLonger,

@@ -3,6 +3,7 @@
 //! complete on the Windows client's own path is a finding by itself.
 
 use super::Finding;
+use crate::diagnose::FindingId;
 use crate::knowledge::Basis;
 use crate::observations::{HandshakeOutcome, Observations};
 
@@ -32,7 +33,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
         _ => format!("rustls gave up: {}", h.detail.as_deref().unwrap_or("?")),
     };
     let mut f = Finding::new(
-        "tls-handshake-failed",
+        FindingId::TlsHandshakeFailed,
         format!("The server selects {}, then the TLS handshake fails: {what}", h.selected.unwrap_or("TLS").to_ascii_uppercase()),
     )
     .evidence(format!(

@@ -7,6 +7,7 @@ mod budget;
 pub mod catalogue;
 pub mod client;
 mod credssp;
+mod finding_id;
 pub mod gateway;
 mod light;
 mod negotiation;
@@ -18,7 +19,7 @@ pub mod watch;
 pub use network::outcome_word as network_outcome_word;
 
 /// The finding an NTSTATUS logon failure proves (the CredSSP layer's table, shared with `evidence`).
-pub fn status_finding(code: u32) -> Option<&'static str> {
+pub fn status_finding(code: u32) -> Option<FindingId> {
     credssp::status_finding(code)
 }
 
@@ -27,6 +28,7 @@ use crate::observations::Observations;
 use serde::{Serialize, Serializer};
 
 pub use catalogue::{CATALOGUE, FindingDef};
+pub use finding_id::FindingId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -109,7 +111,7 @@ fn hex<S: Serializer>(v: &u32, s: S) -> Result<S::Ok, S::Error> {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
-    pub id: &'static str,
+    pub id: FindingId,
     pub severity: Severity,
     pub layer: Layer,
     pub summary: String,
@@ -121,7 +123,7 @@ pub struct Finding {
 
 impl Finding {
     /// A finding from the catalogue entry `id`, with its default severity and remedies.
-    pub fn new(id: &'static str, summary: impl Into<String>) -> Finding {
+    pub fn new(id: FindingId, summary: impl Into<String>) -> Finding {
         let def = catalogue::def(id);
         Finding {
             id: def.id,
@@ -233,21 +235,21 @@ pub fn diagnose_with(obs: &Observations, settings: &Settings) -> Diagnosis {
 
 /// Findings that rest on the server's silence (or on answers that never came): when the run's deadline
 /// cut their layer, the silence may be the tool's own, so they are not raised.
-pub const JUDGED_FROM_SILENCE: &[&str] = &[
-    "tcp-timeout",
-    "address-unreachable",
-    "no-response",
-    "tls-handshake-stalled",
-    "path-mtu-blackhole",
-    "tls-protocol-mismatch",
-    "tls-cipher-mismatch",
-    "tls-legacy-only",
-    "credssp-failed",
-    "credentials-not-checked",
-    "disconnected-by-server",
-    "session-incomplete",
-    "session-not-checked",
-    "session-stalled",
+pub const JUDGED_FROM_SILENCE: &[FindingId] = &[
+    FindingId::TcpTimeout,
+    FindingId::AddressUnreachable,
+    FindingId::NoResponse,
+    FindingId::TlsHandshakeStalled,
+    FindingId::PathMtuBlackhole,
+    FindingId::TlsProtocolMismatch,
+    FindingId::TlsCipherMismatch,
+    FindingId::TlsLegacyOnly,
+    FindingId::CredsspFailed,
+    FindingId::CredentialsNotChecked,
+    FindingId::DisconnectedByServer,
+    FindingId::SessionIncomplete,
+    FindingId::SessionNotChecked,
+    FindingId::SessionStalled,
 ];
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! the Standard RDP Security encryption a server offers (2.2.1.4.3).
 
 use super::{Finding, Severity};
+use crate::diagnose::FindingId;
 use crate::knowledge::{self, Basis, TableId};
 use crate::observations::{Observations, SessionEnd, SessionObs, StageOutcome};
 
@@ -86,7 +87,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
     }
     if !s.checked {
         out.push(
-            Finding::new("session-not-checked", "The session layer (connection sequence) was not checked")
+            Finding::new(FindingId::SessionNotChecked, "The session layer (connection sequence) was not checked")
                 .evidence(s.not_checked.clone().unwrap_or_default()),
         );
         return;
@@ -100,7 +101,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
         let f = match code {
             ERRINFO_SERVER_DENIED_CONNECTION => {
                 let mut f = Finding::new(
-                    "server-denied-connection",
+                    FindingId::ServerDeniedConnection,
                     "The server refused the connection after it was set up (ERRINFO_SERVER_DENIED_CONNECTION)",
                 )
                 .evidence(format!("Set Error Info {errinfo}: {}", meaning(TableId::ErrorInfo, code)));
@@ -117,23 +118,27 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
                 pair(f, Basis::Observed)
             }
             ERRINFO_SERVER_DENIED_CONNECTION_FIPS => pair(
-                Finding::new("server-denied-fips", "The server refused the connection for FIPS compliance")
+                Finding::new(FindingId::ServerDeniedFips, "The server refused the connection for FIPS compliance")
                     .evidence(format!("Set Error Info {errinfo}: {}", meaning(TableId::ErrorInfo, code))),
                 Basis::Inferred,
             ),
             ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES => pair(
-                Finding::new("server-insufficient-privileges", "The user may not connect to this server")
+                Finding::new(FindingId::ServerInsufficientPrivileges, "The user may not connect to this server")
                     .evidence(format!("Set Error Info {errinfo}: {}", meaning(TableId::ErrorInfo, code))),
                 Basis::Inferred,
             ),
             ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED => pair(
-                Finding::new("fresh-credentials-required", "The server wants the password typed for this connection")
-                    .evidence(format!("Set Error Info {errinfo}: {}", meaning(TableId::ErrorInfo, code))),
+                Finding::new(
+                    FindingId::FreshCredentialsRequired,
+                    "The server wants the password typed for this connection",
+                )
+                .evidence(format!("Set Error Info {errinfo}: {}", meaning(TableId::ErrorInfo, code))),
                 Basis::Inferred,
             ),
             c if ERRINFO_LICENSE.contains(&c) => {
-                let mut f = Finding::new("licensing-failed", "Licensing failed: the server has no license to give")
-                    .evidence(format!("Set Error Info {errinfo}: {}", meaning(TableId::ErrorInfo, code)));
+                let mut f =
+                    Finding::new(FindingId::LicensingFailed, "Licensing failed: the server has no license to give")
+                        .evidence(format!("Set Error Info {errinfo}: {}", meaning(TableId::ErrorInfo, code)));
                 if let Some(l) = s.license_error {
                     f = f.evidence(license_line(l.code, l.state_transition));
                 }
@@ -141,7 +146,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
             }
             _ => pair(
                 Finding::new(
-                    "disconnected-by-server",
+                    FindingId::DisconnectedByServer,
                     format!(
                         "The server ended the connection: {}",
                         knowledge::lookup(TableId::ErrorInfo, code)
@@ -157,7 +162,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
     }
     if let Some(l) = s.license_error.filter(|l| l.code != STATUS_VALID_CLIENT) {
         let f = Finding::new(
-            "licensing-failed",
+            FindingId::LicensingFailed,
             format!(
                 "Licensing failed: {}",
                 knowledge::lookup(TableId::LicenseError, l.code).map_or("unknown code", |e| e.name)
@@ -173,7 +178,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
             || (e.notification_type == LOGON_FAILED_OTHER && e.notification_data != LOGON_WARNING)
     }) {
         let mut f = Finding::new(
-            "logon-failed",
+            FindingId::LogonFailed,
             format!(
                 "The logon failed: {}",
                 if le.notification_type == LOGON_FAILED_OTHER {
@@ -200,7 +205,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
     }
     if let Some(r) = &s.redirection {
         let to = r.target.as_deref().or(r.target_fqdn.as_deref()).unwrap_or("(no address)");
-        let mut f = Finding::new("redirected", format!("The server redirects this connection to {to}"))
+        let mut f = Finding::new(FindingId::Redirected, format!("The server redirects this connection to {to}"))
             .evidence(format!("Server Redirection PDU: session id {}, target {to}", r.session_id));
         if let Some(fq) = &r.target_fqdn {
             f = f.evidence(format!("target FQDN {fq}"));
@@ -215,7 +220,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
         SessionEnd::Established => {
             let total: f64 = s.stages.iter().filter(|st| st.name != "disconnect").map(|st| st.ms).sum();
             let mut f = Finding::new(
-                "session-established",
+                FindingId::SessionEstablished,
                 format!(
                     "The connection sequence completed in {total:.0} ms{}",
                     if s.first_update { " and the first update arrived" } else { "" }
@@ -234,7 +239,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
             let stage = s.ended_in.unwrap_or("?");
             let waited = s.stages.iter().rev().find(|st| st.name == stage).map(|st| st.ms);
             let f = Finding::new(
-                "session-stalled",
+                FindingId::SessionStalled,
                 format!(
                     "The server stopped answering in stage {stage} of the connection sequence{}",
                     waited.map(|ms| format!(": nothing came for {:.1} s", ms / 1000.0)).unwrap_or_default()
@@ -252,14 +257,18 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
                 Some(r) => knowledge::lookup(TableId::McsReason, r as u32).map_or("an unknown MCS reason", |e| e.name),
                 None => "no reason given",
             };
-            let f = Finding::new("disconnected-by-server", format!("The server ended the connection sequence ({why})"))
-                .evidence(s.error.clone().unwrap_or_default())
-                .client_error(DISC_SOCKET_CLOSED, 0, Basis::Inferred);
+            let f = Finding::new(
+                FindingId::DisconnectedByServer,
+                format!("The server ended the connection sequence ({why})"),
+            )
+            .evidence(s.error.clone().unwrap_or_default())
+            .client_error(DISC_SOCKET_CLOSED, 0, Basis::Inferred);
             out.push(ending_evidence(f, s));
         }
         _ => {
-            let f = Finding::new("session-incomplete", "The connection sequence stopped before it was established")
-                .evidence(s.error.clone().unwrap_or_default());
+            let f =
+                Finding::new(FindingId::SessionIncomplete, "The connection sequence stopped before it was established")
+                    .evidence(s.error.clone().unwrap_or_default());
             out.push(ending_evidence(f, s));
         }
     }
@@ -306,7 +315,8 @@ fn rdp_security(s: &SessionObs, sec: &crate::observations::RdpSecurityObs, out: 
     }
     let _ = s;
     if accepted == [METHOD_FIPS] {
-        let mut f = Finding::new("fips-required", "The server accepts only FIPS encryption (Standard RDP Security)");
+        let mut f =
+            Finding::new(FindingId::FipsRequired, "The server accepts only FIPS encryption (Standard RDP Security)");
         for l in &lines {
             f = f.evidence(l.clone());
         }
@@ -316,7 +326,7 @@ fn rdp_security(s: &SessionObs, sec: &crate::observations::RdpSecurityObs, out: 
     // means a cleartext session.
     if sec.encryption_level == Some(0) && accepted.is_empty() && sec.methods.iter().any(|m| m.selected == Some(0)) {
         let mut f = Finding::new(
-            "rdp-no-encryption",
+            FindingId::RdpNoEncryption,
             "Standard RDP Security with no encryption at all: the session, typed passwords included, crosses the network in clear text",
         );
         for l in &lines {
@@ -327,7 +337,7 @@ fn rdp_security(s: &SessionObs, sec: &crate::observations::RdpSecurityObs, out: 
     if !accepted.is_empty() {
         let weak = accepted.iter().any(|&m| m == METHOD_40 || m == METHOD_56);
         let mut f = Finding::new(
-            "weak-rdp-encryption",
+            FindingId::WeakRdpEncryption,
             if weak {
                 "The server accepts 40- or 56-bit RC4 (Standard RDP Security without TLS)"
             } else {

@@ -3,6 +3,7 @@
 //! version and a suite with the server.
 
 use super::{Finding, Settings, Severity};
+use crate::diagnose::FindingId;
 use crate::knowledge::Basis;
 use crate::knowledge::client_profiles::{ProfileVerdict, VerdictCause};
 use crate::knowledge::signatures::signature_hash;
@@ -47,7 +48,7 @@ fn not_tls_finding(tls: &TlsObs, out: &mut Vec<Finding>) -> bool {
         return false;
     }
     let mut f = Finding::new(
-        "tls-answer-not-tls",
+        FindingId::TlsAnswerNotTls,
         format!(
             "The server selects {}, then answers the ClientHello with bytes that are not a TLS handshake: no client \
              can go on (this is not a TLS version mismatch)",
@@ -73,15 +74,15 @@ fn handshake_failed_finding(tls: &TlsObs, before: usize, out: &mut Vec<Finding>)
         return;
     }
     let Some(first) = tried.iter().find(|h| h.outcome == HandshakeOutcome::Failed) else { return };
-    let explained = out[before..]
-        .iter()
-        .any(|f| matches!(f.id, "tls-protocol-mismatch" | "tls-cipher-mismatch") && f.severity <= Severity::Error);
+    let explained = out[before..].iter().any(|f| {
+        matches!(f.id, FindingId::TlsProtocolMismatch | FindingId::TlsCipherMismatch) && f.severity <= Severity::Error
+    });
     if explained {
         return;
     }
     let reason = first.detail.as_deref().unwrap_or("rustls gave up");
     let when = if tls.versions.is_empty() { "" } else { " after the server's ServerHello" };
-    let mut f = Finding::new("tls-handshake-failed", format!("The TLS handshake fails{when}: {reason}"));
+    let mut f = Finding::new(FindingId::TlsHandshakeFailed, format!("The TLS handshake fails{when}: {reason}"));
     for h in &tried {
         f = f.evidence(describe_handshake(h));
     }
@@ -176,7 +177,7 @@ fn handshake_findings(tls: &TlsObs, out: &mut Vec<Finding>) -> bool {
     if tls.aborted_every_hello && !answered && tried.iter().all(|h| cut(&h)) {
         let paths = path_word(tls);
         let mut f = Finding::new(
-            "tls-handshake-aborted",
+            FindingId::TlsHandshakeAborted,
             format!(
                 "The server selects {paths}, then hangs up on every ClientHello — the most permissive included — \
                  with no ServerHello and no alert: on Windows, the signature of a Remote Desktop certificate whose \
@@ -209,7 +210,7 @@ fn handshake_findings(tls: &TlsObs, out: &mut Vec<Finding>) -> bool {
         match &tls.small_mss_retry {
             Some(r) if r.server_hello => {
                 let mut f = Finding::new(
-                    "path-mtu-blackhole",
+                    FindingId::PathMtuBlackhole,
                     "The ClientHello reaches the server, but its answer (ServerHello and certificate, in full-size \
                      packets) never arrives — until the MSS is clamped: the path drops large packets (typical of VPN \
                      tunnels without MSS clamping)",
@@ -228,7 +229,7 @@ fn handshake_findings(tls: &TlsObs, out: &mut Vec<Finding>) -> bool {
             }
             Some(r) if r.unavailable => {
                 let mut f = Finding::new(
-                    "tls-handshake-stalled",
+                    FindingId::TlsHandshakeStalled,
                     "The server selects TLS/CredSSP, then never answers the ClientHello (whether a path that drops \
                      large packets is the cause is not checked: this platform cannot clamp the MSS)",
                 );
@@ -245,7 +246,7 @@ fn handshake_findings(tls: &TlsObs, out: &mut Vec<Finding>) -> bool {
             }
             retry => {
                 let mut f = Finding::new(
-                    "tls-handshake-stalled",
+                    FindingId::TlsHandshakeStalled,
                     "The server selects TLS/CredSSP, then never answers the ClientHello, not even on a connection \
                      with a small MSS",
                 );
@@ -322,7 +323,7 @@ fn certificate_findings(tls: &TlsObs, settings: &Settings, out: &mut Vec<Finding
     if c.days_left < 0 {
         let ago = -c.days_left;
         let mut f = Finding::new(
-            "cert-expired",
+            FindingId::CertExpired,
             format!(
                 "The server's {}certificate expired on {} ({ago} day{} ago): clients that check it refuse it, mstsc warns",
                 if c.self_signed { "self-signed " } else { "" },
@@ -335,7 +336,7 @@ fn certificate_findings(tls: &TlsObs, settings: &Settings, out: &mut Vec<Finding
         out.push(f);
     } else if c.days_until_valid > 0 {
         let mut f = Finding::new(
-            "cert-not-yet-valid",
+            FindingId::CertNotYetValid,
             format!(
                 "The server's certificate is not valid until {} ({} day{} from now, by this machine's clock)",
                 c.not_before,
@@ -348,7 +349,7 @@ fn certificate_findings(tls: &TlsObs, settings: &Settings, out: &mut Vec<Finding
         out.push(f);
     } else if c.days_left <= i64::from(settings.cert_warn_days) {
         let mut f = Finding::new(
-            "cert-expiring-soon",
+            FindingId::CertExpiringSoon,
             format!(
                 "The server's certificate expires on {} ({} day{} left; the warning threshold is {} days)",
                 c.not_after,
@@ -374,7 +375,7 @@ fn certificate_findings(tls: &TlsObs, settings: &Settings, out: &mut Vec<Finding
             };
             out.push(
                 Finding::new(
-                    "cert-name-mismatch",
+                    FindingId::CertNameMismatch,
                     format!(
                         "The certificate does not name {:?}, the host typed: clients warn about the identity",
                         v.name
@@ -390,14 +391,14 @@ fn certificate_findings(tls: &TlsObs, settings: &Settings, out: &mut Vec<Finding
         if !v.trusted && (!other_reason || c.self_signed) {
             let mut f = if c.self_signed {
                 Finding::new(
-                    "cert-untrusted",
+                    FindingId::CertUntrusted,
                     "The certificate is self-signed, as Remote Desktop's own certificate is by default: clients \
                      cannot verify the server's identity and ask the user",
                 )
                 .severity(Severity::Info)
             } else {
                 Finding::new(
-                    "cert-untrusted",
+                    FindingId::CertUntrusted,
                     "The certificate does not chain to a root this machine trusts: clients cannot verify the server's \
                      identity",
                 )
@@ -421,7 +422,7 @@ fn certificate_findings(tls: &TlsObs, settings: &Settings, out: &mut Vec<Finding
     if weak_key {
         out.push(
             Finding::new(
-                "cert-weak-key",
+                FindingId::CertWeakKey,
                 format!(
                     "The certificate's {} key has {} bits: clients with current security levels refuse it",
                     c.key_type,
@@ -449,7 +450,8 @@ fn certificate_findings(tls: &TlsObs, settings: &Settings, out: &mut Vec<Finding
         })
         .collect();
     if !weak_sigs.is_empty() {
-        let mut f = Finding::new("cert-weak-signature", "The certificate is signed with a broken hash (SHA-1 or MD5)");
+        let mut f =
+            Finding::new(FindingId::CertWeakSignature, "The certificate is signed with a broken hash (SHA-1 or MD5)");
         for w in weak_sigs {
             f = f.evidence(w);
         }
@@ -476,7 +478,7 @@ fn certificate_findings(tls: &TlsObs, settings: &Settings, out: &mut Vec<Finding
     }
     if !usage.is_empty() {
         let mut f = Finding::new(
-            "cert-wrong-usage",
+            FindingId::CertWrongUsage,
             "The certificate is not meant for server authentication: Windows clients refuse it (SEC_E_CERT_WRONG_USAGE)",
         );
         for u in usage {
@@ -498,8 +500,8 @@ fn protocol_findings(tls: &TlsObs, out: &mut Vec<Finding>) {
     let accepted = if tls.versions.is_empty() { "none".to_string() } else { tls.versions.join(", ") };
 
     for (cause, id, what) in [
-        (VerdictCause::NoCommonVersion, "tls-protocol-mismatch", "no TLS version in common"),
-        (VerdictCause::NoCommonSuite, "tls-cipher-mismatch", "a TLS version but no cipher suite in common"),
+        (VerdictCause::NoCommonVersion, FindingId::TlsProtocolMismatch, "no TLS version in common"),
+        (VerdictCause::NoCommonSuite, FindingId::TlsCipherMismatch, "a TLS version but no cipher suite in common"),
     ] {
         let hit: Vec<&ProfileVerdict> = tls.client_profiles.iter().filter(|p| p.cause == cause).collect();
         if hit.is_empty() {
@@ -536,7 +538,7 @@ fn protocol_findings(tls: &TlsObs, out: &mut Vec<Finding>) {
     if !codes.is_empty() && codes.iter().all(|v| *v <= tls_suites::TLS11) {
         out.push(
             Finding::new(
-                "tls-legacy-only",
+                FindingId::TlsLegacyOnly,
                 format!("The server accepts only {accepted}: no TLS 1.2 or 1.3, which current clients require"),
             )
             .evidence(tls.version_results.iter().map(describe_version).collect::<Vec<_>>().join("; ")),
@@ -562,7 +564,7 @@ fn protocol_findings(tls: &TlsObs, out: &mut Vec<Finding>) {
         .collect();
     if !weak.is_empty() {
         let mut f = Finding::new(
-            "tls-weak-suites",
+            FindingId::TlsWeakSuites,
             format!(
                 "The server accepts {} weak cipher suite(s) (RC4, 3DES, DES, export, NULL or anonymous)",
                 weak.len()

@@ -15,6 +15,7 @@
 //! one), `inferred` when we reason from the stage and the protocol (the note says how).
 
 use super::{Basis, Layer, TableId};
+use crate::diagnose::FindingId;
 use serde::Serialize;
 
 /// The stages of a connection, in the order a client walks them ([MS-RDPBCGR] 1.3.1.1). A stage that
@@ -164,9 +165,9 @@ pub struct FolkCause {
     /// The codes it produces.
     pub produces: &'static [Produces],
     /// `diagnose` finding ids that prove it (an error finding) or show its precondition (warning, info).
-    pub findings: &'static [&'static str],
+    pub findings: &'static [FindingId],
     /// `diagnose` finding ids whose presence shows it is absent.
-    pub absent_if: &'static [&'static str],
+    pub absent_if: &'static [FindingId],
     /// What `rdp-doctor evidence` reads for it (event ids, registry values).
     pub evidence: &'static [&'static str],
     /// What `rdp-doctor client` checks for it on the user's machine, if it can lie there.
@@ -273,7 +274,12 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             ),
             freerdp(0x0D, Basis::Observed, "xfreerdp logs it for a closed port in our lab"),
         ],
-        findings: &["tcp-timeout", "tcp-refused", "tcp-unreachable", "address-unreachable"],
+        findings: &[
+            FindingId::TcpTimeout,
+            FindingId::TcpRefused,
+            FindingId::TcpUnreachable,
+            FindingId::AddressUnreachable,
+        ],
         absent_if: &[],
         evidence: &[
             "Security 5152/5157 (Windows Filtering Platform dropped or blocked the connection)",
@@ -311,7 +317,12 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
                 "xfreerdp logs it for a closed port and for a listener that accepts and closes in our lab",
             ),
         ],
-        findings: &["tcp-refused", "closed-before-negotiation", "no-response", "not-rdp"],
+        findings: &[
+            FindingId::TcpRefused,
+            FindingId::ClosedBeforeNegotiation,
+            FindingId::NoResponse,
+            FindingId::NotRdp,
+        ],
         absent_if: &[],
         evidence: &[
             "System 7036/7031 (TermService stopped or crashed)",
@@ -338,7 +349,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             ),
             pair(0x108, 0x0, Basis::Inferred, "a tunnel that is down makes the connect time out"),
         ],
-        findings: &["path-mtu-blackhole", "tls-handshake-stalled", "tcp-timeout"],
+        findings: &[FindingId::PathMtuBlackhole, FindingId::TlsHandshakeStalled, FindingId::TcpTimeout],
         absent_if: &[],
         evidence: &["RdpCoreTS 142/143/226 on the server (the transport dropped)"],
         client: Some("the client's VPN adapter MTU (netsh interface ipv4 show subinterfaces)"),
@@ -425,12 +436,12 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             ),
         ],
         findings: &[
-            "inconsistent-flags",
-            "tls-with-user-auth-required",
-            "standard-rdp-security-only",
-            "fips-required",
-            "weak-rdp-encryption",
-            "rdp-no-encryption",
+            FindingId::InconsistentFlags,
+            FindingId::TlsWithUserAuthRequired,
+            FindingId::StandardRdpSecurityOnly,
+            FindingId::FipsRequired,
+            FindingId::WeakRdpEncryption,
+            FindingId::RdpNoEncryption,
         ],
         absent_if: &[],
         evidence: &[
@@ -453,9 +464,9 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             code(TableId::SspiHresult, 0x8009_0331, Basis::Documented, "SEC_E_ALGORITHM_MISMATCH (Schannel)"),
             freerdp(0x08, Basis::Observed, "xfreerdp logs it when no TLS version or suite is common in our lab"),
         ],
-        findings: &["tls-protocol-mismatch", "tls-cipher-mismatch", "tls-legacy-only"],
+        findings: &[FindingId::TlsProtocolMismatch, FindingId::TlsCipherMismatch, FindingId::TlsLegacyOnly],
         // Every hello refused, the most permissive included: not a mismatch (the key, see machinekeys).
-        absent_if: &["standard-rdp-security-only", "tls-handshake-aborted"],
+        absent_if: &[FindingId::StandardRdpSecurityOnly, FindingId::TlsHandshakeAborted],
         evidence: &[
             "System Schannel 36874 (no common protocol) and 36888 (fatal alert)",
             "SCHANNEL\\Protocols and the cipher-suite order policy",
@@ -478,14 +489,14 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             pair(0x904, 0x0, Basis::Inferred, "no usable certificate: the server closes the socket with no reason"),
         ],
         findings: &[
-            "cert-expired",
-            "cert-not-yet-valid",
-            "cert-not-on-server",
-            "cert-expiring-soon",
-            "cert-untrusted",
-            "cert-name-mismatch",
+            FindingId::CertExpired,
+            FindingId::CertNotYetValid,
+            FindingId::CertNotOnServer,
+            FindingId::CertExpiringSoon,
+            FindingId::CertUntrusted,
+            FindingId::CertNameMismatch,
         ],
-        absent_if: &["standard-rdp-security-only"],
+        absent_if: &[FindingId::StandardRdpSecurityOnly],
         evidence: &[
             "TerminalServices-RemoteConnectionManager 1057/1058 (the certificate could not be created or replaced)",
             "RDP-Tcp SSLCertificateSHA1Hash",
@@ -511,8 +522,8 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
                 "xfreerdp logs it when the server resets the handshake it cannot sign in our lab",
             ),
         ],
-        findings: &["tls-handshake-aborted"],
-        absent_if: &["standard-rdp-security-only"],
+        findings: &[FindingId::TlsHandshakeAborted],
+        absent_if: &[FindingId::StandardRdpSecurityOnly],
         evidence: &["System Schannel 36870 with 0x8009030D (the private key could not be opened)"],
         client: None,
         lies_with_client: false,
@@ -541,8 +552,8 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             ),
             freerdp(0x0C, Basis::Observed, "xfreerdp /sec:tls against a server that requires NLA in our lab"),
         ],
-        findings: &["password-must-change", "nla-required"],
-        absent_if: &["nla-not-required"],
+        findings: &[FindingId::PasswordMustChange, FindingId::NlaRequired],
+        absent_if: &[FindingId::NlaNotRequired],
         evidence: &["RDP-Tcp UserAuthentication and the policy 'Require user authentication … by using NLA'"],
         client: Some("the .rdp file's enablecredsspsupport (0 turns NLA off in the client)"),
         lies_with_client: true,
@@ -570,8 +581,8 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
                 "STATUS_DOWNGRADE_DETECTED is how a patched side refuses an older CredSSP version",
             ),
         ],
-        findings: &["credssp-server-unpatched"],
-        absent_if: &["nla-not-required"],
+        findings: &[FindingId::CredsspServerUnpatched],
+        absent_if: &[FindingId::NlaNotRequired],
         evidence: &[
             "System LsaSrv 6041 on the client (names the server's CredSSP version)",
             "CredSSP\\Parameters AllowEncryptionOracle on both sides",
@@ -600,13 +611,13 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             ),
         ],
         findings: &[
-            "credentials-rejected",
-            "password-expired",
-            "account-locked",
-            "account-disabled",
-            "account-expired",
-            "account-restricted",
-            "logon-failed",
+            FindingId::CredentialsRejected,
+            FindingId::PasswordExpired,
+            FindingId::AccountLocked,
+            FindingId::AccountDisabled,
+            FindingId::AccountExpired,
+            FindingId::AccountRestricted,
+            FindingId::LogonFailed,
         ],
         absent_if: &[],
         evidence: &["Security 4625 with Status/SubStatus (logon type 10 or 3)", "Security 4740 (locked out)"],
@@ -642,10 +653,10 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             code(TableId::NtStatus, 0xC000_015B, Basis::Documented, "STATUS_LOGON_TYPE_NOT_GRANTED"),
         ],
         findings: &[
-            "user-not-authorized",
-            "logon-type-not-granted",
-            "server-insufficient-privileges",
-            "server-denied-connection",
+            FindingId::UserNotAuthorized,
+            FindingId::LogonTypeNotGranted,
+            FindingId::ServerInsufficientPrivileges,
+            FindingId::ServerDeniedConnection,
         ],
         absent_if: &[],
         evidence: &[
@@ -679,7 +690,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             ),
             errinfo(0x5, Basis::Documented, "the session was taken over by another connection of the same user"),
         ],
-        findings: &["server-denied-connection"],
+        findings: &[FindingId::ServerDeniedConnection],
         absent_if: &[],
         evidence: &[
             "LocalSessionManager/Operational 40 (the reason code of the disconnect)",
@@ -709,7 +720,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
                 "xfreerdp 2.11 logs 'license connection sequence aborted', then a transport failure in our lab",
             ),
         ],
-        findings: &["licensing-failed"],
+        findings: &[FindingId::LicensingFailed],
         absent_if: &[],
         evidence: &["TerminalServices-Licensing 1128/1130, LocalSessionManager 40", "LicensingMode and LicenseServers"],
         client: Some("the client's license store HKLM\\SOFTWARE\\Microsoft\\MSLicensing"),
@@ -732,7 +743,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             ),
             pair(0x506, 0x0, Basis::Inferred, "Standard RDP Security where the server accepts only FIPS encryption"),
         ],
-        findings: &["server-denied-fips", "fips-required"],
+        findings: &[FindingId::ServerDeniedFips, FindingId::FipsRequired],
         absent_if: &[],
         evidence: &["Lsa\\FIPSAlgorithmPolicy Enabled", "MinEncryptionLevel = 4"],
         client: Some("the client's FIPSAlgorithmPolicy"),
@@ -848,7 +859,11 @@ pub fn check_line(c: &FolkCause) -> String {
     let mut parts = Vec::new();
     if !c.findings.is_empty() {
         let cmd = if c.needs_user { Command::DiagnoseUser } else { Command::Diagnose };
-        parts.push(format!("{} ({})", cmd.line(), c.findings.join(", ")));
+        parts.push(format!(
+            "{} ({})",
+            cmd.line(),
+            c.findings.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+        ));
     } else if c.command == Command::DiagnoseGateway {
         parts.push(Command::DiagnoseGateway.line().to_string());
     }

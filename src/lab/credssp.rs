@@ -1,5 +1,5 @@
 //! The lab's CredSSP side ([MS-CSSP] 3.2.5): after the TLS accept on a HYBRID/HYBRID_EX selection, answer
-//! TSRequests as the scenario's script says. Scripted answers reuse the probe's codecs (TSRequest,
+//! TSRequests as the scenario's script (`Scenario::credssp`) says. Scripted answers reuse the probe's codecs (TSRequest,
 //! NTLM CHALLENGE); `OnAuth::Verify` runs sspi's CredSSP server, which accepts any user with
 //! `LAB_PASSWORD`, so a full logon (pubKeyAuth, TSCredentials, Early User Authorization Result) works.
 
@@ -39,17 +39,6 @@ pub enum OnNegotiate {
     ErrorCode(u32),
 }
 
-/// Which logon `rdp-doctor demo` runs against the scenario.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DemoLogon {
-    /// No credentials: the credential-less CredSSP probe only.
-    None,
-    /// A lab user with `LAB_PASSWORD` (the scenario's answer to a logon is the point).
-    Password,
-    /// A lab user with `LAB_PASSWORD` and `--restricted-admin`.
-    RestrictedAdmin,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Script {
     /// The TSRequest version the server answers with.
@@ -58,63 +47,12 @@ pub struct Script {
     pub build: u16,
     pub on_negotiate: OnNegotiate,
     pub on_auth: OnAuth,
-    /// Select HYBRID_EX when the client offers it.
-    pub hybrid_ex: bool,
-    pub demo: DemoLogon,
 }
 
-const DEFAULT: Script = Script {
-    version: 6,
-    build: 20348,
-    on_negotiate: OnNegotiate::Challenge,
-    on_auth: OnAuth::Verify,
-    hybrid_ex: false,
-    demo: DemoLogon::None,
-};
-
-/// A Windows Server 2022-like script (CredSSP 6) that answers the AUTHENTICATE as `on_auth`.
-const fn v6(on_auth: OnAuth, demo: DemoLogon) -> Script {
-    Script { on_auth, demo, ..DEFAULT }
-}
-
-/// A script that breaks off at the first reply.
-const fn first_reply(on_negotiate: OnNegotiate) -> Script {
-    Script { on_negotiate, ..DEFAULT }
-}
-
-const fn status(code: u32) -> Script {
-    v6(OnAuth::ErrorCode(code), DemoLogon::Password)
-}
-
-/// The scenarios with their own CredSSP behaviour; every other scenario answers as `DEFAULT`.
-pub static SCRIPTS: &[(&str, Script)] = &[
-    ("credssp-v2", Script { version: 2, build: 7601, on_auth: OnAuth::Close, ..DEFAULT }),
-    ("credssp-v3", Script { version: 3, build: 9600, on_auth: OnAuth::ErrorCode(0xC000_006D), ..DEFAULT }),
-    ("wrong-password", status(0xC000_006D)),         // STATUS_LOGON_FAILURE
-    ("account-locked", status(0xC000_0234)),         // STATUS_ACCOUNT_LOCKED_OUT
-    ("password-expired", status(0xC000_0071)),       // STATUS_PASSWORD_EXPIRED
-    ("password-must-change", status(0xC000_0224)),   // STATUS_PASSWORD_MUST_CHANGE
-    ("account-disabled", status(0xC000_0072)),       // STATUS_ACCOUNT_DISABLED
-    ("account-expired", status(0xC000_0193)),        // STATUS_ACCOUNT_EXPIRED
-    ("account-restricted", status(0xC000_006E)),     // STATUS_ACCOUNT_RESTRICTION
-    ("logon-type-not-granted", status(0xC000_015B)), // STATUS_LOGON_TYPE_NOT_GRANTED
-    (
-        "logon-right-missing",
-        Script { on_auth: OnAuth::EarlyAuth(5), hybrid_ex: true, demo: DemoLogon::Password, ..DEFAULT },
-    ),
-    ("nla-close-after-auth", v6(OnAuth::Close, DemoLogon::Password)),
-    ("credssp-close-after-negotiate", first_reply(OnNegotiate::Close)),
-    ("credssp-malformed", first_reply(OnNegotiate::MalformedDer)),
-    ("ntlm-blocked", first_reply(OnNegotiate::ErrorCode(0xC000_0418))), // STATUS_NTLM_BLOCKED
-    ("restricted-admin-ok", v6(OnAuth::RestrictedAdmin(true), DemoLogon::RestrictedAdmin)),
-    ("restricted-admin-denied", v6(OnAuth::RestrictedAdmin(false), DemoLogon::RestrictedAdmin)),
-    // TSRequest version 2^31 (DER 02 05 00 80 00 00 00): no CredSSP version; must not read as "patched".
-    ("credssp-version-huge", Script { version: 0x8000_0000, on_auth: OnAuth::Close, ..DEFAULT }),
-];
-
-pub fn script(scenario: &str) -> Script {
-    SCRIPTS.iter().find(|(n, _)| *n == scenario).map(|(_, s)| *s).unwrap_or(DEFAULT)
-}
+/// Windows Server 2022: CredSSP 6, a real NTLM exchange that accepts the lab password. A scenario's
+/// script (`Scenario::credssp`) is this one unless its record says otherwise.
+pub const WINDOWS_2022: Script =
+    Script { version: 6, build: 20348, on_negotiate: OnNegotiate::Challenge, on_auth: OnAuth::Verify };
 
 async fn read<S: AsyncReadExt + Unpin>(s: &mut S) -> io::Result<Option<Vec<u8>>> {
     // Exactly one DER TSRequest: what follows it (the client's MCS Connect Initial right after its

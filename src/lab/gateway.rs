@@ -64,12 +64,12 @@ pub struct Gateway {
     pub cert: GatewayCert,
     pub fault: Fault,
     /// The lab scenario behind the name `rdp-doctor-lab`.
-    pub backend: &'static str,
+    pub backend: &'static super::Scenario,
 }
 
 impl Gateway {
     pub const fn healthy() -> Gateway {
-        Gateway { websocket: true, cert: GatewayCert::Good, fault: Fault::None, backend: "healthy" }
+        Gateway { websocket: true, cert: GatewayCert::Good, fault: Fault::None, backend: &super::scenarios::HEALTHY }
     }
 }
 
@@ -87,26 +87,22 @@ type Tls = tokio_rustls::server::TlsStream<TcpStream>;
 type Pending = Arc<Mutex<HashMap<String, tokio::sync::oneshot::Sender<(Tls, Vec<u8>)>>>>;
 
 pub async fn start(gw: Gateway, addr: SocketAddr) -> io::Result<Running> {
-    let backend_scenario = super::scenario(gw.backend).ok_or_else(|| io::Error::other("no backend scenario"))?;
-    let backend = Box::pin(super::start(backend_scenario, SocketAddr::from(([127, 0, 0, 1], 0)))).await?;
+    let backend = Box::pin(super::start(gw.backend, SocketAddr::from(([127, 0, 0, 1], 0)))).await?;
     let backend_addr = backend.addr;
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let acceptor = acceptor(gw.cert)?;
     let pending: Pending = Arc::default();
-    let task = tokio::spawn(async move {
-        loop {
-            let Ok((tcp, _)) = listener.accept().await else { continue };
-            let _ = tcp.set_nodelay(true);
-            let (acceptor, pending) = (acceptor.clone(), pending.clone());
-            tokio::spawn(async move {
-                let Ok(Ok(tls)) = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await else {
-                    return;
-                };
-                let _ = tokio::time::timeout(Duration::from_secs(120), serve(tls, gw, backend_addr, pending)).await;
-            });
-        }
-    });
+    let task = tokio::spawn(super::accept::accept_loop(listener, move |tcp| {
+        let _ = tcp.set_nodelay(true);
+        let (acceptor, pending) = (acceptor.clone(), pending.clone());
+        tokio::spawn(async move {
+            let Ok(Ok(tls)) = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await else {
+                return;
+            };
+            let _ = tokio::time::timeout(Duration::from_secs(120), serve(tls, gw, backend_addr, pending)).await;
+        });
+    }));
     Ok(Running { addr, backend_addr, task, _backend: backend })
 }
 

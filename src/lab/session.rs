@@ -1,6 +1,6 @@
 //! The lab's connection sequence ([MS-RDPBCGR] 1.3.1.1) after its TLS accept: ironrdp-acceptor's
 //! `Acceptor` stepped by hand, with the scenario's PDU injected at the stage where Windows sends it.
-//! Only the SSL path is served (no CredSSP in the lab): a client that negotiated HYBRID gets nothing.
+//! Served on the SSL path, and on HYBRID/HYBRID_EX after `lab/credssp.rs` authenticated the client.
 
 use ironrdp_acceptor::{Acceptor, DesktopSize};
 use ironrdp_connector::Sequence as _;
@@ -18,7 +18,7 @@ use std::io;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-/// What the lab does in the connection sequence.
+/// What the lab does in the connection sequence (`Scenario::session`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Script {
     /// The whole sequence, then one bitmap update.
@@ -41,44 +41,19 @@ pub enum Script {
     StallMidSequence,
 }
 
-/// The script a lab scenario runs on its SSL path (every TLS-serving scenario completes the sequence
-/// unless it is listed here).
-pub fn script(scenario: &str) -> Script {
-    match scenario {
-        "server-denied" => Script::ErrorInfoInLicensing(ERRINFO_SERVER_DENIED_CONNECTION),
-        "insufficient-privileges" => Script::ErrorInfoInLicensing(ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES),
-        "errinfo-unknown" => Script::ErrorInfoInLicensing(ERRINFO_UNKNOWN),
-        "fresh-credentials-required" => Script::ErrorInfoInLicensing(ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED),
-        "server-denied-fips" => Script::ErrorInfoInLicensing(ERRINFO_SERVER_DENIED_CONNECTION_FIPS),
-        "licensing-no-license-server" => {
-            Script::LicenseError { code: ERR_NO_LICENSE_SERVER, state_transition: ST_TOTAL_ABORT }
-        }
-        "redirect" => Script::Redirect { target: REDIRECT_TARGET, load_balance_info: "Cookie: msts=lab-target" },
-        "logon-failed-bad-password" => {
-            Script::LogonError { notification_type: LOGON_FAILED_OTHER, notification_data: LOGON_FAILED_BAD_PASSWORD }
-        }
-        "garbage-mid-sequence" => Script::GarbageMidSequence,
-        "session-stalled" => Script::StallMidSequence,
-        "disconnect-mid-sequence" => {
-            Script::DisconnectMidSequence { reason: DisconnectReason::ProviderInitiated as u8 }
-        }
-        _ => Script::Healthy,
-    }
-}
-
 // errorInfo ([MS-RDPBCGR] 2.2.5.1.1).
-const ERRINFO_SERVER_DENIED_CONNECTION: u32 = 0x7;
-const ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES: u32 = 0x9;
-const ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED: u32 = 0xA;
-const ERRINFO_SERVER_DENIED_CONNECTION_FIPS: u32 = 0x8;
+pub(super) const ERRINFO_SERVER_DENIED_CONNECTION: u32 = 0x7;
+pub(super) const ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES: u32 = 0x9;
+pub(super) const ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED: u32 = 0xA;
+pub(super) const ERRINFO_SERVER_DENIED_CONNECTION_FIPS: u32 = 0x8;
 /// A value no table knows (the probe must keep its number).
 pub const ERRINFO_UNKNOWN: u32 = 0x0000_7A5E;
 // Licensing Error Message ([MS-RDPELE] 2.2.2.7.1 / [MS-RDPBCGR] 2.2.1.12.1.3).
-const ERR_NO_LICENSE_SERVER: u32 = 0x6;
-const ST_TOTAL_ABORT: u32 = 0x1;
+pub(super) const ERR_NO_LICENSE_SERVER: u32 = 0x6;
+pub(super) const ST_TOTAL_ABORT: u32 = 0x1;
 // Logon errors ([MS-RDPBCGR] 2.2.10.1.1.4.1.1), as the knowledge table logon.rs names them.
-const LOGON_FAILED_OTHER: u32 = 0xFFFF_FFFF;
-const LOGON_FAILED_BAD_PASSWORD: u32 = 0x0;
+pub(super) const LOGON_FAILED_OTHER: u32 = 0xFFFF_FFFF;
+pub(super) const LOGON_FAILED_BAD_PASSWORD: u32 = 0x0;
 /// Where the redirect scenario sends clients: another loopback address of the lab.
 pub const REDIRECT_TARGET: &str = "127.0.0.2";
 

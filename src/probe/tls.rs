@@ -281,7 +281,7 @@ mod tests {
 
     #[tokio::test]
     async fn handshake_with_the_lab_records_its_certificate() {
-        let server = lab::start(lab::scenario("healthy").unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let server = lab::start(lab::find("healthy").unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
         let ctx = ProbeContext::new(Duration::from_secs(5));
         let (obs, stream) =
             x224::negotiate(server.addr, &NegRequest { protocols: Some(x224::PROTOCOL_SSL) }, &ctx).await;
@@ -344,8 +344,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_peer_that_closes_is_closed() {
-        let server =
-            lab::start(lab::scenario("accept-then-close").unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let server = lab::start(lab::find("accept-then-close").unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
         let stream = TcpStream::connect(server.addr).await.unwrap();
         let r = handshake(stream, "localhost", Instant::now() + Duration::from_secs(3)).await;
         assert!(matches!(r, Err(HandshakeFailure::Closed | HandshakeFailure::Reset)), "{:?}", r.err());

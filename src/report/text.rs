@@ -214,7 +214,7 @@ fn render_unchecked(r: &Report, st: Style) -> String {
                 crate::evidence::join::Relation::Contradicts => st.yellow("contradicts"),
                 crate::evidence::join::Relation::Adds => st.cyan("adds       "),
             };
-            let about = c.network_finding.or(c.evidence_finding).unwrap_or("-");
+            let about = c.network_finding.or(c.evidence_finding).map_or("-", |f| f.as_str());
             wrap_into(&mut o, &word, &format!("{about}: {}", c.detail));
         }
     }
@@ -307,7 +307,7 @@ pub(crate) fn findings_section(o: &mut String, findings: &[crate::diagnose::Find
             Severity::Warning => st.yellow(&label),
             Severity::Info => st.cyan(&label),
         };
-        let _ = writeln!(o, "  {label} {}  {}", st.bold(f.id), f.summary);
+        let _ = writeln!(o, "  {label} {}  {}", st.bold(f.id.as_str()), f.summary);
         for e in &f.evidence {
             wrap_into(o, &st.dim("evidence"), e);
         }

@@ -100,8 +100,8 @@ pub struct HostRow {
     pub target: String,
     pub address: Option<String>,
     pub verdict: Verdict,
-    pub top: Option<(&'static str, Severity)>,
-    pub findings: Vec<&'static str>,
+    pub top: Option<(crate::diagnose::FindingId, Severity)>,
+    pub findings: Vec<crate::diagnose::FindingId>,
 }
 
 impl HostRow {

@@ -237,7 +237,7 @@ fn every_logon_status_raises_its_finding() {
         (0xC000_0224, "password-must-change"),
         (0xC000_0234, "account-locked"),
     ] {
-        assert_eq!(crate::diagnose::status_finding(code), Some(id), "0x{code:08X}");
+        assert_eq!(crate::diagnose::status_finding(code).map(|f| f.as_str()), Some(id), "0x{code:08X}");
         given(logon_refused(code)).has(&[id]).verdict(Verdict::Failing).check(&format!("status 0x{code:08X}"));
     }
 }
