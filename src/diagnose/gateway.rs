@@ -229,12 +229,12 @@ pub(super) fn predict_client_codes(obs: &Observations, out: &mut [Finding]) {
         .map(|e| e.value);
     for f in out.iter_mut().filter(|f| f.client_error.is_none()) {
         let code = match f.id {
-            "gateway-unreachable" => Some(0x300_000C),
-            "gateway-cert-untrusted" => Some(0x300_0005),
-            "gateway-cert-name-mismatch" => Some(0x300_0006),
-            "gateway-cert-expired" => Some(0x300_0007),
-            "gateway-auth-failed" => Some(0x300_0001),
-            "gateway-cap-denied" | "gateway-rap-denied" | "gateway-max-connections" => answered,
+            FindingId::GatewayUnreachable => Some(0x300_000C),
+            FindingId::GatewayCertUntrusted => Some(0x300_0005),
+            FindingId::GatewayCertNameMismatch => Some(0x300_0006),
+            FindingId::GatewayCertExpired => Some(0x300_0007),
+            FindingId::GatewayAuthFailed => Some(0x300_0001),
+            FindingId::GatewayCapDenied | FindingId::GatewayRapDenied | FindingId::GatewayMaxConnections => answered,
             _ => None,
         };
         if let Some(code) = code {
