@@ -258,7 +258,7 @@ async fn nla_hybrid_ex_then_server_denied_is_0x904_0x7_after_nla() {
     assert!(has(f, "over HYBRID_EX ended in stage licensing"), "{:?}", f.evidence);
     assert!(has(f, "server sent set_error_info in licensing: errorInfo 0x7"), "{:?}", f.evidence);
     finding(&r, "credentials-accepted");
-    assert_eq!(r.findings.first().map(|f| f.id), Some("server-denied-connection"), "the top finding");
+    assert_eq!(r.findings.first().map(|f| f.id.as_str()), Some("server-denied-connection"), "the top finding");
     assert_eq!(pair(&r), (0x904, 0x7, Basis::Observed));
     assert_eq!(r.verdict, Verdict::Failing);
     assert_eq!(r.verdict.exit_code(), 1);
