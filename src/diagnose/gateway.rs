@@ -214,6 +214,35 @@ fn classify(g: &GatewayObs, s: &GatewayStageObs) -> (FindingId, String) {
     }
 }
 
+/// The Windows client's code for the gateway findings that have one (its RD Gateway codes
+/// 0x3000001-0x3000050 with extended code 0, `knowledge::gateway_client`); inferred from the codes'
+/// meanings: no source documents which code a gateway answer gives.
+pub(super) fn predict_client_codes(obs: &Observations, out: &mut [Finding]) {
+    let Some(g) = &obs.gateway else { return };
+    // The E_PROXY answer that failed a stage, on the first channel or a later one.
+    let answered = g
+        .stages
+        .iter()
+        .chain(&g.channel_failures)
+        .filter(|s| s.outcome == StageOutcome::Failed)
+        .find_map(|s| s.hresult.and_then(knowledge::gateway_client::for_e_proxy))
+        .map(|e| e.value);
+    for f in out.iter_mut().filter(|f| f.client_error.is_none()) {
+        let code = match f.id {
+            FindingId::GatewayUnreachable => Some(0x300_000C),
+            FindingId::GatewayCertUntrusted => Some(0x300_0005),
+            FindingId::GatewayCertNameMismatch => Some(0x300_0006),
+            FindingId::GatewayCertExpired => Some(0x300_0007),
+            FindingId::GatewayAuthFailed => Some(0x300_0001),
+            FindingId::GatewayCapDenied | FindingId::GatewayRapDenied | FindingId::GatewayMaxConnections => answered,
+            _ => None,
+        };
+        if let Some(code) = code {
+            f.client_error = Some(super::ClientError::new(code, 0, knowledge::Basis::Inferred));
+        }
+    }
+}
+
 /// The gateway certificate as the Windows client judges it: it must verify for the name typed.
 fn cert_findings(g: &GatewayObs, withheld: bool, out: &mut Vec<Finding>) {
     let Some(c) = &g.certificate else { return };

@@ -98,7 +98,9 @@ pub struct ClientError {
 
 impl ClientError {
     pub fn new(code: u32, extended: u32, basis: Basis) -> Self {
-        let meaning = knowledge::lookup(TableId::DiscReason, code).map(|e| e.meaning);
+        let meaning = knowledge::lookup(TableId::DiscReason, code)
+            .or_else(|| knowledge::lookup(TableId::GatewayClient, code))
+            .map(|e| e.meaning);
         ClientError { code, extended, basis, meaning }
     }
 }
@@ -188,6 +190,7 @@ pub fn diagnose_with(obs: &Observations, settings: &Settings) -> Diagnosis {
     let (reached, answered) = match &obs.gateway {
         Some(_) => {
             let r = gateway::findings(obs, &mut findings);
+            gateway::predict_client_codes(obs, &mut findings);
             (r.target, r.gateway)
         }
         None => {

@@ -378,6 +378,18 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
                 Basis::Documented,
                 "the gateway refused the user's authentication cookie",
             ),
+            code(
+                TableId::GatewayClient,
+                0x300_001B,
+                Basis::Observed,
+                "the Windows client's own text for it names the gateway's resource policy (RD RAP)",
+            ),
+            code(
+                TableId::GatewayClient,
+                0x300_001C,
+                Basis::Observed,
+                "the Windows client's own text for it names the gateway's authorization (RD CAP)",
+            ),
         ],
         findings: &[],
         absent_if: &[],

@@ -13,6 +13,8 @@ pub mod credssp;
 pub mod disc_reason;
 pub mod errinfo;
 pub mod freerdp;
+// The Windows client's RD Gateway codes 0x3000001-0x3000050, next to the E_PROXY table (tsgu).
+pub mod gateway_client;
 pub mod hresult;
 pub mod neg_failure;
 pub mod ntstatus;
@@ -85,6 +87,7 @@ pub enum TableId {
     NtStatus,
     SspiHresult,
     GatewayHresult,
+    GatewayClient,
     FreerdpError,
     FreerdpExit,
     McsReason,
@@ -107,6 +110,7 @@ impl TableId {
         TableId::NtStatus,
         TableId::SspiHresult,
         TableId::GatewayHresult,
+        TableId::GatewayClient,
         TableId::FreerdpError,
         TableId::FreerdpExit,
         TableId::McsReason,
@@ -129,6 +133,7 @@ impl TableId {
             TableId::NtStatus => "ntstatus",
             TableId::SspiHresult => "sspi-hresult",
             TableId::GatewayHresult => "gateway-hresult",
+            TableId::GatewayClient => "gateway-client",
             TableId::FreerdpError => "freerdp-error",
             TableId::FreerdpExit => "freerdp-exit",
             TableId::McsReason => "mcs-reason",
@@ -154,6 +159,9 @@ impl TableId {
             TableId::NtStatus => "NTSTATUS values in TSRequest.errorCode ([MS-ERREF] 2.3)",
             TableId::SspiHresult => "SSPI / Schannel HRESULTs ([MS-ERREF] 2.1)",
             TableId::GatewayHresult => "RD Gateway HRESULTs ([MS-TSGU] 2.2.6)",
+            TableId::GatewayClient => {
+                "Windows client RD Gateway disconnect reasons 0x3000001-0x3000050 (the client's own descriptions)"
+            }
             TableId::FreerdpError => "FreeRDP connect errors (ERRCONNECT_*, freerdp/error.h)",
             TableId::FreerdpExit => "xfreerdp process exit codes (XF_EXIT_*, client/X11/xfreerdp.h)",
             TableId::McsReason => "MCS Disconnect Provider Ultimatum reasons ([T.125], [MS-RDPBCGR] 2.2.2.3)",
@@ -209,6 +217,7 @@ pub fn table(id: TableId) -> &'static [Entry] {
         TableId::NtStatus => ntstatus::NTSTATUS,
         TableId::SspiHresult => hresult::SSPI_HRESULTS,
         TableId::GatewayHresult => tsgu::GATEWAY_HRESULTS,
+        TableId::GatewayClient => gateway_client::GATEWAY_CLIENT_CODES,
         TableId::FreerdpError => freerdp::FREERDP_ERRORS,
         TableId::FreerdpExit => freerdp::FREERDP_EXIT_CODES,
         TableId::McsReason => mcs::MCS_REASONS,

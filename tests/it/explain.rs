@@ -338,3 +338,111 @@ proptest! {
         prop_assert!((0..=2).contains(&rc));
     }
 }
+
+/// The Windows client's RD Gateway codes (0x3000001-0x3000050): the table entry, the stage it points
+/// to and the E_PROXY code it matches, in text and JSON.
+#[test]
+fn explain_gateway_client_rap_code() {
+    let (rc, out) = run(&["0x300001B"], false);
+    assert_eq!(rc, 0, "{out}");
+    assert!(out.contains("gateway-client"), "{out}");
+    assert!(out.contains("0x300001B (50331675)"), "{out}");
+    assert!(out.contains("resource policy"), "{out}");
+    assert!(out.contains("TechNet Wiki article 37870") && out.contains("Xpra"), "{out}");
+    assert!(out.contains("basis    observed"), "{out}");
+    assert!(out.contains("is a Windows client RD Gateway code"), "{out}");
+    assert!(out.contains("failed at  channel creation (RD RAP)"), "{out}");
+    assert!(out.contains("E_PROXY_RAP_ACCESSDENIED (0x800759DA)"), "{out}");
+    assert!(out.contains("Resource Authorization Policies"), "{out}");
+    assert!(out.contains("Test it: rdp-doctor diagnose HOST --gateway GW"), "{out}");
+
+    let (rc, doc) = run_json(&["0x300001B"]);
+    assert_eq!(rc, 0);
+    assert_eq!(doc["unknown"], false);
+    let readings = doc["readings"].as_array().unwrap();
+    assert_eq!(readings.len(), 1, "{readings:?}");
+    assert_eq!(readings[0]["table"], "gateway_client");
+    assert_eq!(readings[0]["value"], 0x300_001B);
+    assert_eq!(readings[0]["basis"], "observed");
+    assert_eq!(readings[0]["layer"], "gateway");
+    assert!(readings[0]["note"].as_str().unwrap().contains("inference"));
+    assert_eq!(doc["progress"]["failed_layer"], "gateway");
+    assert_eq!(doc["progress"]["failed_at"], "channel creation (RD RAP)");
+    assert_eq!(doc["progress"]["completed"].as_array().unwrap().len(), 5);
+    assert!(doc["likely_causes"][0]["text"].as_str().unwrap().contains("RD RAP"));
+    let notes: Vec<&str> = doc["notes"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
+    assert!(notes.iter().any(|n| n.contains("E_PROXY_RAP_ACCESSDENIED")), "{notes:?}");
+    // The code's own text names the RAP: the gateway channel cause fits, a server-side cause is ruled out.
+    let folk = |id: &str| {
+        doc["folk_causes"].as_array().unwrap().iter().find(|c| c["id"] == id).map(|c| c["verdict"].clone()).unwrap()
+    };
+    assert_eq!(folk("gateway-channel"), "fits");
+    assert_eq!(folk("credssp-mismatch"), "ruled_out");
+
+    // As the dialog shows it, with extended code 0, and in decimal: the same reading.
+    let (rc, doc) = run_json(&["Error code: 0x300001B Extended error code: 0x0"]);
+    assert_eq!(rc, 0);
+    assert_eq!(doc["readings"][0]["table"], "gateway_client");
+    assert_eq!(doc["progress"]["failed_at"], "channel creation (RD RAP)");
+    let (rc, doc) = run_json(&["50331675"]);
+    assert_eq!(rc, 0);
+    assert_eq!(doc["readings"][0]["value_hex"], "0x300001B");
+    // With a non-zero extended code the pair is not documented: said so.
+    let (rc, doc) = run_json(&["0x300001B", "0x7"]);
+    assert_eq!(rc, 0);
+    let notes = doc["notes"].to_string();
+    assert!(notes.contains("extended code 0 only"), "{notes}");
+}
+
+/// 0x3000008 was unknown (nearest category none); read as a disconnect reason by its low byte it would
+/// be "client core / connection". It is the gateway family's "error on the remote computer".
+#[test]
+fn explain_gateway_client_remote_error_replaces_the_low_byte_reading() {
+    for input in ["0x3000008", "50331656"] {
+        let (rc, out) = run(&[input], false);
+        assert_eq!(rc, 0, "{out}");
+        assert!(out.contains("GATEWAY_CLIENT_0x3000008"), "{out}");
+        assert!(out.contains("remote (target) computer"), "{out}");
+        assert!(!out.contains("low byte") && !out.contains("client core"), "old reading: {out}");
+        assert!(!out.contains("unknown:"), "{out}");
+        let (rc, doc) = run_json(&[input]);
+        assert_eq!(rc, 0);
+        assert_eq!(doc["unknown"], false);
+        let tables: Vec<&str> =
+            doc["readings"].as_array().unwrap().iter().map(|r| r["table"].as_str().unwrap()).collect();
+        assert!(tables.contains(&"gateway_client") && !tables.contains(&"disc_reason"), "{tables:?}");
+        let notes = doc["notes"].to_string();
+        assert!(notes.contains("E_PROXY_TS_CONNECTFAILED") && notes.contains("may match"), "{notes}");
+        assert!(!notes.contains("discReason"), "{notes}");
+    }
+    let (_, doc) = run_json(&["0x3000008"]);
+    assert_eq!(doc["progress"]["failed_at"], "the RD Gateway's connection to the target computer");
+    let checks = doc["likely_causes"].to_string();
+    assert!(checks.contains("gatewayusagemethod"), "{checks}");
+}
+
+/// A code of the family without a published text: the family, never an invented meaning.
+#[test]
+fn explain_gateway_client_unpublished_code() {
+    let (rc, out) = run(&["0x3000016"], false);
+    assert_eq!(rc, 0, "{out}");
+    assert!(out.contains("meaning is not published"), "{out}");
+    assert!(out.contains("basis    inferred"), "{out}");
+    assert!(!out.contains("Likely causes"), "no invented causes: {out}");
+    assert!(!out.contains("How far the connection got"), "no invented stage: {out}");
+    let (rc, doc) = run_json(&["0x3000016"]);
+    assert_eq!(rc, 0);
+    let r = &doc["readings"][0];
+    assert_eq!(r["table"], "gateway_client");
+    assert_eq!(r["basis"], "inferred");
+    assert!(r["layer"].is_null());
+    assert!(r["meaning"].as_str().unwrap().contains("not published"));
+    assert!(doc["progress"].is_null());
+    assert!(doc["likely_causes"].as_array().unwrap().is_empty());
+    let notes = doc["notes"].to_string();
+    assert!(notes.contains("RD Gateway code family") && notes.contains("only the family is known"), "{notes}");
+    // Just outside the range: not the family.
+    let (rc, doc) = run_json(&["0x3000051"]);
+    assert_eq!(rc, 1);
+    assert!(doc["readings"].as_array().unwrap().is_empty());
+}

@@ -52,13 +52,15 @@ cases! {
     gateway_refuses_the_connect: given(stops(GatewayStage::Connect, StageOutcome::Failed, None))
         .ids(&["gateway-unreachable"])
         .verdict(Verdict::Unreachable)
-        .says("gateway-unreachable", "gw.example.test:443 cannot be reached");
+        .says("gateway-unreachable", "gw.example.test:443 cannot be reached")
+        .predicts(0x300_000C, 0);
     /// A connect timeout is the path's (no SYN-ACK), not the run's deadline.
     gateway_drops_the_syn: given(stops(GatewayStage::Connect, StageOutcome::Timeout, None))
         .ids(&["gateway-unreachable"])
         .verdict(Verdict::Unreachable);
     gateway_tls_fails: given(stops(GatewayStage::Tls, StageOutcome::Failed, None))
         .ids(&["gateway-tls-failed"])
+        .predicts_nothing()
         .verdict(Verdict::Failing);
     /// 404 to RDG_OUT_DATA, RPC over HTTP answering: only the legacy transport is on.
     http_transport_disabled: given(out_channel_answered(404, Some(true)))
@@ -71,6 +73,7 @@ cases! {
         .says("gateway-http-blocked", "(HTTP 501)");
     gateway_refuses_the_credentials: given(stops(GatewayStage::Authentication, StageOutcome::Failed, None))
         .ids(&["gateway-auth-failed"])
+        .predicts(0x300_0001, 0)
         .verdict(Verdict::Failing);
     /// No gateway credentials given: not checked (a warning), the target not reached.
     no_gateway_credentials: given(authentication_skipped(CertTrustDecision::Verified, None))
@@ -82,7 +85,8 @@ cases! {
         .ids(&["gateway-cert-untrusted"])
         .severity("gateway-cert-untrusted", Severity::Error)
         .verdict(Verdict::Failing)
-        .says("gateway-cert-untrusted", "UnknownIssuer");
+        .says("gateway-cert-untrusted", "UnknownIssuer")
+        .predicts(0x300_0005, 0);
     /// Trusted by the user (pinned): mstsc would still refuse it until it is trusted on the client.
     pinned_gateway_certificate_that_does_not_verify: given(through_gateway().with(|o| {
         let g = o.gateway();
@@ -103,7 +107,8 @@ cases! {
         .has(&["gateway-cert-expired"])
         .lacks(&["gateway-cert-untrusted"])
         .verdict(Verdict::Failing)
-        .says("gateway-cert-expired", "expired 12 days ago");
+        .says("gateway-cert-expired", "expired 12 days ago")
+        .predicts(0x300_0007, 0);
     gateway_certificate_names_another_host: given(through_gateway().with(|o| {
         let g = o.gateway();
         g.name_matches = Some(false);
@@ -112,23 +117,28 @@ cases! {
     }))
         .has(&["gateway-cert-name-mismatch"])
         .lacks(&["gateway-cert-untrusted"])
-        .says("gateway-cert-name-mismatch", "does not name gw.example.test");
+        .says("gateway-cert-name-mismatch", "does not name gw.example.test")
+        .predicts(0x300_0006, 0);
     gateway_at_its_connection_limit: given(stops(GatewayStage::TunnelCreate, StageOutcome::Failed, Some(E_PROXY_MAXCONNECTIONSREACHED)))
         .ids(&["gateway-max-connections"])
         .verdict(Verdict::Failing)
-        .says("gateway-max-connections", "E_PROXY_MAXCONNECTIONSREACHED");
+        .says("gateway-max-connections", "E_PROXY_MAXCONNECTIONSREACHED")
+        .predicts(0x300_0022, 0);
     /// The RD CAP denies the user at tunnel authorization.
     connection_authorization_policy_denies: given(stops(GatewayStage::TunnelAuthorization, StageOutcome::Failed, Some(E_PROXY_NAP_ACCESSDENIED)))
         .ids(&["gateway-cap-denied"])
+        .predicts(0x300_001C, 0)
         .verdict(Verdict::Failing);
     /// The RD RAP does not let the user reach the target.
     resource_authorization_policy_denies: given(stops(GatewayStage::ChannelCreate, StageOutcome::Failed, Some(E_PROXY_RAP_ACCESSDENIED)))
         .ids(&["gateway-rap-denied"])
-        .says("gateway-rap-denied", "reach rdp01.example.test");
+        .says("gateway-rap-denied", "reach rdp01.example.test")
+        .predicts(0x300_001B, 0);
     gateway_cannot_reach_the_target: given(stops(GatewayStage::ChannelCreate, StageOutcome::Failed, Some(E_PROXY_TS_CONNECTFAILED)))
         .ids(&["gateway-target-unreachable"])
         .verdict(Verdict::Failing)
-        .says("gateway-target-unreachable", "cannot connect to rdp01.example.test:3389");
+        .says("gateway-target-unreachable", "cannot connect to rdp01.example.test:3389")
+        .predicts_nothing();
     /// CLOSE_CHANNEL once data had started.
     channel_closed_after_data: given(stops(GatewayStage::Data, StageOutcome::Failed, None).with(|o| {
         if let Some(s) = o.gateway().stages.last_mut() {
@@ -160,7 +170,8 @@ cases! {
         o.gateway().channel_failures.push(gw_stage(GatewayStage::TunnelCreate, StageOutcome::Failed, Some(E_PROXY_MAXCONNECTIONSREACHED), None));
     }))
         .has(&["gateway-max-connections", "gateway-ok"])
-        .says("gateway-max-connections", "(on 1 of the later channels)");
+        .says("gateway-max-connections", "(on 1 of the later channels)")
+        .predicts(0x300_0022, 0);
 }
 
 /// Both HRESULT forms (full and HRESULT_CODE) match the rules.
