@@ -20,14 +20,67 @@ pub const PROTOCOL_RDSTLS: u32 = 0x4;
 pub const PROTOCOL_HYBRID_EX: u32 = 0x8;
 pub const PROTOCOL_RDSAAD: u32 = 0x10;
 
-/// Protocol bits and their names, as the JSON report spells them.
-pub const PROTOCOL_NAMES: &[(u32, &str)] = &[
-    (PROTOCOL_SSL, "ssl"),
-    (PROTOCOL_HYBRID, "hybrid"),
-    (PROTOCOL_RDSTLS, "rdstls"),
-    (PROTOCOL_HYBRID_EX, "hybrid_ex"),
-    (PROTOCOL_RDSAAD, "rdsaad"),
-];
+/// A security protocol of requestedProtocols / selectedProtocol ([MS-RDPBCGR] 2.2.1.1.1); the JSON
+/// report spells it in snake case ("rdp", "ssl", "hybrid", "rdstls", "hybrid_ex", "rdsaad").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Protocol {
+    /// Standard RDP Security (value 0: no bit).
+    Rdp,
+    Ssl,
+    Hybrid,
+    Rdstls,
+    HybridEx,
+    Rdsaad,
+}
+
+impl Protocol {
+    /// The protocols with a bit, in bit order.
+    pub const WITH_BITS: [Protocol; 5] =
+        [Protocol::Ssl, Protocol::Hybrid, Protocol::Rdstls, Protocol::HybridEx, Protocol::Rdsaad];
+
+    /// The requestedProtocols / selectedProtocol value.
+    pub const fn bits(self) -> u32 {
+        match self {
+            Protocol::Rdp => PROTOCOL_RDP,
+            Protocol::Ssl => PROTOCOL_SSL,
+            Protocol::Hybrid => PROTOCOL_HYBRID,
+            Protocol::Rdstls => PROTOCOL_RDSTLS,
+            Protocol::HybridEx => PROTOCOL_HYBRID_EX,
+            Protocol::Rdsaad => PROTOCOL_RDSAAD,
+        }
+    }
+
+    /// The name the JSON report uses.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Protocol::Rdp => "rdp",
+            Protocol::Ssl => "ssl",
+            Protocol::Hybrid => "hybrid",
+            Protocol::Rdstls => "rdstls",
+            Protocol::HybridEx => "hybrid_ex",
+            Protocol::Rdsaad => "rdsaad",
+        }
+    }
+
+    /// CredSSP (Network Level Authentication) runs before the connection sequence: HYBRID and
+    /// HYBRID_EX ([MS-RDPBCGR] 5.4.5.2).
+    pub const fn is_nla(self) -> bool {
+        matches!(self, Protocol::Hybrid | Protocol::HybridEx)
+    }
+}
+
+impl std::fmt::Display for Protocol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl PartialEq<&str> for Protocol {
+    fn eq(&self, other: &&str) -> bool {
+        self.name() == *other
+    }
+}
 
 /// RDP_NEG_RSP flags, [MS-RDPBCGR] 2.2.1.2.1.
 pub const RESPONSE_FLAG_NAMES: &[(u8, &str)] = &[
@@ -67,28 +120,28 @@ pub fn protocol_label(p: u32) -> String {
     if p == PROTOCOL_RDP {
         return "RDP".into();
     }
-    let mut parts: Vec<String> = protocol_names(p).iter().map(|n| n.to_ascii_uppercase()).collect();
-    let known: u32 = PROTOCOL_NAMES.iter().map(|(b, _)| b).fold(0, |a, b| a | b);
+    let mut parts: Vec<String> = protocol_names(p).iter().map(|n| n.name().to_ascii_uppercase()).collect();
+    let known: u32 = Protocol::WITH_BITS.iter().fold(0, |a, p| a | p.bits());
     if p & !known != 0 {
         parts.push(format!("0x{:X}", p & !known));
     }
     parts.join("|")
 }
 
-/// The names of the set protocol bits; `["rdp"]` for 0.
-pub fn protocol_names(p: u32) -> Vec<&'static str> {
+/// The set protocol bits; `[Rdp]` for 0.
+pub fn protocol_names(p: u32) -> Vec<Protocol> {
     if p == PROTOCOL_RDP {
-        return vec!["rdp"];
+        return vec![Protocol::Rdp];
     }
-    PROTOCOL_NAMES.iter().filter(|(b, _)| p & b != 0).map(|(_, n)| *n).collect()
+    Protocol::WITH_BITS.into_iter().filter(|b| p & b.bits() != 0).collect()
 }
 
-/// The name of a selectedProtocol value (exactly one protocol, or RDP).
-pub fn selected_name(p: u32) -> Option<&'static str> {
+/// The protocol of a selectedProtocol value (exactly one protocol, or RDP).
+pub fn selected_name(p: u32) -> Option<Protocol> {
     if p == PROTOCOL_RDP {
-        return Some("rdp");
+        return Some(Protocol::Rdp);
     }
-    PROTOCOL_NAMES.iter().find(|(b, _)| *b == p).map(|(_, n)| *n)
+    Protocol::WITH_BITS.into_iter().find(|b| b.bits() == p)
 }
 
 /// Whether a selectedProtocol answers a request: PROTOCOL_RDP, or exactly one protocol the request

@@ -5,6 +5,7 @@
 //! command that would test it. A pure function of the observations and the findings.
 
 use super::{Finding, Severity};
+use crate::codec::x224::Protocol;
 use crate::diagnose::FindingId;
 use crate::knowledge::folk_causes::{
     self, CodeLink, Command, FOLK_CAUSES, FolkCause, FolkVerdict as Verdict, Judged, Stage,
@@ -138,7 +139,7 @@ fn working(obs: &Observations, stage: Stage, as_user: bool) -> Result<String, Un
             match answered {
                 Some(q) => Ok(format!(
                     "the server answered the security negotiation (selected {})",
-                    q.selected.unwrap_or("rdp").to_ascii_uppercase()
+                    q.selected.unwrap_or(Protocol::Rdp).name().to_ascii_uppercase()
                 )),
                 None => Err(NotReached("no answer to the security negotiation".into())),
             }

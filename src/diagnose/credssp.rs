@@ -57,7 +57,8 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
 }
 
 fn probe_findings(c: &CredsspObs, out: &mut Vec<Finding>) {
-    let via = format!("over {} negotiated with requestedProtocols {}", c.selected.unwrap_or("CredSSP"), c.request);
+    let via =
+        format!("over {} negotiated with requestedProtocols {}", c.selected.map_or("CredSSP", |p| p.name()), c.request);
     match c.outcome {
         CredsspOutcome::Challenge | CredsspOutcome::OtherToken => {}
         CredsspOutcome::ErrorCode => {

@@ -34,13 +34,13 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
     };
     let mut f = Finding::new(
         FindingId::TlsHandshakeFailed,
-        format!("The server selects {}, then the TLS handshake fails: {what}", h.selected.unwrap_or("TLS").to_ascii_uppercase()),
+        format!("The server selects {}, then the TLS handshake fails: {what}", h.selected.map_or("TLS".into(), |p| p.name().to_ascii_uppercase())),
     )
     .evidence(format!(
         "TLS handshake (rustls, offering TLS 1.2 and 1.3) on the connection where requestedProtocols {} (0x{:X}) selected {}: {what} ({:.1} ms)",
         h.request,
         h.requested_value,
-        h.selected.unwrap_or("?").to_ascii_uppercase(),
+        h.selected.map_or("?".into(), |p| p.name().to_ascii_uppercase()),
         h.ms
     ))
     .evidence("one connection only (light probe): run `rdp-doctor diagnose` for the version and suite scan that says why");

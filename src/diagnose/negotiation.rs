@@ -5,6 +5,7 @@
 //! about the clients that would offer only those.
 
 use super::{Finding, Severity};
+use crate::codec::x224::Protocol;
 use crate::codec::x224::{PROTOCOL_HYBRID, PROTOCOL_HYBRID_EX, PROTOCOL_SSL, WINDOWS_CLIENT_REQUEST, selection_valid};
 use crate::diagnose::FindingId;
 use crate::knowledge::Basis;
@@ -45,7 +46,7 @@ pub(super) fn describe(r: &NegRequestObs) -> String {
     let answer = match r.outcome {
         NegOutcome::Selected => format!(
             "RDP_NEG_RSP selected {} (0x{:X}), flags 0x{:02X}{}",
-            r.selected.unwrap_or("an unknown protocol").to_ascii_uppercase(),
+            r.selected.map_or("an unknown protocol".to_ascii_uppercase(), |p| p.name().to_ascii_uppercase()),
             r.selected_value.unwrap_or(0),
             r.flags_value.unwrap_or(0),
             if r.flags.is_empty() { String::new() } else { format!(" [{}]", r.flags.join(", ")) }
@@ -171,7 +172,7 @@ fn answer_findings(neg: &NegotiationObs, out: &mut Vec<Finding>) {
     // the code tells the client to fall back (SSL_NOT_ALLOWED_BY_SERVER: retry with Standard RDP
     // Security, [MS-RDPBCGR] 2.2.1.2.2) and the server accepted that fallback.
     let rdp_fallback_ok =
-        neg.requests.iter().any(|r| r.requested_value == Some(0) && r.selected == Some("rdp") && usable(r));
+        neg.requests.iter().any(|r| r.requested_value == Some(0) && r.selected == Some(Protocol::Rdp) && usable(r));
     for (code, id, falls_back, what) in [
         (
             1,
@@ -237,9 +238,9 @@ fn answer_findings(neg: &NegotiationObs, out: &mut Vec<Finding>) {
     let downgraded: Vec<&NegRequestObs> = neg
         .requests
         .iter()
-        .filter(|r| usable(r) && r.selected == Some("rdp") && r.requested_value.unwrap_or(0) != 0)
+        .filter(|r| usable(r) && r.selected == Some(Protocol::Rdp) && r.requested_value.unwrap_or(0) != 0)
         .collect();
-    let windows_rdp_only = windows.is_some_and(|w| w.selected == Some("rdp"));
+    let windows_rdp_only = windows.is_some_and(|w| w.selected == Some(Protocol::Rdp));
     if !downgraded.is_empty() && (windows_rdp_only || !neg.supports.tls && !neg.supports.credssp) {
         if let Some(existing) = out.iter_mut().find(|f| f.id == FindingId::StandardRdpSecurityOnly) {
             for r in downgraded {
@@ -272,12 +273,8 @@ fn answer_findings(neg: &NegotiationObs, out: &mut Vec<Finding>) {
     }
 
     // Clients get in without CredSSP.
-    let without_nla: Vec<&NegRequestObs> = neg
-        .requests
-        .iter()
-        .filter(|r| usable(r))
-        .filter(|r| !matches!(r.selected, Some("hybrid" | "hybrid_ex")))
-        .collect();
+    let without_nla: Vec<&NegRequestObs> =
+        neg.requests.iter().filter(|r| usable(r)).filter(|r| !r.selected.is_some_and(Protocol::is_nla)).collect();
     if !without_nla.is_empty() && (windows_ok || rdp_fallback_ok) {
         let summary = if neg.supports.credssp {
             "The server lets clients in without Network Level Authentication"
@@ -293,7 +290,7 @@ fn answer_findings(neg: &NegotiationObs, out: &mut Vec<Finding>) {
             .iter()
             .filter(|r| r.requested_value.is_some_and(|p| p & (PROTOCOL_HYBRID | PROTOCOL_HYBRID_EX) != 0))
             .filter(|r| usable(r) && r.outcome == NegOutcome::Selected)
-            .filter(|r| !matches!(r.selected, Some("hybrid" | "hybrid_ex")))
+            .filter(|r| !r.selected.is_some_and(Protocol::is_nla))
             .collect();
         for r in hybrid_asked {
             f = f.evidence(format!("CredSSP was offered and not selected: {}", describe(r)));

@@ -2,6 +2,7 @@
 //! the Standard RDP Security encryption a server offers (2.2.1.4.3).
 
 use super::{Finding, Severity};
+use crate::codec::x224::Protocol;
 use crate::diagnose::FindingId;
 use crate::knowledge::{self, Basis, TableId};
 use crate::observations::{Observations, SessionEnd, SessionObs, StageOutcome};
@@ -57,7 +58,7 @@ fn stages_line(s: &SessionObs) -> String {
 fn ending_evidence(mut f: Finding, s: &SessionObs) -> Finding {
     f = f.evidence(format!(
         "the connection sequence over {} ended in stage {} ({})",
-        s.protocol.unwrap_or("?").to_ascii_uppercase(),
+        s.protocol.map_or("?".to_ascii_uppercase(), |p| p.name().to_ascii_uppercase()),
         s.ended_in.unwrap_or("?"),
         match s.end {
             SessionEnd::ServerEnded => "ended by the server",
@@ -94,7 +95,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
     }
     let creds = s.credentials_sent;
     // HYBRID or HYBRID_EX: a Windows 10 / Server 2016 or later server selects HYBRID_EX for mstsc's request.
-    let nla = matches!(s.protocol, Some("hybrid" | "hybrid_ex"));
+    let nla = s.protocol.is_some_and(Protocol::is_nla);
     if let Some(code) = s.error_info.filter(|&c| c != 0) {
         let pair = |f: Finding, basis| f.client_error(DISC_SOCKET_CLOSED, code, basis);
         let errinfo = name(TableId::ErrorInfo, code);

@@ -133,7 +133,7 @@ fn describe_handshake(h: &HandshakeObs) -> String {
         "TLS handshake (rustls, offering TLS 1.2 and 1.3) after requestedProtocols {} (0x{:X}) selected {}: {what} ({:.1} ms)",
         h.request,
         h.requested_value,
-        h.selected.unwrap_or("nothing").to_ascii_uppercase(),
+        h.selected.map_or("nothing".to_ascii_uppercase(), |p| p.name().to_ascii_uppercase()),
         h.ms
     )
 }

@@ -5,6 +5,7 @@ pub mod gateway;
 
 use crate::knowledge::client_profiles::ProfileVerdict;
 pub mod tls;
+pub use crate::codec::x224::Protocol;
 use serde::Serialize;
 use std::net::{IpAddr, SocketAddr};
 pub use tls::*;
@@ -192,13 +193,13 @@ pub enum NegOutcome {
 pub struct NegRequestObs {
     /// "legacy" for the request without RDP_NEG_REQ, else the protocol names joined by '|'.
     pub label: String,
-    /// Requested protocol names ("rdp", "ssl", "hybrid", "rdstls", "hybrid_ex", "rdsaad").
-    pub requested: Vec<&'static str>,
+    /// The requested protocols ("rdp", "ssl", "hybrid", "rdstls", "hybrid_ex", "rdsaad").
+    pub requested: Vec<Protocol>,
     /// requestedProtocols as sent; null for the legacy request.
     pub requested_value: Option<u32>,
     pub outcome: NegOutcome,
-    /// The selected protocol's name (RDP_NEG_RSP, or "rdp" for a legacy Connection Confirm).
-    pub selected: Option<&'static str>,
+    /// The selected protocol (RDP_NEG_RSP, or "rdp" for a legacy Connection Confirm).
+    pub selected: Option<Protocol>,
     pub selected_value: Option<u32>,
     pub failure_code: Option<u32>,
     pub failure_name: Option<&'static str>,
@@ -264,7 +265,7 @@ pub struct CredsspObs {
     /// The negotiation request used ("SSL|HYBRID|HYBRID_EX" or "HYBRID").
     pub request: String,
     /// "hybrid" or "hybrid_ex" as selected on this connection.
-    pub selected: Option<&'static str>,
+    pub selected: Option<Protocol>,
     pub outcome: CredsspOutcome,
     /// The TSRequest version the server answered with.
     pub server_version: Option<u32>,
@@ -337,7 +338,7 @@ pub struct AuthenticationObs {
     pub mode: &'static str,
     /// "ntlm".
     pub package: &'static str,
-    pub selected: Option<&'static str>,
+    pub selected: Option<Protocol>,
     /// The leaf certificate's SHA-256 thumbprint (what `--trust-cert` takes).
     pub cert_sha256: Option<String>,
     pub cert_trust: Option<CertTrustDecision>,
@@ -441,7 +442,7 @@ pub struct HandshakeObs {
     pub request: String,
     pub requested_value: u32,
     /// What that negotiation selected this time.
-    pub selected: Option<&'static str>,
+    pub selected: Option<Protocol>,
     pub outcome: HandshakeOutcome,
     /// Negotiated version (`tls1.2`, `tls1.3`).
     pub version: Option<String>,
@@ -518,7 +519,7 @@ pub struct ChainValidation {
 pub struct SessionObs {
     pub address: SocketAddr,
     /// The security protocol the sequence ran over ("ssl", "hybrid", "rdp").
-    pub protocol: Option<&'static str>,
+    pub protocol: Option<Protocol>,
     /// False when the layer could not be run to a verdict (see `not_checked`).
     pub checked: bool,
     /// Why the layer was not checked (no credentials for NLA, Standard RDP Security, untrusted certificate).
@@ -708,13 +709,13 @@ pub fn capabilities(requests: &[NegRequestObs]) -> (Supports, Option<bool>, Opti
             || r.outcome == NegOutcome::Selected
                 && r.selected_value.is_some_and(|v| crate::codec::x224::selection_valid(r.requested_value, v))
     };
-    let selected = |name: &str| requests.iter().any(|r| valid(r) && r.selected == Some(name));
+    let selected = |p: Protocol| requests.iter().any(|r| valid(r) && r.selected == Some(p));
     let supports = Supports {
-        rdp: selected("rdp"),
-        tls: selected("ssl"),
-        credssp: selected("hybrid") || selected("hybrid_ex"),
-        credssp_early_auth: selected("hybrid_ex"),
-        rdstls: selected("rdstls"),
+        rdp: selected(Protocol::Rdp),
+        tls: selected(Protocol::Ssl),
+        credssp: selected(Protocol::Hybrid) || selected(Protocol::HybridEx),
+        credssp_early_auth: selected(Protocol::HybridEx),
+        rdstls: selected(Protocol::Rdstls),
     };
     let any_answer =
         requests.iter().any(|r| matches!(r.outcome, NegOutcome::Selected | NegOutcome::Legacy | NegOutcome::Failure));
@@ -739,7 +740,7 @@ pub fn capabilities(requests: &[NegRequestObs]) -> (Supports, Option<bool>, Opti
     };
     let credssp_flags = requests
         .iter()
-        .filter(|r| valid(r) && matches!(r.selected, Some("hybrid" | "hybrid_ex")))
+        .filter(|r| valid(r) && r.selected.is_some_and(Protocol::is_nla))
         .filter_map(|r| r.flags_value)
         .fold(0u8, |a, f| a | f);
     let flag = |bit: u8| Some(supports.credssp && credssp_flags & bit != 0);

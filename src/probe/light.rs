@@ -12,6 +12,7 @@ use super::network::{self, ms_since};
 use super::tls;
 use super::x224::{self, NegRequest, WINDOWS_CLIENT_REQUEST};
 use super::{ProbeContext, cert};
+use crate::codec::x224::Protocol;
 use crate::observations::{
     ChainValidation, ConnectOutcome, FailureKind, HandshakeOutcome, LightStage, NegOutcome, NegotiationObs, NetworkObs,
     Observations, ProbeSample, TlsObs,
@@ -59,8 +60,8 @@ pub async fn run(target: &Target, ctx: &ProbeContext) -> Observations {
     });
     let Some(stream) = stream else { return obs };
     let path = match selected {
-        Some("ssl") => "ssl",
-        Some("hybrid" | "hybrid_ex") => "hybrid",
+        Some(Protocol::Ssl) => "ssl",
+        Some(Protocol::Hybrid | Protocol::HybridEx) => "hybrid",
         // Standard RDP Security (or a value we do not know): no TLS on this path.
         _ => return obs,
     };

@@ -18,6 +18,7 @@ use super::network::ms_since;
 use super::tls_layer;
 use super::x224::{self, MATRIX, NegRequest, WINDOWS_CLIENT_REQUEST};
 use super::{Plan, Priority, ProbeContext, credssp, network, session};
+use crate::codec::x224::Protocol;
 use crate::knowledge::Layer;
 use crate::observations::{
     AuthOutcome, BudgetObs, CredsspObs, CredsspOutcome, HandshakeObs, HandshakeOutcome, LayerBudget, LayerStatus,
@@ -178,7 +179,7 @@ impl Later<'_> {
             return None;
         }
         let first_selected = neg.requests.first().and_then(|r| r.selected);
-        if matches!(first_selected, Some("hybrid" | "hybrid_ex")) {
+        if first_selected.is_some_and(Protocol::is_nla) {
             return None; // done on the first connection
         }
         let req = credssp::credssp_request(neg)?;

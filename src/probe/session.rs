@@ -16,6 +16,7 @@ use super::network::ms_since;
 use super::{ProbeContext, tls};
 use crate::Credentials;
 use crate::codec::session::{ServerFrame, classify_server_frame};
+use crate::codec::x224::Protocol;
 use crate::observations::{
     LicenseErrorObs, LogonErrorObs, NegotiationObs, RedirectionObs, ServerFrameObs, SessionEnd, SessionObs, StageObs,
     StageOutcome,
@@ -328,7 +329,7 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
     let creds = ctx.credentials.as_ref();
     if !s.tls && !s.credssp {
         if s.rdp {
-            rec.obs.protocol = Some("rdp");
+            rec.obs.protocol = Some(Protocol::Rdp);
             rec.obs.rdp_security = Some(rdp_security::enumerate(addr, ctx).await);
             return rec.not_checked(
                 "Standard RDP Security only: the connection sequence needs RC4 encryption, which this probe does not implement; the server's encryption was enumerated instead",

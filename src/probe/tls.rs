@@ -285,7 +285,7 @@ mod tests {
         let ctx = ProbeContext::new(Duration::from_secs(5));
         let (obs, stream) =
             x224::negotiate(server.addr, &NegRequest { protocols: Some(x224::PROTOCOL_SSL) }, &ctx).await;
-        assert_eq!(obs.selected, Some("ssl"));
+        assert_eq!(obs.selected, Some(crate::codec::x224::Protocol::Ssl));
         let session = handshake(stream.unwrap(), "127.0.0.1", ctx.deadline).await.unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(session.chain.len(), 1);
         assert!(session.version.starts_with("tls1."));

@@ -17,6 +17,7 @@ use super::tls::{self, HandshakeFailure};
 use super::tls_scan::{self, ConnOutcome, HelloSpec, ScanOptions, ServerHello, TlsScan};
 use super::x224::{self, NegRequest, PROTOCOL_HYBRID, PROTOCOL_HYBRID_EX, PROTOCOL_SSL, WINDOWS_CLIENT_REQUEST};
 use super::{Plan, Priority, ProbeContext, cert};
+use crate::codec::x224::Protocol;
 use crate::knowledge::client_profiles::{self, ClientProfile, ProfileVerdict};
 use crate::knowledge::tls_suites::{self, TLS12};
 use crate::observations::{
@@ -42,7 +43,7 @@ pub struct Path {
 /// The paths the negotiation selected, each with the request to reach it again: the Windows client's
 /// request (0xB) when it led there, else the narrowest request that did.
 pub fn paths(neg: &NegotiationObs) -> Vec<Path> {
-    let selected = |value: u32, names: &[&str]| {
+    let selected = |value: u32, names: &[Protocol]| {
         neg.requests.iter().any(|r| {
             r.requested_value == Some(value)
                 && r.outcome == NegOutcome::Selected
@@ -53,10 +54,10 @@ pub fn paths(neg: &NegotiationObs) -> Vec<Path> {
     for (name, names, prefs) in [
         (
             "hybrid",
-            &["hybrid", "hybrid_ex"][..],
+            &[Protocol::Hybrid, Protocol::HybridEx][..],
             &[WINDOWS_CLIENT_REQUEST, PROTOCOL_HYBRID, PROTOCOL_SSL | PROTOCOL_HYBRID, PROTOCOL_HYBRID_EX][..],
         ),
-        ("ssl", &["ssl"][..], &[WINDOWS_CLIENT_REQUEST, PROTOCOL_SSL, PROTOCOL_SSL | PROTOCOL_HYBRID][..]),
+        ("ssl", &[Protocol::Ssl][..], &[WINDOWS_CLIENT_REQUEST, PROTOCOL_SSL, PROTOCOL_SSL | PROTOCOL_HYBRID][..]),
     ] {
         if let Some(req) = prefs.iter().copied().find(|v| selected(*v, names)) {
             out.push(Path { name, request: req });
@@ -68,10 +69,10 @@ pub fn paths(neg: &NegotiationObs) -> Vec<Path> {
 }
 
 /// The path a selected protocol name belongs to.
-pub fn path_of(selected: Option<&'static str>, request: u32) -> Option<Path> {
+pub fn path_of(selected: Option<Protocol>, request: u32) -> Option<Path> {
     match selected? {
-        "hybrid" | "hybrid_ex" => Some(Path { name: "hybrid", request }),
-        "ssl" => Some(Path { name: "ssl", request }),
+        Protocol::Hybrid | Protocol::HybridEx => Some(Path { name: "hybrid", request }),
+        Protocol::Ssl => Some(Path { name: "ssl", request }),
         _ => None,
     }
 }
@@ -168,7 +169,7 @@ pub async fn handshake_path(
 
 fn neg_word(neg: &NegRequestObs) -> String {
     match neg.outcome {
-        NegOutcome::Selected => format!("selected {}", neg.selected.unwrap_or("?")),
+        NegOutcome::Selected => format!("selected {}", neg.selected.map_or("?", Protocol::name)),
         NegOutcome::Failure => format!("RDP_NEG_FAILURE {}", neg.failure_name.unwrap_or("(unknown code)")),
         other => format!("{other:?}").to_lowercase(),
     }

@@ -149,7 +149,7 @@ fn apply_reply(obs: &mut NegRequestObs, reply: &Reply) {
         }
         Reply::Legacy => {
             obs.outcome = NegOutcome::Legacy;
-            obs.selected = Some("rdp");
+            obs.selected = Some(Protocol::Rdp);
             obs.selected_value = Some(PROTOCOL_RDP);
         }
         Reply::Disconnect { reason } => {
@@ -173,7 +173,11 @@ fn apply_reply(obs: &mut NegRequestObs, reply: &Reply) {
 fn summarise(obs: &NegRequestObs) -> String {
     match obs.outcome {
         NegOutcome::Selected => {
-            format!("RDP_NEG_RSP selected {} flags 0x{:02X}", obs.selected.unwrap_or("?"), obs.flags_value.unwrap_or(0))
+            format!(
+                "RDP_NEG_RSP selected {} flags 0x{:02X}",
+                obs.selected.map_or("?", Protocol::name),
+                obs.flags_value.unwrap_or(0)
+            )
         }
         NegOutcome::Failure => {
             format!("RDP_NEG_FAILURE {} ({})", obs.failure_name.unwrap_or("unknown"), obs.failure_code.unwrap_or(0))

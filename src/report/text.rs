@@ -331,7 +331,9 @@ fn request_line(q: &NegRequestObs, st: Style) -> (String, String) {
     let ok = st.green("✓");
     let bad = st.red("✗");
     match q.outcome {
-        NegOutcome::Selected => (ok, format!("selected {}", q.selected.unwrap_or("?").to_ascii_uppercase())),
+        NegOutcome::Selected => {
+            (ok, format!("selected {}", q.selected.map_or("?".into(), |p| p.name().to_ascii_uppercase())))
+        }
         NegOutcome::Legacy => (ok, "legacy confirm (Standard RDP Security)".into()),
         NegOutcome::Failure => (bad, format!("failure {}", q.failure_name.unwrap_or("unknown code"))),
         NegOutcome::UnsupportedRequest => (st.dim("–"), "not handled (MCS disconnect)".into()),

@@ -349,7 +349,7 @@ fn join_a_wire_logon_failure_with_the_same_users_4625() {
             domain: None,
             mode: "password",
             package: "ntlm",
-            selected: Some("hybrid"),
+            selected: Some(rdp_doctor::observations::Protocol::Hybrid),
             cert_sha256: None,
             cert_trust: None,
             cert_verify_error: None,

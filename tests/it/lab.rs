@@ -34,9 +34,9 @@ async fn healthy_selects_hybrid_for_the_windows_request() {
     let r = run("healthy").await;
     let w = request(&r, "SSL|HYBRID|HYBRID_EX");
     assert_eq!(w.outcome, NegOutcome::Selected);
-    assert_eq!(w.selected, Some("hybrid"));
+    assert_eq!(w.selected, Some(rdp_doctor::observations::Protocol::Hybrid));
     assert!(w.flags.contains(&"restricted_admin_mode_supported"));
-    assert_eq!(request(&r, "SSL").selected, Some("ssl"));
+    assert_eq!(request(&r, "SSL").selected, Some(rdp_doctor::observations::Protocol::Ssl));
     assert_eq!(request(&r, "RDP").failure_name, Some("SSL_REQUIRED_BY_SERVER"));
     let neg = r.observations.negotiation.as_ref().unwrap();
     assert!(neg.supports.tls && neg.supports.credssp && !neg.supports.rdp);
@@ -79,7 +79,7 @@ async fn tls_required_without_credssp() {
 async fn rdp_security_only_falls_back_and_warns() {
     let r = run("rdp-security-only").await;
     assert_eq!(request(&r, "SSL|HYBRID|HYBRID_EX").failure_name, Some("SSL_NOT_ALLOWED_BY_SERVER"));
-    assert_eq!(request(&r, "RDP").selected, Some("rdp"));
+    assert_eq!(request(&r, "RDP").selected, Some(rdp_doctor::observations::Protocol::Rdp));
     assert_eq!(request(&r, "legacy").outcome, NegOutcome::Legacy);
     let f = finding(&r, "standard-rdp-security-only");
     // mstsc falls back to Standard RDP Security on SSL_NOT_ALLOWED_BY_SERVER: a warning, not an error.

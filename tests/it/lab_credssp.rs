@@ -101,7 +101,7 @@ async fn password_expired() {
 async fn logon_right_missing_is_access_denied_after_a_good_password() {
     let r = run_with_password("logon-right-missing").await;
     let a = r.observations.authentication.as_ref().unwrap();
-    assert_eq!(a.selected, Some("hybrid_ex"));
+    assert_eq!(a.selected, Some(rdp_doctor::observations::Protocol::HybridEx));
     assert_eq!(a.early_auth_result, Some(5));
     assert_eq!(a.outcome, AuthOutcome::AuthorizationDenied);
     let f = finding(&r, "user-not-authorized");
@@ -233,7 +233,7 @@ async fn first_reply_failure(scenario: &str, outcome: CredsspOutcome) -> Report 
     let r = run(scenario, None, CertTrust::Verify).await;
     let c = r.observations.credssp.as_ref().unwrap();
     assert_eq!(c.outcome, outcome, "{scenario}: {c:?}");
-    assert_eq!(c.selected, Some("hybrid"));
+    assert_eq!(c.selected, Some(rdp_doctor::observations::Protocol::Hybrid));
     let f = finding(&r, "credssp-failed");
     assert_eq!(f.severity, Severity::Error);
     assert!(f.remedies.iter().any(|m| m.contains("RdpCoreTS/Operational")), "{:?}", f.remedies);

@@ -47,7 +47,7 @@ async fn healthy_reaches_the_first_update_on_the_ssl_path() {
     let r = run("healthy").await;
     let s = session(&r);
     // No credentials: the SSL path (the lab's HYBRID path has no CredSSP).
-    assert_eq!(s.protocol, Some("ssl"));
+    assert_eq!(s.protocol, Some(rdp_doctor::observations::Protocol::Ssl));
     assert_eq!(s.end, SessionEnd::Established, "{s:#?}");
     assert!(s.first_update, "the lab sends a bitmap update after finalization");
     assert!(s.disconnected_cleanly);
@@ -132,7 +132,7 @@ async fn wrong_auto_logon_password_is_a_logon_failure() {
     let r = run_as_demo("logon-failed-bad-password").await;
     let s = session(&r);
     assert!(s.credentials_sent);
-    assert_eq!(s.protocol, Some("ssl"));
+    assert_eq!(s.protocol, Some(rdp_doctor::observations::Protocol::Ssl));
     let le = s.logon_errors.first().expect("logon error recorded");
     assert_eq!((le.notification_type, le.notification_data), (0xFFFF_FFFF, 0x0));
     let f = finding(&r, "logon-failed");
@@ -241,10 +241,10 @@ async fn an_unreadable_pdu_mid_sequence_is_incomplete_not_a_server_verdict() {
 async fn nla_hybrid_ex_then_server_denied_is_0x904_0x7_after_nla() {
     let r = run_as_demo("nla-hybrid-ex-denied").await;
     let a = r.observations.authentication.as_ref().expect("the demo logs on");
-    assert_eq!(a.selected, Some("hybrid_ex"));
+    assert_eq!(a.selected, Some(rdp_doctor::observations::Protocol::HybridEx));
     assert_eq!(a.early_auth_result, Some(0), "Early User Authorization Result SUCCESS: {a:?}");
     let s = session(&r);
-    assert_eq!(s.protocol, Some("hybrid_ex"));
+    assert_eq!(s.protocol, Some(rdp_doctor::observations::Protocol::HybridEx));
     assert!(s.stages.iter().any(|st| st.name == "credssp" && st.outcome == StageOutcome::Ok), "{:?}", s.stages);
     assert_eq!(s.error_info, Some(0x7));
     assert_eq!(s.disconnect_reason, Some(3));

@@ -42,7 +42,7 @@ async fn xrdp_tls_reaches_the_first_update() {
     let r = diagnose(&env("RDPD_XRDP_TLS_PORT"), None).await;
     assert_established(&r);
     let s = r.observations.session.as_ref().unwrap();
-    assert_eq!(s.protocol, Some("ssl"));
+    assert_eq!(s.protocol, Some(rdp_doctor::observations::Protocol::Ssl));
     assert!(s.first_update, "xrdp sends its login screen at once");
     assert!(!s.credentials_sent);
 }
@@ -54,7 +54,7 @@ async fn freerdp_nla_with_the_right_password_is_established() {
     let r = diagnose(&env("RDPD_FREERDP_NLA_PORT"), Some(creds)).await;
     assert_established(&r);
     let s = r.observations.session.as_ref().unwrap();
-    assert_eq!(s.protocol, Some("hybrid"));
+    assert_eq!(s.protocol, Some(rdp_doctor::observations::Protocol::Hybrid));
     assert!(s.credentials_sent);
     assert!(s.stages.iter().any(|st| st.name == "credssp" && st.outcome == StageOutcome::Ok));
     // The password never reaches the report.
@@ -75,7 +75,7 @@ async fn freerdp_nla_without_credentials_is_not_checked() {
 fn assert_established_without_requiring_an_update(r: &Report) {
     assert_established(r);
     let s = r.observations.session.as_ref().unwrap();
-    assert_eq!(s.protocol, Some("ssl"));
+    assert_eq!(s.protocol, Some(rdp_doctor::observations::Protocol::Ssl));
     let fu = s.stages.iter().find(|st| st.name == "first_update").expect("first_update stage");
     assert_ne!(fu.outcome, StageOutcome::Failed, "{fu:?}");
     // Waited at most briefly for it.
@@ -101,7 +101,7 @@ async fn freerdp_mixed_is_established_without_an_update() {
 async fn rdp_security(port_var: &str) -> (Report, rdp_doctor::observations::RdpSecurityObs) {
     let r = diagnose(&env(port_var), None).await;
     let s = r.observations.session.as_ref().expect("session observed");
-    assert_eq!(s.protocol, Some("rdp"));
+    assert_eq!(s.protocol, Some(rdp_doctor::observations::Protocol::Rdp));
     assert!(!s.checked);
     assert!(s.not_checked.as_deref().unwrap().contains("Standard RDP Security only"), "{s:#?}");
     assert!(r.findings.iter().any(|f| f.id == "session-not-checked"));

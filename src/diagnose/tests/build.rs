@@ -7,6 +7,7 @@
 //! negotiation's `supports`/`nla_required`/`restricted_admin` are derived by the probe's own
 //! `capabilities`, so a case cannot describe a negotiation the probe would never record.
 
+use crate::codec::x224::Protocol;
 use crate::knowledge::client_profiles::{ProfileVerdict, VerdictCause};
 use crate::knowledge::{self, Layer, TableId, tls_suites};
 use crate::observations::gateway::{
@@ -210,7 +211,7 @@ pub fn refused(requested: Option<u32>, code: u32) -> NegRequestObs {
 pub fn ended(requested: Option<u32>, outcome: NegOutcome) -> NegRequestObs {
     let mut r = request(requested, outcome);
     if outcome == NegOutcome::Legacy {
-        r.selected = Some("rdp");
+        r.selected = Some(Protocol::Rdp);
         r.selected_value = Some(RDP);
     }
     r
@@ -267,7 +268,7 @@ pub fn handshake(path: &'static str, requested: u32, outcome: HandshakeOutcome) 
         path,
         request: protocol_label(requested),
         requested_value: requested,
-        selected: Some(if path == "hybrid" { "hybrid_ex" } else { "ssl" }),
+        selected: Some(if path == "hybrid" { Protocol::HybridEx } else { Protocol::Ssl }),
         outcome,
         version: done.then(|| "tls1.3".into()),
         suite: done.then(|| "TLS_AES_256_GCM_SHA384".into()),
@@ -417,7 +418,7 @@ pub fn leaf(o: &mut Observations, change: impl FnOnce(&mut CertObs)) {
 pub fn healthy_credssp() -> CredsspObs {
     CredsspObs {
         request: "SSL|HYBRID|HYBRID_EX".into(),
-        selected: Some("hybrid_ex"),
+        selected: Some(Protocol::HybridEx),
         outcome: CredsspOutcome::Challenge,
         server_version: Some(6),
         error_code: None,
@@ -456,7 +457,7 @@ pub fn accepted_logon() -> AuthenticationObs {
         domain: Some("EXAMPLE".into()),
         mode: "password",
         package: "ntlm",
-        selected: Some("hybrid_ex"),
+        selected: Some(Protocol::HybridEx),
         cert_sha256: Some("aa".repeat(32)),
         cert_trust: Some(CertTrustDecision::Verified),
         cert_verify_error: None,
@@ -504,7 +505,7 @@ const STAGES: &[&str] = &[
 pub fn established() -> SessionObs {
     SessionObs {
         address: addr(),
-        protocol: Some("hybrid_ex"),
+        protocol: Some(Protocol::HybridEx),
         checked: true,
         not_checked: None,
         credentials_sent: true,
@@ -561,7 +562,8 @@ pub fn error_info(o: &mut Observations, stage: &'static str, code: u32) {
 /// The session ran over `protocol`, with or without credentials sent (auto-logon for TLS).
 pub fn session_over(o: &mut Observations, protocol: &'static str, credentials_sent: bool) {
     let s = o.session();
-    s.protocol = Some(protocol);
+    s.protocol =
+        crate::codec::x224::Protocol::WITH_BITS.into_iter().chain([Protocol::Rdp]).find(|p| p.name() == protocol);
     s.credentials_sent = credentials_sent;
     if !matches!(protocol, "hybrid" | "hybrid_ex") {
         s.stages.retain(|st| st.name != "credssp");

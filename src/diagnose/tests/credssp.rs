@@ -3,6 +3,7 @@
 
 use super::build::*;
 use super::given;
+use crate::codec::x224::Protocol;
 use crate::diagnose::{Severity, Verdict};
 use crate::observations::{AuthOutcome, CertTrustDecision, CredsspOutcome, HandshakeOutcome, Observations, SessionEnd};
 
@@ -79,7 +80,7 @@ fn no_nla_with_user() -> Observations {
         let a = o.auth();
         a.outcome = AuthOutcome::NoNla;
         a.credentials_sent = false;
-        a.selected = Some("ssl");
+        a.selected = Some(Protocol::Ssl);
         a.early_auth_result = None;
         a.early_auth_name = None;
         session_over(o, "ssl", true);

@@ -3,6 +3,7 @@
 
 use super::build::*;
 use super::given;
+use crate::codec::x224::Protocol;
 use crate::diagnose::{Severity, Verdict};
 use crate::observations::{
     LicenseErrorObs, LogonErrorObs, Observations, RdpMethodObs, RdpSecurityObs, RedirectionObs, SessionEnd,
@@ -26,7 +27,7 @@ fn ends(stage: &'static str, end: SessionEnd) -> Observations {
 fn rdp_security(level: u32, accepted: &[u32], refused_with: Option<u32>) -> Observations {
     healthy().with(|o| {
         let s = o.session();
-        s.protocol = Some("rdp");
+        s.protocol = Some(Protocol::Rdp);
         s.checked = false;
         s.not_checked = Some("Standard RDP Security: the connection sequence is not run".into());
         s.end = SessionEnd::NotChecked;

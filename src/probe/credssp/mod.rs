@@ -14,6 +14,7 @@ use super::tls::{self, HandshakeFailure};
 use super::x224::{self, NegRequest, PROTOCOL_HYBRID, PROTOCOL_HYBRID_EX};
 use crate::codec::ntlm;
 use crate::codec::tsrequest::{self as codec, Frame, TsRequest};
+use crate::codec::x224::Protocol;
 use crate::knowledge::{self, TableId};
 use crate::observations::{
     AuthOutcome, AuthenticationObs, CertTrustDecision, CredsspObs, CredsspOutcome, NtlmChallengeObs,
@@ -112,10 +113,10 @@ async fn open(
     host: &str,
     req: &NegRequest,
     ctx: &ProbeContext,
-) -> Result<(tls::TlsSession, Option<&'static str>), (CredsspOutcome, String)> {
+) -> Result<(tls::TlsSession, Option<Protocol>), (CredsspOutcome, String)> {
     let (neg, stream) = x224::negotiate(addr, req, ctx).await;
     let selected = neg.selected;
-    let Some(stream) = stream.filter(|_| matches!(selected, Some("hybrid") | Some("hybrid_ex"))) else {
+    let Some(stream) = stream.filter(|_| selected.is_some_and(Protocol::is_nla)) else {
         return Err((
             CredsspOutcome::NegotiationFailed,
             format!(
@@ -225,7 +226,7 @@ fn blank_probe_obs(req: &NegRequest) -> CredsspObs {
 /// `selected`), e.g. the connection the Windows client's own request went out on.
 pub async fn probe_on(
     mut session: tls::TlsSession,
-    selected: Option<&'static str>,
+    selected: Option<Protocol>,
     req: &NegRequest,
     started: Instant,
     ctx: &ProbeContext,
@@ -372,7 +373,7 @@ pub async fn check_credentials(
         close(&mut session.stream, ctx).await;
         return obs;
     }
-    run_exchange(&mut session, host, selected == Some("hybrid_ex"), input, ctx, &mut obs).await;
+    run_exchange(&mut session, host, selected == Some(Protocol::HybridEx), input, ctx, &mut obs).await;
     close(&mut session.stream, ctx).await;
     obs.ms = ms_since(started);
     obs
