@@ -92,8 +92,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
         return;
     }
     let creds = s.credentials_sent;
-    // HYBRID or HYBRID_EX: a Windows 10 / Server 2016 or later server selects HYBRID_EX for mstsc's request.
-    let nla = matches!(s.protocol, Some("hybrid" | "hybrid_ex"));
+    let nla = s.over_nla();
     if let Some(code) = s.error_info.filter(|&c| c != 0) {
         let pair = |f: Finding, basis| f.client_error(DISC_SOCKET_CLOSED, code, basis);
         let errinfo = name(TableId::ErrorInfo, code);
@@ -192,7 +191,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
                 format!("0x{:X}", le.notification_data)
             }
         ));
-        if creds {
+        if creds && !nla {
             f = f.evidence("the credentials were sent by auto-logon (Client Info) on a server without NLA");
         }
         out.push(ending_evidence(f, s));

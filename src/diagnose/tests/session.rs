@@ -211,7 +211,6 @@ fn a_logon_warning_is_not_a_failed_logon() {
 /// by auto-logon (Client Info) on a server without NLA", because `logon-failed` tests
 /// `credentials_sent` alone and never the protocol (`server-denied-connection` tests `nla` first).
 #[test]
-#[ignore = "bug: session.rs logon-failed says 'sent by auto-logon (Client Info) on a server without NLA' whenever credentials were sent, also over HYBRID/HYBRID_EX where NLA carried them"]
 fn a_logon_error_after_nla_is_not_blamed_on_auto_logon() {
     given(healthy().with(|o| {
         session_ends(o, "first_update", SessionEnd::ServerEnded);
