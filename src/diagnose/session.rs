@@ -168,7 +168,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
         return;
     }
     if let Some(le) = s.logon_errors.iter().find(|e| {
-        matches!(e.notification_type, LOGON_FAILED_OTHER | LOGON_MSG_NO_PERMISSION | LOGON_MSG_SESSION_TERMINATE)
+        matches!(e.notification_type, LOGON_MSG_NO_PERMISSION | LOGON_MSG_SESSION_TERMINATE)
             || (e.notification_type == LOGON_FAILED_OTHER && e.notification_data != LOGON_WARNING)
     }) {
         let mut f = Finding::new(
