@@ -171,18 +171,16 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
         matches!(e.notification_type, LOGON_MSG_NO_PERMISSION | LOGON_MSG_SESSION_TERMINATE)
             || (e.notification_type == LOGON_FAILED_OTHER && e.notification_data != LOGON_WARNING)
     }) {
-        let mut f = Finding::new(
-            "logon-failed",
-            format!(
-                "The logon failed: {}",
-                if le.notification_type == LOGON_FAILED_OTHER {
-                    meaning(TableId::LogonErrorData, le.notification_data)
-                } else {
-                    meaning(TableId::LogonNotification, le.notification_type)
-                }
-            ),
-        )
-        .evidence(format!(
+        // The ErrorNotificationData meanings say "The logon failed: …" themselves.
+        let data = knowledge::lookup(TableId::LogonErrorData, le.notification_data);
+        let summary = match (le.notification_type, data) {
+            (LOGON_FAILED_OTHER, Some(e)) => e.meaning.to_string(),
+            (LOGON_FAILED_OTHER, None) => {
+                format!("The logon failed: {}", meaning(TableId::LogonErrorData, le.notification_data))
+            }
+            (t, _) => format!("The logon failed: {}", meaning(TableId::LogonNotification, t)),
+        };
+        let mut f = Finding::new("logon-failed", summary).evidence(format!(
             "Save Session Info logon error: ErrorNotificationType {}, ErrorNotificationData {}",
             name(TableId::LogonNotification, le.notification_type),
             if le.notification_type == LOGON_FAILED_OTHER {

@@ -220,10 +220,9 @@ fn a_logon_error_after_nla_is_not_blamed_on_auto_logon() {
     .check("a_logon_error_after_nla_is_not_blamed_on_auto_logon");
 }
 
-/// The lab's `logon-failed-bad-password` report reads "The logon failed: The logon failed: wrong user
-/// name or password." — the summary prefixes the knowledge table's meaning, which already says it.
+/// The lab's `logon-failed-bad-password` report once read "The logon failed: The logon failed: wrong
+/// user name or password." — the summary prefixed the knowledge table's meaning, which already says it.
 #[test]
-#[ignore = "bug: session.rs logon-failed summary doubles its prefix ('The logon failed: The logon failed: wrong user name or password.'); fixing it changes the lab reports' JSON"]
 fn the_logon_failed_summary_says_it_once() {
     given(healthy().with(|o| {
         session_over(o, "ssl", true);
