@@ -52,6 +52,14 @@ fn stages_line(s: &SessionObs) -> String {
     format!("stages: {}", parts.join(", "))
 }
 
+/// `f` with `line` as evidence when there is one (an absent or blank text is no evidence).
+fn evidence_if(f: Finding, line: Option<&String>) -> Finding {
+    match line.filter(|l| !l.trim().is_empty()) {
+        Some(l) => f.evidence(l.clone()),
+        None => f,
+    }
+}
+
 /// Evidence common to every ending: where it ended and the frames that ended it.
 fn ending_evidence(mut f: Finding, s: &SessionObs) -> Finding {
     f = f.evidence(format!(
@@ -85,10 +93,8 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
         rdp_security(s, sec, out);
     }
     if !s.checked {
-        out.push(
-            Finding::new("session-not-checked", "The session layer (connection sequence) was not checked")
-                .evidence(s.not_checked.clone().unwrap_or_default()),
-        );
+        let f = Finding::new("session-not-checked", "The session layer (connection sequence) was not checked");
+        out.push(evidence_if(f, s.not_checked.as_ref()));
         return;
     }
     let creds = s.credentials_sent;
@@ -240,9 +246,8 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
             .evidence(format!(
                 "waited in stage {stage}{} with the connection open; no PDU, no close, no reset",
                 waited.map(|ms| format!(" {ms:.0} ms")).unwrap_or_default()
-            ))
-            .evidence(s.error.clone().unwrap_or_default());
-            out.push(ending_evidence(f, s));
+            ));
+            out.push(ending_evidence(evidence_if(f, s.error.as_ref()), s));
         }
         SessionEnd::ServerEnded | SessionEnd::Closed | SessionEnd::Reset => {
             let why = match s.disconnect_reason {
@@ -250,14 +255,12 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
                 None => "no reason given",
             };
             let f = Finding::new("disconnected-by-server", format!("The server ended the connection sequence ({why})"))
-                .evidence(s.error.clone().unwrap_or_default())
                 .client_error(DISC_SOCKET_CLOSED, 0, Basis::Inferred);
-            out.push(ending_evidence(f, s));
+            out.push(ending_evidence(evidence_if(f, s.error.as_ref()), s));
         }
         _ => {
-            let f = Finding::new("session-incomplete", "The connection sequence stopped before it was established")
-                .evidence(s.error.clone().unwrap_or_default());
-            out.push(ending_evidence(f, s));
+            let f = Finding::new("session-incomplete", "The connection sequence stopped before it was established");
+            out.push(ending_evidence(evidence_if(f, s.error.as_ref()), s));
         }
     }
 }
