@@ -92,6 +92,9 @@ fn probe_findings(c: &CredsspObs, out: &mut Vec<Finding>) {
             if closed {
                 f = f.client_error(DISC_SOCKET_CLOSED, 0, Basis::Inferred);
             }
+            if other == CredsspOutcome::Timeout {
+                f = f.from_silence();
+            }
             out.push(f);
             return;
         }
@@ -215,7 +218,8 @@ fn auth_findings(obs: &Observations, a: &AuthenticationObs, out: &mut Vec<Findin
                     "credentials-not-checked",
                     format!("The credentials of {user} could not be checked at the NLA layer: the server offers no CredSSP"),
                 )
-                .evidence("no request selected HYBRID or HYBRID_EX; the server checks credentials later, at the logon screen of the session"),
+                .evidence("no request selected HYBRID or HYBRID_EX; the server checks credentials later, at the logon screen of the session")
+                .from_silence(),
             );
         }
         AuthOutcome::NotSent => {
@@ -325,7 +329,8 @@ fn auth_findings(obs: &Observations, a: &AuthenticationObs, out: &mut Vec<Findin
             out.push(
                 Finding::new("credssp-failed", format!("The CredSSP logon of {user} broke off at step {}", a.stage))
                     .evidence(a.detail.clone().unwrap_or_else(|| "no detail".into()))
-                    .evidence(trust),
+                    .evidence(trust)
+                    .from_silence(),
             );
         }
     }

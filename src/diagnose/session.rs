@@ -93,7 +93,8 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
         rdp_security(s, sec, out);
     }
     if !s.checked {
-        let f = Finding::new("session-not-checked", "The session layer (connection sequence) was not checked");
+        let f = Finding::new("session-not-checked", "The session layer (connection sequence) was not checked")
+            .from_silence();
         out.push(evidence_if(f, s.not_checked.as_ref()));
         return;
     }
@@ -243,6 +244,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
                     waited.map(|ms| format!(": nothing came for {:.1} s", ms / 1000.0)).unwrap_or_default()
                 ),
             )
+            .from_silence()
             .evidence(format!(
                 "waited in stage {stage}{} with the connection open; no PDU, no close, no reset",
                 waited.map(|ms| format!(" {ms:.0} ms")).unwrap_or_default()
@@ -255,11 +257,13 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
                 None => "no reason given",
             };
             let f = Finding::new("disconnected-by-server", format!("The server ended the connection sequence ({why})"))
-                .client_error(DISC_SOCKET_CLOSED, 0, Basis::Inferred);
+                .client_error(DISC_SOCKET_CLOSED, 0, Basis::Inferred)
+                .from_silence();
             out.push(ending_evidence(evidence_if(f, s.error.as_ref()), s));
         }
         _ => {
-            let f = Finding::new("session-incomplete", "The connection sequence stopped before it was established");
+            let f = Finding::new("session-incomplete", "The connection sequence stopped before it was established")
+                .from_silence();
             out.push(ending_evidence(evidence_if(f, s.error.as_ref()), s));
         }
     }
