@@ -220,6 +220,16 @@ impl Later<'_> {
 
 /// How far each layer got before the run's deadline (facts; the diagnosis judges).
 pub fn budget(obs: &Observations, plan: &Plan, ctx: &ProbeContext) -> BudgetObs {
+    budget_of(obs, plan, ctx, false)
+}
+
+/// The light probe's budget (`probe::light`): the network, the one request, the one TLS handshake.
+pub fn light_budget(obs: &Observations, ctx: &ProbeContext) -> BudgetObs {
+    budget_of(obs, &Plan::default(), ctx, true)
+}
+
+/// `one_connection`: the light probe, which stops after the TLS handshake.
+fn budget_of(obs: &Observations, plan: &Plan, ctx: &ProbeContext, one_connection: bool) -> BudgetObs {
     let expired = ctx.expired();
     let mut layers = Vec::new();
     let mut push = |layer: Layer, partial: bool, missing: bool, progress: String| {
@@ -295,6 +305,9 @@ pub fn budget(obs: &Observations, plan: &Plan, ctx: &ProbeContext) -> BudgetObs 
         }
         None if tls_expected => push(Layer::Tls, true, true, "not started".into()),
         None => {}
+    }
+    if one_connection {
+        return finish_budget(layers, expired, obs, ctx);
     }
     let credssp_expected = obs.negotiation.as_ref().is_some_and(|n| n.supports.credssp);
     match &obs.credssp {
