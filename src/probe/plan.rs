@@ -242,6 +242,17 @@ fn budget_of(obs: &Observations, plan: &Plan, ctx: &ProbeContext, one_connection
         };
         layers.push(LayerBudget { layer, status, progress });
     };
+    // Through an RD Gateway its own path comes first ([MS-TSGU] stages); a wait in it the deadline cut
+    // is the tool's, not the gateway's silence.
+    if let Some(g) = &obs.gateway {
+        let waiting = g.stages.iter().any(|s| s.outcome == crate::observations::gateway::StageOutcome::Timeout);
+        let last = g.stages.last().map(|s| format!("{:?} {:?}", s.stage, s.outcome).to_lowercase());
+        push(Layer::Gateway, waiting, false, format!("reached {}", last.as_deref().unwrap_or("no stage")));
+        if obs.negotiation.is_none() {
+            // The gateway carried nothing to the target: its layers were never planned.
+            return finish_budget(layers, expired, obs, ctx);
+        }
+    }
     let net = obs.network.as_ref();
     // Through a gateway tunnel there is no network layer of ours (the gateway observation has it).
     let tunnelled = net.is_none() && obs.negotiation.is_some();
