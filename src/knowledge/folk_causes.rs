@@ -167,6 +167,11 @@ pub struct FolkCause {
     pub findings: &'static [&'static str],
     /// `diagnose` finding ids whose presence shows it is absent.
     pub absent_if: &'static [&'static str],
+    /// `diagnose` finding ids whose presence shows it absent when the connection still fails here: the
+    /// failure reproduced from here is not this cause. Without a failure, a cause that lies with the
+    /// user's client stays possible (that client may differ).
+    #[serde(skip_serializing_if = "<[&str]>::is_empty")]
+    pub absent_if_failing: &'static [&'static str],
     /// What `rdp-doctor evidence` reads for it (event ids, registry values).
     pub evidence: &'static [&'static str],
     /// What `rdp-doctor client` checks for it on the user's machine, if it can lie there.
@@ -275,6 +280,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         ],
         findings: &["tcp-timeout", "tcp-refused", "tcp-unreachable", "address-unreachable"],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &[
             "Security 5152/5157 (Windows Filtering Platform dropped or blocked the connection)",
             "the rule 'Remote Desktop - User Mode (TCP-In)' (FirewallRules RemoteDesktop-UserMode-In-TCP)",
@@ -313,6 +319,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         ],
         findings: &["tcp-refused", "closed-before-negotiation", "no-response", "not-rdp"],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &[
             "System 7036/7031 (TermService stopped or crashed)",
             "RDP-Tcp fEnableWinStation, PortNumber, MaxInstanceCount; fDenyTSConnections",
@@ -340,6 +347,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         ],
         findings: &["path-mtu-blackhole", "tls-handshake-stalled", "tcp-timeout"],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &["RdpCoreTS 142/143/226 on the server (the transport dropped)"],
         client: Some("the client's VPN adapter MTU (netsh interface ipv4 show subinterfaces)"),
         lies_with_client: false,
@@ -370,6 +378,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         ],
         findings: &[],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &[
             "TerminalServices-Gateway/Operational 200-303 on the gateway (CAP/RAP decisions, channel closes)",
             "NPS Security 6272/6273",
@@ -421,6 +430,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             "rdp-no-encryption",
         ],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &[
             "RDP-Tcp SecurityLayer, MinEncryptionLevel, and the Terminal Services policy values that override them",
         ],
@@ -444,6 +454,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         findings: &["tls-protocol-mismatch", "tls-cipher-mismatch", "tls-legacy-only"],
         // Every hello refused, the most permissive included: not a mismatch (the key, see machinekeys).
         absent_if: &["standard-rdp-security-only", "tls-handshake-aborted"],
+        absent_if_failing: &[],
         evidence: &[
             "System Schannel 36874 (no common protocol) and 36888 (fatal alert)",
             "SCHANNEL\\Protocols and the cipher-suite order policy",
@@ -474,6 +485,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             "cert-name-mismatch",
         ],
         absent_if: &["standard-rdp-security-only"],
+        absent_if_failing: &[],
         evidence: &[
             "TerminalServices-RemoteConnectionManager 1057/1058 (the certificate could not be created or replaced)",
             "RDP-Tcp SSLCertificateSHA1Hash",
@@ -501,6 +513,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         ],
         findings: &["tls-handshake-aborted"],
         absent_if: &["standard-rdp-security-only"],
+        absent_if_failing: &[],
         evidence: &["System Schannel 36870 with 0x8009030D (the private key could not be opened)"],
         client: None,
         lies_with_client: false,
@@ -531,6 +544,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         ],
         findings: &["password-must-change", "nla-required"],
         absent_if: &["nla-not-required"],
+        absent_if_failing: &[],
         evidence: &["RDP-Tcp UserAuthentication and the policy 'Require user authentication … by using NLA'"],
         client: Some("the .rdp file's enablecredsspsupport (0 turns NLA off in the client)"),
         lies_with_client: true,
@@ -560,6 +574,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         ],
         findings: &["credssp-server-unpatched"],
         absent_if: &["nla-not-required"],
+        absent_if_failing: &[],
         evidence: &[
             "System LsaSrv 6041 on the client (names the server's CredSSP version)",
             "CredSSP\\Parameters AllowEncryptionOracle on both sides",
@@ -597,6 +612,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             "logon-failed",
         ],
         absent_if: &[],
+        absent_if_failing: &["credentials-accepted"],
         evidence: &["Security 4625 with Status/SubStatus (logon type 10 or 3)", "Security 4740 (locked out)"],
         client: Some("saved credentials for TERMSRV/HOST in Credential Manager (cmdkey /list)"),
         lies_with_client: true,
@@ -636,6 +652,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             "server-denied-connection",
         ],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &[
             "Security 4825 (denied access to Remote Desktop)",
             "Security 4625 with 0xC000015B",
@@ -669,6 +686,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         ],
         findings: &["server-denied-connection"],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &[
             "LocalSessionManager/Operational 40 (the reason code of the disconnect)",
             "MaxInstanceCount, fSingleSessionPerUser, MaxConnectionCount policy values",
@@ -699,6 +717,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         ],
         findings: &["licensing-failed"],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &["TerminalServices-Licensing 1128/1130, LocalSessionManager 40", "LicensingMode and LicenseServers"],
         client: Some("the client's license store HKLM\\SOFTWARE\\Microsoft\\MSLicensing"),
         lies_with_client: false,
@@ -722,6 +741,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         ],
         findings: &["server-denied-fips", "fips-required"],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &["Lsa\\FIPSAlgorithmPolicy Enabled", "MinEncryptionLevel = 4"],
         client: Some("the client's FIPSAlgorithmPolicy"),
         lies_with_client: false,
@@ -1000,7 +1020,7 @@ mod tests {
     #[test]
     fn every_finding_named_is_catalogued() {
         for c in FOLK_CAUSES {
-            for id in c.findings.iter().chain(c.absent_if) {
+            for id in c.findings.iter().chain(c.absent_if).chain(c.absent_if_failing) {
                 assert!(crate::diagnose::CATALOGUE.iter().any(|d| d.id == *id), "{}: unknown finding {id}", c.id);
             }
         }
