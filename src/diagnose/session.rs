@@ -1,7 +1,7 @@
 //! Findings of the session layer: how the RDP connection sequence ended ([MS-RDPBCGR] 1.3.1.1), and
 //! the Standard RDP Security encryption a server offers (2.2.1.4.3).
 
-use super::{Finding, Severity};
+use super::Finding;
 use crate::knowledge::{self, Basis, TableId};
 use crate::observations::{Observations, SessionEnd, SessionObs, StageOutcome};
 
@@ -280,7 +280,6 @@ fn license_line(code: u32, st: u32) -> String {
 
 // encryptionMethod bits ([MS-RDPBCGR] 2.2.1.4.3).
 const METHOD_40: u32 = 0x01;
-const METHOD_128: u32 = 0x02;
 const METHOD_56: u32 = 0x08;
 const METHOD_FIPS: u32 = 0x10;
 
@@ -329,6 +328,8 @@ fn rdp_security(s: &SessionObs, sec: &crate::observations::RdpSecurityObs, out: 
         out.push(f);
     }
     if !accepted.is_empty() {
+        // One severity, the catalogue's warning, for short RC4 keys and for 128-bit RC4 or FIPS 3DES
+        // without TLS alike (docs/findings.md); the summary says which.
         let weak = accepted.iter().any(|&m| m == METHOD_40 || m == METHOD_56);
         let mut f = Finding::new(
             "weak-rdp-encryption",
@@ -338,9 +339,6 @@ fn rdp_security(s: &SessionObs, sec: &crate::observations::RdpSecurityObs, out: 
                 "The session is protected by Standard RDP Security (RC4 or 3DES without TLS, no server authentication)"
             },
         );
-        if !weak && !accepted.contains(&METHOD_40) && accepted.iter().all(|&m| m == METHOD_FIPS || m == METHOD_128) {
-            f = f.severity(Severity::Warning);
-        }
         for l in &lines {
             f = f.evidence(l.clone());
         }

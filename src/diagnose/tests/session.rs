@@ -182,6 +182,7 @@ cases! {
     forty_bit_rc4: given(rdp_security(2, &[0x01, 0x02], None))
         .has(&["weak-rdp-encryption"])
         .lacks(&["fips-required"])
+        .severity("weak-rdp-encryption", Severity::Warning)
         .says("weak-rdp-encryption", "40- or 56-bit RC4");
     /// ENCRYPTION_LEVEL_NONE without TLS: clear text.
     no_encryption_at_all: given(rdp_security(0, &[], Some(0)))
