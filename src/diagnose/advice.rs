@@ -1,8 +1,9 @@
 //! The advice people commonly find (`knowledge::folk_causes`), judged against what this run measured:
 //! a cause **fits** when an error finding proves it, is **ruled out** when the stage where it would
-//! break the connection was seen working from here (or a finding shows it absent, or the connection
-//! fails earlier, or the server named another reason), and stays **possible** otherwise, with the
-//! command that would test it. A pure function of the observations and the findings.
+//! break the connection was seen working from here (or a finding shows it absent, or shows it absent
+//! from a failure reproduced here, or the connection fails earlier, or the server named another
+//! reason), and stays **possible** otherwise, with the command that would test it. A pure function of
+//! the observations and the findings.
 
 use super::{Finding, Severity};
 use crate::codec::x224::Protocol;
@@ -36,6 +37,17 @@ fn verdict(c: &FolkCause, obs: &Observations, findings: &[Finding]) -> (Verdict,
     }
     if let Some(f) = findings.iter().find(|f| c.absent_if.contains(&f.id)) {
         return (Verdict::RuledOut, format!("{}: {}", f.id, f.summary), command);
+    }
+    // The connection fails here for a reason this cause is not: the user's password accepted at NLA,
+    // then 0x904/0x7, is no wrong password.
+    if let Some((_, failed)) = first_failure(findings)
+        && let Some(f) = findings.iter().find(|f| c.absent_if_failing.contains(&f.id))
+    {
+        return (
+            Verdict::RuledOut,
+            format!("{}: {}; the connection fails otherwise ({})", f.id, f.summary, failed.id),
+            command,
+        );
     }
     if let Some(x) = obs.session.as_ref().and_then(|s| s.error_info).filter(|&x| x != 0) {
         let own: Vec<u32> = c

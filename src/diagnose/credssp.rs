@@ -94,6 +94,9 @@ fn probe_findings(c: &CredsspObs, out: &mut Vec<Finding>) {
             if closed {
                 f = f.client_error(DISC_SOCKET_CLOSED, 0, Basis::Inferred);
             }
+            if other == CredsspOutcome::Timeout {
+                f = f.from_silence();
+            }
             out.push(f);
             return;
         }
@@ -137,16 +140,22 @@ fn probe_findings(c: &CredsspObs, out: &mut Vec<Finding>) {
     if let Some(n) = &c.ntlm {
         let mut f = Finding::new(FindingId::CredsspHostInfo, host_summary(c));
         f = f.evidence(format!("CredSSP TSRequest version {version} ({vname}) {via}"));
-        let facts = [
+        let names = [
             ("target name", &n.target_name),
             ("NetBIOS computer", &n.nb_computer_name),
             ("NetBIOS domain", &n.nb_domain_name),
             ("DNS computer", &n.dns_computer_name),
             ("DNS domain", &n.dns_domain_name),
             ("DNS tree", &n.dns_tree_name),
-            ("server clock", &n.timestamp),
         ];
-        let listed: Vec<String> = facts.iter().filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} {v}"))).collect();
+        // xrdp and FreeRDP send the name AV_PAIRs empty: an empty name is no name.
+        let mut listed: Vec<String> = names.iter().filter_map(|(k, v)| named(v).map(|v| format!("{k} {v}"))).collect();
+        if listed.is_empty() && names.iter().any(|(_, v)| v.is_some()) {
+            listed.push("no names".into());
+        }
+        if let Some(t) = &n.timestamp {
+            listed.push(format!("server clock {t}"));
+        }
         if !listed.is_empty() {
             f = f.evidence(format!("NTLM CHALLENGE: {}", listed.join(", ")));
         }
@@ -169,11 +178,14 @@ fn probe_findings(c: &CredsspObs, out: &mut Vec<Finding>) {
     }
 }
 
+/// An NTLM name, when it is one (not absent, not empty).
+fn named(v: &Option<String>) -> Option<&str> {
+    v.as_deref().filter(|v| !v.is_empty())
+}
+
 fn host_summary(c: &CredsspObs) -> String {
     let n = c.ntlm.as_ref();
-    let name = n
-        .and_then(|n| n.dns_computer_name.clone().or_else(|| n.nb_computer_name.clone()))
-        .unwrap_or_else(|| "the server".into());
+    let name = n.and_then(|n| named(&n.dns_computer_name).or(named(&n.nb_computer_name))).unwrap_or("the server");
     let os = n.and_then(|n| n.os_version.clone()).map(|v| {
         let rel = n.and_then(|n| n.os_build).and_then(windows_builds::release);
         match rel {
@@ -208,7 +220,8 @@ fn auth_findings(obs: &Observations, a: &AuthenticationObs, out: &mut Vec<Findin
                     FindingId::CredentialsNotChecked,
                     format!("The credentials of {user} could not be checked at the NLA layer: the server offers no CredSSP"),
                 )
-                .evidence("no request selected HYBRID or HYBRID_EX; the server checks credentials later, at the logon screen of the session"),
+                .evidence("no request selected HYBRID or HYBRID_EX; the server checks credentials later, at the logon screen of the session")
+                .from_silence(),
             );
         }
         AuthOutcome::NotSent => {
@@ -326,7 +339,8 @@ fn auth_findings(obs: &Observations, a: &AuthenticationObs, out: &mut Vec<Findin
                     format!("The CredSSP logon of {user} broke off at step {}", a.stage),
                 )
                 .evidence(a.detail.clone().unwrap_or_else(|| "no detail".into()))
-                .evidence(trust),
+                .evidence(trust)
+                .from_silence(),
             );
         }
     }

@@ -105,6 +105,13 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> Reach {
         }
         let (id, summary) = classify(g, s);
         f(id, summary, Some(s));
+        // A connect that timed out is the path's silence (no SYN-ACK), unless the run's deadline cut it:
+        // then the budget's gateway layer says so and the finding is not raised (`diagnose_with`).
+        if s.outcome == StageOutcome::Timeout
+            && let Some(x) = out.last_mut()
+        {
+            x.from_silence = true;
+        }
         if id == FindingId::GatewayUnreachable {
             return Reach { gateway: false, target: false };
         }

@@ -47,5 +47,9 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
     if matches!(h.outcome, HandshakeOutcome::Closed | HandshakeOutcome::Reset) {
         f = f.client_error(DISC_SOCKET_CLOSED, 0, Basis::Inferred);
     }
+    if h.outcome == HandshakeOutcome::Timeout {
+        // The run's deadline may have cut this wait: then it is the tool's, not the server's (budget).
+        f = f.from_silence();
+    }
     out.push(f);
 }

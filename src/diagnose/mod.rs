@@ -119,6 +119,11 @@ pub struct Finding {
     pub evidence: Vec<String>,
     pub remedies: Vec<String>,
     pub client_error: Option<ClientError>,
+    /// True when the finding rests on the server's silence (a wait that ended with no answer), not on
+    /// something the server sent: when the run's deadline cut its layer, the silence may be the tool's
+    /// own, so it is not raised (`diagnose_with`). Not serialized.
+    #[serde(skip)]
+    pub from_silence: bool,
 }
 
 impl Finding {
@@ -133,7 +138,14 @@ impl Finding {
             evidence: Vec::new(),
             remedies: def.remedies.iter().map(|r| r.to_string()).collect(),
             client_error: None,
+            from_silence: false,
         }
+    }
+
+    /// Mark the finding as judged from silence (see `from_silence`).
+    pub fn from_silence(mut self) -> Self {
+        self.from_silence = true;
+        self
     }
 
     pub fn severity(mut self, s: Severity) -> Self {
@@ -208,7 +220,7 @@ pub fn diagnose_with(obs: &Observations, settings: &Settings) -> Diagnosis {
     // The run's deadline is the tool's: what it cut is "not checked", never the server's silence.
     let budget = obs.budget.as_ref();
     let cut = |layer: Layer| budget.is_some_and(|b| b.cut(layer));
-    findings.retain(|f| !(cut(f.layer) && JUDGED_FROM_SILENCE.contains(&f.id)));
+    findings.retain(|f| !(f.from_silence && cut(f.layer)));
     let incomplete = budget.is_some_and(|b| b.reached);
     if let Some(b) = budget.filter(|b| b.reached) {
         findings.push(budget::deadline_reached(b));
@@ -232,25 +244,6 @@ pub fn diagnose_with(obs: &Observations, settings: &Settings) -> Diagnosis {
     let folk_causes = advice::folk_causes(obs, &findings);
     Diagnosis { verdict, predicted_client_error, findings, folk_causes }
 }
-
-/// Findings that rest on the server's silence (or on answers that never came): when the run's deadline
-/// cut their layer, the silence may be the tool's own, so they are not raised.
-pub const JUDGED_FROM_SILENCE: &[FindingId] = &[
-    FindingId::TcpTimeout,
-    FindingId::AddressUnreachable,
-    FindingId::NoResponse,
-    FindingId::TlsHandshakeStalled,
-    FindingId::PathMtuBlackhole,
-    FindingId::TlsProtocolMismatch,
-    FindingId::TlsCipherMismatch,
-    FindingId::TlsLegacyOnly,
-    FindingId::CredsspFailed,
-    FindingId::CredentialsNotChecked,
-    FindingId::DisconnectedByServer,
-    FindingId::SessionIncomplete,
-    FindingId::SessionNotChecked,
-    FindingId::SessionStalled,
-];
 
 #[cfg(test)]
 mod tests;

@@ -394,7 +394,8 @@ fn transport_findings(neg: &NegotiationObs, windows: Option<&NegRequestObs>, out
             FindingId::NoResponse,
             "The server accepts the TCP connection and then says nothing until the deadline",
         )
-        .client_error(DISC_CONNECTION_TIMED_OUT, 0, Basis::Inferred);
+        .client_error(DISC_CONNECTION_TIMED_OUT, 0, Basis::Inferred)
+        .from_silence();
         if !all_silent {
             f = f.severity(Severity::Error);
         }

@@ -40,6 +40,9 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> bool {
                 0,
                 Basis::Documented,
             );
+            if outcome == ConnectOutcome::Timeout {
+                f = f.from_silence();
+            }
             for a in failed {
                 f = f.evidence(format!(
                     "TCP connect to {}: {} after {:.1} ms{}",
@@ -65,6 +68,9 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> bool {
             ),
         )
         .severity(Severity::Warning);
+        if failed.iter().any(|a| a.outcome == ConnectOutcome::Timeout) {
+            f = f.from_silence();
+        }
         for a in &failed {
             f = f.evidence(format!("TCP connect to {}: {} after {:.1} ms", a.address, outcome_word(a.outcome), a.ms));
         }

@@ -1,9 +1,7 @@
 //! Findings of the session layer: how the RDP connection sequence ended ([MS-RDPBCGR] 1.3.1.1), and
 //! the Standard RDP Security encryption a server offers (2.2.1.4.3).
 
-use super::{Finding, Severity};
-use crate::codec::x224::Protocol;
-use crate::diagnose::FindingId;
+use super::{Finding, FindingId};
 use crate::knowledge::{self, Basis, TableId};
 use crate::observations::{Observations, SessionEnd, SessionObs, StageOutcome};
 
@@ -54,6 +52,14 @@ fn stages_line(s: &SessionObs) -> String {
     format!("stages: {}", parts.join(", "))
 }
 
+/// `f` with `line` as evidence when there is one (an absent or blank text is no evidence).
+fn evidence_if(f: Finding, line: Option<&String>) -> Finding {
+    match line.filter(|l| !l.trim().is_empty()) {
+        Some(l) => f.evidence(l.clone()),
+        None => f,
+    }
+}
+
 /// Evidence common to every ending: where it ended and the frames that ended it.
 fn ending_evidence(mut f: Finding, s: &SessionObs) -> Finding {
     f = f.evidence(format!(
@@ -87,15 +93,13 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
         rdp_security(s, sec, out);
     }
     if !s.checked {
-        out.push(
-            Finding::new(FindingId::SessionNotChecked, "The session layer (connection sequence) was not checked")
-                .evidence(s.not_checked.clone().unwrap_or_default()),
-        );
+        let f = Finding::new(FindingId::SessionNotChecked, "The session layer (connection sequence) was not checked")
+            .from_silence();
+        out.push(evidence_if(f, s.not_checked.as_ref()));
         return;
     }
     let creds = s.credentials_sent;
-    // HYBRID or HYBRID_EX: a Windows 10 / Server 2016 or later server selects HYBRID_EX for mstsc's request.
-    let nla = s.protocol.is_some_and(Protocol::is_nla);
+    let nla = s.over_nla();
     if let Some(code) = s.error_info.filter(|&c| c != 0) {
         let pair = |f: Finding, basis| f.client_error(DISC_SOCKET_CLOSED, code, basis);
         let errinfo = name(TableId::ErrorInfo, code);
@@ -175,21 +179,19 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
         return;
     }
     if let Some(le) = s.logon_errors.iter().find(|e| {
-        matches!(e.notification_type, LOGON_FAILED_OTHER | LOGON_MSG_NO_PERMISSION | LOGON_MSG_SESSION_TERMINATE)
+        matches!(e.notification_type, LOGON_MSG_NO_PERMISSION | LOGON_MSG_SESSION_TERMINATE)
             || (e.notification_type == LOGON_FAILED_OTHER && e.notification_data != LOGON_WARNING)
     }) {
-        let mut f = Finding::new(
-            FindingId::LogonFailed,
-            format!(
-                "The logon failed: {}",
-                if le.notification_type == LOGON_FAILED_OTHER {
-                    meaning(TableId::LogonErrorData, le.notification_data)
-                } else {
-                    meaning(TableId::LogonNotification, le.notification_type)
-                }
-            ),
-        )
-        .evidence(format!(
+        // The ErrorNotificationData meanings say "The logon failed: …" themselves.
+        let data = knowledge::lookup(TableId::LogonErrorData, le.notification_data);
+        let summary = match (le.notification_type, data) {
+            (LOGON_FAILED_OTHER, Some(e)) => e.meaning.to_string(),
+            (LOGON_FAILED_OTHER, None) => {
+                format!("The logon failed: {}", meaning(TableId::LogonErrorData, le.notification_data))
+            }
+            (t, _) => format!("The logon failed: {}", meaning(TableId::LogonNotification, t)),
+        };
+        let mut f = Finding::new(FindingId::LogonFailed, summary).evidence(format!(
             "Save Session Info logon error: ErrorNotificationType {}, ErrorNotificationData {}",
             name(TableId::LogonNotification, le.notification_type),
             if le.notification_type == LOGON_FAILED_OTHER {
@@ -198,7 +200,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
                 format!("0x{:X}", le.notification_data)
             }
         ));
-        if creds {
+        if creds && !nla {
             f = f.evidence("the credentials were sent by auto-logon (Client Info) on a server without NLA");
         }
         out.push(ending_evidence(f, s));
@@ -246,12 +248,12 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
                     waited.map(|ms| format!(": nothing came for {:.1} s", ms / 1000.0)).unwrap_or_default()
                 ),
             )
+            .from_silence()
             .evidence(format!(
                 "waited in stage {stage}{} with the connection open; no PDU, no close, no reset",
                 waited.map(|ms| format!(" {ms:.0} ms")).unwrap_or_default()
-            ))
-            .evidence(s.error.clone().unwrap_or_default());
-            out.push(ending_evidence(f, s));
+            ));
+            out.push(ending_evidence(evidence_if(f, s.error.as_ref()), s));
         }
         SessionEnd::ServerEnded | SessionEnd::Closed | SessionEnd::Reset => {
             let why = match s.disconnect_reason {
@@ -262,15 +264,15 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
                 FindingId::DisconnectedByServer,
                 format!("The server ended the connection sequence ({why})"),
             )
-            .evidence(s.error.clone().unwrap_or_default())
-            .client_error(DISC_SOCKET_CLOSED, 0, Basis::Inferred);
-            out.push(ending_evidence(f, s));
+            .client_error(DISC_SOCKET_CLOSED, 0, Basis::Inferred)
+            .from_silence();
+            out.push(ending_evidence(evidence_if(f, s.error.as_ref()), s));
         }
         _ => {
             let f =
                 Finding::new(FindingId::SessionIncomplete, "The connection sequence stopped before it was established")
-                    .evidence(s.error.clone().unwrap_or_default());
-            out.push(ending_evidence(f, s));
+                    .from_silence();
+            out.push(ending_evidence(evidence_if(f, s.error.as_ref()), s));
         }
     }
 }
@@ -286,7 +288,6 @@ fn license_line(code: u32, st: u32) -> String {
 
 // encryptionMethod bits ([MS-RDPBCGR] 2.2.1.4.3).
 const METHOD_40: u32 = 0x01;
-const METHOD_128: u32 = 0x02;
 const METHOD_56: u32 = 0x08;
 const METHOD_FIPS: u32 = 0x10;
 
@@ -336,6 +337,8 @@ fn rdp_security(s: &SessionObs, sec: &crate::observations::RdpSecurityObs, out: 
         out.push(f);
     }
     if !accepted.is_empty() {
+        // One severity, the catalogue's warning, for short RC4 keys and for 128-bit RC4 or FIPS 3DES
+        // without TLS alike (docs/findings.md); the summary says which.
         let weak = accepted.iter().any(|&m| m == METHOD_40 || m == METHOD_56);
         let mut f = Finding::new(
             FindingId::WeakRdpEncryption,
@@ -345,9 +348,6 @@ fn rdp_security(s: &SessionObs, sec: &crate::observations::RdpSecurityObs, out: 
                 "The session is protected by Standard RDP Security (RC4 or 3DES without TLS, no server authentication)"
             },
         );
-        if !weak && !accepted.contains(&METHOD_40) && accepted.iter().all(|&m| m == METHOD_FIPS || m == METHOD_128) {
-            f = f.severity(Severity::Warning);
-        }
         for l in &lines {
             f = f.evidence(l.clone());
         }

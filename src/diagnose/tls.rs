@@ -214,7 +214,8 @@ fn handshake_findings(tls: &TlsObs, out: &mut Vec<Finding>) -> bool {
                     "The ClientHello reaches the server, but its answer (ServerHello and certificate, in full-size \
                      packets) never arrives — until the MSS is clamped: the path drops large packets (typical of VPN \
                      tunnels without MSS clamping)",
-                );
+                )
+                .from_silence();
                 f = f.evidence(waited);
                 for h in &tried {
                     f = f.evidence(describe_handshake(h));
@@ -232,7 +233,8 @@ fn handshake_findings(tls: &TlsObs, out: &mut Vec<Finding>) -> bool {
                     FindingId::TlsHandshakeStalled,
                     "The server selects TLS/CredSSP, then never answers the ClientHello (whether a path that drops \
                      large packets is the cause is not checked: this platform cannot clamp the MSS)",
-                );
+                )
+                .from_silence();
                 f = f.evidence(waited);
                 for h in &tried {
                     f = f.evidence(describe_handshake(h));
@@ -249,7 +251,8 @@ fn handshake_findings(tls: &TlsObs, out: &mut Vec<Finding>) -> bool {
                     FindingId::TlsHandshakeStalled,
                     "The server selects TLS/CredSSP, then never answers the ClientHello, not even on a connection \
                      with a small MSS",
-                );
+                )
+                .from_silence();
                 f = f.evidence(waited);
                 for h in &tried {
                     f = f.evidence(describe_handshake(h));
@@ -518,7 +521,8 @@ fn protocol_findings(tls: &TlsObs, out: &mut Vec<Finding>) {
         } else {
             format!("These clients cannot connect, {what} with the server: {}", names.join(", "))
         };
-        let mut f = Finding::new(id, summary);
+        // A version the scan had no answer for counts as refused: the verdict may rest on silence.
+        let mut f = Finding::new(id, summary).from_silence();
         if !judged_hit {
             f = f.severity(Severity::Info);
         }
@@ -541,7 +545,8 @@ fn protocol_findings(tls: &TlsObs, out: &mut Vec<Finding>) {
                 FindingId::TlsLegacyOnly,
                 format!("The server accepts only {accepted}: no TLS 1.2 or 1.3, which current clients require"),
             )
-            .evidence(tls.version_results.iter().map(describe_version).collect::<Vec<_>>().join("; ")),
+            .evidence(tls.version_results.iter().map(describe_version).collect::<Vec<_>>().join("; "))
+            .from_silence(),
         );
     }
 

@@ -168,6 +168,11 @@ pub struct FolkCause {
     pub findings: &'static [FindingId],
     /// `diagnose` finding ids whose presence shows it is absent.
     pub absent_if: &'static [FindingId],
+    /// `diagnose` finding ids whose presence shows it absent when the connection still fails here: the
+    /// failure reproduced from here is not this cause. Without a failure, a cause that lies with the
+    /// user's client stays possible (that client may differ).
+    #[serde(skip_serializing_if = "<[FindingId]>::is_empty")]
+    pub absent_if_failing: &'static [FindingId],
     /// What `rdp-doctor evidence` reads for it (event ids, registry values).
     pub evidence: &'static [&'static str],
     /// What `rdp-doctor client` checks for it on the user's machine, if it can lie there.
@@ -281,6 +286,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             FindingId::AddressUnreachable,
         ],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &[
             "Security 5152/5157 (Windows Filtering Platform dropped or blocked the connection)",
             "the rule 'Remote Desktop - User Mode (TCP-In)' (FirewallRules RemoteDesktop-UserMode-In-TCP)",
@@ -324,6 +330,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             FindingId::NotRdp,
         ],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &[
             "System 7036/7031 (TermService stopped or crashed)",
             "RDP-Tcp fEnableWinStation, PortNumber, MaxInstanceCount; fDenyTSConnections",
@@ -351,6 +358,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         ],
         findings: &[FindingId::PathMtuBlackhole, FindingId::TlsHandshakeStalled, FindingId::TcpTimeout],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &["RdpCoreTS 142/143/226 on the server (the transport dropped)"],
         client: Some("the client's VPN adapter MTU (netsh interface ipv4 show subinterfaces)"),
         lies_with_client: false,
@@ -393,6 +401,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         ],
         findings: &[],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &[
             "TerminalServices-Gateway/Operational 200-303 on the gateway (CAP/RAP decisions, channel closes)",
             "NPS Security 6272/6273",
@@ -444,6 +453,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             FindingId::RdpNoEncryption,
         ],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &[
             "RDP-Tcp SecurityLayer, MinEncryptionLevel, and the Terminal Services policy values that override them",
         ],
@@ -467,6 +477,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         findings: &[FindingId::TlsProtocolMismatch, FindingId::TlsCipherMismatch, FindingId::TlsLegacyOnly],
         // Every hello refused, the most permissive included: not a mismatch (the key, see machinekeys).
         absent_if: &[FindingId::StandardRdpSecurityOnly, FindingId::TlsHandshakeAborted],
+        absent_if_failing: &[],
         evidence: &[
             "System Schannel 36874 (no common protocol) and 36888 (fatal alert)",
             "SCHANNEL\\Protocols and the cipher-suite order policy",
@@ -497,6 +508,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             FindingId::CertNameMismatch,
         ],
         absent_if: &[FindingId::StandardRdpSecurityOnly],
+        absent_if_failing: &[],
         evidence: &[
             "TerminalServices-RemoteConnectionManager 1057/1058 (the certificate could not be created or replaced)",
             "RDP-Tcp SSLCertificateSHA1Hash",
@@ -524,6 +536,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         ],
         findings: &[FindingId::TlsHandshakeAborted],
         absent_if: &[FindingId::StandardRdpSecurityOnly],
+        absent_if_failing: &[],
         evidence: &["System Schannel 36870 with 0x8009030D (the private key could not be opened)"],
         client: None,
         lies_with_client: false,
@@ -554,6 +567,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         ],
         findings: &[FindingId::PasswordMustChange, FindingId::NlaRequired],
         absent_if: &[FindingId::NlaNotRequired],
+        absent_if_failing: &[],
         evidence: &["RDP-Tcp UserAuthentication and the policy 'Require user authentication … by using NLA'"],
         client: Some("the .rdp file's enablecredsspsupport (0 turns NLA off in the client)"),
         lies_with_client: true,
@@ -583,6 +597,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         ],
         findings: &[FindingId::CredsspServerUnpatched],
         absent_if: &[FindingId::NlaNotRequired],
+        absent_if_failing: &[],
         evidence: &[
             "System LsaSrv 6041 on the client (names the server's CredSSP version)",
             "CredSSP\\Parameters AllowEncryptionOracle on both sides",
@@ -620,6 +635,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             FindingId::LogonFailed,
         ],
         absent_if: &[],
+        absent_if_failing: &[FindingId::CredentialsAccepted],
         evidence: &["Security 4625 with Status/SubStatus (logon type 10 or 3)", "Security 4740 (locked out)"],
         client: Some("saved credentials for TERMSRV/HOST in Credential Manager (cmdkey /list)"),
         lies_with_client: true,
@@ -659,6 +675,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             FindingId::ServerDeniedConnection,
         ],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &[
             "Security 4825 (denied access to Remote Desktop)",
             "Security 4625 with 0xC000015B",
@@ -692,6 +709,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         ],
         findings: &[FindingId::ServerDeniedConnection],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &[
             "LocalSessionManager/Operational 40 (the reason code of the disconnect)",
             "MaxInstanceCount, fSingleSessionPerUser, MaxConnectionCount policy values",
@@ -722,6 +740,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         ],
         findings: &[FindingId::LicensingFailed],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &["TerminalServices-Licensing 1128/1130, LocalSessionManager 40", "LicensingMode and LicenseServers"],
         client: Some("the client's license store HKLM\\SOFTWARE\\Microsoft\\MSLicensing"),
         lies_with_client: false,
@@ -745,6 +764,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         ],
         findings: &[FindingId::ServerDeniedFips, FindingId::FipsRequired],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &["Lsa\\FIPSAlgorithmPolicy Enabled", "MinEncryptionLevel = 4"],
         client: Some("the client's FIPSAlgorithmPolicy"),
         lies_with_client: false,
@@ -1027,7 +1047,7 @@ mod tests {
     #[test]
     fn every_finding_named_is_catalogued() {
         for c in FOLK_CAUSES {
-            for id in c.findings.iter().chain(c.absent_if) {
+            for id in c.findings.iter().chain(c.absent_if).chain(c.absent_if_failing) {
                 assert!(crate::diagnose::CATALOGUE.iter().any(|d| d.id == *id), "{}: unknown finding {id}", c.id);
             }
         }

@@ -555,6 +555,15 @@ pub struct SessionObs {
     pub ms: f64,
 }
 
+impl SessionObs {
+    /// True when the sequence ran over NLA (HYBRID or HYBRID_EX, [MS-RDPBCGR] 2.2.1.1.1): CredSSP
+    /// carried the credentials before it, not an auto-logon Client Info. A Windows 10 / Server 2016 or
+    /// later server selects HYBRID_EX for mstsc's request.
+    pub fn over_nla(&self) -> bool {
+        self.protocol.is_some_and(Protocol::is_nla)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SessionEnd {

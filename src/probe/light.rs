@@ -21,8 +21,15 @@ use crate::target::Target;
 use std::net::SocketAddr;
 use std::time::Instant;
 
-/// Walk the one connection. The run's deadline (`ctx.deadline`) bounds every wait.
+/// Walk the one connection. The run's deadline (`ctx.deadline`) bounds every wait; what it cut is
+/// recorded in `observations.budget`, as the full probe does.
 pub async fn run(target: &Target, ctx: &ProbeContext) -> Observations {
+    let mut obs = walk(target, ctx).await;
+    obs.budget = Some(super::plan::light_budget(&obs, ctx));
+    obs
+}
+
+async fn walk(target: &Target, ctx: &ProbeContext) -> Observations {
     let mut obs = Observations::default();
     let resolve = network::resolve(&target.host, target.port, ctx).await;
     let mut attempts = Vec::new();

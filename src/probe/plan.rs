@@ -221,6 +221,16 @@ impl Later<'_> {
 
 /// How far each layer got before the run's deadline (facts; the diagnosis judges).
 pub fn budget(obs: &Observations, plan: &Plan, ctx: &ProbeContext) -> BudgetObs {
+    budget_of(obs, plan, ctx, false)
+}
+
+/// The light probe's budget (`probe::light`): the network, the one request, the one TLS handshake.
+pub fn light_budget(obs: &Observations, ctx: &ProbeContext) -> BudgetObs {
+    budget_of(obs, &Plan::default(), ctx, true)
+}
+
+/// `one_connection`: the light probe, which stops after the TLS handshake.
+fn budget_of(obs: &Observations, plan: &Plan, ctx: &ProbeContext, one_connection: bool) -> BudgetObs {
     let expired = ctx.expired();
     let mut layers = Vec::new();
     let mut push = |layer: Layer, partial: bool, missing: bool, progress: String| {
@@ -233,6 +243,17 @@ pub fn budget(obs: &Observations, plan: &Plan, ctx: &ProbeContext) -> BudgetObs 
         };
         layers.push(LayerBudget { layer, status, progress });
     };
+    // Through an RD Gateway its own path comes first ([MS-TSGU] stages); a wait in it the deadline cut
+    // is the tool's, not the gateway's silence.
+    if let Some(g) = &obs.gateway {
+        let waiting = g.stages.iter().any(|s| s.outcome == crate::observations::gateway::StageOutcome::Timeout);
+        let last = g.stages.last().map(|s| format!("{:?} {:?}", s.stage, s.outcome).to_lowercase());
+        push(Layer::Gateway, waiting, false, format!("reached {}", last.as_deref().unwrap_or("no stage")));
+        if obs.negotiation.is_none() {
+            // The gateway carried nothing to the target: its layers were never planned.
+            return finish_budget(layers, expired, obs, ctx);
+        }
+    }
     let net = obs.network.as_ref();
     // Through a gateway tunnel there is no network layer of ours (the gateway observation has it).
     let tunnelled = net.is_none() && obs.negotiation.is_some();
@@ -296,6 +317,9 @@ pub fn budget(obs: &Observations, plan: &Plan, ctx: &ProbeContext) -> BudgetObs 
         }
         None if tls_expected => push(Layer::Tls, true, true, "not started".into()),
         None => {}
+    }
+    if one_connection {
+        return finish_budget(layers, expired, obs, ctx);
     }
     let credssp_expected = obs.negotiation.as_ref().is_some_and(|n| n.supports.credssp);
     match &obs.credssp {

@@ -94,11 +94,11 @@ cases! {
 }
 
 /// 0x904 / 0x7 after NLA accepted the user's password (the case of issue #11): the finding's evidence
-/// says "NLA (CredSSP) succeeded, so the password was right", yet the commonly given cause "wrong or
-/// expired credentials" stays `possible` ("not tested: no session set up"), pointing the admin back at
-/// the password. `credentials-accepted` (the user's own logon, accepted at NLA) rules it out.
+/// says "NLA (CredSSP) succeeded, so the password was right", and the commonly given cause "wrong or
+/// expired credentials" must not stay `possible` ("not tested: no session set up"), pointing the admin
+/// back at the password: `credentials-accepted` (the user's own logon, accepted at NLA) with the failure
+/// reproduced rules it out (`absent_if_failing`).
 #[test]
-#[ignore = "bug: advice.rs keeps 'credentials' possible after credentials-accepted at NLA when the session then fails (0x904/0x7): folk_causes 'credentials' has no absent_if, and the session stage is required to be seen working"]
 fn a_password_accepted_at_nla_rules_out_wrong_credentials() {
     given(denied_after_nla())
         .has(&["credentials-accepted", "server-denied-connection"])

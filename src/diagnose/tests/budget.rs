@@ -1,6 +1,6 @@
 //! `diagnose/mod.rs` and `diagnose/budget.rs`: the run's own deadline (`--timeout`). What it cut is
 //! "not checked", never the server's silence: `deadline-reached`, verdict `incomplete`, no client
-//! error predicted, and none of the findings that rest on silence (`JUDGED_FROM_SILENCE`).
+//! error predicted, and none of the findings that rest on silence (`Finding::from_silence`).
 
 use super::build::*;
 use super::given;
@@ -135,10 +135,9 @@ cases! {
 }
 
 /// The deadline cut the `--user` logon while the credential-less probe had its answer: an errorCode
-/// the server sent. The answer is not silence, yet `credssp-failed` is in `JUDGED_FROM_SILENCE` as a
-/// whole id, so the server's own error is dropped and the verdict says `incomplete`.
+/// the server sent. The answer is not silence: the server's own error stays (the filter once went by
+/// id, `JUDGED_FROM_SILENCE`, and dropped it; it now goes by `Finding::from_silence`).
 #[test]
-#[ignore = "bug: credssp-failed from a TSRequest errorCode (an answer, not silence) is dropped when the deadline cut the CredSSP layer (JUDGED_FROM_SILENCE filters by id, not by outcome)"]
 fn an_error_code_is_not_silence_even_when_the_logon_was_cut() {
     given(healthy().with(|o| {
         let c = o.credssp();
@@ -160,10 +159,9 @@ fn an_error_code_is_not_silence_even_when_the_logon_was_cut() {
 }
 
 /// The light probe's one handshake waited until the run's deadline: the silence may be the tool's.
-/// `tls-handshake-failed` (light.rs) is raised for a `timeout` handshake and is not in
-/// `JUDGED_FROM_SILENCE`, so even with the TLS layer recorded as cut, the verdict blames the server.
+/// `tls-handshake-failed` (light.rs) for a `timeout` handshake is judged from silence, so with the TLS
+/// layer recorded as cut (`probe::light` records the budget) the verdict is `incomplete`, not failing.
 #[test]
-#[ignore = "bug: light.rs raises tls-handshake-failed for a handshake that timed out, and the id is not in JUDGED_FROM_SILENCE: the tool's deadline becomes a failing server (the light probe also records no budget)"]
 fn light_handshake_cut_by_the_deadline_is_not_a_failure() {
     given(super::light::light_handshake(HandshakeOutcome::Timeout).with(|o| {
         o.budget = Some(budget_complete());

@@ -677,9 +677,13 @@ pub fn budget_complete() -> BudgetObs {
     }
 }
 
-/// `--timeout` ran out while `layer` waited: it is partial, the layers after it never started.
+/// `--timeout` ran out while `layer` waited: it is partial, the layers after it never started. A
+/// layer the budget lacks (the RD Gateway's) is put first: it comes before the target's.
 pub fn deadline_cuts(o: &mut Observations, layer: Layer) {
     let b = o.budget.get_or_insert_with(budget_complete);
+    if !b.layers.iter().any(|l| l.layer == layer) {
+        b.layers.insert(0, LayerBudget { layer, status: LayerStatus::Complete, progress: "done".into() });
+    }
     b.reached = true;
     b.timeout_ms = 2_000.0;
     let mut cut = false;

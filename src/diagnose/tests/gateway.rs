@@ -186,16 +186,15 @@ fn short_and_full_hresult_forms_match() {
 
 /// `--timeout 2` against a gateway that drops the SYN: the connect wait (the layer's patience, 5 s)
 /// was cut by the run's deadline. Without a gateway the same silence is `tcp-timeout`, which
-/// `JUDGED_FROM_SILENCE` drops when the deadline cut the network layer (verdict `incomplete`); the
+/// is judged from silence and dropped when the deadline cut the network layer (verdict `incomplete`); the
 /// gateway rule calls every Connect timeout the path's and says `gateway-unreachable` (verdict
-/// `unreachable`) even with `budget.reached`. The budget has no gateway layer, so the rule cannot
-/// tell a cut wait from the gateway's silence.
+/// `unreachable`) even with `budget.reached`, as the budget had no gateway layer to tell a cut wait
+/// from the gateway's silence. It has one now (`probe::plan::budget`), and the cut wait is not raised.
 #[test]
-#[ignore = "bug: gateway.rs raises gateway-unreachable for a Connect timeout even when the run's deadline was reached (the budget has no Gateway layer); the direct path says incomplete"]
 fn a_gateway_connect_cut_by_the_deadline_is_not_unreachable() {
     given(stops(GatewayStage::Connect, StageOutcome::Timeout, None).with(|o| {
         o.network = None;
-        deadline_cuts(o, crate::knowledge::Layer::Network);
+        deadline_cuts(o, crate::knowledge::Layer::Gateway);
     }))
     .lacks(&["gateway-unreachable"])
     .has(&["deadline-reached"])

@@ -401,13 +401,11 @@ fn every_case_keeps_the_verdict_rules() {
     }
 }
 
-/// Every evidence line says something. `session.rs` pushes `error`/`not_checked` as evidence even when
-/// the probe left them empty (`unwrap_or_default()`), so `session-incomplete`, `session-stalled` and
-/// `disconnected-by-server` carry an empty line in these cases (`session-not-checked` would too with
-/// no `not_checked`); the report then prints an empty bullet. The lab always fills them, so no lab
-/// report shows it.
+/// Every evidence line says something. `session.rs` once pushed `error`/`not_checked` as evidence even
+/// when the probe left them empty (`unwrap_or_default()`), so `session-incomplete`, `session-stalled`
+/// and `disconnected-by-server` carried an empty line in these cases; the report then printed an empty
+/// bullet. The lab always fills them, so no lab report showed it.
 #[test]
-#[ignore = "bug: session.rs adds an empty evidence line when SessionObs.error is None (session-incomplete, session-stalled, disconnected-by-server; session-not-checked with no not_checked)"]
 fn no_evidence_line_is_empty() {
     let mut empty = std::collections::BTreeSet::new();
     for (name, case) in every_case() {

@@ -183,6 +183,7 @@ cases! {
     forty_bit_rc4: given(rdp_security(2, &[0x01, 0x02], None))
         .has(&["weak-rdp-encryption"])
         .lacks(&["fips-required"])
+        .severity("weak-rdp-encryption", Severity::Warning)
         .says("weak-rdp-encryption", "40- or 56-bit RC4");
     /// ENCRYPTION_LEVEL_NONE without TLS: clear text.
     no_encryption_at_all: given(rdp_security(0, &[], Some(0)))
@@ -192,12 +193,9 @@ cases! {
 }
 
 /// TS_LOGON_ERRORS_INFO with ErrorNotificationData LOGON_WARNING (0x3): the knowledge table reads it
-/// as "the logon succeeded with a warning shown to the user". session.rs means to leave it out (its
-/// second clause, `type == LOGON_FAILED_OTHER && data != LOGON_WARNING`), but the first clause already
-/// matches LOGON_FAILED_OTHER whatever the data, so the exclusion is dead code and a successful logon
-/// becomes `logon-failed` ("The logon failed: The logon succeeded with a warning …").
+/// as "the logon succeeded with a warning shown to the user", so it is no `logon-failed` (the filter
+/// once matched LOGON_FAILED_OTHER whatever the data, leaving the LOGON_WARNING exclusion dead).
 #[test]
-#[ignore = "bug: session.rs logon-failed filter matches LOGON_FAILED_OTHER (0xFFFFFFFF) before its LOGON_WARNING exclusion: a logon that succeeded with a warning is reported as failed"]
 fn a_logon_warning_is_not_a_failed_logon() {
     given(healthy().with(|o| {
         o.session().logon_errors = vec![LogonErrorObs { notification_type: 0xFFFF_FFFF, notification_data: 0x3 }];
@@ -212,7 +210,6 @@ fn a_logon_warning_is_not_a_failed_logon() {
 /// by auto-logon (Client Info) on a server without NLA", because `logon-failed` tests
 /// `credentials_sent` alone and never the protocol (`server-denied-connection` tests `nla` first).
 #[test]
-#[ignore = "bug: session.rs logon-failed says 'sent by auto-logon (Client Info) on a server without NLA' whenever credentials were sent, also over HYBRID/HYBRID_EX where NLA carried them"]
 fn a_logon_error_after_nla_is_not_blamed_on_auto_logon() {
     given(healthy().with(|o| {
         session_ends(o, "first_update", SessionEnd::ServerEnded);
@@ -225,10 +222,9 @@ fn a_logon_error_after_nla_is_not_blamed_on_auto_logon() {
     .check("a_logon_error_after_nla_is_not_blamed_on_auto_logon");
 }
 
-/// The lab's `logon-failed-bad-password` report reads "The logon failed: The logon failed: wrong user
-/// name or password." — the summary prefixes the knowledge table's meaning, which already says it.
+/// The lab's `logon-failed-bad-password` report once read "The logon failed: The logon failed: wrong
+/// user name or password." — the summary prefixed the knowledge table's meaning, which already says it.
 #[test]
-#[ignore = "bug: session.rs logon-failed summary doubles its prefix ('The logon failed: The logon failed: wrong user name or password.'); fixing it changes the lab reports' JSON"]
 fn the_logon_failed_summary_says_it_once() {
     given(healthy().with(|o| {
         session_over(o, "ssl", true);

@@ -849,8 +849,16 @@ async fn pump(mut local: TcpStream, mut channel: Channel, stats: &Mutex<FwdStats
     }
 }
 
-/// The gateway path, then (when a channel carries data) the target's layers through it.
+/// The gateway path, then (when a channel carries data) the target's layers through it. The budget
+/// has the gateway's own layer first (`plan::budget`), then the target's.
 pub async fn run(target: &Target, spec: GatewaySpec, plan: super::Plan, ctx: &ProbeContext) -> Observations {
+    let plan = super::Plan { light: spec.plan == TunnelPlan::Light, ..plan };
+    let mut obs = walk(target, spec, plan, ctx).await;
+    obs.budget = Some(super::plan::budget(&obs, &plan, ctx));
+    obs
+}
+
+async fn walk(target: &Target, spec: GatewaySpec, plan: super::Plan, ctx: &ProbeContext) -> Observations {
     let mut gobs = new_obs(&spec, &target.host, target.port);
     let mut reached = None;
     let channel = {
@@ -869,7 +877,6 @@ pub async fn run(target: &Target, spec: GatewaySpec, plan: super::Plan, ctx: &Pr
         obs.gateway = Some(gobs);
         return obs;
     };
-    let spec_plan = spec.plan;
     let fwd = match forwarder(spec, reached, gobs.clone(), ctx.clone()).await {
         Ok(f) => f,
         Err(_) => {
@@ -878,7 +885,7 @@ pub async fn run(target: &Target, spec: GatewaySpec, plan: super::Plan, ctx: &Pr
         }
     };
     tokio::time::sleep(ctx.pace).await;
-    obs = run_via(target, fwd.addr, plan, spec_plan, ctx).await;
+    obs = run_via(target, fwd.addr, plan, ctx).await;
     if let Ok(s) = fwd.stats.lock() {
         gobs.channels_opened += s.channels;
         gobs.channel_closes.extend(s.closes.iter().copied());
@@ -893,15 +900,6 @@ pub async fn run(target: &Target, spec: GatewaySpec, plan: super::Plan, ctx: &Pr
 /// forwarder's address, with the target's NAME for TLS, SNI and certificate checks. `network` stays
 /// empty: the target's address was never connected to by us (the gateway observation says how it was
 /// reached). Every connection below is one gateway channel; `channels_opened` counts them.
-async fn run_via(
-    target: &Target,
-    via: SocketAddr,
-    plan: super::Plan,
-    tunnel: TunnelPlan,
-    ctx: &ProbeContext,
-) -> Observations {
-    let plan = super::Plan { light: tunnel == TunnelPlan::Light, ..plan };
-    let mut obs = super::plan::run_layers(via, &target.host, None, plan, ctx).await;
-    obs.budget = Some(super::plan::budget(&obs, &plan, ctx));
-    obs
+async fn run_via(target: &Target, via: SocketAddr, plan: super::Plan, ctx: &ProbeContext) -> Observations {
+    super::plan::run_layers(via, &target.host, None, plan, ctx).await
 }
