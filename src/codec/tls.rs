@@ -304,30 +304,73 @@ fn is_sslv2_server_hello(b: &[u8]) -> bool {
     b.len() >= 7 && b[0] & 0x80 != 0 && b[2] == 4 && b[5] == 0x00 && b[6] == 0x02
 }
 
+/// Why a ServerHello body cannot be read ([RFC 5246] 7.4.1.3, [RFC 8446] 4.1.3). The text reaches
+/// the scanner's `malformed` reason, so it stays as it was when these were strings.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HelloError {
+    #[error("ServerHello too short")]
+    TooShort,
+    #[error("ServerHello too short for random")]
+    NoRandom,
+    #[error("ServerHello too short for session id")]
+    NoSessionId,
+    #[error("session id length {0} > 32")]
+    SessionIdLength(usize),
+    #[error("ServerHello too short for cipher suite")]
+    NoCipherSuite,
+    #[error("ServerHello too short for compression")]
+    NoCompression,
+    #[error("truncated extensions length")]
+    ExtensionsLength,
+    #[error("extensions overrun the message")]
+    ExtensionsOverrun,
+    #[error("truncated extension header")]
+    ExtensionHeader,
+    #[error("extension overruns")]
+    ExtensionOverrun,
+    #[error("empty supported_versions")]
+    EmptySupportedVersions,
+}
+
+/// Why a Certificate body cannot be read ([RFC 5246] 7.4.2).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CertificateError {
+    #[error("Certificate too short")]
+    TooShort,
+    #[error("certificate_list overruns the message")]
+    ListOverrun,
+    #[error("truncated certificate length")]
+    Length,
+    #[error("certificate overruns the list")]
+    Overrun,
+    #[error("more than 16 certificates")]
+    TooMany,
+}
+
 /// Parses a ServerHello body ([RFC 5246] 7.4.1.3, [RFC 8446] 4.1.3).
-pub fn parse_server_hello(b: &[u8]) -> Result<ServerHello, String> {
-    let legacy_version = u16_at(b, 0).ok_or("ServerHello too short")?;
-    let random = b.get(2..34).ok_or("ServerHello too short for random")?;
-    let sid_len = *b.get(34).ok_or("ServerHello too short for session id")? as usize;
+pub fn parse_server_hello(b: &[u8]) -> Result<ServerHello, HelloError> {
+    let legacy_version = u16_at(b, 0).ok_or(HelloError::TooShort)?;
+    let random = b.get(2..34).ok_or(HelloError::NoRandom)?;
+    let sid_len = *b.get(34).ok_or(HelloError::NoSessionId)? as usize;
     if sid_len > 32 {
-        return Err(format!("session id length {sid_len} > 32"));
+        return Err(HelloError::SessionIdLength(sid_len));
     }
     let mut i = 35 + sid_len;
-    let suite = u16_at(b, i).ok_or("ServerHello too short for cipher suite")?;
-    let compression = *b.get(i + 2).ok_or("ServerHello too short for compression")?;
+    let suite = u16_at(b, i).ok_or(HelloError::NoCipherSuite)?;
+    let compression = *b.get(i + 2).ok_or(HelloError::NoCompression)?;
     i += 3;
     let mut extensions = Vec::new();
     let mut selected = None;
     if i < b.len() {
-        let ext_len = u16_at(b, i).ok_or("truncated extensions length")? as usize;
+        let ext_len = u16_at(b, i).ok_or(HelloError::ExtensionsLength)? as usize;
         i += 2;
-        let end = i.checked_add(ext_len).filter(|e| *e <= b.len()).ok_or("extensions overrun the message")?;
+        let end = i.checked_add(ext_len).filter(|e| *e <= b.len()).ok_or(HelloError::ExtensionsOverrun)?;
         while i < end {
-            let ty = u16_at(b, i).filter(|_| i + 4 <= end).ok_or("truncated extension header")?;
-            let len = u16_at(b, i + 2).ok_or("truncated extension header")? as usize;
-            let data = b.get(i + 4..i + 4 + len).filter(|_| i + 4 + len <= end).ok_or("extension overruns")?;
+            let ty = u16_at(b, i).filter(|_| i + 4 <= end).ok_or(HelloError::ExtensionHeader)?;
+            let len = u16_at(b, i + 2).ok_or(HelloError::ExtensionHeader)? as usize;
+            let data = b.get(i + 4..i + 4 + len).filter(|_| i + 4 + len <= end).ok_or(HelloError::ExtensionOverrun)?;
             if ty == EXT_SUPPORTED_VERSIONS {
-                selected = Some(u16_at(data, 0).ok_or("empty supported_versions")?);
+                selected = Some(u16_at(data, 0).ok_or(HelloError::EmptySupportedVersions)?);
             }
             extensions.push(ty);
             i += 4 + len;
@@ -352,16 +395,16 @@ pub fn parse_server_hello(b: &[u8]) -> Result<ServerHello, String> {
 }
 
 /// Parses a TLS <= 1.2 Certificate body ([RFC 5246] 7.4.2) into DER certificates.
-pub fn parse_certificate_chain(b: &[u8]) -> Result<Vec<Vec<u8>>, String> {
-    let total = u24_at(b, 0).ok_or("Certificate too short")?;
-    let list = b.get(3..3 + total).ok_or("certificate_list overruns the message")?;
+pub fn parse_certificate_chain(b: &[u8]) -> Result<Vec<Vec<u8>>, CertificateError> {
+    let total = u24_at(b, 0).ok_or(CertificateError::TooShort)?;
+    let list = b.get(3..3 + total).ok_or(CertificateError::ListOverrun)?;
     let mut out = Vec::new();
     let mut i = 0;
     while i < list.len() {
-        let len = u24_at(list, i).ok_or("truncated certificate length")?;
-        let der = list.get(i + 3..i + 3 + len).ok_or("certificate overruns the list")?;
+        let len = u24_at(list, i).ok_or(CertificateError::Length)?;
+        let der = list.get(i + 3..i + 3 + len).ok_or(CertificateError::Overrun)?;
         if out.len() >= 16 {
-            return Err("more than 16 certificates".into());
+            return Err(CertificateError::TooMany);
         }
         out.push(der.to_vec());
         i += 3 + len;
@@ -561,7 +604,7 @@ impl ReplyParser {
                                 return self.finish_hello();
                             }
                         }
-                        Err(reason) => return self.finish(Reply::Malformed { reason }),
+                        Err(e) => return self.finish(Reply::Malformed { reason: e.to_string() }),
                     }
                 }
                 Some(h) => {

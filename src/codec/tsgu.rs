@@ -88,12 +88,38 @@ pub enum Packet {
     Unknown { packet_type: u16 },
 }
 
+impl Packet {
+    /// The packet's name in [MS-TSGU] 2.2.10 (for a detail line; never Debug text).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Packet::HandshakeRequest { .. } => "HTTP_HANDSHAKE_REQUEST_PACKET",
+            Packet::HandshakeResponse { .. } => "HTTP_HANDSHAKE_RESPONSE_PACKET",
+            Packet::ExtendedAuth { .. } => "HTTP_EXTENDED_AUTH_PACKET",
+            Packet::TunnelCreate { .. } => "HTTP_TUNNEL_PACKET",
+            Packet::TunnelResponse { .. } => "HTTP_TUNNEL_RESPONSE",
+            Packet::TunnelAuth { .. } => "HTTP_TUNNEL_AUTH_PACKET",
+            Packet::TunnelAuthResponse { .. } => "HTTP_TUNNEL_AUTH_RESPONSE",
+            Packet::ChannelCreate { .. } => "HTTP_CHANNEL_PACKET",
+            Packet::ChannelResponse { .. } => "HTTP_CHANNEL_RESPONSE",
+            Packet::Data(_) => "HTTP_DATA_PACKET",
+            Packet::ServiceMessage(_) => "HTTP_SERVICE_MESSAGE",
+            Packet::Reauth { .. } => "HTTP_REAUTH_MESSAGE",
+            Packet::Keepalive => "HTTP_KEEPALIVE_PACKET",
+            Packet::CloseChannel { .. } => "HTTP_CLOSE_PACKET (CLOSE_CHANNEL)",
+            Packet::CloseChannelResponse { .. } => "HTTP_CLOSE_PACKET (CLOSE_CHANNEL_RESPONSE)",
+            Packet::Unknown { .. } => "an unknown packet type",
+        }
+    }
+}
+
 /// Why a packet could not be read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum Malformed {
     /// packetLength is below the header or above `MAX_PACKET`.
+    #[error("packet length {0} out of bounds")]
     BadLength(u32),
     /// The packet ends before a field it must carry.
+    #[error("packet type 0x{0:X} truncated")]
     Truncated(u16),
 }
 
@@ -727,15 +753,20 @@ pub enum Framing {
     RawAfterSeed,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum StreamError {
     /// A WebSocket frame tungstenite rejects, or too large.
+    #[error("bad WebSocket frame")]
     BadFrame,
     /// A WebSocket Close frame.
+    #[error("WebSocket closed")]
     WebSocketClosed,
+    #[error("bad HTTP chunk")]
     BadChunk,
     /// No handshake response within the first `MAX_SEED` bytes of the legacy OUT channel.
+    #[error("no packet after the seed")]
     NoPacketAfterSeed,
+    #[error("malformed packet: {0}")]
     Packet(Malformed),
 }
 

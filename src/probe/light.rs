@@ -95,7 +95,7 @@ async fn handshake(
             name: host.to_string(),
             name_matches: cert::name_matches(leaf, host),
             trusted: verdict.is_ok(),
-            error: verdict.err(),
+            error: verdict.err().map(|e| e.to_string()),
         }
     });
     TlsObs {

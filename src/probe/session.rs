@@ -421,7 +421,7 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
         };
         rec.obs.credentials_sent = true;
         if let Err(e) = credssp(&mut connector, &mut *io, &mut buf, host, key, ctx.patient()).await {
-            rec.fail(SessionEnd::CredsspFailed, e);
+            rec.fail(SessionEnd::CredsspFailed, e.to_string());
             return rec.finish(started);
         }
         connector.mark_credssp_as_done();
@@ -621,6 +621,27 @@ fn end_for(class: &ServerFrame, rec: &Rec) -> SessionEnd {
     }
 }
 
+/// Why the connector's CredSSP exchange stopped.
+#[derive(Debug, thiserror::Error)]
+enum CredsspError {
+    #[error("the connector is not in its CredSSP state")]
+    NotInCredsspState,
+    /// The connector could not start or go on with the sequence.
+    #[error("{0}")]
+    Connector(ironrdp_connector::ConnectorError),
+    /// The CredSSP exchange itself failed (the server's answer or the client's step).
+    #[error("CredSSP: {0}")]
+    Credssp(ironrdp_connector::ConnectorError),
+    /// The sspi client's step failed.
+    #[error("CredSSP: {0}")]
+    Sspi(sspi::Error),
+    #[error("CredSSP wanted a Kerberos KDC; only NTLM is used")]
+    KerberosWanted,
+    /// Writing or reading the frames: the session's own words for how the transport ended.
+    #[error("{0}")]
+    Transport(String),
+}
+
 /// The CredSSP exchange with the connector's sequence (NTLM; a Kerberos network request is refused).
 async fn credssp(
     connector: &mut ClientConnector,
@@ -629,10 +650,10 @@ async fn credssp(
     host: &str,
     key: Vec<u8>,
     deadline: Instant,
-) -> Result<(), String> {
+) -> Result<(), CredsspError> {
     let selected = match connector.state {
         ClientConnectorState::Credssp { selected_protocol } => selected_protocol,
-        _ => return Err("the connector is not in its CredSSP state".into()),
+        _ => return Err(CredsspError::NotInCredsspState),
     };
     let (mut sequence, mut ts_request) = CredsspSequence::init(
         connector.config.credentials.clone(),
@@ -642,24 +663,24 @@ async fn credssp(
         key,
         None,
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(CredsspError::Connector)?;
     let mut out = WriteBuf::new();
     loop {
         let state = {
             let mut generator = sequence.process_ts_request(ts_request);
             match generator.start() {
-                GeneratorState::Completed(r) => r.map_err(|e| format!("CredSSP: {e}"))?,
-                GeneratorState::Suspended(_) => return Err("CredSSP wanted a Kerberos KDC; only NTLM is used".into()),
+                GeneratorState::Completed(r) => r.map_err(CredsspError::Sspi)?,
+                GeneratorState::Suspended(_) => return Err(CredsspError::KerberosWanted),
             }
         };
         out.clear();
-        let written = sequence.handle_process_result(state, &mut out).map_err(|e| e.to_string())?;
+        let written = sequence.handle_process_result(state, &mut out).map_err(CredsspError::Connector)?;
         if let Some(n) = written.size() {
-            write_all(io, &out.filled()[..n], deadline).await.map_err(|(_, e)| e)?;
+            write_all(io, &out.filled()[..n], deadline).await.map_err(|(_, e)| CredsspError::Transport(e))?;
         }
         let Some(hint) = sequence.next_pdu_hint() else { return Ok(()) };
-        let frame = read_frame(io, buf, hint, deadline).await.map_err(|(_, e)| e)?;
-        match sequence.decode_server_message(&frame).map_err(|e| format!("CredSSP: {e}"))? {
+        let frame = read_frame(io, buf, hint, deadline).await.map_err(|(_, e)| CredsspError::Transport(e))?;
+        match sequence.decode_server_message(&frame).map_err(CredsspError::Credssp)? {
             Some(next) => ts_request = next,
             None => return Ok(()),
         }

@@ -203,24 +203,41 @@ pub async fn handshake(
     Ok(TlsSession { stream, chain, version, suite, suite_id, ms })
 }
 
+/// Why a chain does not verify for a name, in the verifier's words (they reach the report).
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("no certificate")]
+    NoCertificate,
+    #[error("no trusted roots found on this system")]
+    NoRoots,
+    #[error("{0}")]
+    Verifier(rustls::client::VerifierBuilderError),
+    /// The name we were asked to check is no DNS name or IP address.
+    #[error("{0}")]
+    ServerName(rustls::pki_types::InvalidDnsNameError),
+    /// The chain or the name does not pass (rustls's reason).
+    #[error("{0}")]
+    Rejected(rustls::Error),
+}
+
 /// Validate `chain` (leaf first, DER) for `server_name` against the system's trusted roots, as a client
 /// that verifies certificates would. `Ok(())` when it verifies; otherwise the verifier's reason.
-pub fn verify_chain(chain: &[Vec<u8>], server_name: &str) -> Result<(), String> {
-    let Some((leaf, rest)) = chain.split_first() else { return Err("no certificate".into()) };
+pub fn verify_chain(chain: &[Vec<u8>], server_name: &str) -> Result<(), VerifyError> {
+    let Some((leaf, rest)) = chain.split_first() else { return Err(VerifyError::NoCertificate) };
     let roots = system_roots();
     if roots.is_empty() {
-        return Err("no trusted roots found on this system".into());
+        return Err(VerifyError::NoRoots);
     }
     let verifier = rustls::client::WebPkiServerVerifier::builder_with_provider(roots, provider())
         .build()
-        .map_err(|e| e.to_string())?;
-    let name = ServerName::try_from(server_name.to_string()).map_err(|e| e.to_string())?;
+        .map_err(VerifyError::Verifier)?;
+    let name = ServerName::try_from(server_name.to_string()).map_err(VerifyError::ServerName)?;
     let leaf = CertificateDer::from(leaf.clone());
     let intermediates: Vec<CertificateDer<'static>> = rest.iter().map(|c| CertificateDer::from(c.clone())).collect();
     verifier
         .verify_server_cert(&leaf, &intermediates, &name, &[], UnixTime::now())
         .map(|_| ())
-        .map_err(|e| e.to_string())
+        .map_err(VerifyError::Rejected)
 }
 
 /// The system's trusted roots (loaded once).
@@ -292,7 +309,7 @@ mod tests {
         let (_, cert) = x509_parser::parse_x509_certificate(&session.chain[0]).unwrap();
         assert!(cert.subject_alternative_name().unwrap().unwrap().value.general_names.len() >= 2);
         // A fresh self-signed certificate does not verify against the system roots.
-        let why = verify_chain(&session.chain, "localhost").unwrap_err();
+        let why = verify_chain(&session.chain, "localhost").unwrap_err().to_string();
         assert!(
             why.contains("UnknownIssuer") || why.contains("unknown issuer") || why.contains("no trusted roots"),
             "{why}"

@@ -488,7 +488,7 @@ pub async fn probe(
             name: host.to_string(),
             name_matches: cert::name_matches(parsed.first()?, host),
             trusted: verdict.is_ok(),
-            error: verdict.err(),
+            error: verdict.err().map(|e| e.to_string()),
         })
     });
     let handshake_obs: Vec<HandshakeObs> = handshakes.into_iter().map(|(h, _)| h).collect();

@@ -79,15 +79,34 @@ async fn read_tsrequest(stream: &mut TlsStream<TcpStream>, deadline: Instant) ->
     }
 }
 
-async fn send(stream: &mut TlsStream<TcpStream>, bytes: &[u8], deadline: Instant) -> Result<(), String> {
+/// Why a TSRequest could not be sent.
+#[derive(Debug, thiserror::Error)]
+enum SendError {
+    #[error("sending timed out")]
+    Timeout,
+    #[error("sending failed: {0}")]
+    Io(std::io::Error),
+}
+
+/// Why the sspi CredSSP client could not be built.
+#[derive(Debug, thiserror::Error)]
+enum ClientSetupError {
+    /// The user name does not parse as `user`, `DOMAIN\\user` or `user@domain`.
+    #[error("{0}")]
+    Username(String),
+    #[error(transparent)]
+    Sspi(sspi::Error),
+}
+
+async fn send(stream: &mut TlsStream<TcpStream>, bytes: &[u8], deadline: Instant) -> Result<(), SendError> {
     match tokio::time::timeout_at(deadline.into(), async {
         stream.write_all(bytes).await?;
         stream.flush().await
     })
     .await
     {
-        Err(_) => Err("sending timed out".into()),
-        Ok(Err(e)) => Err(format!("sending failed: {e}")),
+        Err(_) => Err(SendError::Timeout),
+        Ok(Err(e)) => Err(SendError::Io(e)),
         Ok(Ok(())) => Ok(()),
     }
 }
@@ -240,7 +259,7 @@ pub async fn probe_on(
     ctx.trace(format!("-> TSRequest v{CLIENT_VERSION} with NTLM NEGOTIATE ({} bytes)", request.len()));
     if let Err(e) = send(&mut session.stream, &request, ctx.patient()).await {
         obs.outcome = CredsspOutcome::Reset;
-        obs.detail = Some(e);
+        obs.detail = Some(e.to_string());
         obs.ms = ms_since(started);
         return obs;
     }
@@ -305,7 +324,7 @@ pub fn decide_trust(
                 (CertTrustDecision::PinMismatch, Some("the certificate does not match --trust-cert".into()))
             }
         }
-        CertTrust::Verify => match tls::verify_chain(chain, host) {
+        CertTrust::Verify => match tls::verify_chain(chain, host).map_err(|e| e.to_string()) {
             Ok(()) => (CertTrustDecision::Verified, None),
             Err(why) => match prompt {
                 Some(p) => {
@@ -383,13 +402,13 @@ fn sspi_client(
     creds: &Credentials,
     restricted_admin: bool,
     host: &str,
-) -> Result<sspi::credssp::CredSspClient, String> {
+) -> Result<sspi::credssp::CredSspClient, ClientSetupError> {
     // DOMAIN\user as a down-level name; user@domain (or a bare user) as given.
     let username = match &creds.domain {
         Some(d) => sspi::Username::new(&creds.user, Some(d)),
         None => sspi::Username::parse(&creds.user),
     }
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| ClientSetupError::Username(e.to_string()))?;
     let identity = sspi::AuthIdentity { username, password: sspi::Secret::new(creds.password.to_string()) };
     let mode = if restricted_admin {
         sspi::credssp::CredSspMode::CredentialLess
@@ -403,7 +422,7 @@ fn sspi_client(
         sspi::credssp::ClientMode::Ntlm(sspi::ntlm::NtlmConfig::new("RDP-DOCTOR".into())),
         format!("TERMSRV/{host}"),
     )
-    .map_err(|e| e.to_string())
+    .map_err(ClientSetupError::Sspi)
 }
 
 async fn run_exchange(
@@ -455,7 +474,7 @@ async fn run_exchange(
         let sent = send(&mut session.stream, &bytes, ctx.patient()).await;
         zeroize::Zeroize::zeroize(&mut bytes);
         if let Err(e) = sent {
-            obs.detail = Some(e);
+            obs.detail = Some(e.to_string());
             if step == 1 {
                 obs.outcome = AuthOutcome::ClosedAfterAuthenticate;
             }

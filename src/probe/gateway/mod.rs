@@ -191,7 +191,7 @@ async fn connect(spec: &GatewaySpec, reached: Option<&Reached>, rec: &mut Rec<'_
         rec.obs.name_matches = Some(super::cert::name_matches(&cert, &spec.host));
         rec.obs.certificate = Some(cert);
     }
-    rec.obs.verify_error = super::tls::verify_chain(&session.chain, &spec.host).err();
+    rec.obs.verify_error = super::tls::verify_chain(&session.chain, &spec.host).err().map(|e| e.to_string());
     let (decision, _) = super::credssp::decide_trust(&spec.trust, &session.chain, &spec.host, spec.prompt.as_ref());
     rec.obs.cert_trust = Some(decision);
     let trusted = matches!(
@@ -296,6 +296,31 @@ async fn exchange(
     head
 }
 
+/// Why the NTLM client of an HTTP authentication could not go on ([MS-NLMP] through sspi).
+#[derive(Debug, thiserror::Error)]
+enum NtlmClientError {
+    /// The user name does not parse as `user`, `DOMAIN\\user` or `user@domain`.
+    #[error("{0}")]
+    Username(String),
+    #[error(transparent)]
+    Sspi(#[from] sspi::Error),
+}
+
+/// Why a gateway channel did not give the next packet.
+#[derive(Debug, thiserror::Error)]
+enum ChannelError {
+    /// The deadline passed first.
+    #[error("timeout")]
+    Timeout,
+    #[error("the gateway closed the connection")]
+    Closed,
+    #[error(transparent)]
+    Io(#[from] io::Error),
+    /// The stream does not decode as [MS-TSGU] packets.
+    #[error(transparent)]
+    Stream(#[from] codec::StreamError),
+}
+
 /// The NTLM client of one HTTP authentication ([MS-NLMP] through sspi).
 struct NtlmClient {
     ntlm: sspi::Ntlm,
@@ -304,25 +329,24 @@ struct NtlmClient {
 }
 
 impl NtlmClient {
-    fn new(c: &Credentials, gateway: &str) -> Result<NtlmClient, String> {
+    fn new(c: &Credentials, gateway: &str) -> Result<NtlmClient, NtlmClientError> {
         use sspi::Sspi;
         let username = match &c.domain {
             Some(d) => sspi::Username::new(&c.user, Some(d)),
             None => sspi::Username::parse(&c.user),
         }
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| NtlmClientError::Username(e.to_string()))?;
         let identity = sspi::AuthIdentity { username, password: sspi::Secret::new(c.password.to_string()) };
         let mut ntlm = sspi::Ntlm::new();
         let creds = ntlm
             .acquire_credentials_handle()
             .with_credential_use(sspi::CredentialUse::Outbound)
             .with_auth_data(&identity)
-            .execute(&mut ntlm)
-            .map_err(|e| e.to_string())?;
+            .execute(&mut ntlm)?;
         Ok(NtlmClient { ntlm, creds, target: format!("HTTP/{gateway}") })
     }
 
-    fn step(&mut self, input: Option<&[u8]>) -> Result<Vec<u8>, String> {
+    fn step(&mut self, input: Option<&[u8]>) -> Result<Vec<u8>, NtlmClientError> {
         use sspi::{
             BufferType, ClientRequestFlags, DataRepresentation, SecurityBuffer, SecurityStatus, Sspi, SspiImpl,
         };
@@ -339,14 +363,9 @@ impl NtlmClient {
         if input.is_some() {
             builder = builder.with_input(&mut input_buf);
         }
-        let result = self
-            .ntlm
-            .initialize_security_context_impl(&mut builder)
-            .map_err(|e| e.to_string())?
-            .resolve_to_result()
-            .map_err(|e| e.to_string())?;
+        let result = self.ntlm.initialize_security_context_impl(&mut builder)?.resolve_to_result()?;
         if matches!(result.status, SecurityStatus::CompleteAndContinue | SecurityStatus::CompleteNeeded) {
-            self.ntlm.complete_auth_token(&mut output).map_err(|e| e.to_string())?;
+            self.ntlm.complete_auth_token(&mut output)?;
         }
         Ok(output.remove(0).buffer)
     }
@@ -461,7 +480,7 @@ async fn authenticated(
         let mut client = match NtlmClient::new(creds, &spec.host) {
             Ok(c) => c,
             Err(e) => {
-                rec.stage(GatewayStage::Authentication, StageOutcome::Failed, t, None, Some(e));
+                rec.stage(GatewayStage::Authentication, StageOutcome::Failed, t, None, Some(e.to_string()));
                 return HttpEnd::Failed;
             }
         };
@@ -493,7 +512,7 @@ async fn authenticated(
         let authenticate = match client.step(Some(&challenge)) {
             Ok(a) => a,
             Err(e) => {
-                rec.stage(GatewayStage::Authentication, StageOutcome::Failed, t, None, Some(e));
+                rec.stage(GatewayStage::Authentication, StageOutcome::Failed, t, None, Some(e.to_string()));
                 return HttpEnd::Failed;
             }
         };
@@ -563,27 +582,27 @@ impl Channel {
     }
 
     /// The next packet, under `deadline`; keepalives and service messages are skipped.
-    async fn recv(&mut self, deadline: Instant) -> Result<Packet, String> {
+    async fn recv(&mut self, deadline: Instant) -> Result<Packet, ChannelError> {
         if !self.pre.is_empty() {
             let pre = std::mem::take(&mut self.pre);
-            self.dec.feed(&pre).map_err(|e| format!("{e:?}"))?;
+            self.dec.feed(&pre)?;
         }
         let read = async {
             loop {
-                match self.dec.next_packet().map_err(|e| format!("{e:?}"))? {
+                match self.dec.next_packet()? {
                     Some(Packet::Keepalive | Packet::ServiceMessage(_) | Packet::Unknown { .. }) => continue,
                     Some(p) => return Ok(p),
                     None => {}
                 }
                 let mut chunk = vec![0u8; 16 * 1024];
-                let n = self.rx.read(&mut chunk).await.map_err(|e| e.to_string())?;
+                let n = self.rx.read(&mut chunk).await?;
                 if n == 0 {
-                    return Err("the gateway closed the connection".to_string());
+                    return Err(ChannelError::Closed);
                 }
-                self.dec.feed(&chunk[..n]).map_err(|e| format!("{e:?}"))?;
+                self.dec.feed(&chunk[..n])?;
             }
         };
-        tokio::time::timeout_at(deadline.into(), read).await.map_err(|_| "timeout".to_string())?
+        tokio::time::timeout_at(deadline.into(), read).await.map_err(|_| ChannelError::Timeout)?
     }
 }
 
@@ -634,7 +653,7 @@ async fn open_channel(
     };
     let answer = match channel.send(&hs).await {
         Ok(()) => channel.recv(deadline).await,
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(e.into()),
     };
     match answer {
         Ok(Packet::HandshakeResponse { error_code: 0, .. }) => {
@@ -648,7 +667,7 @@ async fn open_channel(
     let tc = Packet::TunnelCreate { caps: codec::HTTP_CAPABILITY_TYPE_QUAR_SOH, paa_cookie: None };
     let answer = match channel.send(&tc).await {
         Ok(()) => channel.recv(deadline).await,
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(e.into()),
     };
     match answer {
         Ok(Packet::TunnelResponse { status_code: 0, .. }) => {
@@ -662,7 +681,7 @@ async fn open_channel(
     let ta = Packet::TunnelAuth { client_name: "RDP-DOCTOR".into() };
     let answer = match channel.send(&ta).await {
         Ok(()) => channel.recv(deadline).await,
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(e.into()),
     };
     match answer {
         Ok(Packet::TunnelAuthResponse { error_code: 0, .. }) => {
@@ -681,7 +700,7 @@ async fn open_channel(
     };
     let answer = match channel.send(&cc).await {
         Ok(()) => channel.recv(deadline).await,
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(e.into()),
     };
     match answer {
         Ok(Packet::ChannelResponse { error_code: 0, .. }) => {
@@ -696,16 +715,16 @@ async fn open_channel(
 }
 
 /// Record a stage that did not get its success answer. A packet with an error code gives the code.
-fn fail<T>(rec: &mut Rec<'_>, stage: GatewayStage, t: Instant, answer: Result<Packet, String>) -> Option<T> {
+fn fail<T>(rec: &mut Rec<'_>, stage: GatewayStage, t: Instant, answer: Result<Packet, ChannelError>) -> Option<T> {
     let (outcome, code, detail) = match answer {
         Ok(Packet::HandshakeResponse { error_code, .. })
         | Ok(Packet::TunnelAuthResponse { error_code, .. })
         | Ok(Packet::ChannelResponse { error_code, .. }) => (StageOutcome::Failed, Some(error_code), None),
         Ok(Packet::TunnelResponse { status_code, .. }) => (StageOutcome::Failed, Some(status_code), None),
         Ok(Packet::CloseChannel { status }) => (StageOutcome::Failed, Some(status), Some("CLOSE_CHANNEL".to_string())),
-        Ok(p) => (StageOutcome::Failed, None, Some(format!("unexpected {p:?}").chars().take(120).collect())),
-        Err(e) if e == "timeout" => (StageOutcome::Timeout, None, None),
-        Err(e) => (StageOutcome::Failed, None, Some(e)),
+        Ok(p) => (StageOutcome::Failed, None, Some(format!("unexpected {}", p.name()))),
+        Err(ChannelError::Timeout) => (StageOutcome::Timeout, None, None),
+        Err(e) => (StageOutcome::Failed, None, Some(e.to_string())),
     };
     rec.stage(stage, outcome, t, code, detail);
     None
