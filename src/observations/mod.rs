@@ -5,6 +5,7 @@ pub mod gateway;
 
 use crate::knowledge::client_profiles::ProfileVerdict;
 pub mod tls;
+mod words;
 use serde::Serialize;
 use std::net::{IpAddr, SocketAddr};
 pub use tls::*;

@@ -86,7 +86,7 @@ async fn handshake(
     // The handshake alone (the negotiation has its own time in `negotiation.ms`).
     h.ms = ms_since(started);
     let chain = session.map(|s| s.chain).unwrap_or_default();
-    ctx.trace(format!("TLS handshake on the same connection ({path}): {:?}", h.outcome));
+    ctx.trace(format!("TLS handshake on the same connection ({path}): {}", h.outcome));
     let now = cert::unix_now();
     let parsed: Vec<_> = chain.iter().map(|der| cert::parse(der, now)).collect();
     let validation = parsed.first().map(|leaf| {

@@ -31,7 +31,11 @@ pub async fn resolve(host: &str, port: u16, ctx: &ProbeContext) -> ResolveObs {
         Err(_) => (Vec::new(), Some("the name lookup did not finish before the deadline".into())),
     };
     let ms = ms_since(started);
-    ctx.trace(format!("resolve {host}: {addresses:?} {}", error.as_deref().unwrap_or("")));
+    ctx.trace(format!(
+        "resolve {host}: [{}] {}",
+        addresses.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+        error.as_deref().unwrap_or("")
+    ));
     ResolveObs { literal: false, addresses, error, ms }
 }
 
@@ -51,7 +55,7 @@ pub async fn connect(addr: SocketAddr, ctx: &ProbeContext) -> (ConnectAttempt, O
         Ok(Err(e)) => (classify_connect_error(&e), Some(e.to_string()), None),
         Err(_) => (ConnectOutcome::Timeout, None, None),
     };
-    ctx.trace(format!("tcp connect {addr}: {outcome:?} in {ms:.1} ms"));
+    ctx.trace(format!("tcp connect {addr}: {outcome} in {ms:.1} ms"));
     (ConnectAttempt { address: addr, outcome, ms, error }, stream)
 }
 

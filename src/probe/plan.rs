@@ -302,7 +302,7 @@ pub fn budget(obs: &Observations, plan: &Plan, ctx: &ProbeContext) -> BudgetObs 
             Layer::Credssp,
             matches!(c.outcome, CredsspOutcome::Timeout),
             false,
-            format!("the server's answer to NEGOTIATE: {:?}", c.outcome).to_lowercase(),
+            format!("the server's answer to negotiate: {}", c.outcome),
         ),
         None if credssp_expected && !obs.tls.as_ref().is_some_and(tls_failed) => {
             push(Layer::Credssp, true, true, "not started".into())

@@ -401,8 +401,9 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
     connector.mark_security_upgrade_as_done();
     // The same trust rule as the credential check (no second prompt: a pin or a verified chain).
     let (decision, why) = super::credssp::decide_trust(&ctx.cert_trust, &session.chain, host, None);
+    // Why credentials may not go out (the verifier's reason, else the trust decision's name).
     let trusted: Result<(), String> =
-        if decision.allows_credentials() { Ok(()) } else { Err(why.unwrap_or_else(|| format!("{decision:?}"))) };
+        if decision.allows_credentials() { Ok(()) } else { Err(why.unwrap_or_else(|| decision.to_string())) };
     let chain = session.chain.clone();
     let mut io: Box<dyn Io> = Box::new(session.stream);
 
@@ -633,7 +634,7 @@ enum CredsspError {
     #[error("CredSSP: {0}")]
     Credssp(ironrdp_connector::ConnectorError),
     /// The sspi client's step failed.
-    #[error("CredSSP: {0}")]
+    #[error("CredSSP: {}", super::credssp::sspi_words(.0))]
     Sspi(sspi::Error),
     #[error("CredSSP wanted a Kerberos KDC; only NTLM is used")]
     KerberosWanted,

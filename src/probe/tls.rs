@@ -30,8 +30,8 @@ pub struct TlsSession {
 /// How a handshake that did not complete ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HandshakeFailure {
-    /// The server sent a TLS alert (RFC 8446 6, RFC 5246 7.2).
-    Alert(String),
+    /// The server sent a TLS alert (RFC 8446 6, RFC 5246 7.2): its description code.
+    Alert(u8),
     /// FIN before the handshake completed.
     Closed,
     /// RST before the handshake completed.
@@ -46,12 +46,9 @@ impl std::fmt::Display for HandshakeFailure {
     /// In words, for details and traces (never Rust's Debug text).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            HandshakeFailure::Alert(name) => match alert_code(name) {
-                Some(code) => {
-                    write!(f, "the server sent TLS alert {code} ({})", crate::knowledge::tls_suites::alert_name(code))
-                }
-                None => write!(f, "the server sent a TLS alert ({})", words(name)),
-            },
+            HandshakeFailure::Alert(code) => {
+                write!(f, "the server sent TLS alert {code} ({})", crate::knowledge::tls_suites::alert_name(*code))
+            }
             HandshakeFailure::Closed => f.write_str("the server closed the connection (FIN) during the handshake"),
             HandshakeFailure::Reset => f.write_str("the server reset the connection (RST) during the handshake"),
             HandshakeFailure::Timeout => f.write_str("no answer before the deadline"),
@@ -196,7 +193,11 @@ pub async fn handshake(
         Some(rustls::ProtocolVersion::TLSv1_2) => "tls1.2",
         _ => "unknown",
     };
-    let suite = conn.negotiated_cipher_suite().map(|s| format!("{:?}", s.suite())).unwrap_or_default();
+    // The suite's IANA name as rustls spells it (its code in hex when rustls has no name).
+    let suite = conn
+        .negotiated_cipher_suite()
+        .map(|s| s.suite().as_str().map_or_else(|| format!("0x{:04X}", u16::from(s.suite())), str::to_string))
+        .unwrap_or_default();
     let suite_id = conn.negotiated_cipher_suite().map(|s| u16::from(s.suite())).unwrap_or(0);
     let chain = recorder.chain.lock().map(|c| c.clone()).unwrap_or_default();
     let ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
@@ -265,18 +266,12 @@ pub fn sha1_thumbprint(der: &[u8]) -> String {
     sha1::Sha1::digest(der).iter().map(|b| format!("{b:02X}")).collect()
 }
 
-/// The alert description code of a rustls alert name (`HandshakeFailure` → 40), as in
-/// [`HandshakeFailure::Alert`].
-pub fn alert_code(name: &str) -> Option<u8> {
-    (0u8..=255).find(|d| format!("{:?}", rustls::AlertDescription::from(*d)) == name)
-}
-
 /// What an I/O error from the handshake says about the peer.
 pub fn classify_io_error(e: &std::io::Error) -> HandshakeFailure {
     use std::io::ErrorKind;
     if let Some(inner) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
         return match inner {
-            rustls::Error::AlertReceived(desc) => HandshakeFailure::Alert(format!("{desc:?}")),
+            rustls::Error::AlertReceived(desc) => HandshakeFailure::Alert(u8::from(*desc)),
             other => HandshakeFailure::Other(rustls_reason(other)),
         };
     }
@@ -350,11 +345,8 @@ mod tests {
             got_type: rustls::HandshakeType::ServerHelloDone,
         });
         assert_eq!(e, "the server sent a server hello done handshake message where server key exchange belongs");
-        assert_eq!(
-            HandshakeFailure::Alert("HandshakeFailure".into()).to_string(),
-            "the server sent TLS alert 40 (handshake_failure)"
-        );
-        for text in [e, HandshakeFailure::Alert("HandshakeFailure".into()).to_string()] {
+        assert_eq!(HandshakeFailure::Alert(40).to_string(), "the server sent TLS alert 40 (handshake_failure)");
+        for text in [e, HandshakeFailure::Alert(40).to_string()] {
             assert!(!text.contains('(') || !text.contains("(\""), "{text}");
         }
     }

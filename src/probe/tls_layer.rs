@@ -125,10 +125,10 @@ fn blank_handshake(path: Path, neg: &NegRequestObs) -> HandshakeObs {
 
 fn record_failure(obs: &mut HandshakeObs, e: HandshakeFailure) {
     match e {
-        HandshakeFailure::Alert(name) => {
+        HandshakeFailure::Alert(code) => {
             obs.outcome = HandshakeOutcome::Alert;
-            obs.alert = tls::alert_code(&name);
-            obs.alert_name = Some(obs.alert.map(tls_suites::alert_name).unwrap_or(&name).to_string());
+            obs.alert = Some(code);
+            obs.alert_name = Some(tls_suites::alert_name(code).to_string());
         }
         HandshakeFailure::Closed => obs.outcome = HandshakeOutcome::Closed,
         HandshakeFailure::Reset => obs.outcome = HandshakeOutcome::Reset,
@@ -170,7 +170,7 @@ fn neg_word(neg: &NegRequestObs) -> String {
     match neg.outcome {
         NegOutcome::Selected => format!("selected {}", neg.selected.unwrap_or("?")),
         NegOutcome::Failure => format!("RDP_NEG_FAILURE {}", neg.failure_name.unwrap_or("(unknown code)")),
-        other => format!("{other:?}").to_lowercase(),
+        other => other.to_string(),
     }
 }
 
@@ -440,7 +440,7 @@ pub async fn probe(
     handshakes.extend(other_handshakes.into_iter().flatten());
     for (h, _) in &handshakes {
         ctx.trace(format!(
-            "TLS handshake via {} ({}): {:?} {} {}",
+            "TLS handshake via {} ({}): {} {} {}",
             h.request,
             h.path,
             h.outcome,
@@ -542,6 +542,6 @@ async fn small_mss(
     };
     ctx.opened();
     let r = tls_scan::retry_small_mss(addr, SMALL_MSS, negotiate, &spec, ctx.patient().into()).await;
-    ctx.trace(format!("TLS hello again with MSS {SMALL_MSS}: {:?}", r.outcome));
+    ctx.trace(format!("TLS hello again with MSS {SMALL_MSS}: {}", r.outcome));
     Some(r)
 }

@@ -178,7 +178,7 @@ fn summarise(obs: &NegRequestObs) -> String {
         NegOutcome::Failure => {
             format!("RDP_NEG_FAILURE {} ({})", obs.failure_name.unwrap_or("unknown"), obs.failure_code.unwrap_or(0))
         }
-        other => format!("{other:?} {}", obs.detail.as_deref().unwrap_or("")),
+        other => format!("{other} {}", obs.detail.as_deref().unwrap_or("")),
     }
 }
 
@@ -191,7 +191,7 @@ pub async fn negotiate(addr: SocketAddr, req: &NegRequest, ctx: &ProbeContext) -
             let mut obs = blank_obs(req);
             obs.outcome = NegOutcome::ConnectFailed;
             obs.detail =
-                Some(format!("{:?}{}", attempt.outcome, attempt.error.map(|e| format!(": {e}")).unwrap_or_default()));
+                Some(format!("{}{}", attempt.outcome, attempt.error.map(|e| format!(": {e}")).unwrap_or_default()));
             obs.ms = attempt.ms;
             (obs, None)
         }

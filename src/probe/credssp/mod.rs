@@ -94,8 +94,18 @@ enum ClientSetupError {
     /// The user name does not parse as `user`, `DOMAIN\\user` or `user@domain`.
     #[error("{0}")]
     Username(String),
-    #[error(transparent)]
+    #[error("{}", sspi_words(.0))]
     Sspi(sspi::Error),
+}
+
+/// An sspi error in words: the SSPI status's name from the knowledge table (its code when the table
+/// lacks it) and sspi's description; never the Debug name of sspi's `ErrorKind`.
+pub fn sspi_words(e: &sspi::Error) -> String {
+    let code = e.error_type as u32;
+    match knowledge::lookup(TableId::SspiHresult, code) {
+        Some(entry) => format!("{} (0x{code:08X}): {}", entry.name, e.description),
+        None => format!("SSPI status 0x{code:08X}: {}", e.description),
+    }
 }
 
 async fn send(stream: &mut TlsStream<TcpStream>, bytes: &[u8], deadline: Instant) -> Result<(), SendError> {
@@ -138,7 +148,7 @@ async fn open(
         return Err((
             CredsspOutcome::NegotiationFailed,
             format!(
-                "requestedProtocols {} got {:?}{}",
+                "requestedProtocols {} got {}{}",
                 neg.label,
                 neg.outcome,
                 selected.map(|s| format!(" selecting {s}")).unwrap_or_default()
@@ -285,8 +295,11 @@ pub async fn probe_on(
     }
     obs.ms = ms_since(started);
     ctx.trace(format!(
-        "<- CredSSP {:?}: version {:?}, errorCode {:?} ({:.1} ms)",
-        obs.outcome, obs.server_version, obs.error_code, obs.ms
+        "<- CredSSP {}: version {}, errorCode {} ({:.1} ms)",
+        obs.outcome,
+        obs.server_version.map_or_else(|| "none".to_string(), |v| v.to_string()),
+        obs.error_code.as_deref().unwrap_or("none"),
+        obs.ms
     ));
     close(&mut session.stream, ctx).await;
     obs
@@ -387,7 +400,7 @@ pub async fn check_credentials(
     if !decision.allows_credentials() {
         obs.outcome = AuthOutcome::NotSent;
         obs.ms = ms_since(started);
-        ctx.trace(format!("credentials not sent: certificate trust {decision:?}"));
+        ctx.trace(format!("credentials not sent: certificate trust {decision}"));
         close(&mut session.stream, ctx).await;
         return obs;
     }
@@ -452,7 +465,7 @@ async fn run_exchange(
         let state = match client.process(incoming).resolve_to_result() {
             Ok(s) => s,
             Err(e) => {
-                obs.detail = Some(format!("CredSSP client error at {stage}: {:?}: {}", e.error_type, e.description));
+                obs.detail = Some(format!("CredSSP client error at {stage}: {}", sspi_words(&e)));
                 return;
             }
         };

@@ -109,7 +109,7 @@ impl Rec<'_> {
     ) {
         let ms = ms_since(started);
         self.ctx.trace(format!(
-            "gateway {stage:?}: {outcome:?} in {ms:.1} ms{}{}",
+            "gateway {stage}: {outcome} in {ms:.1} ms{}{}",
             hresult.map(|h| format!(" 0x{h:08X}")).unwrap_or_default(),
             detail.as_deref().map(|d| format!(" ({d})")).unwrap_or_default()
         ));
@@ -164,7 +164,7 @@ async fn connect(spec: &GatewaySpec, reached: Option<&Reached>, rec: &mut Rec<'_
             StageOutcome::Failed
         };
         let detail =
-            Some(format!("{:?}{}", attempt.outcome, attempt.error.map(|e| format!(": {e}")).unwrap_or_default()));
+            Some(format!("{}{}", attempt.outcome, attempt.error.map(|e| format!(": {e}")).unwrap_or_default()));
         rec.stage(GatewayStage::Connect, outcome, t, None, detail);
         return None;
     };
@@ -178,7 +178,7 @@ async fn connect(spec: &GatewaySpec, reached: Option<&Reached>, rec: &mut Rec<'_
         Err(e) => {
             let outcome =
                 if e == super::tls::HandshakeFailure::Timeout { StageOutcome::Timeout } else { StageOutcome::Failed };
-            rec.stage(GatewayStage::Tls, outcome, t, None, Some(format!("{e:?}")));
+            rec.stage(GatewayStage::Tls, outcome, t, None, Some(e.to_string()));
             return None;
         }
     };
@@ -291,7 +291,11 @@ async fn exchange(
         x.html |= x.content_type.as_deref().is_some_and(|c| c.contains("html"));
     }
     x.ms = ms_since(t);
-    rec.ctx.trace(format!("gateway {method} {path}: {:?} {:?}", x.status, x.error));
+    rec.ctx.trace(format!(
+        "gateway {method} {path}: {} {}",
+        x.status.map_or_else(|| "no status".to_string(), |s| format!("HTTP {s}")),
+        x.error.as_deref().unwrap_or("")
+    ));
     rec.obs.http.push(x);
     head
 }
@@ -302,7 +306,7 @@ enum NtlmClientError {
     /// The user name does not parse as `user`, `DOMAIN\\user` or `user@domain`.
     #[error("{0}")]
     Username(String),
-    #[error(transparent)]
+    #[error("{}", crate::probe::credssp::sspi_words(.0))]
     Sspi(#[from] sspi::Error),
 }
 

@@ -189,6 +189,21 @@ async fn send(s: &mut tokio::net::TcpStream, bytes: &[u8], until: Instant) -> Re
     }
 }
 
+/// The X.224 answer in words (for a detail line; never Debug text).
+fn describe_reply(r: &Reply) -> String {
+    match r {
+        Reply::Selected { protocol, .. } => format!("it selected protocol 0x{protocol:08X}"),
+        Reply::Failure { code } => format!("RDP_NEG_FAILURE 0x{code:08X}"),
+        Reply::Legacy => "a Connection Confirm without negotiation data".into(),
+        Reply::Disconnect { reason } => format!(
+            "an MCS Disconnect Provider Ultimatum{}",
+            reason.map(|r| format!(" (reason {r})")).unwrap_or_default()
+        ),
+        Reply::NotRdp { service } => format!("not RDP{}", service.map(|s| format!(" ({s})")).unwrap_or_default()),
+        Reply::Malformed { what } => format!("a malformed answer: {what}"),
+    }
+}
+
 /// One method offered alone: `Ok((selected method, level))` or why there is no answer.
 async fn attempt(addr: SocketAddr, method: u32, ctx: &ProbeContext) -> Result<(u32, u32), AttemptError> {
     let until = ctx.deadline.min(Instant::now() + ATTEMPT_WAIT);
@@ -200,7 +215,7 @@ async fn attempt(addr: SocketAddr, method: u32, ctx: &ProbeContext) -> Result<(u
     match x224::classify_reply(&confirm) {
         Reply::Selected { protocol, .. } if protocol == x224::PROTOCOL_RDP => {}
         Reply::Legacy => {}
-        other => return Err(AttemptError::NotSelected(format!("{other:?}"))),
+        other => return Err(AttemptError::NotSelected(describe_reply(&other))),
     }
     send(&mut s, &encode_connect_initial(method), until).await?;
     let response = read_tpkt(&mut s, until).await?;
