@@ -287,7 +287,7 @@ async fn serve(mut tls: Tls, gw: Gateway, backend: SocketAddr, pending: Pending)
         }
         if let Fault::Http(status) = gw.fault {
             let _ = tls.write_all(&page(status)).await;
-            let _ = tls.shutdown().await;
+            let _ = crate::net::shutdown(&mut tls).await;
             return;
         }
         let offers: Vec<String> = OFFERS.iter().map(|s| s.to_string()).collect();
@@ -314,7 +314,7 @@ async fn serve(mut tls: Tls, gw: Gateway, backend: SocketAddr, pending: Pending)
         };
         if !authenticated || gw.fault == Fault::AuthFailed {
             let _ = tls.write_all(&unauthorized(&offers)).await;
-            let _ = tls.shutdown().await;
+            let _ = crate::net::shutdown(&mut tls).await;
             return;
         }
         let conn_id = head.header("RDG-Connection-Id").unwrap_or("").to_string();

@@ -139,7 +139,7 @@ async fn pump(
                     }
                 }
                 None => {
-                    let _ = to.shutdown().await;
+                    let _ = crate::net::shutdown(&mut to).await;
                     break;
                 }
             }

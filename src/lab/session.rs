@@ -211,7 +211,7 @@ async fn end<S: AsyncWrite + Unpin>(io: &mut S, frames: &[Vec<u8>]) -> io::Resul
         io.write_all(f).await?;
     }
     io.flush().await?;
-    io.shutdown().await
+    crate::net::shutdown(io).await
 }
 
 /// Serve the connection sequence over `io` (the TLS stream) for a client whose X.224 request was `request`

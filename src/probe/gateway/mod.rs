@@ -805,31 +805,29 @@ async fn forwarder(
     let st = stats.clone();
     let spec = Arc::new(spec);
     let quiet = ProbeContext { trace: None, ..ctx };
-    let task = tokio::spawn(async move {
-        loop {
-            let Ok((local, _)) = listener.accept().await else { continue };
-            let _ = local.set_nodelay(true);
-            let (spec, st, quiet, template) = (spec.clone(), st.clone(), quiet.clone(), template.clone());
-            let mut reached = Some(reached.clone());
-            tokio::spawn(async move {
-                let mut scratch = GatewayObs { stages: Vec::new(), http: Vec::new(), channels_opened: 0, ..template };
-                let mut rec = Rec { obs: &mut scratch, ctx: &quiet };
-                let channel = open_channel(&spec, &mut reached, &mut rec, false).await;
-                if let Ok(mut s) = st.lock() {
-                    s.channels += scratch.channels_opened;
-                    if channel.is_none()
-                        && s.failures.len() < 8
-                        && let Some(last) = scratch.stages.last().filter(|x| x.outcome != StageOutcome::Ok)
-                    {
-                        s.failures.push(last.clone());
-                    }
+    // A failed accept() (EMFILE...) backs off instead of spinning: the loop shared with the lab.
+    let task = tokio::spawn(crate::net::accept_loop(listener, move |local| {
+        let _ = local.set_nodelay(true);
+        let (spec, st, quiet, template) = (spec.clone(), st.clone(), quiet.clone(), template.clone());
+        let mut reached = Some(reached.clone());
+        tokio::spawn(async move {
+            let mut scratch = GatewayObs { stages: Vec::new(), http: Vec::new(), channels_opened: 0, ..template };
+            let mut rec = Rec { obs: &mut scratch, ctx: &quiet };
+            let channel = open_channel(&spec, &mut reached, &mut rec, false).await;
+            if let Ok(mut s) = st.lock() {
+                s.channels += scratch.channels_opened;
+                if channel.is_none()
+                    && s.failures.len() < 8
+                    && let Some(last) = scratch.stages.last().filter(|x| x.outcome != StageOutcome::Ok)
+                {
+                    s.failures.push(last.clone());
                 }
-                if let Some(channel) = channel {
-                    pump(local, channel, &st, quiet.deadline).await;
-                }
-            });
-        }
-    });
+            }
+            if let Some(channel) = channel {
+                pump(local, channel, &st, quiet.deadline).await;
+            }
+        });
+    }));
     Ok(Forwarder { addr, task, stats })
 }
 
@@ -859,12 +857,12 @@ async fn pump(mut local: TcpStream, mut channel: Channel, stats: &Mutex<FwdStats
                         s.closes.push(status);
                     }
                     let _ = channel.send(&Packet::CloseChannelResponse { status: 0 }).await;
-                    let _ = local.shutdown().await;
+                    let _ = crate::net::shutdown(&mut local).await;
                     return;
                 }
                 Ok(_) => {}
                 Err(_) => {
-                    let _ = local.shutdown().await;
+                    let _ = crate::net::shutdown(&mut local).await;
                     return;
                 }
             }
