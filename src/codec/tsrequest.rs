@@ -133,39 +133,41 @@ fn expect(b: &[u8], tag: u8, what: &'static str) -> Result<Vec<u8>, TsRequestErr
 /// A DER INTEGER's value as the 32 bits it carries (NTSTATUS values arrive both as negative
 /// four-byte and positive five-byte integers).
 fn integer(v: &[u8]) -> Result<u32, TsRequestError> {
-    if v.is_empty() || v.len() > 5 || (v.len() == 5 && v[0] != 0 && v[0] != 0xFF) {
+    let Some(&first) = v.first().filter(|_| v.len() <= 5) else { return Err(TsRequestError::IntegerSize(v.len())) };
+    if v.len() == 5 && first != 0 && first != 0xFF {
         return Err(TsRequestError::IntegerSize(v.len()));
     }
-    let mut x: i64 = if v[0] & 0x80 != 0 { -1 } else { 0 };
+    let mut x: i64 = if first & 0x80 != 0 { -1 } else { 0 };
     for &b in v {
-        x = (x << 8) | b as i64;
+        x = (x << 8) | i64::from(b);
     }
-    Ok(x as u32)
+    // The low 32 bits are the value (an NTSTATUS is kept as its bits, whatever the sign).
+    u32::try_from(x & 0xFFFF_FFFF).map_err(|_| TsRequestError::IntegerSize(v.len()))
 }
 
 /// TSRequest.version read as the signed INTEGER it is (X.690 8.3): -1 is -1, not 0xFFFFFFFF. [MS-CSSP]
 /// 2.2.1 defines versions 2 to 6; a negative version, or one beyond 32 signed bits, is no version a
 /// CredSSP implementation sends, and the TSRequest is malformed.
 fn version(v: &[u8]) -> Result<u32, TsRequestError> {
-    if v.is_empty() || v.len() > 8 {
-        return Err(TsRequestError::VersionSize(v.len()));
-    }
-    let mut x: i64 = if v[0] & 0x80 != 0 { -1 } else { 0 };
+    let Some(&first) = v.first().filter(|_| v.len() <= 8) else { return Err(TsRequestError::VersionSize(v.len())) };
+    let mut x: i64 = if first & 0x80 != 0 { -1 } else { 0 };
     for &b in v {
-        x = (x << 8) | b as i64;
+        x = (x << 8) | i64::from(b);
     }
     u32::try_from(x).ok().filter(|&n| n >= 1 && i32::try_from(n).is_ok()).ok_or(TsRequestError::NotAVersion(x))
 }
 
+/// A DER definite length (X.690 8.1.3): short form below 0x80, else 0x80 | the count of big-endian
+/// length bytes, then those bytes.
 fn encode_len(out: &mut Vec<u8>, len: usize) {
-    if len < 0x80 {
-        out.push(len as u8);
-    } else if len < 0x100 {
-        out.extend_from_slice(&[0x81, len as u8]);
-    } else if len < 0x1_0000 {
-        out.extend_from_slice(&[0x82, (len >> 8) as u8, len as u8]);
-    } else {
-        out.extend_from_slice(&[0x83, (len >> 16) as u8, (len >> 8) as u8, len as u8]);
+    match u8::try_from(len) {
+        Ok(short) if short < 0x80 => out.push(short),
+        _ => {
+            let be = len.to_be_bytes();
+            let digits = be.iter().position(|&b| b != 0).and_then(|i| be.get(i..)).unwrap_or_default();
+            out.push(0x80 | u8::try_from(digits.len()).unwrap_or(0));
+            out.extend_from_slice(digits);
+        }
     }
 }
 
@@ -181,10 +183,10 @@ fn wrap(tag: u8, value: &[u8]) -> Vec<u8> {
 /// (as Windows writes NTSTATUS codes, e.g. 02 05 00 C0 00 00 6D).
 fn integer_bytes(v: u32) -> Vec<u8> {
     let mut b: Vec<u8> = v.to_be_bytes().to_vec();
-    while b.len() > 1 && b[0] == 0 && b[1] & 0x80 == 0 {
+    while b.len() > 1 && b.first() == Some(&0) && b.get(1).is_some_and(|x| x & 0x80 == 0) {
         b.remove(0);
     }
-    if b[0] & 0x80 != 0 {
+    if b.first().is_some_and(|x| x & 0x80 != 0) {
         b.insert(0, 0);
     }
     b
@@ -223,7 +225,7 @@ pub fn decode(b: &[u8]) -> Result<TsRequest, TsRequestError> {
     let mut seen_version = false;
     while !body.is_empty() {
         let (tag, v, used) = tlv(body)?;
-        body = &body[used..];
+        body = body.get(used..).unwrap_or_default();
         match tag {
             0xA0 => {
                 r.version = version(&expect(v, 0x02, "version")?)?;
@@ -239,7 +241,7 @@ pub fn decode(b: &[u8]) -> Result<TsRequest, TsRequestError> {
                         return Err(TsRequestError::NegoTokenItem { tag: t });
                     }
                     tokens.push(expect(&expect(item, 0xA0, "negoToken")?, 0x04, "negoToken")?);
-                    rest = &rest[used..];
+                    rest = rest.get(used..).unwrap_or_default();
                 }
                 items.clear();
                 r.nego_tokens = tokens;
