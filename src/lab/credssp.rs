@@ -61,7 +61,8 @@ async fn read<S: AsyncReadExt + Unpin>(s: &mut S) -> io::Result<Option<Vec<u8>>>
     if s.read_exact(&mut buf).await.is_err() {
         return Ok(None);
     }
-    let extra = match buf[1] {
+    let Some(&first_len) = buf.get(1) else { return Ok(None) };
+    let extra = match first_len {
         l if l < 0x80 => 0,
         l @ 0x81..=0x84 => usize::from(l - 0x80),
         _ => return Ok(None),
@@ -78,8 +79,11 @@ async fn read<S: AsyncReadExt + Unpin>(s: &mut S) -> io::Result<Option<Vec<u8>>>
             Frame::NeedMore => {}
         }
         let total = match extra {
-            0 => 2 + usize::from(buf[1]),
-            _ => 2 + extra + buf[2..2 + extra].iter().fold(0usize, |a, &b| (a << 8) | usize::from(b)),
+            0 => 2 + usize::from(first_len),
+            _ => {
+                2 + extra
+                    + buf.get(2..2 + extra).unwrap_or_default().iter().fold(0usize, |a, &b| (a << 8) | usize::from(b))
+            }
         };
         if total > codec::MAX_TSREQUEST || total <= buf.len() {
             return Ok(None);

@@ -3,6 +3,14 @@
 //! `Scenario`, `SCENARIOS`, `find`); the server reuses the probe's X.224 codec from the other side
 //! (`x224::decode_request`, `x224::encode_confirm`), and for TLS either rustls or a hand-written
 //! responder (`tls_raw`) for what rustls cannot serve.
+//!
+//! The lab reads what a client sends, so indexing, truncating casts, `unwrap` and `expect` are
+//! denied as in `codec`; where an invariant truly holds the site says why in a local `allow`.
+#![deny(clippy::indexing_slicing, clippy::cast_possible_truncation, clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(
+    test,
+    allow(clippy::indexing_slicing, clippy::cast_possible_truncation, clippy::unwrap_used, clippy::expect_used)
+)]
 
 pub mod accept;
 pub mod credssp;
@@ -408,7 +416,7 @@ async fn serve_tls(mut stream: TcpStream, server: TlsServer, tls: &tokio_rustls:
                 if n == 0 {
                     return Ok(());
                 }
-                buf.extend_from_slice(&sink[..n]);
+                buf.extend_from_slice(sink.get(..n).unwrap_or_default());
             };
             let answer = tls_raw::answer(&cfg, &hello, &crate::codec::tls::fresh_random());
             stream.write_all(&answer).await?;
@@ -433,7 +441,7 @@ async fn read_request(stream: &mut TcpStream) -> io::Result<Vec<u8>> {
             if n == 0 {
                 return Ok(());
             }
-            buf.extend_from_slice(&chunk[..n]);
+            buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
             if buf.len() > x224::MAX_REPLY {
                 return Ok(());
             }
