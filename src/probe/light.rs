@@ -36,7 +36,7 @@ pub async fn run(target: &Target, ctx: &ProbeContext) -> Observations {
         }
     }
     let connected = stream.as_ref().and(attempts.last().map(|a| a.address));
-    let connections_opened = attempts.len() as u32;
+    let connections_opened = u32::try_from(attempts.len()).unwrap_or(u32::MAX);
     obs.network = Some(NetworkObs { resolve, attempts, connected, connections_opened, politeness: None });
     let (Some(addr), Some(stream)) = (connected, stream) else { return obs };
 
@@ -45,7 +45,7 @@ pub async fn run(target: &Target, ctx: &ProbeContext) -> Observations {
     let (neg_obs, stream) = x224::negotiate_on(stream, &req, ctx).await;
     let requests = vec![neg_obs];
     let (supports, nla_required, restricted_admin, redirected_auth) = crate::observations::capabilities(&requests);
-    let selected = requests[0].selected;
+    let selected = requests.first().and_then(|r| r.selected);
     obs.negotiation = Some(NegotiationObs {
         address: addr,
         requests,

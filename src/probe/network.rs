@@ -115,17 +115,21 @@ where
     let mut out: Vec<Option<T>> = (0..set.len()).map(|_| None).collect();
     let mut pending: Vec<usize> = (0..set.len()).collect();
     std::future::poll_fn(|cx| {
-        pending.retain(|&i| match set[i].as_mut().poll(cx) {
-            std::task::Poll::Ready(v) => {
-                out[i] = Some(v);
-                false
+        pending.retain(|&i| {
+            let (Some(f), Some(slot)) = (set.get_mut(i), out.get_mut(i)) else { return false };
+            match f.as_mut().poll(cx) {
+                std::task::Poll::Ready(v) => {
+                    *slot = Some(v);
+                    false
+                }
+                std::task::Poll::Pending => true,
             }
-            std::task::Poll::Pending => true,
         });
         if pending.is_empty() { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
     })
     .await;
-    out.into_iter().map(|v| v.expect("every future completed")).collect()
+    // Every future completed (the poll above ends only when none is pending).
+    out.into_iter().flatten().collect()
 }
 
 #[cfg(test)]

@@ -243,7 +243,7 @@ async fn read_frame(
         if n == 0 {
             return Err((SessionEnd::Closed, "the server closed the connection (FIN)".into()));
         }
-        buf.extend_from_slice(&chunk[..n]);
+        buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
     }
 }
 
@@ -447,7 +447,9 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
             match connector.skip_multitransport(&mut out) {
                 Ok(w) => {
                     if let Some(n) = w.size() {
-                        if let Err((end, e)) = write_all(&mut *io, &out.filled()[..n], ctx.patient()).await {
+                        if let Err((end, e)) =
+                            write_all(&mut *io, out.filled().get(..n).unwrap_or_default(), ctx.patient()).await
+                        {
                             rec.fail(end, e);
                             return rec.finish(started);
                         }
@@ -584,7 +586,7 @@ async fn step(
         connector.step_no_input(out).map_err(|e| (SessionEnd::ProtocolError, e.to_string()))?
     };
     if let Some(n) = written.size() {
-        write_all(io, &out.filled()[..n], deadline).await?;
+        write_all(io, out.filled().get(..n).unwrap_or_default(), deadline).await?;
     }
     Ok(())
 }
@@ -677,7 +679,9 @@ async fn credssp(
         out.clear();
         let written = sequence.handle_process_result(state, &mut out).map_err(CredsspError::Connector)?;
         if let Some(n) = written.size() {
-            write_all(io, &out.filled()[..n], deadline).await.map_err(|(_, e)| CredsspError::Transport(e))?;
+            write_all(io, out.filled().get(..n).unwrap_or_default(), deadline)
+                .await
+                .map_err(|(_, e)| CredsspError::Transport(e))?;
         }
         let Some(hint) = sequence.next_pdu_hint() else { return Ok(()) };
         let frame = read_frame(io, buf, hint, deadline).await.map_err(|(_, e)| CredsspError::Transport(e))?;

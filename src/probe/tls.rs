@@ -65,8 +65,9 @@ fn words(ident: &str) -> String {
     let chars: Vec<char> = ident.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-        let prev_lower = i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
-        if i > 0 && c.is_uppercase() && (prev_lower || next_lower && chars[i - 1].is_uppercase()) {
+        let prev = i.checked_sub(1).and_then(|p| chars.get(p));
+        let prev_lower = prev.is_some_and(|p| p.is_lowercase() || p.is_ascii_digit());
+        if prev.is_some() && c.is_uppercase() && (prev_lower || next_lower && prev.is_some_and(|p| p.is_uppercase())) {
             out.push(' ');
         }
         out.push(c);
@@ -179,6 +180,8 @@ pub async fn handshake(
         .dangerous()
         .with_custom_certificate_verifier(recorder.clone())
         .with_no_client_auth();
+    // "rdp-server" is a valid DNS name: the fallback cannot fail.
+    #[allow(clippy::expect_used)]
     let name = ServerName::try_from(server_name.to_string())
         .unwrap_or_else(|_| ServerName::try_from("rdp-server").expect("a valid DNS name"));
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));

@@ -345,7 +345,7 @@ fn gather(answers: &[Answer]) -> (TlsScan, Vec<ProfileVerdict>) {
                 id: tls_suites::hex_id(*id),
                 name: tls_suites::suite_name(*id).to_string(),
                 preferred: rank == 0,
-                rank: rank as u32 + 1,
+                rank: u32::try_from(rank).unwrap_or(u32::MAX - 1) + 1,
                 version_code: *v,
                 id_code: *id,
             });
@@ -493,7 +493,8 @@ pub async fn probe(
     });
     let handshake_obs: Vec<HandshakeObs> = handshakes.into_iter().map(|(h, _)| h).collect();
     let connections = scan.connections
-        + handshake_obs.iter().filter(|h| h.outcome != HandshakeOutcome::NegotiationFailed).count() as u32
+        + u32::try_from(handshake_obs.iter().filter(|h| h.outcome != HandshakeOutcome::NegotiationFailed).count())
+            .unwrap_or(u32::MAX)
         + u32::from(small_mss_retry.as_ref().is_some_and(|r| !matches!(r.outcome, ConnOutcome::ConnectFailed { .. })));
     Some(TlsObs {
         address: addr,

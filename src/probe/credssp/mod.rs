@@ -67,7 +67,7 @@ async fn read_tsrequest(stream: &mut TlsStream<TcpStream>, deadline: Instant) ->
         match tokio::time::timeout_at(deadline.into(), stream.read(&mut chunk)).await {
             Err(_) => return ReadEnd::Timeout(buf),
             Ok(Ok(0)) => return ReadEnd::Eof(buf),
-            Ok(Ok(n)) => buf.extend_from_slice(&chunk[..n]),
+            Ok(Ok(n)) => buf.extend_from_slice(chunk.get(..n).unwrap_or_default()),
             Ok(Err(e)) => {
                 return match tls::classify_io_error(&e) {
                     HandshakeFailure::Closed => ReadEnd::Eof(buf),

@@ -251,7 +251,7 @@ async fn exchange(
             if n == 0 {
                 return Err("closed before an HTTP response".to_string());
             }
-            conn.buf.extend_from_slice(&chunk[..n]);
+            conn.buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
         };
         // A body with a length (error pages, 401s): read it, bounded, so the next request lines up.
         if let Some(len) =
@@ -262,11 +262,12 @@ async fn exchange(
                 let mut chunk = [0u8; 4096];
                 match conn.tls.read(&mut chunk).await {
                     Ok(0) | Err(_) => break,
-                    Ok(n) => conn.buf.extend_from_slice(&chunk[..n]),
+                    Ok(n) => conn.buf.extend_from_slice(chunk.get(..n).unwrap_or_default()),
                 }
             }
             let body: Vec<u8> = conn.buf.drain(..len.min(conn.buf.len())).collect();
-            let lower = String::from_utf8_lossy(&body[..body.len().min(512)]).to_ascii_lowercase();
+            let lower =
+                String::from_utf8_lossy(body.get(..body.len().min(512)).unwrap_or_default()).to_ascii_lowercase();
             x.html = lower.contains("<html") || lower.contains("<!doctype");
         }
         Ok(head)
@@ -603,7 +604,7 @@ impl Channel {
                 if n == 0 {
                     return Err(ChannelError::Closed);
                 }
-                self.dec.feed(&chunk[..n])?;
+                self.dec.feed(chunk.get(..n).unwrap_or_default())?;
             }
         };
         tokio::time::timeout_at(deadline.into(), read).await.map_err(|_| ChannelError::Timeout)?
@@ -738,7 +739,7 @@ fn fail<T>(rec: &mut Rec<'_>, stage: GatewayStage, t: Instant, answer: Result<Pa
 /// out; a CLOSE_CHANNEL right after it is recorded.
 async fn data_stage(channel: &mut Channel, rec: &mut Rec<'_>) -> bool {
     let t = Instant::now();
-    let cr = super::x224::encode_request(&super::x224::MATRIX[0]);
+    let cr = super::x224::MATRIX.first().map(super::x224::encode_request).unwrap_or_default();
     if let Err(e) = channel.send(&Packet::Data(cr)).await {
         rec.stage(GatewayStage::Data, StageOutcome::Failed, t, None, Some(e.to_string()));
         return false;
@@ -842,7 +843,7 @@ async fn pump(mut local: TcpStream, mut channel: Channel, stats: &Mutex<FwdStats
                     let _ = channel.send(&Packet::CloseChannel { status: 0 }).await;
                     return;
                 }
-                if channel.send(&Packet::Data(buf[..n].to_vec())).await.is_err() {
+                if channel.send(&Packet::Data(buf.get(..n).unwrap_or_default().to_vec())).await.is_err() {
                     return;
                 }
             }

@@ -157,11 +157,11 @@ async fn read_tpkt(s: &mut tokio::net::TcpStream, until: Instant) -> Result<Vec<
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     loop {
-        if buf.len() >= 4 {
-            if buf[0] != 0x03 {
+        if let [version, _, hi, lo, ..] = buf[..] {
+            if version != 0x03 {
                 return Err(AttemptError::NotTpkt(crate::probe::hex_prefix(&buf, 16)));
             }
-            let n = u16::from_be_bytes([buf[2], buf[3]]) as usize;
+            let n = usize::from(u16::from_be_bytes([hi, lo]));
             if n < 4 {
                 return Err(AttemptError::TpktLength(n));
             }
@@ -177,7 +177,7 @@ async fn read_tpkt(s: &mut tokio::net::TcpStream, until: Instant) -> Result<Vec<
             Err(_) => return Err(AttemptError::NoAnswer),
             Ok(Err(e)) => return Err(AttemptError::Read(e)),
             Ok(Ok(0)) => return Err(AttemptError::Closed),
-            Ok(Ok(n)) => buf.extend_from_slice(&chunk[..n]),
+            Ok(Ok(n)) => buf.extend_from_slice(chunk.get(..n).unwrap_or_default()),
         }
     }
 }
