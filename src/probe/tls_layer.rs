@@ -449,10 +449,10 @@ pub async fn probe(
         ));
     }
     ctx.trace(format!(
-        "TLS {} via {}: versions {:?}, {} suites, {} connections, {} ms",
+        "TLS {} via {}: versions [{}], {} suites, {} connections, {} ms",
         if mode == TlsScanMode::Full { "scan" } else { "questions" },
         x224::protocol_label(scan_path.request),
-        scan.versions,
+        scan.versions.join(", "),
         scan.suites.len(),
         scan.connections,
         scan.ms
