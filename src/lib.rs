@@ -13,6 +13,7 @@ pub mod evidence;
 pub mod explain;
 pub mod knowledge;
 pub mod lab;
+pub mod net;
 pub mod observations;
 pub mod probe;
 pub mod rdpfile;
@@ -111,6 +112,10 @@ impl Default for Options {
     }
 }
 
+/// How long past `--timeout` a diagnosis may run before the run as a whole is cut (its observations
+/// then say only that the deadline was reached).
+pub const RUN_GRACE: Duration = Duration::from_secs(2);
+
 /// Probe `target`, diagnose what was seen, and return the report.
 pub async fn run_diagnosis(target: &target::Target, opts: &Options) -> report::Report {
     let started = Instant::now();
@@ -123,9 +128,23 @@ pub async fn run_diagnosis(target: &target::Target, opts: &Options) -> report::R
     ctx.cert_trust = opts.cert_trust.clone();
     ctx.cert_prompt = opts.cert_prompt.clone();
     ctx.routing_token = opts.routing_token.clone();
-    let observations = match &opts.gateway {
-        Some(gw) => probe::gateway::run(target, gw.clone(), opts.plan, &ctx).await,
-        None => probe::run(target, opts.plan, &ctx).await,
+    let probe = async {
+        match &opts.gateway {
+            Some(gw) => probe::gateway::run(target, gw.clone(), opts.plan, &ctx).await,
+            None => probe::run(target, opts.plan, &ctx).await,
+        }
+    };
+    // Every wait is bounded by the deadline already; this bound is the backstop, so that no peer
+    // behaviour can hold the process past the deadline (plus a grace to write what was seen).
+    let observations = match tokio::time::timeout(opts.timeout + RUN_GRACE, probe).await {
+        Ok(o) => o,
+        Err(_) => {
+            let mut o = observations::Observations::default();
+            let mut budget = probe::plan::budget(&o, &opts.plan, &ctx);
+            budget.reached = true;
+            o.budget = Some(budget);
+            o
+        }
     };
     let mut observations = observations;
     observations.rdp_file = opts.rdp_file.clone();

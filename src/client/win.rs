@@ -3,6 +3,10 @@
 //! Microsoft's `windows` crate. Secrets are never read: a credential's blob is skipped, a `.rdp`
 //! file's password field is dropped by `rdpfile::parse`.
 
+// The Windows APIs are C calls through the `windows` crate: this module is the one place of the
+// client that needs unsafe (Cargo.toml denies unsafe_code everywhere else).
+#![allow(unsafe_code)]
+
 use super::{ClientSource, EventRecord, Persistence, SavedCredential, evtxml, rdpfile};
 use windows::Win32::Foundation::{ERROR_FILE_NOT_FOUND, ERROR_NOT_FOUND, ERROR_SUCCESS};
 use windows::Win32::Security::Credentials::{CREDENTIALW, CredEnumerateW, CredFree};

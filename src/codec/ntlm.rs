@@ -75,10 +75,10 @@ pub fn encode_negotiate() -> Vec<u8> {
 
 /// The NTLM message type of a token (1 NEGOTIATE, 2 CHALLENGE, 3 AUTHENTICATE), if it is NTLM at all.
 pub fn message_type(token: &[u8]) -> Option<u32> {
-    if token.len() < 12 || &token[..8] != SIGNATURE {
+    if token.get(..8)? != SIGNATURE {
         return None;
     }
-    Some(u32::from_le_bytes([token[8], token[9], token[10], token[11]]))
+    token.get(8..12).and_then(|s| s.try_into().ok()).map(u32::from_le_bytes)
 }
 
 /// What a CHALLENGE_MESSAGE says about the server.
@@ -139,7 +139,8 @@ fn payload<'a>(m: &'a [u8], at: usize, what: &'static str) -> Result<&'a [u8], C
 
 /// UTF-16LE to a String, lossily; at most 256 characters kept.
 fn utf16(b: &[u8]) -> String {
-    let units: Vec<u16> = b.chunks_exact(2).take(256).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+    let units: Vec<u16> =
+        b.chunks_exact(2).take(256).filter_map(|c| c.try_into().ok()).map(u16::from_le_bytes).collect();
     String::from_utf16_lossy(&units)
 }
 
@@ -163,11 +164,16 @@ pub fn parse_challenge(m: &[u8]) -> Result<Challenge, ChallengeError> {
     let name = payload(m, 12, "TargetName")?;
     let mut c = Challenge { flags, ..Challenge::default() };
     if !name.is_empty() {
-        c.target_name =
-            Some(if unicode { utf16(name) } else { String::from_utf8_lossy(&name[..name.len().min(256)]).into() });
+        c.target_name = Some(if unicode {
+            utf16(name)
+        } else {
+            String::from_utf8_lossy(name.get(..name.len().min(256)).unwrap_or_default()).into()
+        });
     }
-    if flags & NEGOTIATE_VERSION != 0 && m.len() >= 56 {
-        c.version = Some(Version { major: m[48], minor: m[49], build: u16_at(m, 50).unwrap_or(0), revision: m[55] });
+    if flags & NEGOTIATE_VERSION != 0
+        && let (Some(&major), Some(&minor), Some(&revision)) = (m.get(48), m.get(49), m.get(55))
+    {
+        c.version = Some(Version { major, minor, build: u16_at(m, 50).unwrap_or(0), revision });
     }
     let info = payload(m, 40, "TargetInfo")?;
     // AV_PAIRs, [MS-NLMP] 2.2.2.1: AvId (2), AvLen (2), value; ends at MsvAvEOL.
@@ -198,7 +204,7 @@ pub fn encode_challenge(c: &Challenge) -> Vec<u8> {
     let mut info = Vec::new();
     let mut av = |id: u16, v: &[u8]| {
         info.extend_from_slice(&id.to_le_bytes());
-        info.extend_from_slice(&(v.len() as u16).to_le_bytes());
+        info.extend_from_slice(&super::len_u16(v.len()).to_le_bytes());
         info.extend_from_slice(v);
     };
     let u = |s: &Option<String>| s.as_deref().map(|s| s.encode_utf16().flat_map(|x| x.to_le_bytes()).collect());
@@ -223,17 +229,17 @@ pub fn encode_challenge(c: &Challenge) -> Vec<u8> {
     let mut m = Vec::with_capacity(fixed + name.len() + info.len());
     m.extend_from_slice(SIGNATURE);
     m.extend_from_slice(&2u32.to_le_bytes());
-    m.extend_from_slice(&(name.len() as u16).to_le_bytes());
-    m.extend_from_slice(&(name.len() as u16).to_le_bytes());
-    m.extend_from_slice(&(fixed as u32).to_le_bytes());
+    m.extend_from_slice(&super::len_u16(name.len()).to_le_bytes());
+    m.extend_from_slice(&super::len_u16(name.len()).to_le_bytes());
+    m.extend_from_slice(&super::len_u32(fixed).to_le_bytes());
     let flags =
         c.flags | NEGOTIATE_UNICODE | NEGOTIATE_TARGET_INFO | if c.version.is_some() { NEGOTIATE_VERSION } else { 0 };
     m.extend_from_slice(&flags.to_le_bytes());
     m.extend_from_slice(&[0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88]); // ServerChallenge
     m.extend_from_slice(&[0; 8]); // Reserved
-    m.extend_from_slice(&(info.len() as u16).to_le_bytes());
-    m.extend_from_slice(&(info.len() as u16).to_le_bytes());
-    m.extend_from_slice(&((fixed + name.len()) as u32).to_le_bytes());
+    m.extend_from_slice(&super::len_u16(info.len()).to_le_bytes());
+    m.extend_from_slice(&super::len_u16(info.len()).to_le_bytes());
+    m.extend_from_slice(&super::len_u32(fixed + name.len()).to_le_bytes());
     m.extend_from_slice(&c.version.map(|v| v.encode()).unwrap_or([0; 8]));
     m.extend_from_slice(&name);
     m.extend_from_slice(&info);

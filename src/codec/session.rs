@@ -84,11 +84,11 @@ const ERROR_ALERT: u8 = 0xFF;
 const INFOTYPE_LOGON_EXTENDED_INFO: u32 = 0x3;
 
 fn u16le(b: &[u8], at: usize) -> Option<u16> {
-    b.get(at..at + 2).map(|s| u16::from_le_bytes([s[0], s[1]]))
+    b.get(at..at.checked_add(2)?).and_then(|s| s.try_into().ok()).map(u16::from_le_bytes)
 }
 
 fn u32le(b: &[u8], at: usize) -> Option<u32> {
-    b.get(at..at + 4).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    b.get(at..at.checked_add(4)?).and_then(|s| s.try_into().ok()).map(u32::from_le_bytes)
 }
 
 /// Classify one whole frame (TPKT or fast-path) a server sent. Never panics.
@@ -180,7 +180,7 @@ pub fn classify_user_data(ud: &[u8]) -> ServerFrame {
             let Some(&pdu_type2) = ud.get(14) else {
                 return ServerFrame::Malformed { what: "short share data header".into() };
             };
-            let body = &ud[18.min(ud.len())..];
+            let body = ud.get(18..).unwrap_or_default();
             match pdu_type2 {
                 PDUTYPE2_SET_ERROR_INFO_PDU => match u32le(body, 0) {
                     Some(code) => ServerFrame::SetErrorInfo { code },
@@ -219,7 +219,7 @@ fn save_session_info(body: &[u8]) -> ServerFrame {
         Ok(_) => None,
         // ironrdp-pdu refuses some data values; read the logon error field by hand
         // (TS_LOGON_INFO_EXTENDED: Length(2) FieldsPresent(4), then per field cbFieldData(4) + data).
-        Err(_) if info_type == INFOTYPE_LOGON_EXTENDED_INFO => logon_error_by_hand(&body[4..]),
+        Err(_) if info_type == INFOTYPE_LOGON_EXTENDED_INFO => logon_error_by_hand(body.get(4..).unwrap_or_default()),
         Err(e) => return ServerFrame::Malformed { what: format!("Save Session Info: {e}") },
     };
     ServerFrame::SaveSessionInfo { info_type, logon_error }

@@ -63,13 +63,13 @@ fn put_u16(out: &mut Vec<u8>, v: u16) {
 }
 
 fn put_u24(out: &mut Vec<u8>, v: usize) {
-    let v = v.min(0xFF_FFFF) as u32;
-    out.extend_from_slice(&v.to_be_bytes()[1..]);
+    let [_, rest @ ..] = super::len_u32(v.min(0xFF_FFFF)).to_be_bytes();
+    out.extend_from_slice(&rest);
 }
 
 fn ext(out: &mut Vec<u8>, ty: u16, body: &[u8]) {
     put_u16(out, ty);
-    put_u16(out, body.len() as u16);
+    put_u16(out, super::len_u16(body.len()));
     out.extend_from_slice(body);
 }
 
@@ -141,7 +141,7 @@ fn encode_hello(min: u16, max: u16, spec: &HelloSpec, random: &[u8; 32]) -> Vec<
     if ssl3 {
         suites.push(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
     }
-    put_u16(&mut body, (suites.len() * 2) as u16);
+    put_u16(&mut body, super::len_u16(suites.len() * 2));
     for s in &suites {
         put_u16(&mut body, *s);
     }
@@ -152,16 +152,16 @@ fn encode_hello(min: u16, max: u16, spec: &HelloSpec, random: &[u8; 32]) -> Vec<
         if let Some(name) = spec.server_name.as_deref().and_then(sni_name) {
             // [RFC 6066] 3: ServerNameList { NameType host_name(0), HostName }.
             let mut b = Vec::new();
-            put_u16(&mut b, (name.len() + 3) as u16);
+            put_u16(&mut b, super::len_u16(name.len() + 3));
             b.push(0);
-            put_u16(&mut b, name.len() as u16);
+            put_u16(&mut b, super::len_u16(name.len()));
             b.extend_from_slice(name.as_bytes());
             ext(&mut exts, EXT_SERVER_NAME, &b);
         }
         let groups: Vec<u16> =
             GROUPS.iter().map(|g| g.id).filter(|id| tls13 || !tls_suites::group_is_ffdhe(*id)).collect();
         let mut b = Vec::new();
-        put_u16(&mut b, (groups.len() * 2) as u16);
+        put_u16(&mut b, super::len_u16(groups.len() * 2));
         for g in &groups {
             put_u16(&mut b, *g);
         }
@@ -171,7 +171,7 @@ fn encode_hello(min: u16, max: u16, spec: &HelloSpec, random: &[u8; 32]) -> Vec<
         }
         if max >= TLS12 {
             let mut b = Vec::new();
-            put_u16(&mut b, (SIGNATURE_SCHEMES.len() * 2) as u16);
+            put_u16(&mut b, super::len_u16(SIGNATURE_SCHEMES.len() * 2));
             for s in SIGNATURE_SCHEMES {
                 put_u16(&mut b, s.id);
             }
@@ -180,7 +180,7 @@ fn encode_hello(min: u16, max: u16, spec: &HelloSpec, random: &[u8; 32]) -> Vec<
         if tls13 {
             // [RFC 8446] 4.2.1: a list of versions, highest first; TLS 1.0 and up only.
             let listed: Vec<u16> = [TLS13, TLS12, tls_suites::TLS11, TLS10].into_iter().filter(|v| *v >= min).collect();
-            let mut b = vec![(listed.len() * 2) as u8];
+            let mut b = vec![super::len_u8(listed.len() * 2)];
             for v in &listed {
                 b.extend_from_slice(&v.to_be_bytes());
             }
@@ -204,7 +204,7 @@ fn encode_hello(min: u16, max: u16, spec: &HelloSpec, random: &[u8; 32]) -> Vec<
             pad = if pad >= 5 { pad - 4 } else { 1 };
             ext(&mut exts, EXT_PADDING, &vec![0u8; pad]);
         }
-        put_u16(&mut body, exts.len() as u16);
+        put_u16(&mut body, super::len_u16(exts.len()));
         body.extend_from_slice(&exts);
     }
 
@@ -217,7 +217,7 @@ fn encode_hello(min: u16, max: u16, spec: &HelloSpec, random: &[u8; 32]) -> Vec<
     rec.push(CT_HANDSHAKE);
     // Record version: {3,0} for SSL 3.0, {3,1} otherwise ([RFC 5246] E.1, [RFC 8446] 5.1).
     put_u16(&mut rec, if ssl3 { SSL30 } else { TLS10 });
-    put_u16(&mut rec, hs.len() as u16);
+    put_u16(&mut rec, super::len_u16(hs.len()));
     rec.extend_from_slice(&hs);
     rec
 }
@@ -301,40 +301,83 @@ pub(crate) fn u24_at(b: &[u8], i: usize) -> Option<usize> {
 /// An SSL 2.0 SERVER-HELLO (draft-hickman-netscape-ssl-00, RFC 6176 prohibits it): a two-byte record
 /// header with the high bit set, then message type 4, then version 0x0002 at offset 5.
 fn is_sslv2_server_hello(b: &[u8]) -> bool {
-    b.len() >= 7 && b[0] & 0x80 != 0 && b[2] == 4 && b[5] == 0x00 && b[6] == 0x02
+    matches!(b, [first, _, 4, _, _, 0x00, 0x02, ..] if first & 0x80 != 0)
+}
+
+/// Why a ServerHello body cannot be read ([RFC 5246] 7.4.1.3, [RFC 8446] 4.1.3). The text reaches
+/// the scanner's `malformed` reason, so it stays as it was when these were strings.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HelloError {
+    #[error("ServerHello too short")]
+    TooShort,
+    #[error("ServerHello too short for random")]
+    NoRandom,
+    #[error("ServerHello too short for session id")]
+    NoSessionId,
+    #[error("session id length {0} > 32")]
+    SessionIdLength(usize),
+    #[error("ServerHello too short for cipher suite")]
+    NoCipherSuite,
+    #[error("ServerHello too short for compression")]
+    NoCompression,
+    #[error("truncated extensions length")]
+    ExtensionsLength,
+    #[error("extensions overrun the message")]
+    ExtensionsOverrun,
+    #[error("truncated extension header")]
+    ExtensionHeader,
+    #[error("extension overruns")]
+    ExtensionOverrun,
+    #[error("empty supported_versions")]
+    EmptySupportedVersions,
+}
+
+/// Why a Certificate body cannot be read ([RFC 5246] 7.4.2).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CertificateError {
+    #[error("Certificate too short")]
+    TooShort,
+    #[error("certificate_list overruns the message")]
+    ListOverrun,
+    #[error("truncated certificate length")]
+    Length,
+    #[error("certificate overruns the list")]
+    Overrun,
+    #[error("more than 16 certificates")]
+    TooMany,
 }
 
 /// Parses a ServerHello body ([RFC 5246] 7.4.1.3, [RFC 8446] 4.1.3).
-pub fn parse_server_hello(b: &[u8]) -> Result<ServerHello, String> {
-    let legacy_version = u16_at(b, 0).ok_or("ServerHello too short")?;
-    let random = b.get(2..34).ok_or("ServerHello too short for random")?;
-    let sid_len = *b.get(34).ok_or("ServerHello too short for session id")? as usize;
+pub fn parse_server_hello(b: &[u8]) -> Result<ServerHello, HelloError> {
+    let legacy_version = u16_at(b, 0).ok_or(HelloError::TooShort)?;
+    let random = b.get(2..34).ok_or(HelloError::NoRandom)?;
+    let sid_len = *b.get(34).ok_or(HelloError::NoSessionId)? as usize;
     if sid_len > 32 {
-        return Err(format!("session id length {sid_len} > 32"));
+        return Err(HelloError::SessionIdLength(sid_len));
     }
     let mut i = 35 + sid_len;
-    let suite = u16_at(b, i).ok_or("ServerHello too short for cipher suite")?;
-    let compression = *b.get(i + 2).ok_or("ServerHello too short for compression")?;
+    let suite = u16_at(b, i).ok_or(HelloError::NoCipherSuite)?;
+    let compression = *b.get(i + 2).ok_or(HelloError::NoCompression)?;
     i += 3;
     let mut extensions = Vec::new();
     let mut selected = None;
     if i < b.len() {
-        let ext_len = u16_at(b, i).ok_or("truncated extensions length")? as usize;
+        let ext_len = u16_at(b, i).ok_or(HelloError::ExtensionsLength)? as usize;
         i += 2;
-        let end = i.checked_add(ext_len).filter(|e| *e <= b.len()).ok_or("extensions overrun the message")?;
+        let end = i.checked_add(ext_len).filter(|e| *e <= b.len()).ok_or(HelloError::ExtensionsOverrun)?;
         while i < end {
-            let ty = u16_at(b, i).filter(|_| i + 4 <= end).ok_or("truncated extension header")?;
-            let len = u16_at(b, i + 2).ok_or("truncated extension header")? as usize;
-            let data = b.get(i + 4..i + 4 + len).filter(|_| i + 4 + len <= end).ok_or("extension overruns")?;
+            let ty = u16_at(b, i).filter(|_| i + 4 <= end).ok_or(HelloError::ExtensionHeader)?;
+            let len = u16_at(b, i + 2).ok_or(HelloError::ExtensionHeader)? as usize;
+            let data = b.get(i + 4..i + 4 + len).filter(|_| i + 4 + len <= end).ok_or(HelloError::ExtensionOverrun)?;
             if ty == EXT_SUPPORTED_VERSIONS {
-                selected = Some(u16_at(data, 0).ok_or("empty supported_versions")?);
+                selected = Some(u16_at(data, 0).ok_or(HelloError::EmptySupportedVersions)?);
             }
             extensions.push(ty);
             i += 4 + len;
         }
     }
     let hrr = random == HRR_RANDOM;
-    let downgrade_sentinel = match &random[24..] {
+    let downgrade_sentinel = match random.get(24..).unwrap_or_default() {
         [0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44, 0x01] => Some(0x0303),
         [0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44, 0x00] => Some(0x0302),
         _ => None,
@@ -352,16 +395,16 @@ pub fn parse_server_hello(b: &[u8]) -> Result<ServerHello, String> {
 }
 
 /// Parses a TLS <= 1.2 Certificate body ([RFC 5246] 7.4.2) into DER certificates.
-pub fn parse_certificate_chain(b: &[u8]) -> Result<Vec<Vec<u8>>, String> {
-    let total = u24_at(b, 0).ok_or("Certificate too short")?;
-    let list = b.get(3..3 + total).ok_or("certificate_list overruns the message")?;
+pub fn parse_certificate_chain(b: &[u8]) -> Result<Vec<Vec<u8>>, CertificateError> {
+    let total = u24_at(b, 0).ok_or(CertificateError::TooShort)?;
+    let list = b.get(3..3 + total).ok_or(CertificateError::ListOverrun)?;
     let mut out = Vec::new();
     let mut i = 0;
     while i < list.len() {
-        let len = u24_at(list, i).ok_or("truncated certificate length")?;
-        let der = list.get(i + 3..i + 3 + len).ok_or("certificate overruns the list")?;
+        let len = u24_at(list, i).ok_or(CertificateError::Length)?;
+        let der = list.get(i + 3..i + 3 + len).ok_or(CertificateError::Overrun)?;
         if out.len() >= 16 {
-            return Err("more than 16 certificates".into());
+            return Err(CertificateError::TooMany);
         }
         out.push(der.to_vec());
         i += 3 + len;
@@ -422,7 +465,7 @@ impl ReplyParser {
         let room = MAX_REPLY.saturating_sub(self.total);
         let take = bytes.len().min(room);
         self.total += take;
-        self.rec.extend_from_slice(&bytes[..take]);
+        self.rec.extend_from_slice(bytes.get(..take).unwrap_or_default());
         let p = self.process();
         if p == Progress::NeedMore && take < bytes.len() {
             return if self.hello.is_some() {
@@ -436,32 +479,30 @@ impl ReplyParser {
 
     fn process(&mut self) -> Progress {
         loop {
-            if self.rec.is_empty() {
+            let Some(&ct) = self.rec.first() else {
                 return Progress::NeedMore;
-            }
+            };
             // Recognise a non-TLS answer from the first byte(s).
-            let ct = self.rec[0];
             if !matches!(ct, CT_CHANGE_CIPHER_SPEC | CT_ALERT | CT_HANDSHAKE | CT_APPLICATION_DATA) {
                 return self.not_tls();
             }
-            if self.rec.len() < 5 {
-                if self.rec.len() >= 2 && self.rec[1] != 3 {
+            let [_, major, _, hi, lo, ..] = self.rec[..] else {
+                if self.rec.get(1).is_some_and(|&m| m != 3) {
                     return self.not_tls();
                 }
                 return Progress::NeedMore;
-            }
-            let major = self.rec[1];
-            let len = u16::from_be_bytes([self.rec[3], self.rec[4]]) as usize;
+            };
+            let len = usize::from(u16::from_be_bytes([hi, lo]));
             if major != 3 {
                 return self.not_tls();
             }
             if len > MAX_RECORD {
                 return self.finish(Reply::Malformed { reason: format!("record length {len} > {MAX_RECORD}") });
             }
-            if self.rec.len() < 5 + len {
+            let Some(frag) = self.rec.get(5..5 + len) else {
                 return Progress::NeedMore;
-            }
-            let frag: Vec<u8> = self.rec[5..5 + len].to_vec();
+            };
+            let frag: Vec<u8> = frag.to_vec();
             self.rec.drain(..5 + len);
             self.records += 1;
             match ct {
@@ -469,24 +510,24 @@ impl ReplyParser {
                     if self.hello.is_some() {
                         return self.finish_hello();
                     }
-                    if frag.len() < 2 {
+                    let [level, description, ..] = frag[..] else {
                         return self.finish(Reply::Malformed { reason: format!("alert of {} bytes", frag.len()) });
-                    }
-                    if frag[0] == 1 {
+                    };
+                    if level == 1 {
                         // A warning ends nothing; endless warnings instead of a ServerHello are no answer.
                         self.warnings += 1;
-                        self.last_warning = Some(frag[1]);
+                        self.last_warning = Some(description);
                         if self.warnings >= MAX_WARNING_ALERTS {
                             return self.finish(Reply::Malformed {
                                 reason: format!(
                                     "{} warning alerts (last: {}) and no ServerHello",
-                                    self.warnings, frag[1]
+                                    self.warnings, description
                                 ),
                             });
                         }
                         continue;
                     }
-                    return self.finish(Reply::Alert { level: frag[0], description: frag[1] });
+                    return self.finish(Reply::Alert { level, description });
                 }
                 CT_HANDSHAKE => {
                     self.hs.extend_from_slice(&frag);
@@ -511,7 +552,7 @@ impl ReplyParser {
         }
         // An SSL 2.0 record header has the high bit set: wait for the 7 bytes that tell, so the verdict
         // does not depend on how the bytes arrived (fuzz regression).
-        if self.records == 0 && self.rec[0] & 0x80 != 0 && self.rec.len() < 7 {
+        if self.records == 0 && self.rec.first().is_some_and(|b| b & 0x80 != 0) && self.rec.len() < 7 {
             return Progress::NeedMore;
         }
         let first_bytes: Vec<u8> = self.rec.iter().take(16).copied().collect();
@@ -527,10 +568,9 @@ impl ReplyParser {
 
     fn process_handshake(&mut self) -> Progress {
         loop {
-            if self.hs.len() < 4 {
+            let (Some(&ty), true) = (self.hs.first(), self.hs.len() >= 4) else {
                 return Progress::NeedMore;
-            }
-            let ty = self.hs[0];
+            };
             let len = u24_at(&self.hs, 1).unwrap_or(usize::MAX);
             if len > MAX_REPLY {
                 return if self.hello.is_some() {
@@ -539,10 +579,10 @@ impl ReplyParser {
                     self.finish(Reply::Malformed { reason: format!("handshake message of {len} bytes") })
                 };
             }
-            if self.hs.len() < 4 + len {
+            let Some(msg) = self.hs.get(4..4 + len) else {
                 return Progress::NeedMore;
-            }
-            let msg: Vec<u8> = self.hs[4..4 + len].to_vec();
+            };
+            let msg: Vec<u8> = msg.to_vec();
             self.hs.drain(..4 + len);
             match &mut self.hello {
                 None => {
@@ -561,7 +601,7 @@ impl ReplyParser {
                                 return self.finish_hello();
                             }
                         }
-                        Err(reason) => return self.finish(Reply::Malformed { reason }),
+                        Err(e) => return self.finish(Reply::Malformed { reason: e.to_string() }),
                     }
                 }
                 Some(h) => {

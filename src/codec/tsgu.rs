@@ -88,12 +88,38 @@ pub enum Packet {
     Unknown { packet_type: u16 },
 }
 
+impl Packet {
+    /// The packet's name in [MS-TSGU] 2.2.10 (for a detail line; never Debug text).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Packet::HandshakeRequest { .. } => "HTTP_HANDSHAKE_REQUEST_PACKET",
+            Packet::HandshakeResponse { .. } => "HTTP_HANDSHAKE_RESPONSE_PACKET",
+            Packet::ExtendedAuth { .. } => "HTTP_EXTENDED_AUTH_PACKET",
+            Packet::TunnelCreate { .. } => "HTTP_TUNNEL_PACKET",
+            Packet::TunnelResponse { .. } => "HTTP_TUNNEL_RESPONSE",
+            Packet::TunnelAuth { .. } => "HTTP_TUNNEL_AUTH_PACKET",
+            Packet::TunnelAuthResponse { .. } => "HTTP_TUNNEL_AUTH_RESPONSE",
+            Packet::ChannelCreate { .. } => "HTTP_CHANNEL_PACKET",
+            Packet::ChannelResponse { .. } => "HTTP_CHANNEL_RESPONSE",
+            Packet::Data(_) => "HTTP_DATA_PACKET",
+            Packet::ServiceMessage(_) => "HTTP_SERVICE_MESSAGE",
+            Packet::Reauth { .. } => "HTTP_REAUTH_MESSAGE",
+            Packet::Keepalive => "HTTP_KEEPALIVE_PACKET",
+            Packet::CloseChannel { .. } => "HTTP_CLOSE_PACKET (CLOSE_CHANNEL)",
+            Packet::CloseChannelResponse { .. } => "HTTP_CLOSE_PACKET (CLOSE_CHANNEL_RESPONSE)",
+            Packet::Unknown { .. } => "an unknown packet type",
+        }
+    }
+}
+
 /// Why a packet could not be read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum Malformed {
     /// packetLength is below the header or above `MAX_PACKET`.
+    #[error("packet length {0} out of bounds")]
     BadLength(u32),
     /// The packet ends before a field it must carry.
+    #[error("packet type 0x{0:X} truncated")]
     Truncated(u16),
 }
 
@@ -119,13 +145,13 @@ impl<'a> Rd<'a> {
         Some(s)
     }
     fn u8(&mut self) -> Option<u8> {
-        self.take(1).map(|s| s[0])
+        self.take(1).and_then(|s| s.first().copied())
     }
     fn u16(&mut self) -> Option<u16> {
-        self.take(2).map(|s| u16::from_le_bytes([s[0], s[1]]))
+        self.take(2).and_then(|s| s.try_into().ok()).map(u16::from_le_bytes)
     }
     fn u32(&mut self) -> Option<u32> {
-        self.take(4).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+        self.take(4).and_then(|s| s.try_into().ok()).map(u32::from_le_bytes)
     }
     fn u64(&mut self) -> Option<u64> {
         self.take(8).map(|s| {
@@ -147,7 +173,7 @@ impl<'a> Rd<'a> {
 }
 
 fn utf16_to_string(b: &[u8]) -> String {
-    let units: Vec<u16> = b.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+    let units: Vec<u16> = b.chunks_exact(2).filter_map(|c| c.try_into().ok()).map(u16::from_le_bytes).collect();
     String::from_utf16_lossy(&units).trim_end_matches('\0').to_string()
 }
 
@@ -272,7 +298,7 @@ fn frame(packet_type: u16, body: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(len);
     out.extend_from_slice(&packet_type.to_le_bytes());
     out.extend_from_slice(&0u16.to_le_bytes());
-    out.extend_from_slice(&(len as u32).to_le_bytes());
+    out.extend_from_slice(&super::len_u32(len).to_le_bytes());
     out.extend_from_slice(body);
     out
 }
@@ -299,8 +325,8 @@ pub fn encode(p: &Packet) -> Vec<u8> {
         Packet::ExtendedAuth { error_code, blob } => {
             le32(&mut b, *error_code);
             let n = blob.len().min(0xFFFF);
-            le16(&mut b, n as u16);
-            b.extend_from_slice(&blob[..n]);
+            le16(&mut b, super::len_u16(n));
+            b.extend_from_slice(blob.get(..n).unwrap_or_default());
             PKT_TYPE_EXTENDED_AUTH_MSG
         }
         Packet::TunnelCreate { caps, paa_cookie } => {
@@ -309,8 +335,8 @@ pub fn encode(p: &Packet) -> Vec<u8> {
             le16(&mut b, 0);
             if let Some(c) = paa_cookie {
                 let n = c.len().min(0xFFFF);
-                le16(&mut b, n as u16);
-                b.extend_from_slice(&c[..n]);
+                le16(&mut b, super::len_u16(n));
+                b.extend_from_slice(c.get(..n).unwrap_or_default());
             }
             PKT_TYPE_TUNNEL_CREATE
         }
@@ -332,7 +358,7 @@ pub fn encode(p: &Packet) -> Vec<u8> {
         Packet::TunnelAuth { client_name } => {
             let name = unicode_bytes(client_name);
             le16(&mut b, 0);
-            le16(&mut b, name.len() as u16);
+            le16(&mut b, super::len_u16(name.len()));
             b.extend_from_slice(&name);
             PKT_TYPE_TUNNEL_AUTH
         }
@@ -351,13 +377,13 @@ pub fn encode(p: &Packet) -> Vec<u8> {
             PKT_TYPE_TUNNEL_AUTH_RESPONSE
         }
         Packet::ChannelCreate { resources, alt_resources, port, protocol } => {
-            b.push(resources.len().min(255) as u8);
-            b.push(alt_resources.len().min(255) as u8);
+            b.push(super::len_u8(resources.len()));
+            b.push(super::len_u8(alt_resources.len()));
             le16(&mut b, *port);
             le16(&mut b, *protocol);
             for s in resources.iter().take(255).chain(alt_resources.iter().take(255)) {
                 let u = unicode_bytes(s);
-                le16(&mut b, u.len() as u16);
+                le16(&mut b, super::len_u16(u.len()));
                 b.extend_from_slice(&u);
             }
             PKT_TYPE_CHANNEL_CREATE
@@ -373,13 +399,13 @@ pub fn encode(p: &Packet) -> Vec<u8> {
         }
         Packet::Data(d) => {
             let n = d.len().min(0xFFFF);
-            le16(&mut b, n as u16);
-            b.extend_from_slice(&d[..n]);
+            le16(&mut b, super::len_u16(n));
+            b.extend_from_slice(d.get(..n).unwrap_or_default());
             PKT_TYPE_DATA
         }
         Packet::ServiceMessage(s) => {
             let u = unicode_bytes(s);
-            le16(&mut b, u.len() as u16);
+            le16(&mut b, super::len_u16(u.len()));
             b.extend_from_slice(&u);
             PKT_TYPE_SERVICE_MESSAGE
         }
@@ -628,7 +654,7 @@ impl Dechunker {
                 // Body then CRLF: `left` counts both; the CRLF's 2 bytes are dropped.
                 let take = self.left.min(self.pending.len());
                 let body = take.min(self.left.saturating_sub(2));
-                out.extend_from_slice(&self.pending[..body]);
+                out.extend_from_slice(self.pending.get(..body).unwrap_or_default());
                 self.pending.drain(..take);
                 self.left -= take;
                 if self.left > 0 {
@@ -639,7 +665,7 @@ impl Dechunker {
             let Some(eol) = self.pending.windows(2).position(|w| w == b"\r\n") else {
                 return if self.pending.len() > 64 { Dechunk::Bad } else { Dechunk::Ok };
             };
-            let line = String::from_utf8_lossy(&self.pending[..eol]).into_owned();
+            let line = String::from_utf8_lossy(self.pending.get(..eol).unwrap_or_default()).into_owned();
             let size_hex = line.split(';').next().unwrap_or("").trim();
             let Ok(size) = usize::from_str_radix(size_hex, 16) else { return Dechunk::Bad };
             if size > MAX_CHUNK {
@@ -697,13 +723,16 @@ pub fn ws_decode(buf: &[u8]) -> WsDecoded {
             if length > MAX_WS_PAYLOAD {
                 return WsDecoded::Bad;
             }
-            let start = cur.position() as usize;
-            let end = start + length as usize;
+            // Both within `buf` or `MAX_WS_PAYLOAD`: a failed conversion is a frame we will not read.
+            let (Ok(start), Ok(length)) = (usize::try_from(cur.position()), usize::try_from(length)) else {
+                return WsDecoded::Bad;
+            };
+            let end = start + length;
             let Some(p) = buf.get(start..end) else { return WsDecoded::NeedMore };
             let mut payload = p.to_vec();
             if let Some(m) = header.mask {
-                for (i, b) in payload.iter_mut().enumerate() {
-                    *b ^= m[i % 4];
+                for (b, k) in payload.iter_mut().zip(m.iter().cycle()) {
+                    *b ^= k;
                 }
             }
             WsDecoded::Frame { opcode: header.opcode, fin: header.is_final, payload, len: end }
@@ -727,15 +756,20 @@ pub enum Framing {
     RawAfterSeed,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum StreamError {
     /// A WebSocket frame tungstenite rejects, or too large.
+    #[error("bad WebSocket frame")]
     BadFrame,
     /// A WebSocket Close frame.
+    #[error("WebSocket closed")]
     WebSocketClosed,
+    #[error("bad HTTP chunk")]
     BadChunk,
     /// No handshake response within the first `MAX_SEED` bytes of the legacy OUT channel.
+    #[error("no packet after the seed")]
     NoPacketAfterSeed,
+    #[error("malformed packet: {0}")]
     Packet(Malformed),
 }
 

@@ -77,66 +77,97 @@ pub fn frame_status(buf: &[u8]) -> Frame {
     }
 }
 
+/// Why bytes are not a readable TSRequest ([MS-CSSP] 2.2.1, DER per X.690). The texts reach the
+/// CredSSP observation's `detail`, so they stay as they were when these were strings.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TsRequestError {
+    #[error("{0} bytes is more than a TSRequest")]
+    TooLong(usize),
+    #[error("truncated: no tag")]
+    NoTag,
+    #[error("truncated length")]
+    TruncatedLength,
+    #[error("unsupported length form after tag 0x{tag:02X}")]
+    LengthForm { tag: u8 },
+    #[error("tag 0x{tag:02X} length {len} overruns the data")]
+    Overrun { tag: u8, len: usize },
+    #[error("{what}: tag 0x{found:02X} where 0x{expected:02X} belongs")]
+    WrongTag { what: &'static str, found: u8, expected: u8 },
+    #[error("tag 0x{tag:02X} where the TSRequest SEQUENCE belongs")]
+    NotASequence { tag: u8 },
+    #[error("negoTokens item: tag 0x{tag:02X}")]
+    NegoTokenItem { tag: u8 },
+    #[error("INTEGER of {0} bytes")]
+    IntegerSize(usize),
+    #[error("version INTEGER of {0} bytes")]
+    VersionSize(usize),
+    #[error("TSRequest version {0} is no CredSSP version ([MS-CSSP] 2.2.1 defines 2 to 6)")]
+    NotAVersion(i64),
+    #[error("unknown TSRequest field tag 0x{tag:02X}")]
+    UnknownField { tag: u8 },
+    #[error("TSRequest without a version")]
+    NoVersion,
+}
+
 /// One TLV: (tag, value, total bytes used).
-fn tlv(b: &[u8]) -> Result<(u8, &[u8], usize), String> {
-    let tag = *b.first().ok_or("truncated: no tag")?;
+fn tlv(b: &[u8]) -> Result<(u8, &[u8], usize), TsRequestError> {
+    let tag = *b.first().ok_or(TsRequestError::NoTag)?;
     let (len, used) = match der_len(b, 1) {
-        None => return Err("truncated length".into()),
-        Some(Err(())) => return Err(format!("unsupported length form after tag 0x{tag:02X}")),
+        None => return Err(TsRequestError::TruncatedLength),
+        Some(Err(())) => return Err(TsRequestError::LengthForm { tag }),
         Some(Ok(v)) => v,
     };
     let start = 1 + used;
-    let value = b.get(start..start + len).ok_or_else(|| format!("tag 0x{tag:02X} length {len} overruns the data"))?;
+    let value = b.get(start..start + len).ok_or(TsRequestError::Overrun { tag, len })?;
     Ok((tag, value, start + len))
 }
 
-fn expect(b: &[u8], tag: u8, what: &str) -> Result<Vec<u8>, String> {
+fn expect(b: &[u8], tag: u8, what: &'static str) -> Result<Vec<u8>, TsRequestError> {
     let (t, v, _) = tlv(b)?;
     if t != tag {
-        return Err(format!("{what}: tag 0x{t:02X} where 0x{tag:02X} belongs"));
+        return Err(TsRequestError::WrongTag { what, found: t, expected: tag });
     }
     Ok(v.to_vec())
 }
 
 /// A DER INTEGER's value as the 32 bits it carries (NTSTATUS values arrive both as negative
 /// four-byte and positive five-byte integers).
-fn integer(v: &[u8]) -> Result<u32, String> {
-    if v.is_empty() || v.len() > 5 || (v.len() == 5 && v[0] != 0 && v[0] != 0xFF) {
-        return Err(format!("INTEGER of {} bytes", v.len()));
+fn integer(v: &[u8]) -> Result<u32, TsRequestError> {
+    let Some(&first) = v.first().filter(|_| v.len() <= 5) else { return Err(TsRequestError::IntegerSize(v.len())) };
+    if v.len() == 5 && first != 0 && first != 0xFF {
+        return Err(TsRequestError::IntegerSize(v.len()));
     }
-    let mut x: i64 = if v[0] & 0x80 != 0 { -1 } else { 0 };
+    let mut x: i64 = if first & 0x80 != 0 { -1 } else { 0 };
     for &b in v {
-        x = (x << 8) | b as i64;
+        x = (x << 8) | i64::from(b);
     }
-    Ok(x as u32)
+    // The low 32 bits are the value (an NTSTATUS is kept as its bits, whatever the sign).
+    u32::try_from(x & 0xFFFF_FFFF).map_err(|_| TsRequestError::IntegerSize(v.len()))
 }
 
 /// TSRequest.version read as the signed INTEGER it is (X.690 8.3): -1 is -1, not 0xFFFFFFFF. [MS-CSSP]
 /// 2.2.1 defines versions 2 to 6; a negative version, or one beyond 32 signed bits, is no version a
 /// CredSSP implementation sends, and the TSRequest is malformed.
-fn version(v: &[u8]) -> Result<u32, String> {
-    if v.is_empty() || v.len() > 8 {
-        return Err(format!("version INTEGER of {} bytes", v.len()));
-    }
-    let mut x: i64 = if v[0] & 0x80 != 0 { -1 } else { 0 };
+fn version(v: &[u8]) -> Result<u32, TsRequestError> {
+    let Some(&first) = v.first().filter(|_| v.len() <= 8) else { return Err(TsRequestError::VersionSize(v.len())) };
+    let mut x: i64 = if first & 0x80 != 0 { -1 } else { 0 };
     for &b in v {
-        x = (x << 8) | b as i64;
+        x = (x << 8) | i64::from(b);
     }
-    u32::try_from(x)
-        .ok()
-        .filter(|&n| n >= 1 && i32::try_from(n).is_ok())
-        .ok_or_else(|| format!("TSRequest version {x} is no CredSSP version ([MS-CSSP] 2.2.1 defines 2 to 6)"))
+    u32::try_from(x).ok().filter(|&n| n >= 1 && i32::try_from(n).is_ok()).ok_or(TsRequestError::NotAVersion(x))
 }
 
+/// A DER definite length (X.690 8.1.3): short form below 0x80, else 0x80 | the count of big-endian
+/// length bytes, then those bytes.
 fn encode_len(out: &mut Vec<u8>, len: usize) {
-    if len < 0x80 {
-        out.push(len as u8);
-    } else if len < 0x100 {
-        out.extend_from_slice(&[0x81, len as u8]);
-    } else if len < 0x1_0000 {
-        out.extend_from_slice(&[0x82, (len >> 8) as u8, len as u8]);
-    } else {
-        out.extend_from_slice(&[0x83, (len >> 16) as u8, (len >> 8) as u8, len as u8]);
+    match u8::try_from(len) {
+        Ok(short) if short < 0x80 => out.push(short),
+        _ => {
+            let be = len.to_be_bytes();
+            let digits = be.iter().position(|&b| b != 0).and_then(|i| be.get(i..)).unwrap_or_default();
+            out.push(0x80 | u8::try_from(digits.len()).unwrap_or(0));
+            out.extend_from_slice(digits);
+        }
     }
 }
 
@@ -152,10 +183,10 @@ fn wrap(tag: u8, value: &[u8]) -> Vec<u8> {
 /// (as Windows writes NTSTATUS codes, e.g. 02 05 00 C0 00 00 6D).
 fn integer_bytes(v: u32) -> Vec<u8> {
     let mut b: Vec<u8> = v.to_be_bytes().to_vec();
-    while b.len() > 1 && b[0] == 0 && b[1] & 0x80 == 0 {
+    while b.len() > 1 && b.first() == Some(&0) && b.get(1).is_some_and(|x| x & 0x80 == 0) {
         b.remove(0);
     }
-    if b[0] & 0x80 != 0 {
+    if b.first().is_some_and(|x| x & 0x80 != 0) {
         b.insert(0, 0);
     }
     b
@@ -182,19 +213,19 @@ pub fn encode(r: &TsRequest) -> Vec<u8> {
 }
 
 /// Decode one TSRequest (the whole frame `frame_status` found).
-pub fn decode(b: &[u8]) -> Result<TsRequest, String> {
+pub fn decode(b: &[u8]) -> Result<TsRequest, TsRequestError> {
     if b.len() > MAX_TSREQUEST {
-        return Err(format!("{} bytes is more than a TSRequest", b.len()));
+        return Err(TsRequestError::TooLong(b.len()));
     }
     let (tag, mut body, _) = tlv(b)?;
     if tag != 0x30 {
-        return Err(format!("tag 0x{tag:02X} where the TSRequest SEQUENCE belongs"));
+        return Err(TsRequestError::NotASequence { tag });
     }
     let mut r = TsRequest::default();
     let mut seen_version = false;
     while !body.is_empty() {
         let (tag, v, used) = tlv(body)?;
-        body = &body[used..];
+        body = body.get(used..).unwrap_or_default();
         match tag {
             0xA0 => {
                 r.version = version(&expect(v, 0x02, "version")?)?;
@@ -207,10 +238,10 @@ pub fn decode(b: &[u8]) -> Result<TsRequest, String> {
                 while !rest.is_empty() && tokens.len() < 8 {
                     let (t, item, used) = tlv(rest)?;
                     if t != 0x30 {
-                        return Err(format!("negoTokens item: tag 0x{t:02X}"));
+                        return Err(TsRequestError::NegoTokenItem { tag: t });
                     }
                     tokens.push(expect(&expect(item, 0xA0, "negoToken")?, 0x04, "negoToken")?);
-                    rest = &rest[used..];
+                    rest = rest.get(used..).unwrap_or_default();
                 }
                 items.clear();
                 r.nego_tokens = tokens;
@@ -219,11 +250,11 @@ pub fn decode(b: &[u8]) -> Result<TsRequest, String> {
             0xA3 => r.pub_key_auth = Some(expect(v, 0x04, "pubKeyAuth")?),
             0xA4 => r.error_code = Some(integer(&expect(v, 0x02, "errorCode")?)?),
             0xA5 => r.client_nonce = Some(expect(v, 0x04, "clientNonce")?),
-            other => return Err(format!("unknown TSRequest field tag 0x{other:02X}")),
+            other => return Err(TsRequestError::UnknownField { tag: other }),
         }
     }
     if !seen_version {
-        return Err("TSRequest without a version".into());
+        return Err(TsRequestError::NoVersion);
     }
     Ok(r)
 }
@@ -274,14 +305,15 @@ mod tests {
         // 30 05 A0 03 02 01 FF: version -1 (a one-byte INTEGER 0xFF).
         let minus_one = [0x30, 0x05, 0xA0, 0x03, 0x02, 0x01, 0xFF];
         let e = decode(&minus_one).unwrap_err();
-        assert!(e.contains("version -1 "), "{e}");
+        assert_eq!(e, TsRequestError::NotAVersion(-1));
+        assert!(e.to_string().contains("version -1 "), "{e}");
         // version 2^31 as a positive five-byte INTEGER 00 80 00 00 00.
         let two_31 = [0x30, 0x09, 0xA0, 0x07, 0x02, 0x05, 0x00, 0x80, 0x00, 0x00, 0x00];
         let e = decode(&two_31).unwrap_err();
-        assert!(e.contains("version 2147483648 "), "{e}");
+        assert_eq!(e, TsRequestError::NotAVersion(2_147_483_648));
         // -2^31 as four bytes 80 00 00 00.
         let min = [0x30, 0x08, 0xA0, 0x06, 0x02, 0x04, 0x80, 0x00, 0x00, 0x00];
-        assert!(decode(&min).unwrap_err().contains("version -2147483648 "));
+        assert_eq!(decode(&min).unwrap_err(), TsRequestError::NotAVersion(-2_147_483_648));
         // Real versions still read.
         let six = [0x30, 0x05, 0xA0, 0x03, 0x02, 0x01, 0x06];
         assert_eq!(decode(&six).unwrap().version, 6);

@@ -185,8 +185,8 @@ pub fn encode_request(req: &NegRequest) -> Vec<u8> {
             let total = 4 + 1 + li;
             let mut out = Vec::with_capacity(total);
             out.extend_from_slice(&[0x03, 0x00]); // TPKT version 3, reserved (T.123 8)
-            out.extend_from_slice(&(total as u16).to_be_bytes());
-            out.push(li as u8); // X.224 length indicator
+            out.extend_from_slice(&super::len_u16(total).to_be_bytes());
+            out.push(super::len_u8(li)); // X.224 length indicator
             out.extend_from_slice(&[0xE0, 0, 0, 0, 0, 0]); // CR CDT, DST-REF, SRC-REF, class 0
             out.extend_from_slice(cookie.as_bytes());
             out
@@ -211,8 +211,8 @@ pub fn encode_request_routed(req: &NegRequest, token: &str) -> Vec<u8> {
     let total = 4 + 1 + li;
     let mut out = Vec::with_capacity(total);
     out.extend_from_slice(&[0x03, 0x00]); // TPKT version 3, reserved (T.123 8)
-    out.extend_from_slice(&(total as u16).to_be_bytes());
-    out.push(li as u8); // X.224 length indicator
+    out.extend_from_slice(&super::len_u16(total).to_be_bytes());
+    out.push(super::len_u8(li)); // X.224 length indicator
     out.extend_from_slice(&[0xE0, 0, 0, 0, 0, 0]); // CR CDT, DST-REF, SRC-REF, class 0
     out.extend_from_slice(&variable);
     out
@@ -231,16 +231,13 @@ pub enum FrameStatus {
 }
 
 pub fn frame_status(buf: &[u8]) -> FrameStatus {
-    if buf.is_empty() {
-        return FrameStatus::NeedMore;
-    }
-    if buf[0] != 0x03 || (buf.len() >= 2 && buf[1] != 0x00) {
-        return FrameStatus::NotTpkt;
-    }
-    if buf.len() < 4 {
-        return FrameStatus::NeedMore;
-    }
-    let len = u16::from_be_bytes([buf[2], buf[3]]) as usize;
+    let len = match buf {
+        [] => return FrameStatus::NeedMore,
+        [v, ..] if *v != 0x03 => return FrameStatus::NotTpkt,
+        [_, r, ..] if *r != 0x00 => return FrameStatus::NotTpkt,
+        [_, _, hi, lo, ..] => usize::from(u16::from_be_bytes([*hi, *lo])),
+        _ => return FrameStatus::NeedMore,
+    };
     if !(7..=MAX_REPLY).contains(&len) {
         return FrameStatus::BadLength(len);
     }
@@ -276,9 +273,18 @@ pub fn classify_reply(buf: &[u8]) -> Reply {
         }
         FrameStatus::Complete(_) => {}
     }
-    let frame = &buf[..u16::from_be_bytes([buf[2], buf[3]]) as usize];
-    let li = frame[4] as usize;
-    let code = frame[5] & 0xF0;
+    // Complete: at least 7 bytes (frame_status's bound), the TPKT length among them.
+    let (Some(frame), Some(&li), Some(&code)) = (
+        buf.get(
+            ..usize::from(u16::from_be_bytes([buf.get(2).copied().unwrap_or(0), buf.get(3).copied().unwrap_or(0)])),
+        ),
+        buf.get(4),
+        buf.get(5),
+    ) else {
+        return Reply::Malformed { what: format!("truncated TPKT frame ({} bytes)", buf.len()) };
+    };
+    let li = usize::from(li);
+    let code = code & 0xF0;
     if 5 + li > frame.len() || li < 2 {
         return Reply::Malformed {
             what: format!("X.224 length indicator {li} does not fit the {}-byte frame", frame.len()),
@@ -318,12 +324,14 @@ pub fn recognise_service(buf: &[u8]) -> Option<&'static str> {
         (b"<html", "HTTP"),
         (b"<!DOCTYPE", "HTTP"),
     ];
-    if buf.len() >= 3 && (buf[0] == 0x15 || buf[0] == 0x16) && buf[1] == 0x03 && buf[2] <= 0x04 {
+    if let [0x15 | 0x16, 0x03, minor, ..] = buf
+        && *minor <= 0x04
+    {
         return Some("TLS (no RDP in front of it)"); // TLS alert or handshake record, RFC 5246 6.2.1
     }
     SIGNATURES
         .iter()
-        .find(|(sig, _)| buf.len() >= sig.len() && buf[..sig.len()].eq_ignore_ascii_case(sig))
+        .find(|(sig, _)| buf.get(..sig.len()).is_some_and(|head| head.eq_ignore_ascii_case(sig)))
         .map(|(_, name)| *name)
 }
 
@@ -337,10 +345,10 @@ pub struct SeenRequest {
 
 pub fn decode_request(frame: &[u8]) -> Option<SeenRequest> {
     let FrameStatus::Complete(len) = frame_status(frame) else { return None };
-    let frame = &frame[..len];
+    let frame = frame.get(..len)?;
     let X224(cr) = ironrdp_pdu::decode::<X224<ConnectionRequest>>(frame).ok()?;
     // ironrdp reads a request without RDP_NEG_REQ as protocol 0: tell the two apart by size.
-    let variable = (frame[4] as usize).checked_sub(6)?;
+    let variable = usize::from(*frame.get(4)?).checked_sub(6)?;
     let nego_len = cr.nego_data.as_ref().map_or(0, |d| d.size());
     if variable <= nego_len {
         return Some(SeenRequest { protocols: None, flags: 0 });

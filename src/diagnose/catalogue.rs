@@ -1114,10 +1114,15 @@ mod tests {
         let mut seen = std::collections::BTreeSet::new();
         for row in &rows {
             let id = row[0].trim_matches('`');
-            let id = FindingId::parse(id).unwrap_or_else(|| panic!("docs/findings.md documents `{id}`, not in the catalogue"));
+            let id = FindingId::parse(id)
+                .unwrap_or_else(|| panic!("docs/findings.md documents `{id}`, not in the catalogue"));
             assert!(seen.insert(id), "docs/findings.md lists {id} twice");
             let d = def(id);
-            assert_eq!(row[1].split(" (").next().unwrap_or_default(), d.layer.name(), "{id}: layer in docs/findings.md");
+            assert_eq!(
+                row[1].split(" (").next().unwrap_or_default(),
+                d.layer.name(),
+                "{id}: layer in docs/findings.md"
+            );
             let severity = row[2].split(" (").next().unwrap_or_default();
             assert_eq!(severity, d.severity.as_str(), "{id}: default severity in docs/findings.md");
         }

@@ -163,7 +163,7 @@ fn probe_findings(c: &CredsspObs, out: &mut Vec<Finding>) {
             let release = n.os_build.and_then(windows_builds::release);
             f = f.evidence(match release {
                 Some(r) => format!(
-                    "NTLM VERSION {v}: build {} is {} ({:?}: {}); non-Windows servers (FreeRDP, xrdp) announce a fixed value",
+                    "NTLM VERSION {v}: build {} is {} ({}: {}); non-Windows servers (FreeRDP, xrdp) announce a fixed value",
                     r.build, r.release, r.basis, r.source
                 ),
                 None => format!("NTLM VERSION {v}: a build not in our table"),
@@ -211,7 +211,7 @@ fn auth_findings(obs: &Observations, a: &AuthenticationObs, out: &mut Vec<Findin
     let host = host_name(obs);
     let user = who(a);
     let restricted = a.mode == "restricted_admin";
-    let trust = a.cert_trust.map(|t| format!("certificate trust: {t:?}")).unwrap_or_default();
+    let trust = a.cert_trust.map(|t| format!("certificate trust: {t}")).unwrap_or_default();
     let thumb = a.cert_sha256.as_deref().unwrap_or("?");
     match a.outcome {
         AuthOutcome::NoNla => {

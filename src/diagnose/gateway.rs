@@ -40,7 +40,7 @@ fn is(code: u32, short: u32) -> bool {
 
 fn stage_evidence(g: &GatewayObs, s: &GatewayStageObs) -> String {
     format!(
-        "gateway {}:{} stage {:?}: {:?} after {:.1} ms{}{}",
+        "gateway {}:{} stage {}: {} after {:.1} ms{}{}",
         g.host,
         g.port,
         s.stage,
@@ -98,7 +98,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> Reach {
             // Our deadline, not the gateway's answer (a TCP connect timeout is the path's: no SYN-ACK).
             f(
                 FindingId::GatewayNotChecked,
-                format!("The gateway path was not checked past {:?}: the run's deadline ended first", s.stage),
+                format!("The gateway path was not checked past {}: the run's deadline ended first", s.stage),
                 Some(s),
             );
             return Reach { gateway: true, target: false };
@@ -153,7 +153,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> Reach {
         Some(GatewayTransport::Legacy) => "the legacy two-channel transport (RDG_OUT_DATA + RDG_IN_DATA)",
         None => "an unknown transport",
     };
-    let stages: Vec<String> = g.stages.iter().map(|s| format!("{:?} {:.1} ms", s.stage, s.ms)).collect();
+    let stages: Vec<String> = g.stages.iter().map(|s| format!("{} {:.1} ms", s.stage, s.ms)).collect();
     out.push(
         Finding::new(
             FindingId::GatewayOk,
@@ -217,7 +217,7 @@ fn classify(g: &GatewayObs, s: &GatewayStageObs) -> (FindingId, String) {
         GatewayStage::Data if s.detail.as_deref() == Some("CLOSE_CHANNEL") => {
             (FindingId::GatewayChannelClosed, "The RD Gateway closed the channel once data had started".into())
         }
-        _ => (FindingId::GatewayProtocolError, format!("The RD Gateway tunnel broke at {:?}", s.stage)),
+        _ => (FindingId::GatewayProtocolError, format!("The RD Gateway tunnel broke at {}", s.stage)),
     }
 }
 

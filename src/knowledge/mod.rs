@@ -44,6 +44,17 @@ pub enum Basis {
     Inferred,
 }
 
+/// The basis's JSON name (`documented`, `observed`, `inferred`), for text.
+impl std::fmt::Display for Basis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Basis::Documented => "documented",
+            Basis::Observed => "observed",
+            Basis::Inferred => "inferred",
+        })
+    }
+}
+
 /// The layer of the connection a code belongs to, in the order a client walks them
 /// (gateway first when one is used; `Client` is local to the client).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

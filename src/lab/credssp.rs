@@ -61,7 +61,8 @@ async fn read<S: AsyncReadExt + Unpin>(s: &mut S) -> io::Result<Option<Vec<u8>>>
     if s.read_exact(&mut buf).await.is_err() {
         return Ok(None);
     }
-    let extra = match buf[1] {
+    let Some(&first_len) = buf.get(1) else { return Ok(None) };
+    let extra = match first_len {
         l if l < 0x80 => 0,
         l @ 0x81..=0x84 => usize::from(l - 0x80),
         _ => return Ok(None),
@@ -78,8 +79,11 @@ async fn read<S: AsyncReadExt + Unpin>(s: &mut S) -> io::Result<Option<Vec<u8>>>
             Frame::NeedMore => {}
         }
         let total = match extra {
-            0 => 2 + usize::from(buf[1]),
-            _ => 2 + extra + buf[2..2 + extra].iter().fold(0usize, |a, &b| (a << 8) | usize::from(b)),
+            0 => 2 + usize::from(first_len),
+            _ => {
+                2 + extra
+                    + buf.get(2..2 + extra).unwrap_or_default().iter().fold(0usize, |a, &b| (a << 8) | usize::from(b))
+            }
         };
         if total > codec::MAX_TSREQUEST || total <= buf.len() {
             return Ok(None);
@@ -126,23 +130,23 @@ pub async fn serve<S: AsyncReadExt + AsyncWriteExt + Unpin>(
 async fn scripted_break_off<S: AsyncReadExt + AsyncWriteExt + Unpin>(mut s: S, script: Script) -> io::Result<()> {
     let Some(first) = read(&mut s).await? else { return Ok(()) };
     if codec::decode(&first).is_err() {
-        return s.shutdown().await;
+        return crate::net::shutdown(&mut s).await;
     }
     let reply = match script.on_negotiate {
         OnNegotiate::Challenge => {
             TsRequest { version: script.version, nego_tokens: vec![challenge(&script)], ..TsRequest::default() }
         }
-        OnNegotiate::Close => return s.shutdown().await,
+        OnNegotiate::Close => return crate::net::shutdown(&mut s).await,
         OnNegotiate::MalformedDer => {
             // SEQUENCE { [0] { INTEGER of length 5 with no content bytes } }: the frame is complete,
             // the DER inside it is not.
             s.write_all(&[0x30, 0x04, 0xA0, 0x02, 0x02, 0x05]).await?;
-            return s.shutdown().await;
+            return crate::net::shutdown(&mut s).await;
         }
         OnNegotiate::ErrorCode(code) => {
             let r = TsRequest { version: script.version, error_code: Some(code), ..TsRequest::default() };
             s.write_all(&codec::encode(&r)).await?;
-            return s.shutdown().await;
+            return crate::net::shutdown(&mut s).await;
         }
     };
     s.write_all(&codec::encode(&reply)).await?;
@@ -151,7 +155,7 @@ async fn scripted_break_off<S: AsyncReadExt + AsyncWriteExt + Unpin>(mut s: S, s
         let r = TsRequest { version: script.version, error_code: Some(code), ..TsRequest::default() };
         s.write_all(&codec::encode(&r)).await?;
     }
-    s.shutdown().await
+    crate::net::shutdown(&mut s).await
 }
 
 struct LabProxy;
@@ -176,7 +180,9 @@ async fn verify<S: AsyncReadExt + AsyncWriteExt + Unpin>(
     let mut server = sspi::credssp::CredSspServer::new(public_key, LabProxy, mode).map_err(io::Error::other)?;
     loop {
         let Some(frame) = read(&mut s).await? else { return Ok(None) };
-        let Ok(req) = sspi::credssp::TsRequest::from_buffer(&frame) else { return s.shutdown().await.map(|()| None) };
+        let Ok(req) = sspi::credssp::TsRequest::from_buffer(&frame) else {
+            return crate::net::shutdown(&mut s).await.map(|()| None);
+        };
         match server.process(req).resolve_to_result() {
             Ok(sspi::credssp::ServerState::ReplyNeeded(r)) => {
                 let mut out = Vec::new();
@@ -187,14 +193,14 @@ async fn verify<S: AsyncReadExt + AsyncWriteExt + Unpin>(
                 let empty = identity.username.account_name().is_empty() && identity.password.as_ref().is_empty();
                 if empty && script.on_auth == OnAuth::RestrictedAdmin(false) {
                     // Restricted admin disabled: the empty TSPasswordCreds end the connection.
-                    return s.shutdown().await.map(|()| None);
+                    return crate::net::shutdown(&mut s).await.map(|()| None);
                 }
                 if hybrid_ex {
                     // Early User Authorization Result, [MS-RDPBCGR] 2.2.10.2.
                     let result = if let OnAuth::EarlyAuth(v) = script.on_auth { v } else { 0 };
                     s.write_all(&result.to_le_bytes()).await?;
                     if result != 0 {
-                        return s.shutdown().await.map(|()| None);
+                        return crate::net::shutdown(&mut s).await.map(|()| None);
                     }
                 }
                 // Authenticated: the connection sequence follows.
@@ -206,7 +212,7 @@ async fn verify<S: AsyncReadExt + AsyncWriteExt + Unpin>(
                     r.encode_ts_request(&mut out)?;
                     s.write_all(&out).await?;
                 }
-                return s.shutdown().await.map(|()| None);
+                return crate::net::shutdown(&mut s).await.map(|()| None);
             }
         }
     }

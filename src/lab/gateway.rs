@@ -156,7 +156,7 @@ async fn read_head<S: AsyncRead + Unpin>(s: &mut S, buf: &mut Vec<u8>) -> Option
         if n == 0 {
             return None;
         }
-        buf.extend_from_slice(&chunk[..n]);
+        buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
     }
 }
 
@@ -287,7 +287,7 @@ async fn serve(mut tls: Tls, gw: Gateway, backend: SocketAddr, pending: Pending)
         }
         if let Fault::Http(status) = gw.fault {
             let _ = tls.write_all(&page(status)).await;
-            let _ = tls.shutdown().await;
+            let _ = crate::net::shutdown(&mut tls).await;
             return;
         }
         let offers: Vec<String> = OFFERS.iter().map(|s| s.to_string()).collect();
@@ -314,7 +314,7 @@ async fn serve(mut tls: Tls, gw: Gateway, backend: SocketAddr, pending: Pending)
         };
         if !authenticated || gw.fault == Fault::AuthFailed {
             let _ = tls.write_all(&unauthorized(&offers)).await;
-            let _ = tls.shutdown().await;
+            let _ = crate::net::shutdown(&mut tls).await;
             return;
         }
         let conn_id = head.header("RDG-Connection-Id").unwrap_or("").to_string();
@@ -394,7 +394,7 @@ impl ClientRx {
             if n == 0 {
                 return None;
             }
-            self.dec.feed(&chunk[..n]).ok()?;
+            self.dec.feed(chunk.get(..n).unwrap_or_default()).ok()?;
         }
     }
 }
@@ -503,7 +503,7 @@ async fn tunnel(mut rx: ClientRx, mut tx: ClientTx, gw: Gateway, backend: Socket
                     let _ = tx.send(&Packet::CloseChannel { status: 0 }).await;
                     return;
                 }
-                if tx.send(&Packet::Data(chunk[..n].to_vec())).await.is_err() {
+                if tx.send(&Packet::Data(chunk.get(..n).unwrap_or_default().to_vec())).await.is_err() {
                     return;
                 }
                 if let Some(status) = close_after_data {

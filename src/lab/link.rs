@@ -122,7 +122,7 @@ async fn pump(
             // In order: nothing overtakes a chunk that was delayed.
             due = due.max(last_due);
             last_due = due;
-            let chunk = (n > 0).then(|| buf[..n].to_vec());
+            let chunk = (n > 0).then(|| buf.get(..n).unwrap_or_default().to_vec());
             let end = chunk.is_none();
             if tx.send((due, chunk)).is_err() || end {
                 break;
@@ -139,7 +139,7 @@ async fn pump(
                     }
                 }
                 None => {
-                    let _ = to.shutdown().await;
+                    let _ = crate::net::shutdown(&mut to).await;
                     break;
                 }
             }

@@ -3,6 +3,14 @@
 //! `Scenario`, `SCENARIOS`, `find`); the server reuses the probe's X.224 codec from the other side
 //! (`x224::decode_request`, `x224::encode_confirm`), and for TLS either rustls or a hand-written
 //! responder (`tls_raw`) for what rustls cannot serve.
+//!
+//! The lab reads what a client sends, so indexing, truncating casts, `unwrap` and `expect` are
+//! denied as in `codec`; where an invariant truly holds the site says why in a local `allow`.
+#![deny(clippy::indexing_slicing, clippy::cast_possible_truncation, clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(
+    test,
+    allow(clippy::indexing_slicing, clippy::cast_possible_truncation, clippy::unwrap_used, clippy::expect_used)
+)]
 
 pub mod accept;
 pub mod credssp;
@@ -258,8 +266,8 @@ async fn serve(
     let request = read_request(&mut stream).await?;
     match behaviour {
         // `start` serves gateways itself.
-        Behaviour::Gateway(_) => stream.shutdown().await,
-        Behaviour::AcceptThenClose => stream.shutdown().await,
+        Behaviour::Gateway(_) => crate::net::shutdown(&mut stream).await,
+        Behaviour::AcceptThenClose => crate::net::shutdown(&mut stream).await,
         Behaviour::AcceptThenReset => {
             socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO))?;
             drop(stream);
@@ -277,29 +285,29 @@ async fn serve(
                 body.len()
             );
             stream.write_all(reply.as_bytes()).await?;
-            stream.shutdown().await
+            crate::net::shutdown(&mut stream).await
         }
         Behaviour::Refuse(code) => {
             stream.write_all(&x224::encode_confirm(&Reply::Failure { code })).await?;
-            stream.shutdown().await
+            crate::net::shutdown(&mut stream).await
         }
         Behaviour::DisconnectRequest => {
             // TPKT, X.224 Disconnect Request (13.5): LI 6, code 0x80, DST-REF, SRC-REF, reason 0.
             stream.write_all(&[0x03, 0x00, 0x00, 0x0B, 0x06, 0x80, 0x00, 0x00, 0x12, 0x34, 0x00]).await?;
-            stream.shutdown().await
+            crate::net::shutdown(&mut stream).await
         }
         Behaviour::Select(protocol) => {
             stream.write_all(&x224::encode_confirm(&Reply::Selected { protocol, flags: EXTENDED_CLIENT_DATA })).await?;
-            stream.shutdown().await
+            crate::net::shutdown(&mut stream).await
         }
         Behaviour::Flaky { .. } => Ok(()), // resolved above
         Behaviour::MalformedConfirm => {
             // TPKT, X.224 length 6, TPDU code 0x70: no TPDU a Connection Request can be answered with.
             stream.write_all(&[0x03, 0x00, 0x00, 0x0B, 0x06, 0x70, 0x00, 0x00, 0x12, 0x34, 0x00]).await?;
-            stream.shutdown().await
+            crate::net::shutdown(&mut stream).await
         }
         Behaviour::Negotiate(policy) | Behaviour::NegotiateTls(policy, _) => {
-            let Some(seen) = x224::decode_request(&request) else { return stream.shutdown().await };
+            let Some(seen) = x224::decode_request(&request) else { return crate::net::shutdown(&mut stream).await };
             let reply = policy.answer(seen);
             stream.write_all(&x224::encode_confirm(&reply)).await?;
             let server = match behaviour {
@@ -335,7 +343,7 @@ async fn serve(
                     session::serve(tls_stream, &request, protocol, scenario.session).await
                 }
                 Reply::Selected { protocol, .. } if protocol != PROTOCOL_RDP => serve_tls(stream, server, tls).await,
-                Reply::Failure { .. } => stream.shutdown().await,
+                Reply::Failure { .. } => crate::net::shutdown(&mut stream).await,
                 // Standard RDP Security: the lab answers the MCS Connect Initial with its encryption.
                 _ => session::serve_rdp_security(stream).await,
             }
@@ -398,15 +406,17 @@ async fn serve_tls(mut stream: TcpStream, server: TlsServer, tls: &tokio_rustls:
             let hello = loop {
                 match tls_raw::read_client_hello(&buf) {
                     tls_raw::HelloRead::Hello(h) => break h,
-                    tls_raw::HelloRead::Invalid => return stream.shutdown().await,
-                    tls_raw::HelloRead::NeedMore if buf.len() > tls_raw::MAX_HELLO => return stream.shutdown().await,
+                    tls_raw::HelloRead::Invalid => return crate::net::shutdown(&mut stream).await,
+                    tls_raw::HelloRead::NeedMore if buf.len() > tls_raw::MAX_HELLO => {
+                        return crate::net::shutdown(&mut stream).await;
+                    }
                     tls_raw::HelloRead::NeedMore => {}
                 }
                 let n = stream.read(&mut sink).await?;
                 if n == 0 {
                     return Ok(());
                 }
-                buf.extend_from_slice(&sink[..n]);
+                buf.extend_from_slice(sink.get(..n).unwrap_or_default());
             };
             let answer = tls_raw::answer(&cfg, &hello, &crate::codec::tls::fresh_random());
             stream.write_all(&answer).await?;
@@ -431,7 +441,7 @@ async fn read_request(stream: &mut TcpStream) -> io::Result<Vec<u8>> {
             if n == 0 {
                 return Ok(());
             }
-            buf.extend_from_slice(&chunk[..n]);
+            buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
             if buf.len() > x224::MAX_REPLY {
                 return Ok(());
             }

@@ -97,12 +97,12 @@ pub fn send_data_indication(user_data: &[u8]) -> Vec<u8> {
 pub fn share_data(pdu_type2: u8, body: &[u8]) -> Vec<u8> {
     let total = 18 + body.len();
     let mut ud = Vec::with_capacity(total);
-    ud.extend_from_slice(&(total as u16).to_le_bytes());
+    ud.extend_from_slice(&crate::codec::len_u16(total).to_le_bytes());
     ud.extend_from_slice(&0x0017u16.to_le_bytes()); // PDUTYPE_DATAPDU | TS_PROTOCOL_VERSION
     ud.extend_from_slice(&USER_CHANNEL.to_le_bytes());
     ud.extend_from_slice(&SHARE_ID.to_le_bytes());
     ud.extend_from_slice(&[0, 1]); // pad1, STREAM_LOW
-    ud.extend_from_slice(&((body.len() + 4) as u16).to_le_bytes());
+    ud.extend_from_slice(&crate::codec::len_u16(body.len() + 4).to_le_bytes());
     ud.extend_from_slice(&[pdu_type2, 0, 0, 0]);
     ud.extend_from_slice(body);
     ud
@@ -172,11 +172,11 @@ pub fn bitmap_update() -> Vec<u8> {
     }
     upd.extend_from_slice(&[0x1F, 0x00, 0xE0, 0x07, 0x00, 0xF8, 0xFF, 0xFF]);
     let mut fp = vec![0x01]; // updateCode FASTPATH_UPDATETYPE_BITMAP
-    fp.extend_from_slice(&(upd.len() as u16).to_le_bytes());
+    fp.extend_from_slice(&crate::codec::len_u16(upd.len()).to_le_bytes());
     fp.extend_from_slice(&upd);
     let total = 1 + 2 + fp.len();
     let mut out = vec![0x00]; // FASTPATH_OUTPUT_ACTION_FASTPATH
-    out.extend_from_slice(&(0x8000u16 | total as u16).to_be_bytes());
+    out.extend_from_slice(&(0x8000u16 | crate::codec::len_u16(total)).to_be_bytes());
     out.extend_from_slice(&fp);
     out
 }
@@ -202,7 +202,7 @@ async fn read_frame<S: AsyncRead + Unpin>(
         if n == 0 {
             return Err(io::ErrorKind::UnexpectedEof.into());
         }
-        buf.extend_from_slice(&chunk[..n]);
+        buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
     }
 }
 
@@ -211,7 +211,7 @@ async fn end<S: AsyncWrite + Unpin>(io: &mut S, frames: &[Vec<u8>]) -> io::Resul
         io.write_all(f).await?;
     }
     io.flush().await?;
-    io.shutdown().await
+    crate::net::shutdown(io).await
 }
 
 /// Serve the connection sequence over `io` (the TLS stream) for a client whose X.224 request was `request`
@@ -278,7 +278,7 @@ pub async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
         }
         .map_err(other)?;
         if let Some(n) = written.size() {
-            io.write_all(&out.filled()[..n]).await?;
+            io.write_all(out.filled().get(..n).unwrap_or_default()).await?;
         }
     }
     let result = acc.get_result();

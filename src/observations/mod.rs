@@ -6,6 +6,7 @@ pub mod gateway;
 use crate::knowledge::client_profiles::ProfileVerdict;
 pub mod tls;
 pub use crate::codec::x224::Protocol;
+mod words;
 use serde::Serialize;
 use std::net::{IpAddr, SocketAddr};
 pub use tls::*;

@@ -57,7 +57,9 @@ pub fn parse(der: &[u8], now: i64) -> CertObs {
         "1.2.840.10045.2.1" => ("EC".to_string(), None),
         "1.3.101.112" => ("Ed25519".to_string(), Some(256)),
         "1.3.101.113" => ("Ed448".to_string(), Some(456)),
-        "1.2.840.10040.4.1" => ("DSA".to_string(), spki.parsed().ok().map(|k| k.key_size() as u32).filter(|b| *b > 0)),
+        "1.2.840.10040.4.1" => {
+            ("DSA".to_string(), spki.parsed().ok().and_then(|k| u32::try_from(k.key_size()).ok()).filter(|b| *b > 0))
+        }
         other => (other.to_string(), None),
     };
     obs.key_type = key_type;
@@ -168,11 +170,9 @@ fn ip_from_bytes(b: &[u8]) -> Option<IpAddr> {
 
 /// Bits of an unsigned big-endian integer (leading zero bytes ignored).
 fn bit_length(be: &[u8]) -> u32 {
-    let trimmed: &[u8] = match be.iter().position(|b| *b != 0) {
-        Some(i) => &be[i..],
-        None => return 0,
-    };
-    (trimmed.len() as u32 - 1) * 8 + (8 - trimmed[0].leading_zeros())
+    let Some(trimmed) = be.iter().position(|b| *b != 0).and_then(|i| be.get(i..)) else { return 0 };
+    let Some(first) = trimmed.first() else { return 0 };
+    u32::try_from(trimmed.len() - 1).unwrap_or(u32::MAX / 8).saturating_mul(8) + (8 - first.leading_zeros())
 }
 
 /// Unix seconds as RFC 3339 UTC (`2025-03-01T12:00:00Z`).
@@ -192,8 +192,9 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let y = yoe + era * 400;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    // Day 1..=31 and month 1..=12 by the algorithm's construction.
+    let d = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
+    let m = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 

@@ -44,7 +44,7 @@ async fn walk(target: &Target, ctx: &ProbeContext) -> Observations {
         }
     }
     let connected = stream.as_ref().and(attempts.last().map(|a| a.address));
-    let connections_opened = attempts.len() as u32;
+    let connections_opened = u32::try_from(attempts.len()).unwrap_or(u32::MAX);
     obs.network = Some(NetworkObs { resolve, attempts, connected, connections_opened, politeness: None });
     let (Some(addr), Some(stream)) = (connected, stream) else { return obs };
 
@@ -53,7 +53,7 @@ async fn walk(target: &Target, ctx: &ProbeContext) -> Observations {
     let (neg_obs, stream) = x224::negotiate_on(stream, &req, ctx).await;
     let requests = vec![neg_obs];
     let (supports, nla_required, restricted_admin, redirected_auth) = crate::observations::capabilities(&requests);
-    let selected = requests[0].selected;
+    let selected = requests.first().and_then(|r| r.selected);
     obs.negotiation = Some(NegotiationObs {
         address: addr,
         requests,
@@ -94,7 +94,7 @@ async fn handshake(
     // The handshake alone (the negotiation has its own time in `negotiation.ms`).
     h.ms = ms_since(started);
     let chain = session.map(|s| s.chain).unwrap_or_default();
-    ctx.trace(format!("TLS handshake on the same connection ({path}): {:?}", h.outcome));
+    ctx.trace(format!("TLS handshake on the same connection ({path}): {}", h.outcome));
     let now = cert::unix_now();
     let parsed: Vec<_> = chain.iter().map(|der| cert::parse(der, now)).collect();
     let validation = parsed.first().map(|leaf| {
@@ -103,7 +103,7 @@ async fn handshake(
             name: host.to_string(),
             name_matches: cert::name_matches(leaf, host),
             trusted: verdict.is_ok(),
-            error: verdict.err(),
+            error: verdict.err().map(|e| e.to_string()),
         }
     });
     TlsObs {

@@ -1,6 +1,14 @@
 //! Probes: the code that talks to the network. Each layer records what it saw as observations and
 //! decides nothing; `run` walks the layers in the order a real client does and stops where a layer
 //! leaves nothing to build on.
+//!
+//! Every byte a probe reads comes from the server, so indexing, truncating casts, `unwrap` and
+//! `expect` are denied as in `codec`; where an invariant truly holds the site says why in a local `allow`.
+#![deny(clippy::indexing_slicing, clippy::cast_possible_truncation, clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(
+    test,
+    allow(clippy::indexing_slicing, clippy::cast_possible_truncation, clippy::unwrap_used, clippy::expect_used)
+)]
 
 pub mod cert;
 pub mod credssp;

@@ -327,7 +327,7 @@ fn budget_of(obs: &Observations, plan: &Plan, ctx: &ProbeContext, one_connection
             Layer::Credssp,
             matches!(c.outcome, CredsspOutcome::Timeout),
             false,
-            format!("the server's answer to NEGOTIATE: {:?}", c.outcome).to_lowercase(),
+            format!("the server's answer to negotiate: {}", c.outcome),
         ),
         None if credssp_expected && !obs.tls.as_ref().is_some_and(tls_failed) => {
             push(Layer::Credssp, true, true, "not started".into())

@@ -44,7 +44,7 @@ async fn read_reply(stream: &mut TcpStream, deadline: Instant) -> (Vec<u8>, Read
                 if buf.len() < 64
                     && let Ok(Ok(n)) = tokio::time::timeout_at(more.min(deadline).into(), stream.read(&mut chunk)).await
                 {
-                    buf.extend_from_slice(&chunk[..n.min(MAX_REPLY - buf.len().min(MAX_REPLY))]);
+                    buf.extend_from_slice(chunk.get(..n.min(MAX_REPLY - buf.len().min(MAX_REPLY))).unwrap_or_default());
                 }
                 return (buf, ReadEnd::Frame);
             }
@@ -55,7 +55,7 @@ async fn read_reply(stream: &mut TcpStream, deadline: Instant) -> (Vec<u8>, Read
             Ok(Ok(0)) => return (buf, ReadEnd::Eof),
             Ok(Ok(n)) => {
                 let room = MAX_REPLY.saturating_sub(buf.len());
-                buf.extend_from_slice(&chunk[..n.min(room)]);
+                buf.extend_from_slice(chunk.get(..n.min(room)).unwrap_or_default());
                 if buf.len() >= MAX_REPLY {
                     return (buf, ReadEnd::Frame);
                 }
@@ -182,7 +182,7 @@ fn summarise(obs: &NegRequestObs) -> String {
         NegOutcome::Failure => {
             format!("RDP_NEG_FAILURE {} ({})", obs.failure_name.unwrap_or("unknown"), obs.failure_code.unwrap_or(0))
         }
-        other => format!("{other:?} {}", obs.detail.as_deref().unwrap_or("")),
+        other => format!("{other} {}", obs.detail.as_deref().unwrap_or("")),
     }
 }
 
@@ -195,7 +195,7 @@ pub async fn negotiate(addr: SocketAddr, req: &NegRequest, ctx: &ProbeContext) -
             let mut obs = blank_obs(req);
             obs.outcome = NegOutcome::ConnectFailed;
             obs.detail =
-                Some(format!("{:?}{}", attempt.outcome, attempt.error.map(|e| format!(": {e}")).unwrap_or_default()));
+                Some(format!("{}{}", attempt.outcome, attempt.error.map(|e| format!(": {e}")).unwrap_or_default()));
             obs.ms = attempt.ms;
             (obs, None)
         }
@@ -233,21 +233,25 @@ pub async fn probe_requests(
     let answered =
         |o: &NegRequestObs| matches!(o.outcome, NegOutcome::Selected | NegOutcome::Failure | NegOutcome::Legacy);
     if requests.iter().any(answered) {
-        let cut: Vec<usize> = (0..planned.len())
-            .filter(|i| matches!(requests[*i].outcome, NegOutcome::Closed | NegOutcome::Reset))
+        // `requests` holds one answer per planned request, in order.
+        let cut: Vec<(usize, (NegRequest, Priority))> = requests
+            .iter()
+            .zip(planned.iter().copied())
+            .enumerate()
+            .filter(|(_, (o, _))| matches!(o.outcome, NegOutcome::Closed | NegOutcome::Reset))
+            .map(|(i, (_, p))| (i, p))
             .collect();
-        let again = cut.iter().map(|i| {
-            let (req, prio) = planned[*i];
-            async move {
-                tokio::time::sleep(limiter::BACKOFF_STEP * 2).await;
-                let mut o = negotiate_with_permit(addr, &req, prio, ctx).await;
-                o.retried = true;
-                o
-            }
+        let again = cut.iter().map(|&(_, (req, prio))| async move {
+            tokio::time::sleep(limiter::BACKOFF_STEP * 2).await;
+            let mut o = negotiate_with_permit(addr, &req, prio, ctx).await;
+            o.retried = true;
+            o
         });
-        for (i, o) in cut.iter().zip(network::futures_join_all(again).await) {
-            if o.outcome != NegOutcome::NotChecked {
-                requests[*i] = o;
+        for ((i, _), o) in cut.iter().zip(network::futures_join_all(again).await) {
+            if o.outcome != NegOutcome::NotChecked
+                && let Some(slot) = requests.get_mut(*i)
+            {
+                *slot = o;
             }
         }
     }

@@ -62,10 +62,10 @@ fn render_unchecked(r: &Report, st: Style) -> String {
             let what = match (s.hresult, &s.detail) {
                 (Some(h), _) => crate::diagnose::gateway::hresult_text(h).split(':').next().unwrap_or("").to_string(),
                 (None, Some(d)) => d.clone(),
-                (None, None) => format!("{:?}", s.outcome).to_lowercase(),
+                (None, None) => s.outcome.to_string(),
             };
             let what: String = what.chars().take(44).collect();
-            let _ = writeln!(o, "  {mark} {:<28} {:<44} {:>8}", format!("{:?}", s.stage), what, ms(s.ms));
+            let _ = writeln!(o, "  {mark} {:<28} {:<44} {:>8}", s.stage.to_string(), what, ms(s.ms));
         }
         if g.tunnelled_probe {
             let _ = writeln!(
@@ -132,8 +132,8 @@ fn render_unchecked(r: &Report, st: Style) -> String {
         let ok = matches!(c.outcome, crate::observations::CredsspOutcome::Challenge);
         let what = match (c.server_version, &c.error_code) {
             (Some(v), Some(e)) => format!("version {v}, errorCode {e} {}", c.error_name.unwrap_or("")),
-            (Some(v), None) => format!("version {v}, {:?}", c.outcome).to_lowercase(),
-            (None, _) => format!("{:?}", c.outcome).to_lowercase(),
+            (Some(v), None) => format!("version {v}, {}", c.outcome),
+            (None, _) => c.outcome.to_string(),
         };
         let mark = if ok { st.green("✓") } else { st.red("✗") };
         let _ = writeln!(o, "  {mark} {:<28} {:<44} {:>8}", format!("NEGOTIATE via {}", c.request), what, ms(c.ms));
@@ -155,7 +155,7 @@ fn render_unchecked(r: &Report, st: Style) -> String {
         use crate::observations::AuthOutcome;
         let mark = if a.outcome == AuthOutcome::Accepted { st.green("✓") } else { st.red("✗") };
         let what = format!(
-            "{:?} at {}{}",
+            "{} at {}{}",
             a.outcome,
             a.stage,
             a.error_code.as_ref().map(|e| format!(", errorCode {e}")).unwrap_or_default()
@@ -163,7 +163,12 @@ fn render_unchecked(r: &Report, st: Style) -> String {
         .to_lowercase();
         let _ = writeln!(o, "  {mark} {:<28} {:<44} {:>8}", format!("logon {} ({})", a.user, a.mode), what, ms(a.ms));
         if let Some(t) = &a.cert_sha256 {
-            let _ = writeln!(o, "  {} {t}  {}", st.dim("certificate SHA-256:"), st.dim(&format!("{:?}", a.cert_trust)));
+            let _ = writeln!(
+                o,
+                "  {} {t}  {}",
+                st.dim("certificate SHA-256:"),
+                st.dim(&a.cert_trust.map(|t| format!("trust: {t}")).unwrap_or_default())
+            );
         }
     }
 

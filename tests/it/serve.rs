@@ -172,6 +172,8 @@ async fn every_metric_emitted_and_used_is_documented() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+// set_var is unsafe since edition 2024 (another thread may read the environment at once).
+#[allow(unsafe_code)]
 async fn module_credentials_are_not_sent_to_an_unverified_certificate() {
     // SAFETY of the test: the variable is read only by this test's exporter.
     unsafe { std::env::set_var("FLEET_TEST_RDP_PASSWORD", "Correct-Horse-1") };

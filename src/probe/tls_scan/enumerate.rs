@@ -122,8 +122,8 @@ impl VersionEnumerator {
 
     fn next_chunk(&mut self, chunk: usize) {
         let next = chunk + 1;
-        if next < self.chunks.len() {
-            self.phase = Phase::Discover { chunk: next, remaining: self.chunks[next].clone() };
+        if let Some(remaining) = self.chunks.get(next) {
+            self.phase = Phase::Discover { chunk: next, remaining: remaining.clone() };
         } else {
             self.after_discovery();
         }

@@ -116,7 +116,7 @@ pub async fn exchange_hello(
                 break parser.on_eof().ok_or(ConnOutcome::Closed { bytes: parser.bytes_received() });
             }
             Ok(Ok(n)) => {
-                if let Progress::Done(r) = parser.feed(&buf[..n]) {
+                if let Progress::Done(r) = parser.feed(buf.get(..n).unwrap_or_default()) {
                     break Ok(r);
                 }
             }
@@ -364,7 +364,7 @@ where
                 id: tls_suites::hex_id(*id),
                 name: tls_suites::suite_name(*id).to_string(),
                 preferred: i == 0,
-                rank: i as u32 + 1,
+                rank: u32::try_from(i).unwrap_or(u32::MAX - 1) + 1,
                 version_code: r.version,
                 id_code: *id,
             });
@@ -383,7 +383,7 @@ where
         scan.certificate_chain_sha256 = chain.iter().map(|c| hex(&Sha256::digest(c))).collect();
         scan.certificate_chain_der = Some(chain);
     }
-    scan.ms = started.elapsed().as_millis() as u64;
+    scan.ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     scan
 }
 
@@ -391,7 +391,7 @@ where
 /// whether they stalled.
 pub fn summarise_outcomes(scan: &mut TlsScan, outcomes: &[&ConnOutcome]) {
     let sent: Vec<&ConnOutcome> = outcomes.iter().copied().filter(|o| o.hello_sent()).collect();
-    scan.connections = sent.len() as u32;
+    scan.connections = u32::try_from(sent.len()).unwrap_or(u32::MAX);
     let answered = sent.iter().any(|o| matches!(o, ConnOutcome::ServerHello { .. } | ConnOutcome::Alert { .. }));
     scan.aborted_every_hello =
         !sent.is_empty() && sent.iter().all(|o| matches!(o, ConnOutcome::Closed { .. } | ConnOutcome::Reset { .. }));
@@ -456,7 +456,7 @@ where
         unavailable: !cfg!(unix),
         server_hello: matches!(outcome, ConnOutcome::ServerHello { .. }),
         outcome,
-        ms: started.elapsed().as_millis() as u64,
+        ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
     }
 }
 
