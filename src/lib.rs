@@ -11,6 +11,8 @@ pub mod demo;
 pub mod diagnose;
 pub mod evidence;
 pub mod explain;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod knowledge;
 pub mod lab;
 pub mod net;

@@ -204,8 +204,8 @@ fn read_into(
     dropped: &mut u64,
     file: &mut FileObs,
 ) {
-    let mut parser = match ::evtx::EvtxParser::from_path(path) {
-        Ok(p) => p.with_configuration(::evtx::ParserSettings::new().num_threads(1)),
+    let parser = match ::evtx::EvtxParser::from_path(path) {
+        Ok(p) => p,
         Err(e) => {
             let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
             file.error = Some(if len < 4096 {
@@ -218,6 +218,50 @@ fn read_into(
             return;
         }
     };
+    read_records(parser, index, window, out, dropped, file);
+}
+
+/// Reads an `.evtx` file from its bytes, as [`read_file`] reads it from a path (the fuzz target
+/// `evtx_rules` drives this).
+pub fn read_bytes(
+    bytes: Vec<u8>,
+    name: &str,
+    index: usize,
+    window: Window,
+    out: &mut Vec<EventObs>,
+    dropped: &mut u64,
+) -> FileObs {
+    let mut file = FileObs {
+        path: name.to_string(),
+        kind: FileKind::Evtx,
+        records: 0,
+        unreadable_records: 0,
+        relevant: 0,
+        first: None,
+        last: None,
+        error: None,
+    };
+    let result =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match ::evtx::EvtxParser::from_buffer(bytes) {
+            Ok(parser) => read_records(parser, index, window, out, dropped, &mut file),
+            Err(e) => file.error = Some(format!("not a readable EVTX file: {e}")),
+        }));
+    if result.is_err() {
+        file.error = Some("the evtx parser failed on this file (panic caught); the records before it are kept".into());
+    }
+    file
+}
+
+/// The records of an opened file, streamed chunk by chunk on one thread.
+fn read_records<T: Read + std::io::Seek>(
+    parser: ::evtx::EvtxParser<T>,
+    index: usize,
+    window: Window,
+    out: &mut Vec<EventObs>,
+    dropped: &mut u64,
+    file: &mut FileObs,
+) {
+    let mut parser = parser.with_configuration(::evtx::ParserSettings::new().num_threads(1));
     let (mut first, mut last) = (i64::MAX, i64::MIN);
     // The crate's fast JSON renderer, then a look at the provider and event id in the text: only
     // the records rdp-doctor reads are parsed into a JSON tree.

@@ -9,7 +9,13 @@ use std::fmt::Write;
 /// Timeline attempts printed in full; the rest are counted (the JSON has them all).
 const TIMELINE_ROWS: usize = 400;
 
+/// The text report, safe for a terminal: every control character a record or an export carried is
+/// shown escaped (`\x1b[2J`, issue 10), and only the colours `st` painted become escape sequences.
 pub fn render(r: &EvidenceReport, st: Style) -> String {
+    crate::report::terminal::finish(&render_unchecked(r, st), st)
+}
+
+fn render_unchecked(r: &EvidenceReport, st: Style) -> String {
     let mut o = String::new();
     let ev = &r.observations.evidence;
     let _ = writeln!(
@@ -130,4 +136,30 @@ pub fn render(r: &EvidenceReport, st: Style) -> String {
     let verdict = crate::report::text::verdict_word(r.verdict, st);
     let _ = writeln!(o, "\n{} {}", st.bold("Verdict"), verdict);
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A hostile event log cannot drive the terminal: a computer name that retitles the window and
+    /// fields that clear the screen are shown escaped, with or without colour.
+    #[test]
+    fn escape_sequences_from_records_are_shown_escaped() {
+        let rec = serde_json::json!({"Event": {"System": {
+            "Provider": {"#attributes": {"Name": "Microsoft-Windows-Security-Auditing"}},
+            "EventID": 4625, "Channel": "Security", "Computer": "H\u{1b}]0;pwned\u{7}",
+            "TimeCreated": {"#attributes": {"SystemTime": "2024-01-02T03:04:05.0000000Z"}}},
+            "EventData": {"LogonType": "10", "IpAddress": "10.0.0.1\u{1b}[2J", "TargetUserName": "bob\u{1b}[2J",
+                "Status": "0xc000006d", "SubStatus": "0xc000006a"}}});
+        let e = super::super::evtx::decode(&rec, 0, 1, 0).expect("a 4625 record");
+        let obs = super::super::EvidenceObs { events: vec![e], ..Default::default() };
+        let report = super::super::build_report(obs, true);
+        let plain = render(&report, Style::plain());
+        assert!(!plain.contains('\x1b') && !plain.contains('\x07'), "{plain}");
+        assert!(plain.contains("H\\x1b]0;pwned\\x07") && plain.contains("10.0.0.1\\x1b[2J"), "{plain}");
+        let colored = render(&report, Style::colored());
+        assert!(!colored.contains("\x1b]0;") && !colored.contains("\x1b[2J"), "{colored}");
+        assert!(colored.contains("\x1b["), "the painted colours are still there: {colored}");
+    }
 }

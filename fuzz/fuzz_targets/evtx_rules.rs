@@ -1,0 +1,3 @@
+//! Drives `rdp_doctor::fuzzing::evtx_rules` (the parser it covers is documented there).
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| rdp_doctor::fuzzing::evtx_rules(data));
