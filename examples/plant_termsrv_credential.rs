@@ -6,6 +6,8 @@
 //!     plant_termsrv_credential HOST USER
 
 #[cfg(windows)]
+// CredWriteW is a C call (Cargo.toml denies unsafe_code; this test helper is the exception).
+#[allow(unsafe_code)]
 fn main() -> std::process::ExitCode {
     use windows::Win32::Security::Credentials::{
         CRED_PERSIST_LOCAL_MACHINE, CRED_TYPE_GENERIC, CREDENTIALW, CredWriteW,

@@ -41,7 +41,7 @@ fn main() {
     rt.block_on(async {
         let mut servers = Vec::new();
         for name in SCENARIOS {
-            let s = lab::scenario(name).unwrap_or_else(|| panic!("no scenario {name}"));
+            let s = lab::find(name).unwrap_or_else(|e| panic!("{e}"));
             servers.push(lab::start(s, "127.0.0.1:0".parse().unwrap()).await.expect("lab server"));
         }
         let base = lab_options(Duration::from_secs(5));

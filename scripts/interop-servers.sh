@@ -335,7 +335,7 @@ cmd_start_tls() {
 # ---------------------------------------------------------------- commands
 cmd_start() {
     ensure_packages xrdp freerdp2-shadow-x11 winpr-utils xvfb openssl iproute2 util-linux procps
-    # the real client for tests/folk_causes_freerdp.rs (xfreerdp)
+    # the real client for tests/it/folk_causes_freerdp.rs (xfreerdp)
     ensure_packages freerdp2-x11
     stop_all
     mkdir -p "$PIDS" "$LOGS" "$STATE/xrdp" "$STATE/freerdp" "$STATE/certs"

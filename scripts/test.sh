@@ -23,7 +23,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 scripts/interop-servers.sh start
-# xfreerdp runs through the lab RD Gateway in tests/gateway_xfreerdp.rs.
+# xfreerdp runs through the lab RD Gateway in tests/it/gateway_xfreerdp.rs.
 SCRIPT_NAME=test.sh STATE="$RDPD_STATE" bash -c '. scripts/lib.sh; ensure_packages freerdp2-x11 xvfb'
 scripts/netns-firewall.sh up
 

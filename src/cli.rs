@@ -70,7 +70,7 @@ pub struct DiagnoseArgs {
               rdp_doctor::knowledge::client_profiles::PROFILES.iter().map(|p| p.name)))]
     pub client: String,
     /// Report a certificate that expires within this many days (cert-expiring-soon).
-    #[arg(long, value_name = "DAYS", default_value_t = rdp_doctor::probe::DEFAULT_CERT_WARN_DAYS)]
+    #[arg(long, value_name = "DAYS", default_value_t = rdp_doctor::diagnose::DEFAULT_CERT_WARN_DAYS)]
     pub cert_warn_days: u32,
     #[command(flatten)]
     pub auth: AuthArgs,
@@ -252,7 +252,7 @@ pub struct ScanArgs {
     #[arg(long, default_value_t = 100, value_name = "MS")]
     pub pace_ms: u64,
     /// Report a certificate that expires within this many days (cert-expiring-soon).
-    #[arg(long, value_name = "DAYS", default_value_t = rdp_doctor::probe::DEFAULT_CERT_WARN_DAYS)]
+    #[arg(long, value_name = "DAYS", default_value_t = rdp_doctor::diagnose::DEFAULT_CERT_WARN_DAYS)]
     pub cert_warn_days: u32,
     #[command(flatten)]
     pub auth: AuthArgs,

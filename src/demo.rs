@@ -1,8 +1,7 @@
 //! `rdp-doctor demo`: every lab scenario started in-process on loopback, diagnosed, and summed up in
 //! one table — the quickest way to see what rdp-doctor tells apart.
 
-use crate::lab::credssp::DemoLogon;
-use crate::lab::{self, SCENARIOS, Scenario};
+use crate::lab::{self, DemoLogon, SCENARIOS, Scenario};
 use crate::report::Report;
 use crate::report::style::Style;
 use crate::target::Target;
@@ -58,20 +57,21 @@ pub fn gateway_spec(gw: SocketAddr) -> crate::probe::gateway::GatewaySpec {
 pub const DEMO_USER: &str = "demo";
 pub const DEMO_DOMAIN: &str = "LAB";
 
-/// The options the demo diagnoses `scenario` with: `opts`, plus — for scenarios whose CredSSP script
-/// asks for it (`lab::credssp::Script::demo`) — a lab user with the lab password, and for a session
-/// script about a refused auto-logon (`lab::session::Script::LogonError`) a wrong password. Trust is
+/// The options the demo diagnoses `scenario` with: `opts`, plus the logon its record asks for
+/// (`Scenario::demo`): a lab user with the lab password (with `--restricted-admin` for
+/// `RestrictedAdmin`), or for a refused auto-logon (`WrongPassword`) a wrong password. Trust is
 /// `AcceptAny`: the lab server runs in this process on loopback with a certificate made a moment ago.
 pub fn demo_options(scenario: &Scenario, opts: &Options) -> Options {
-    let logon = lab::credssp::script(scenario.name).demo;
+    let logon = scenario.demo;
     let mut o = opts.clone();
-    if matches!(lab::session::script(scenario.name), lab::session::Script::LogonError { .. }) {
-        o.credentials = Some(lab_credentials());
-        o.cert_trust = CertTrust::AcceptAny;
-        return o;
-    }
-    if logon == DemoLogon::None {
-        return o;
+    match logon {
+        DemoLogon::None => return o,
+        DemoLogon::WrongPassword => {
+            o.credentials = Some(lab_credentials());
+            o.cert_trust = CertTrust::AcceptAny;
+            return o;
+        }
+        DemoLogon::Password | DemoLogon::RestrictedAdmin => {}
     }
     o.credentials = Some(Credentials {
         user: DEMO_USER.into(),
@@ -109,7 +109,7 @@ pub async fn run_all(opts: &Options) -> std::io::Result<Vec<(&'static Scenario, 
         }
     }
     // Scenario order (the gateway scenarios are listed last, but keep it whatever the table's order).
-    out.sort_by_key(|(s, _)| SCENARIOS.iter().position(|x| x.name == s.name));
+    out.sort_by_key(|(s, _)| SCENARIOS.iter().position(|x| std::ptr::eq(x, *s)));
     Ok(out)
 }
 
@@ -123,7 +123,7 @@ pub fn table(rows: &[(&'static Scenario, Report)], st: Style) -> String {
         st.bold(&format!("{:<w$} {:<12} {:<30} {}", "SCENARIO", "VERDICT", "TOP FINDING", "CLIENT ERROR"))
     );
     for (s, r) in rows {
-        let top = r.findings.first().map_or("-", |f| f.id);
+        let top = r.findings.first().map_or("-", |f| f.id.as_str());
         let pair = r
             .predicted_client_error
             .as_ref()

@@ -9,6 +9,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::knowledge::folk_causes::{self, CodeEvidence, FOLK_CAUSES, Stage};
+use crate::knowledge::gateway_client::{self, EProxyLink, GatewayClientStage};
 use crate::knowledge::{self, Basis, Entry, Layer, TableId, freerdp};
 
 /// Version of the JSON document produced by `explain --json`.
@@ -447,8 +448,11 @@ pub fn explain(q: &Query) -> Explanation {
                     _ => "hexadecimal",
                 };
                 if has_extended {
-                    // Next to an extended code, the main number is the client's disconnect reason.
-                    if let Some(e) = knowledge::lookup(TableId::DiscReason, v) {
+                    // Next to an extended code, the main number is the client's disconnect reason
+                    // (or one of its RD Gateway codes).
+                    if let Some(e) = knowledge::lookup(TableId::DiscReason, v)
+                        .or_else(|| knowledge::lookup(TableId::GatewayClient, v))
+                    {
                         readings.push(reading(code, how, e));
                     }
                 } else {
@@ -485,7 +489,10 @@ pub fn explain(q: &Query) -> Explanation {
                                 }
                             }
                         }
-                        if readings.len() > before && knowledge::lookup(TableId::DiscReason, v).is_none() {
+                        if readings.len() > before
+                            && knowledge::lookup(TableId::DiscReason, v).is_none()
+                            && !gateway_client::in_family(v)
+                        {
                             let cat = knowledge::disc_reason_category(v)
                                 .map(|c| format!(" (low byte 0x{:02X}: {c})", v & 0xFF))
                                 .unwrap_or_default();
@@ -523,6 +530,12 @@ pub fn explain(q: &Query) -> Explanation {
         }
     }
 
+    // The Windows client's RD Gateway codes: the stage each points to and the E_PROXY code it matches.
+    let extended_value = q.codes.iter().find(|c| c.role == Role::Extended).and_then(|c| c.value);
+    for r in readings.iter().filter(|r| r.table == TableId::GatewayClient) {
+        notes.extend(gateway_client_notes(r, extended_value));
+    }
+
     // How far the connection got: only when the readings are not ambiguous.
     let primary: Vec<&Reading> = readings.iter().filter(|r| r.role == Role::Primary).collect();
     let extended: Vec<&Reading> = readings.iter().filter(|r| r.role == Role::Extended).collect();
@@ -533,7 +546,8 @@ pub fn explain(q: &Query) -> Explanation {
     } else {
         None
     };
-    let progress = layer.and_then(progress_for);
+    let gateway_stage = gateway_client_stage(&primary, layer);
+    let progress = gateway_stage.and_then(gateway_client_progress).or_else(|| layer.and_then(progress_for));
 
     // Likely causes: extended code first (more specific), then the others; no repeats.
     let mut likely_causes: Vec<RankedCause> = Vec::new();
@@ -563,14 +577,21 @@ pub fn explain(q: &Query) -> Explanation {
                 r.layer == Some(Layer::Credssp)
                     || matches!(r.table, TableId::NtStatus | TableId::CredsspVersion | TableId::EncryptionOracle)
             });
-        Some(if auth {
-            "rdp-doctor diagnose HOST --user USER".to_string()
-        } else {
-            "rdp-doctor diagnose HOST".to_string()
+        let gateway = readings.iter().any(|r| matches!(r.table, TableId::GatewayClient | TableId::GatewayHresult));
+        Some(match (gateway, auth) {
+            (true, true) => "rdp-doctor diagnose HOST --gateway GW --gateway-user USER --user USER".to_string(),
+            (true, false) => "rdp-doctor diagnose HOST --gateway GW --gateway-user USER".to_string(),
+            (false, true) => "rdp-doctor diagnose HOST --user USER".to_string(),
+            (false, false) => "rdp-doctor diagnose HOST".to_string(),
         })
     };
 
-    let folk_causes = judge_folk_causes(q, &readings, layer);
+    // Reaching the gateway is the network stage of the commonly given causes.
+    let folk_layer = match gateway_stage.and_then(GatewayClientStage::folk_stage) {
+        Some(folk_causes::Stage::Network) => Some(Layer::Network),
+        _ => layer,
+    };
+    let folk_causes = judge_folk_causes(q, &readings, folk_layer);
     let unknown = !unknown_codes.is_empty() || q.codes.is_empty();
     Explanation {
         schema_version: SCHEMA_VERSION,
@@ -584,6 +605,77 @@ pub fn explain(q: &Query) -> Explanation {
         notes,
         folk_causes,
     }
+}
+
+/// The stage of the gateway path a Windows client RD Gateway code points to, when that code is the
+/// reading the layer was taken from.
+fn gateway_client_stage(primary: &[&Reading], layer: Option<Layer>) -> Option<GatewayClientStage> {
+    let [r] = primary else { return None };
+    if r.table != TableId::GatewayClient || layer != r.layer {
+        return None;
+    }
+    gateway_client::facts(r.value).map(|f| f.stage)
+}
+
+/// How far the connection got, from the gateway stage a client code points to (inferred).
+fn gateway_client_progress(stage: GatewayClientStage) -> Option<Progress> {
+    let completed = stage.completed_before()?;
+    let failed_at = stage.name();
+    let summary = match completed.last() {
+        None => format!(
+            "The connection failed at {failed_at} (stage inferred from the code); nothing reached the target computer."
+        ),
+        Some(last) if stage == GatewayClientStage::Session => format!(
+            "The gateway path worked up to {last}; then the RD Gateway ended the established connection (stage inferred from the code)."
+        ),
+        Some(last) => format!(
+            "The gateway path worked up to {last}; then {failed_at} failed (stage inferred from the code); the target computer was not reached."
+        ),
+    };
+    Some(Progress { failed_layer: Layer::Gateway, completed, failed_at, summary })
+}
+
+/// What a Windows client RD Gateway code says beyond its entry: its family and stage, the E_PROXY
+/// code it matches by meaning, and that only the pair with extended code 0 is published.
+fn gateway_client_notes(r: &Reading, extended: Option<u32>) -> Vec<String> {
+    let Some(f) = gateway_client::facts(r.value) else { return Vec::new() };
+    let mut out = Vec::new();
+    if f.stage == GatewayClientStage::Unknown {
+        out.push(format!(
+            "{} is in the Windows client's RD Gateway code family (0x3000001-0x3000050), but its meaning is not published: only the family is known.",
+            r.input
+        ));
+    } else {
+        out.push(format!(
+            "{} is a Windows client RD Gateway code (0x3000001-0x3000050); it points to {} (stage inferred by rdp-doctor).",
+            r.input,
+            f.stage.name()
+        ));
+    }
+    if let Some(link) = f.e_proxy {
+        let names: Vec<String> = link
+            .values()
+            .iter()
+            .filter_map(|v| knowledge::lookup(TableId::GatewayHresult, *v))
+            .map(|e| format!("{} ({})", e.name, hex(e.value)))
+            .collect();
+        let how = match link {
+            EProxyLink::Same(_) => "matches",
+            EProxyLink::Maybe(_) => "may match",
+        };
+        out.push(format!(
+            "By meaning it {how} the gateway's {} in the gateway-hresult table (link inferred, not documented).",
+            names.join(" / ")
+        ));
+    }
+    if let Some(x) = extended.filter(|x| *x != 0) {
+        out.push(format!(
+            "The RD Gateway client codes are published with extended code 0 only; the pair {} / {} is not documented.",
+            hex(r.value),
+            hex(x)
+        ));
+    }
+    out
 }
 
 /// The advice people commonly find, judged against what the codes say: the Windows pair when both

@@ -5,14 +5,15 @@
 //! Every function takes any bytes and must never panic; an `assert!` in one is a property the parser
 //! keeps. Not part of the public interface.
 
+use crate::codec::session as classify;
+use crate::codec::tsgu as gw;
+use crate::codec::{ntlm, tsrequest as credssp_codec};
 use crate::evidence::{self, EvidenceObs, Window, evtx, reg};
 use crate::lab::tls_raw;
 use crate::observations::{CredsspObs, CredsspOutcome};
 use crate::probe::cert;
-use crate::probe::credssp::{self, codec as credssp_codec};
-use crate::probe::gateway::codec as gw;
-use crate::probe::ntlm;
-use crate::probe::session::{classify, rdp_security};
+use crate::probe::credssp;
+use crate::probe::session::rdp_security;
 use crate::probe::tls_scan::{self, MAX_REPLY, Progress, ReplyParser};
 use crate::probe::x224;
 use crate::report::style::Style;

@@ -6,6 +6,7 @@
 //! [`knowledge`] holds every code table; [`lab`] is the fault lab. Embed it with [`run_diagnosis`].
 
 pub mod client;
+pub mod codec;
 pub mod demo;
 pub mod diagnose;
 pub mod evidence;
@@ -14,6 +15,7 @@ pub mod explain;
 pub mod fuzzing;
 pub mod knowledge;
 pub mod lab;
+pub mod net;
 pub mod observations;
 pub mod probe;
 pub mod rdpfile;
@@ -56,6 +58,10 @@ pub enum CertTrust {
     AcceptAny,
 }
 
+/// A sink for the `-v` trace: one line per exchange, summarised, never secrets. The probe writes it;
+/// `report::terminal::safe_trace` makes one that neutralises what came from the network.
+pub type Trace = std::sync::Arc<dyn Fn(&str) + Send + Sync>;
+
 /// What a diagnosis run may do.
 #[derive(Clone)]
 pub struct Options {
@@ -68,6 +74,8 @@ pub struct Options {
     /// How long one wait for the server lasts at most (a reply, a handshake, a frame).
     pub patience: Duration,
     pub plan: probe::Plan,
+    /// The thresholds the diagnosis judges with (`--cert-warn-days`).
+    pub settings: diagnose::Settings,
     /// The `-v` trace sink.
     pub trace: Option<probe::Trace>,
     /// Credentials for the credential check (opt-in), and when they may be sent.
@@ -93,6 +101,7 @@ impl Default for Options {
             max_parallel: probe::limiter::DEFAULT_MAX_PARALLEL,
             patience: probe::DEFAULT_PATIENCE,
             plan: probe::Plan::default(),
+            settings: diagnose::Settings::default(),
             trace: None,
             credentials: None,
             cert_trust: CertTrust::default(),
@@ -104,6 +113,10 @@ impl Default for Options {
         }
     }
 }
+
+/// How long past `--timeout` a diagnosis may run before the run as a whole is cut (its observations
+/// then say only that the deadline was reached).
+pub const RUN_GRACE: Duration = Duration::from_secs(2);
 
 /// Probe `target`, diagnose what was seen, and return the report.
 pub async fn run_diagnosis(target: &target::Target, opts: &Options) -> report::Report {
@@ -117,13 +130,27 @@ pub async fn run_diagnosis(target: &target::Target, opts: &Options) -> report::R
     ctx.cert_trust = opts.cert_trust.clone();
     ctx.cert_prompt = opts.cert_prompt.clone();
     ctx.routing_token = opts.routing_token.clone();
-    let observations = match &opts.gateway {
-        Some(gw) => probe::gateway::run(target, gw.clone(), opts.plan, &ctx).await,
-        None => probe::run(target, opts.plan, &ctx).await,
+    let probe = async {
+        match &opts.gateway {
+            Some(gw) => probe::gateway::run(target, gw.clone(), opts.plan, &ctx).await,
+            None => probe::run(target, opts.plan, &ctx).await,
+        }
+    };
+    // Every wait is bounded by the deadline already; this bound is the backstop, so that no peer
+    // behaviour can hold the process past the deadline (plus a grace to write what was seen).
+    let observations = match tokio::time::timeout(opts.timeout + RUN_GRACE, probe).await {
+        Ok(o) => o,
+        Err(_) => {
+            let mut o = observations::Observations::default();
+            let mut budget = probe::plan::budget(&o, &opts.plan, &ctx);
+            budget.reached = true;
+            o.budget = Some(budget);
+            o
+        }
     };
     let mut observations = observations;
     observations.rdp_file = opts.rdp_file.clone();
-    let diagnosis = diagnose::diagnose_with(&observations, &diagnose::Settings::from(&opts.plan));
+    let diagnosis = diagnose::diagnose_with(&observations, &opts.settings);
     let total = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
     let mut report = report::Report::new(target, observations, diagnosis, total);
     if let Some(ev) = &opts.evidence {
@@ -135,13 +162,13 @@ pub async fn run_diagnosis(target: &target::Target, opts: &Options) -> report::R
 /// The light probe of `host`: ONE connection (TCP, the Windows client's X.224 request, the TLS
 /// handshake on the selected path for the certificate), diagnosed by the same rules. What
 /// `scan --quick`, `watch` and the exporter's `quick` module run. Uses `opts.timeout` as the deadline
-/// and `opts.plan.cert_warn_days`; the rest of `opts` does not apply to one connection.
+/// and `opts.settings`; the rest of `opts` does not apply to one connection.
 pub async fn run_light(target: &target::Target, opts: &Options) -> report::Report {
     let started = Instant::now();
     let mut ctx = probe::ProbeContext::new(opts.timeout);
     ctx.trace = opts.trace.clone();
     let observations = probe::light::run(target, &ctx).await;
-    let diagnosis = diagnose::diagnose_with(&observations, &diagnose::Settings::from(&opts.plan));
+    let diagnosis = diagnose::diagnose_with(&observations, &opts.settings);
     let total = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
     report::Report::new(target, observations, diagnosis, total)
 }

@@ -70,7 +70,7 @@ fn main() -> ExitCode {
                     return fail(EXIT_USAGE, "--timeout must be a positive number of seconds");
                 };
                 opts.plan.quick = args.quick;
-                opts.plan.cert_warn_days = args.cert_warn_days;
+                opts.settings.cert_warn_days = args.cert_warn_days;
                 if let Some(p) = rdp_doctor::knowledge::client_profiles::profile(&args.client) {
                     opts.plan.client_profile = p.name;
                 }
@@ -303,8 +303,9 @@ async fn run_lab(args: cli::LabArgs) -> ExitCode {
         return run_link(upstream, &args).await;
     }
     let name = args.scenario.unwrap_or_default();
-    let Some(scenario) = lab::scenario(&name) else {
-        return fail(EXIT_USAGE, &format!("no scenario {name:?}; `rdp-doctor lab --list` lists them"));
+    let scenario = match lab::find(&name) {
+        Ok(s) => s,
+        Err(e) => return fail(EXIT_USAGE, &e.to_string()),
     };
     let Ok(addr) = args.listen.parse() else {
         return fail(EXIT_USAGE, &format!("--listen {:?} is not ADDR:PORT", args.listen));
@@ -363,8 +364,9 @@ async fn run_demo(args: cli::DemoArgs) -> ExitCode {
     }
     let opts = demo::lab_options(Duration::from_secs_f64(args.timeout));
     if let Some(name) = args.scenario {
-        let Some(scenario) = lab::scenario(&name) else {
-            return fail(EXIT_USAGE, &format!("no scenario {name:?}; `rdp-doctor lab --list` lists them"));
+        let scenario = match lab::find(&name) {
+            Ok(s) => s,
+            Err(e) => return fail(EXIT_USAGE, &e.to_string()),
         };
         return match demo::diagnose_scenario(scenario, &demo::demo_options(scenario, &opts)).await {
             Ok(report) => {
@@ -489,7 +491,7 @@ async fn run_scan(args: cli::ScanArgs) -> ExitCode {
         pace: Duration::from_millis(args.pace_ms),
         ..Options::default()
     };
-    host.plan.cert_warn_days = args.cert_warn_days;
+    host.settings.cert_warn_days = args.cert_warn_days;
     if let Err(e) = auth_options(&args.auth, &mut host) {
         return fail(EXIT_USAGE, &e);
     }

@@ -30,7 +30,7 @@ struct ProbeLine<'a> {
     #[serde(flatten)]
     sample: &'a ProbeSample,
     verdict: &'static str,
-    findings: Vec<&'static str>,
+    findings: Vec<crate::diagnose::FindingId>,
 }
 
 #[derive(Serialize)]

@@ -3,6 +3,10 @@
 //! Microsoft's `windows` crate. Secrets are never read: a credential's blob is skipped, a `.rdp`
 //! file's password field is dropped by `rdpfile::parse`.
 
+// The Windows APIs are C calls through the `windows` crate: this module is the one place of the
+// client that needs unsafe (Cargo.toml denies unsafe_code everywhere else).
+#![allow(unsafe_code)]
+
 use super::{ClientSource, EventRecord, Persistence, SavedCredential, evtxml, rdpfile};
 use windows::Win32::Foundation::{ERROR_FILE_NOT_FOUND, ERROR_NOT_FOUND, ERROR_SUCCESS};
 use windows::Win32::Security::Credentials::{CREDENTIALW, CredEnumerateW, CredFree};
@@ -51,7 +55,7 @@ impl ClientSource for WindowsSource {
             out.push(SavedCredential {
                 target: wide_to_string(c.TargetName).unwrap_or_default(),
                 user_name: wide_to_string(c.UserName),
-                last_written: crate::probe::ntlm::filetime_to_rfc3339(ft),
+                last_written: crate::codec::ntlm::filetime_to_rfc3339(ft),
                 persistence: Persistence::from_raw(c.Persist.0),
             });
         }

@@ -1,10 +1,13 @@
 //! The advice people commonly find (`knowledge::folk_causes`), judged against what this run measured:
 //! a cause **fits** when an error finding proves it, is **ruled out** when the stage where it would
-//! break the connection was seen working from here (or a finding shows it absent, or the connection
-//! fails earlier, or the server named another reason), and stays **possible** otherwise, with the
-//! command that would test it. A pure function of the observations and the findings.
+//! break the connection was seen working from here (or a finding shows it absent, or shows it absent
+//! from a failure reproduced here, or the connection fails earlier, or the server named another
+//! reason), and stays **possible** otherwise, with the command that would test it. A pure function of
+//! the observations and the findings.
 
 use super::{Finding, Severity};
+use crate::codec::x224::Protocol;
+use crate::diagnose::FindingId;
 use crate::knowledge::folk_causes::{
     self, CodeLink, Command, FOLK_CAUSES, FolkCause, FolkVerdict as Verdict, Judged, Stage,
 };
@@ -34,6 +37,17 @@ fn verdict(c: &FolkCause, obs: &Observations, findings: &[Finding]) -> (Verdict,
     }
     if let Some(f) = findings.iter().find(|f| c.absent_if.contains(&f.id)) {
         return (Verdict::RuledOut, format!("{}: {}", f.id, f.summary), command);
+    }
+    // The connection fails here for a reason this cause is not: the user's password accepted at NLA,
+    // then 0x904/0x7, is no wrong password.
+    if let Some((_, failed)) = first_failure(findings)
+        && let Some(f) = findings.iter().find(|f| c.absent_if_failing.contains(&f.id))
+    {
+        return (
+            Verdict::RuledOut,
+            format!("{}: {}; the connection fails otherwise ({})", f.id, f.summary, failed.id),
+            command,
+        );
     }
     if let Some(x) = obs.session.as_ref().and_then(|s| s.error_info).filter(|&x| x != 0) {
         let own: Vec<u32> = c
@@ -77,7 +91,7 @@ fn verdict(c: &FolkCause, obs: &Observations, findings: &[Finding]) -> (Verdict,
     let not = seen.into_iter().find_map(Result::err).unwrap_or(Untested::NotAsked(String::new()));
     match not {
         // The run's own deadline is a limit of this run, not news about the server.
-        Untested::NotReached(what) if findings.iter().any(|f| f.id == "deadline-reached") => (
+        Untested::NotReached(what) if findings.iter().any(|f| f.id == FindingId::DeadlineReached) => (
             Verdict::Possible,
             format!("not tested: {what} (cut by the run's deadline) — {}", Command::DiagnoseLonger.line()),
             Command::DiagnoseLonger,
@@ -137,7 +151,7 @@ fn working(obs: &Observations, stage: Stage, as_user: bool) -> Result<String, Un
             match answered {
                 Some(q) => Ok(format!(
                     "the server answered the security negotiation (selected {})",
-                    q.selected.unwrap_or("rdp").to_ascii_uppercase()
+                    q.selected.unwrap_or(Protocol::Rdp).name().to_ascii_uppercase()
                 )),
                 None => Err(NotReached("no answer to the security negotiation".into())),
             }

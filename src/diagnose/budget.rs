@@ -3,6 +3,7 @@
 //! never an error: the deadline is the tool's limit, not the server's doing.
 
 use super::{Finding, Severity};
+use crate::diagnose::FindingId;
 use crate::observations::{BudgetObs, LayerStatus};
 
 /// Round trips a default diagnosis needs on its longest path (connect, negotiation, TLS, CredSSP,
@@ -24,7 +25,7 @@ pub fn deadline_reached(b: &BudgetObs) -> Finding {
     let names: Vec<&str> = cut.iter().map(|l| l.layer.name()).collect();
     let suggested = suggested_timeout_s(b);
     let mut f = Finding::new(
-        "deadline-reached",
+        FindingId::DeadlineReached,
         format!(
             "The run's own deadline (--timeout {}) ended before {} could be checked: not checked, not failed",
             seconds(b.timeout_ms),
@@ -85,7 +86,7 @@ mod tests {
     #[test]
     fn names_the_cut_layers_and_a_timeout_that_would_do() {
         let f = deadline_reached(&budget(2000.0, Some(300.0)));
-        assert_eq!(f.id, "deadline-reached");
+        assert_eq!(f.id, FindingId::DeadlineReached);
         assert_eq!(f.severity, Severity::Warning);
         assert!(f.summary.contains("--timeout 2 s") && f.summary.contains("tls, session"), "{}", f.summary);
         assert!(f.evidence.iter().any(|e| e.starts_with("tls: cut while waiting (3 of 15)")), "{:?}", f.evidence);

@@ -3,36 +3,40 @@
 //! lower the severity where the evidence says so (for example when the Windows client's own request
 //! is the one refused).
 
-use super::Severity;
+use super::{FindingId, Severity};
 use crate::knowledge::Layer;
 
 #[derive(Debug)]
 pub struct FindingDef {
-    pub id: &'static str,
+    pub id: FindingId,
     pub layer: Layer,
     pub severity: Severity,
     pub title: &'static str,
     pub remedies: &'static [&'static str],
 }
 
-/// Look a finding up by id. The ids used in code are all in the table (a unit test checks it).
-pub fn def(id: &str) -> &'static FindingDef {
-    debug_assert!(CATALOGUE.iter().any(|d| d.id == id), "finding id {id} is not in the catalogue");
-    CATALOGUE.iter().find(|d| d.id == id).unwrap_or(&UNKNOWN)
+/// A finding's catalogue entry. Total: every `FindingId` has exactly one, at its own index.
+pub fn def(id: FindingId) -> &'static FindingDef {
+    // In bounds and the right entry: `_CATALOGUE_IS_TOTAL` is checked when compiling.
+    #[allow(clippy::indexing_slicing)]
+    &CATALOGUE[id as usize]
 }
 
-static UNKNOWN: FindingDef = FindingDef {
-    id: "internal-unknown-finding",
-    layer: Layer::Client,
-    severity: Severity::Error,
-    title: "A finding id missing from the catalogue (a bug in rdp-doctor)",
-    remedies: &[],
+/// The catalogue holds one entry per `FindingId`, in the enum's order, so that `def` is total. A
+/// missing, extra or misplaced entry fails the build.
+const _CATALOGUE_IS_TOTAL: () = {
+    assert!(CATALOGUE.len() == FindingId::ALL.len(), "the catalogue and FindingId differ in length");
+    let mut i = 0;
+    while i < CATALOGUE.len() {
+        assert!(CATALOGUE[i].id as usize == i, "a catalogue entry is out of FindingId's order");
+        i += 1;
+    }
 };
 
-pub static CATALOGUE: &[FindingDef] = &[
+pub const CATALOGUE: &[FindingDef] = &[
     // --- network ---
     FindingDef {
-        id: "dns-unresolved",
+        id: FindingId::DnsUnresolved,
         layer: Layer::Network,
         severity: Severity::Critical,
         title: "The host name does not resolve",
@@ -42,7 +46,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "tcp-refused",
+        id: FindingId::TcpRefused,
         layer: Layer::Network,
         severity: Severity::Critical,
         title: "The port refuses connections (TCP reset)",
@@ -54,7 +58,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "tcp-timeout",
+        id: FindingId::TcpTimeout,
         layer: Layer::Network,
         severity: Severity::Critical,
         title: "No answer to the TCP connect (dropped)",
@@ -64,7 +68,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "tcp-unreachable",
+        id: FindingId::TcpUnreachable,
         layer: Layer::Network,
         severity: Severity::Critical,
         title: "The host or network is unreachable (ICMP)",
@@ -74,7 +78,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "tcp-error",
+        id: FindingId::TcpError,
         layer: Layer::Network,
         severity: Severity::Critical,
         title: "The TCP connect failed with a local socket error",
@@ -83,7 +87,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "address-unreachable",
+        id: FindingId::AddressUnreachable,
         layer: Layer::Network,
         severity: Severity::Warning,
         title: "Some of the host's addresses do not accept connections",
@@ -94,7 +98,7 @@ pub static CATALOGUE: &[FindingDef] = &[
     },
     // --- negotiation: transport ---
     FindingDef {
-        id: "closed-before-negotiation",
+        id: FindingId::ClosedBeforeNegotiation,
         layer: Layer::Negotiation,
         severity: Severity::Critical,
         title: "The connection is accepted, then closed before any negotiation answer",
@@ -105,7 +109,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "no-response",
+        id: FindingId::NoResponse,
         layer: Layer::Negotiation,
         severity: Severity::Critical,
         title: "The connection is accepted, then nothing is said",
@@ -115,7 +119,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "not-rdp",
+        id: FindingId::NotRdp,
         layer: Layer::Negotiation,
         severity: Severity::Critical,
         title: "Another service answers on the port",
@@ -125,7 +129,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "malformed-response",
+        id: FindingId::MalformedResponse,
         layer: Layer::Negotiation,
         severity: Severity::Error,
         title: "The answer to the Connection Request is not a valid Connection Confirm",
@@ -135,7 +139,7 @@ pub static CATALOGUE: &[FindingDef] = &[
     },
     // --- negotiation: security ---
     FindingDef {
-        id: "nla-required",
+        id: FindingId::NlaRequired,
         layer: Layer::Negotiation,
         severity: Severity::Info,
         title: "The server requires Network Level Authentication (CredSSP)",
@@ -145,7 +149,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "tls-required",
+        id: FindingId::TlsRequired,
         layer: Layer::Negotiation,
         severity: Severity::Info,
         title: "The server requires TLS (SSL_REQUIRED_BY_SERVER)",
@@ -154,7 +158,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "standard-rdp-security-only",
+        id: FindingId::StandardRdpSecurityOnly,
         layer: Layer::Negotiation,
         severity: Severity::Warning,
         title: "Only Standard RDP Security: no TLS, no NLA",
@@ -165,7 +169,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "cert-not-on-server",
+        id: FindingId::CertNotOnServer,
         layer: Layer::Negotiation,
         severity: Severity::Warning,
         title: "The server has no usable TLS certificate (SSL_CERT_NOT_ON_SERVER)",
@@ -176,7 +180,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "inconsistent-flags",
+        id: FindingId::InconsistentFlags,
         layer: Layer::Negotiation,
         severity: Severity::Warning,
         title: "The server finds the requested protocols inconsistent (INCONSISTENT_FLAGS)",
@@ -185,7 +189,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "tls-with-user-auth-required",
+        id: FindingId::TlsWithUserAuthRequired,
         layer: Layer::Negotiation,
         severity: Severity::Warning,
         title: "The server requires TLS with client certificate authentication",
@@ -194,7 +198,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "nla-not-required",
+        id: FindingId::NlaNotRequired,
         layer: Layer::Negotiation,
         severity: Severity::Warning,
         title: "Clients get in without Network Level Authentication",
@@ -204,7 +208,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "legacy-negotiation",
+        id: FindingId::LegacyNegotiation,
         layer: Layer::Negotiation,
         severity: Severity::Warning,
         title: "The server ignores security negotiation (pre-RDP 5.2 behaviour)",
@@ -213,7 +217,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "restricted-admin-supported",
+        id: FindingId::RestrictedAdminSupported,
         layer: Layer::Negotiation,
         severity: Severity::Info,
         title: "Restricted admin mode is announced",
@@ -222,7 +226,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "restricted-admin-unsupported",
+        id: FindingId::RestrictedAdminUnsupported,
         layer: Layer::Negotiation,
         severity: Severity::Info,
         title: "Restricted admin mode cannot work",
@@ -232,7 +236,7 @@ pub static CATALOGUE: &[FindingDef] = &[
     },
     // --- tls: the handshake ---
     FindingDef {
-        id: "tls-handshake-aborted",
+        id: FindingId::TlsHandshakeAborted,
         layer: Layer::Tls,
         severity: Severity::Critical,
         title: "The server selects TLS/CredSSP, then hangs up on every ClientHello (unusable certificate key)",
@@ -244,7 +248,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "path-mtu-blackhole",
+        id: FindingId::PathMtuBlackhole,
         layer: Layer::Tls,
         severity: Severity::Critical,
         title: "Large packets are dropped on the path: the server's TLS flight never arrives",
@@ -255,7 +259,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "tls-handshake-stalled",
+        id: FindingId::TlsHandshakeStalled,
         layer: Layer::Tls,
         severity: Severity::Critical,
         title: "The server selects TLS/CredSSP, then never answers the ClientHello",
@@ -266,7 +270,7 @@ pub static CATALOGUE: &[FindingDef] = &[
     },
     // --- tls: versions and suites ---
     FindingDef {
-        id: "tls-protocol-mismatch",
+        id: FindingId::TlsProtocolMismatch,
         layer: Layer::Tls,
         severity: Severity::Error,
         title: "Some clients share no TLS version with the server",
@@ -277,7 +281,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "tls-cipher-mismatch",
+        id: FindingId::TlsCipherMismatch,
         layer: Layer::Tls,
         severity: Severity::Error,
         title: "Some clients share a TLS version but no cipher suite with the server",
@@ -288,7 +292,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "tls-legacy-only",
+        id: FindingId::TlsLegacyOnly,
         layer: Layer::Tls,
         severity: Severity::Warning,
         title: "The server accepts only TLS 1.1 or older",
@@ -297,7 +301,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "tls-weak-suites",
+        id: FindingId::TlsWeakSuites,
         layer: Layer::Tls,
         severity: Severity::Warning,
         title: "The server accepts weak cipher suites (RC4, 3DES, DES, export, NULL or anonymous)",
@@ -308,7 +312,7 @@ pub static CATALOGUE: &[FindingDef] = &[
     },
     // --- tls: the certificate ---
     FindingDef {
-        id: "cert-expired",
+        id: FindingId::CertExpired,
         layer: Layer::Tls,
         severity: Severity::Error,
         title: "The server's certificate has expired",
@@ -319,7 +323,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "cert-not-yet-valid",
+        id: FindingId::CertNotYetValid,
         layer: Layer::Tls,
         severity: Severity::Error,
         title: "The server's certificate is not valid yet",
@@ -329,7 +333,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "cert-expiring-soon",
+        id: FindingId::CertExpiringSoon,
         layer: Layer::Tls,
         severity: Severity::Warning,
         title: "The server's certificate expires soon",
@@ -339,7 +343,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "cert-name-mismatch",
+        id: FindingId::CertNameMismatch,
         layer: Layer::Tls,
         severity: Severity::Warning,
         title: "The certificate does not name the host the client connects to",
@@ -349,7 +353,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "cert-untrusted",
+        id: FindingId::CertUntrusted,
         layer: Layer::Tls,
         severity: Severity::Warning,
         title: "The certificate does not chain to a root this machine trusts",
@@ -360,7 +364,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "cert-weak-key",
+        id: FindingId::CertWeakKey,
         layer: Layer::Tls,
         severity: Severity::Warning,
         title: "The certificate's key is too short (RSA under 2048 bits)",
@@ -370,7 +374,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "cert-weak-signature",
+        id: FindingId::CertWeakSignature,
         layer: Layer::Tls,
         severity: Severity::Warning,
         title: "The certificate is signed with SHA-1 or MD5",
@@ -380,7 +384,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "cert-wrong-usage",
+        id: FindingId::CertWrongUsage,
         layer: Layer::Tls,
         severity: Severity::Warning,
         title: "The certificate's usages do not allow server authentication",
@@ -391,7 +395,7 @@ pub static CATALOGUE: &[FindingDef] = &[
     },
     // --- credssp (NLA) ---
     FindingDef {
-        id: "credssp-server-unpatched",
+        id: FindingId::CredsspServerUnpatched,
         layer: Layer::Credssp,
         severity: Severity::Error,
         title: "The server lacks the CredSSP update for CVE-2018-0886",
@@ -401,7 +405,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "credssp-failed",
+        id: FindingId::CredsspFailed,
         layer: Layer::Credssp,
         severity: Severity::Error,
         title: "The server broke off CredSSP (NLA)",
@@ -412,7 +416,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "credssp-host-info",
+        id: FindingId::CredsspHostInfo,
         layer: Layer::Credssp,
         severity: Severity::Info,
         title: "What the server tells about itself in CredSSP (NTLM CHALLENGE)",
@@ -421,7 +425,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "credentials-accepted",
+        id: FindingId::CredentialsAccepted,
         layer: Layer::Credssp,
         severity: Severity::Info,
         title: "The server accepts the credentials at the NLA layer",
@@ -430,7 +434,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "credentials-rejected",
+        id: FindingId::CredentialsRejected,
         layer: Layer::Credssp,
         severity: Severity::Error,
         title: "The user name or password is not accepted",
@@ -441,7 +445,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "password-expired",
+        id: FindingId::PasswordExpired,
         layer: Layer::Credssp,
         severity: Severity::Error,
         title: "The password has expired",
@@ -451,7 +455,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "password-must-change",
+        id: FindingId::PasswordMustChange,
         layer: Layer::Credssp,
         severity: Severity::Error,
         title: "The password must be changed before the first logon",
@@ -460,7 +464,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "account-locked",
+        id: FindingId::AccountLocked,
         layer: Layer::Credssp,
         severity: Severity::Error,
         title: "The account is locked out",
@@ -470,14 +474,14 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "account-disabled",
+        id: FindingId::AccountDisabled,
         layer: Layer::Credssp,
         severity: Severity::Error,
         title: "The account is disabled",
         remedies: &["Enable it: `Enable-ADAccount USER` or `net user USER /active:yes` for a local account."],
     },
     FindingDef {
-        id: "account-expired",
+        id: FindingId::AccountExpired,
         layer: Layer::Credssp,
         severity: Severity::Error,
         title: "The account has expired",
@@ -486,7 +490,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "account-restricted",
+        id: FindingId::AccountRestricted,
         layer: Layer::Credssp,
         severity: Severity::Error,
         title: "An account restriction stops the logon (blank password, logon hours, workstations)",
@@ -496,7 +500,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "logon-type-not-granted",
+        id: FindingId::LogonTypeNotGranted,
         layer: Layer::Credssp,
         severity: Severity::Error,
         title: "The user lacks the right to log on through Remote Desktop Services",
@@ -506,7 +510,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "user-not-authorized",
+        id: FindingId::UserNotAuthorized,
         layer: Layer::Credssp,
         severity: Severity::Error,
         title: "The password is right, but the user may not log on remotely (ACCESS_DENIED)",
@@ -516,7 +520,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "credentials-not-sent",
+        id: FindingId::CredentialsNotSent,
         layer: Layer::Credssp,
         severity: Severity::Warning,
         title: "The credentials were not sent: the server's certificate is not trusted",
@@ -526,7 +530,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "credentials-not-checked",
+        id: FindingId::CredentialsNotChecked,
         layer: Layer::Credssp,
         severity: Severity::Info,
         title: "The credentials could not be checked at the NLA layer (no CredSSP on the server)",
@@ -535,7 +539,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "restricted-admin-accepted",
+        id: FindingId::RestrictedAdminAccepted,
         layer: Layer::Credssp,
         severity: Severity::Info,
         title: "The server accepts a restricted admin (credential-less) logon",
@@ -544,7 +548,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "restricted-admin-refused",
+        id: FindingId::RestrictedAdminRefused,
         layer: Layer::Credssp,
         severity: Severity::Warning,
         title: "The server refuses a restricted admin (credential-less) logon",
@@ -554,7 +558,7 @@ pub static CATALOGUE: &[FindingDef] = &[
     },
     // --- session: the connection sequence ([MS-RDPBCGR] 1.3.1.1) ---
     FindingDef {
-        id: "session-established",
+        id: FindingId::SessionEstablished,
         layer: Layer::Session,
         severity: Severity::Info,
         title: "The connection sequence completed (MCS, licensing, capabilities, finalization)",
@@ -563,7 +567,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "session-not-checked",
+        id: FindingId::SessionNotChecked,
         layer: Layer::Session,
         severity: Severity::Info,
         title: "The session layer was not checked",
@@ -572,7 +576,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "server-denied-connection",
+        id: FindingId::ServerDeniedConnection,
         layer: Layer::Session,
         severity: Severity::Error,
         title: "The server refused the connection after it was set up (errorInfo 0x7)",
@@ -585,7 +589,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "server-insufficient-privileges",
+        id: FindingId::ServerInsufficientPrivileges,
         layer: Layer::Session,
         severity: Severity::Error,
         title: "The user lacks the privileges to connect (errorInfo 0x9)",
@@ -594,7 +598,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "fresh-credentials-required",
+        id: FindingId::FreshCredentialsRequired,
         layer: Layer::Session,
         severity: Severity::Error,
         title: "The server wants freshly typed credentials (errorInfo 0xA)",
@@ -603,7 +607,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "server-denied-fips",
+        id: FindingId::ServerDeniedFips,
         layer: Layer::Session,
         severity: Severity::Error,
         title: "The server refused the connection for FIPS compliance (errorInfo 0x8)",
@@ -612,7 +616,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "licensing-failed",
+        id: FindingId::LicensingFailed,
         layer: Layer::Licensing,
         severity: Severity::Error,
         title: "RDS licensing failed",
@@ -623,7 +627,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "redirected",
+        id: FindingId::Redirected,
         layer: Layer::Session,
         severity: Severity::Info,
         title: "The server redirects the connection to another host (broker or load balancer)",
@@ -633,7 +637,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "logon-failed",
+        id: FindingId::LogonFailed,
         layer: Layer::Session,
         severity: Severity::Error,
         title: "The automatic logon failed (Save Session Info logon error)",
@@ -643,7 +647,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "disconnected-by-server",
+        id: FindingId::DisconnectedByServer,
         layer: Layer::Session,
         severity: Severity::Error,
         title: "The server ended the connection sequence",
@@ -652,7 +656,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "session-incomplete",
+        id: FindingId::SessionIncomplete,
         layer: Layer::Session,
         severity: Severity::Error,
         title: "The connection sequence stopped before it was established",
@@ -661,7 +665,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "fips-required",
+        id: FindingId::FipsRequired,
         layer: Layer::Session,
         severity: Severity::Warning,
         title: "Standard RDP Security with FIPS encryption only",
@@ -671,7 +675,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "rdp-no-encryption",
+        id: FindingId::RdpNoEncryption,
         layer: Layer::Session,
         severity: Severity::Warning,
         title: "Standard RDP Security without any encryption: a cleartext session",
@@ -681,7 +685,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "weak-rdp-encryption",
+        id: FindingId::WeakRdpEncryption,
         layer: Layer::Session,
         severity: Severity::Warning,
         title: "Weak Standard RDP Security encryption (short RC4 keys, or RC4 without TLS)",
@@ -691,7 +695,7 @@ pub static CATALOGUE: &[FindingDef] = &[
     },
     // --- hostile and broken peers ---
     FindingDef {
-        id: "no-protocol-usable",
+        id: FindingId::NoProtocolUsable,
         layer: Layer::Negotiation,
         severity: Severity::Error,
         title: "The server answers the negotiation but leaves no protocol a client can use",
@@ -701,7 +705,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "invalid-protocol-selected",
+        id: FindingId::InvalidProtocolSelected,
         layer: Layer::Negotiation,
         severity: Severity::Warning,
         title: "The Connection Confirm selects a protocol that was not requested, or several at once",
@@ -711,7 +715,7 @@ pub static CATALOGUE: &[FindingDef] = &[
     },
     // --- the light probe and repetition (scan --quick, watch, the exporter) ---
     FindingDef {
-        id: "tls-handshake-failed",
+        id: FindingId::TlsHandshakeFailed,
         layer: Layer::Tls,
         severity: Severity::Error,
         title: "The TLS handshake does not complete: it fails after the server's ServerHello, or on the Windows client's own path (one connection, no scan)",
@@ -722,7 +726,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "tls-answer-not-tls",
+        id: FindingId::TlsAnswerNotTls,
         layer: Layer::Tls,
         severity: Severity::Error,
         title: "The server answers the ClientHello with bytes that are not a TLS handshake",
@@ -731,7 +735,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "session-stalled",
+        id: FindingId::SessionStalled,
         layer: Layer::Session,
         severity: Severity::Error,
         title: "The server stopped answering in the middle of the connection sequence",
@@ -740,7 +744,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "intermittent-failures",
+        id: FindingId::IntermittentFailures,
         layer: Layer::Network,
         severity: Severity::Error,
         title: "Some connections fail and others go through: which step, how, and how often",
@@ -751,7 +755,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "latency-unstable",
+        id: FindingId::LatencyUnstable,
         layer: Layer::Network,
         severity: Severity::Warning,
         title: "The time the connect, negotiation or handshake takes swings widely (jitter)",
@@ -762,7 +766,7 @@ pub static CATALOGUE: &[FindingDef] = &[
     },
     // --- the run itself ---
     FindingDef {
-        id: "deadline-reached",
+        id: FindingId::DeadlineReached,
         layer: Layer::Client,
         severity: Severity::Warning,
         title: "The run's own deadline ended before every layer was checked (not a server fault)",
@@ -772,7 +776,7 @@ pub static CATALOGUE: &[FindingDef] = &[
     },
     // --- client (rdp-doctor client: this machine as an RDP client) ---
     FindingDef {
-        id: "client-saved-credential",
+        id: FindingId::ClientSavedCredential,
         layer: Layer::Client,
         severity: Severity::Info,
         title: "Credential Manager holds a saved Remote Desktop credential (TERMSRV/host)",
@@ -781,7 +785,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "client-credssp-mismatch",
+        id: FindingId::ClientCredsspMismatch,
         layer: Layer::Client,
         severity: Severity::Error,
         title: "This client's CredSSP policy refuses the server's CredSSP version (CVE-2018-0886 patch levels differ)",
@@ -791,7 +795,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "client-credssp-vulnerable",
+        id: FindingId::ClientCredsspVulnerable,
         layer: Layer::Client,
         severity: Severity::Warning,
         title: "This client falls back to CredSSP without the CVE-2018-0886 fix (AllowEncryptionOracle = 2)",
@@ -800,7 +804,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "client-credssp-version-refused",
+        id: FindingId::ClientCredsspVersionRefused,
         layer: Layer::Client,
         severity: Severity::Error,
         title: "The System log records CredSSP version refusals (LsaSrv 6041)",
@@ -809,7 +813,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "client-tls-disabled",
+        id: FindingId::ClientTlsDisabled,
         layer: Layer::Client,
         severity: Severity::Warning,
         title: "This client's Schannel has TLS versions turned off that servers need",
@@ -819,7 +823,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "client-recent-disconnects",
+        id: FindingId::ClientRecentDisconnects,
         layer: Layer::Client,
         severity: Severity::Warning,
         title: "The Remote Desktop client's event log records recent failed connections",
@@ -828,7 +832,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "client-rdp-defaults",
+        id: FindingId::ClientRdpDefaults,
         layer: Layer::Client,
         severity: Severity::Warning,
         title: "Default.rdp changes how every new mstsc connection is made",
@@ -838,7 +842,7 @@ pub static CATALOGUE: &[FindingDef] = &[
     },
     // --- RD Gateway ([MS-TSGU] HTTP transport; diagnose/gateway.rs) ---
     FindingDef {
-        id: "gateway-unreachable",
+        id: FindingId::GatewayUnreachable,
         layer: Layer::Gateway,
         severity: Severity::Critical,
         title: "The RD Gateway cannot be reached (name or TCP)",
@@ -848,7 +852,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "gateway-tls-failed",
+        id: FindingId::GatewayTlsFailed,
         layer: Layer::Gateway,
         severity: Severity::Critical,
         title: "The TLS handshake with the RD Gateway failed",
@@ -858,7 +862,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "gateway-cert-expired",
+        id: FindingId::GatewayCertExpired,
         layer: Layer::Gateway,
         severity: Severity::Error,
         title: "The RD Gateway certificate has expired",
@@ -867,7 +871,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "gateway-cert-name-mismatch",
+        id: FindingId::GatewayCertNameMismatch,
         layer: Layer::Gateway,
         severity: Severity::Error,
         title: "The RD Gateway certificate does not name the gateway as the client typed it",
@@ -876,7 +880,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "gateway-cert-untrusted",
+        id: FindingId::GatewayCertUntrusted,
         layer: Layer::Gateway,
         severity: Severity::Error,
         title: "The RD Gateway certificate does not chain to a trusted root",
@@ -886,7 +890,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "gateway-auth-failed",
+        id: FindingId::GatewayAuthFailed,
         layer: Layer::Gateway,
         severity: Severity::Error,
         title: "The RD Gateway refused the credentials (HTTP 401 after the complete exchange)",
@@ -896,7 +900,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "gateway-auth-not-checked",
+        id: FindingId::GatewayAuthNotChecked,
         layer: Layer::Gateway,
         severity: Severity::Warning,
         title: "The RD Gateway asks for authentication and no gateway credentials were given",
@@ -905,7 +909,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "gateway-http-transport-disabled",
+        id: FindingId::GatewayHttpTransportDisabled,
         layer: Layer::Gateway,
         severity: Severity::Error,
         title: "The gateway does not serve the HTTP transport (404 to RDG_OUT_DATA; RPC over HTTP only)",
@@ -915,7 +919,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "gateway-http-blocked",
+        id: FindingId::GatewayHttpBlocked,
         layer: Layer::Gateway,
         severity: Severity::Error,
         title: "A reverse proxy or WAF in front of the gateway rejects the RD Gateway HTTP methods",
@@ -925,7 +929,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "gateway-cap-denied",
+        id: FindingId::GatewayCapDenied,
         layer: Layer::Gateway,
         severity: Severity::Error,
         title: "The gateway's connection authorization policy (RD CAP) denied the user",
@@ -935,7 +939,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "gateway-rap-denied",
+        id: FindingId::GatewayRapDenied,
         layer: Layer::Gateway,
         severity: Severity::Error,
         title: "The gateway's resource authorization policy (RD RAP) does not let the user reach the target",
@@ -945,7 +949,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "gateway-target-unreachable",
+        id: FindingId::GatewayTargetUnreachable,
         layer: Layer::Gateway,
         severity: Severity::Error,
         title: "The RD Gateway cannot connect to the target (E_PROXY_TS_CONNECTFAILED)",
@@ -955,7 +959,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "gateway-max-connections",
+        id: FindingId::GatewayMaxConnections,
         layer: Layer::Gateway,
         severity: Severity::Error,
         title: "The RD Gateway has reached its maximum number of connections",
@@ -964,7 +968,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "gateway-channel-closed",
+        id: FindingId::GatewayChannelClosed,
         layer: Layer::Gateway,
         severity: Severity::Error,
         title: "The RD Gateway closed the channel after data had started",
@@ -974,7 +978,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "gateway-protocol-error",
+        id: FindingId::GatewayProtocolError,
         layer: Layer::Gateway,
         severity: Severity::Error,
         title: "The RD Gateway tunnel broke during the handshake or with an unexpected answer",
@@ -983,7 +987,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "gateway-not-checked",
+        id: FindingId::GatewayNotChecked,
         layer: Layer::Gateway,
         severity: Severity::Info,
         title: "The gateway path was not checked to the end: the run's deadline ended first",
@@ -992,7 +996,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "gateway-ok",
+        id: FindingId::GatewayOk,
         layer: Layer::Gateway,
         severity: Severity::Info,
         title: "The RD Gateway tunnel works",
@@ -1000,7 +1004,7 @@ pub static CATALOGUE: &[FindingDef] = &[
     },
     // --- evidence: what only the server's (or client's) own records show (`rdp-doctor evidence`) ---
     FindingDef {
-        id: "schannel-private-key-unusable",
+        id: FindingId::SchannelPrivateKeyUnusable,
         layer: Layer::Tls,
         severity: Severity::Critical,
         title: "Schannel cannot use the private key of the server's TLS certificate (event 36870)",
@@ -1011,7 +1015,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "rdp-cert-not-created",
+        id: FindingId::RdpCertNotCreated,
         layer: Layer::Tls,
         severity: Severity::Error,
         title: "The Remote Desktop service could not create or renew its certificate (events 1057/1058)",
@@ -1021,7 +1025,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "credssp-version-refused",
+        id: FindingId::CredsspVersionRefused,
         layer: Layer::Credssp,
         severity: Severity::Error,
         title: "The client refused the server's CredSSP version (Encryption Oracle Remediation, event 6041)",
@@ -1031,7 +1035,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "rdp-network-drops",
+        id: FindingId::RdpNetworkDrops,
         layer: Layer::Network,
         severity: Severity::Warning,
         title: "Remote Desktop connections broke at the transport (RdpCoreTS 142/143/226)",
@@ -1042,7 +1046,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "session-ended-by-server",
+        id: FindingId::SessionEndedByServer,
         layer: Layer::Session,
         severity: Severity::Warning,
         title: "The server ended sessions for a server-side reason (LocalSessionManager 40)",
@@ -1051,7 +1055,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "client-disconnect-recorded",
+        id: FindingId::ClientDisconnectRecorded,
         layer: Layer::Client,
         severity: Severity::Info,
         title: "The Remote Desktop client recorded disconnects with their reason (RDPClient 1026)",
@@ -1060,7 +1064,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "evidence-nla-mismatch",
+        id: FindingId::EvidenceNlaMismatch,
         layer: Layer::Negotiation,
         severity: Severity::Warning,
         title: "The registry and the wire disagree about Network Level Authentication",
@@ -1069,7 +1073,7 @@ pub static CATALOGUE: &[FindingDef] = &[
         ],
     },
     FindingDef {
-        id: "evidence-cert-mismatch",
+        id: FindingId::EvidenceCertMismatch,
         layer: Layer::Tls,
         severity: Severity::Warning,
         title: "The certificate served is not the one the server's records name",
@@ -1088,16 +1092,41 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for d in CATALOGUE {
             assert!(seen.insert(d.id), "duplicate id {}", d.id);
-            assert!(d.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{}", d.id);
+            assert!(
+                d.id.as_str().chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{}",
+                d.id
+            );
             assert!(!d.remedies.is_empty(), "{} has no remedy", d.id);
         }
     }
 
+    /// docs/findings.md's table is the catalogue: one row per id, no other, with the same layer and
+    /// default severity (its \"what it means\" column words the title for readers, with notes).
     #[test]
-    fn findings_doc_lists_every_id() {
+    fn findings_doc_table_matches_the_catalogue() {
         let doc = include_str!("../../docs/findings.md");
-        for d in CATALOGUE {
-            assert!(doc.contains(&format!("`{}`", d.id)), "docs/findings.md does not document {}", d.id);
+        let rows: Vec<Vec<&str>> = doc
+            .lines()
+            .filter(|l| l.starts_with("| `"))
+            .map(|l| l.trim_matches('|').split(" | ").map(str::trim).collect())
+            .collect();
+        let mut seen = std::collections::BTreeSet::new();
+        for row in &rows {
+            let id = row[0].trim_matches('`');
+            let id = FindingId::parse(id)
+                .unwrap_or_else(|| panic!("docs/findings.md documents `{id}`, not in the catalogue"));
+            assert!(seen.insert(id), "docs/findings.md lists {id} twice");
+            let d = def(id);
+            assert_eq!(
+                row[1].split(" (").next().unwrap_or_default(),
+                d.layer.name(),
+                "{id}: layer in docs/findings.md"
+            );
+            let severity = row[2].split(" (").next().unwrap_or_default();
+            assert_eq!(severity, d.severity.as_str(), "{id}: default severity in docs/findings.md");
         }
+        let missing: Vec<_> = FindingId::ALL.iter().filter(|id| !seen.contains(id)).collect();
+        assert!(missing.is_empty(), "docs/findings.md does not document {missing:?}");
     }
 }

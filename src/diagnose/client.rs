@@ -4,6 +4,7 @@
 
 use super::{Diagnosis, Finding, Severity, Verdict};
 use crate::client::{ClientObs, EventRecord, SchannelProtocol, ServerFacts, rdpfile};
+use crate::diagnose::FindingId;
 use crate::knowledge::credssp::{Interop, oracle_interop};
 use crate::knowledge::{self, TableId};
 use std::collections::BTreeMap;
@@ -59,7 +60,7 @@ fn saved_credentials(obs: &ClientObs, server: Option<&ServerFacts>, out: &mut Ve
             for_target[0].target
         )
     };
-    let mut f = Finding::new("client-saved-credential", summary);
+    let mut f = Finding::new(FindingId::ClientSavedCredential, summary);
     if !for_target.is_empty() {
         f = f.severity(Severity::Warning);
     }
@@ -121,7 +122,7 @@ fn credssp_policy(obs: &ClientObs, server: Option<&ServerFacts>, out: &mut Vec<F
             match row.outcome {
                 Interop::Blocked => {
                     let f = Finding::new(
-                        "client-credssp-mismatch",
+                        FindingId::ClientCredsspMismatch,
                         format!(
                             "This client refuses {}: the server lacks the CVE-2018-0886 CredSSP update and this client's \
                              policy does not fall back (\"An authentication error has occurred … CredSSP encryption oracle \
@@ -136,7 +137,7 @@ fn credssp_policy(obs: &ClientObs, server: Option<&ServerFacts>, out: &mut Vec<F
                 }
                 Interop::AllowedVulnerable => {
                     let f = Finding::new(
-                        "client-credssp-vulnerable",
+                        FindingId::ClientCredsspVulnerable,
                         format!(
                             "This client connects to {} only by falling back to the CredSSP without the CVE-2018-0886 fix \
                              (Vulnerable): patch the server, then set this client back to Mitigated",
@@ -164,7 +165,7 @@ fn credssp_policy(obs: &ClientObs, server: Option<&ServerFacts>, out: &mut Vec<F
 
 fn vulnerable_alone(policy_words: &str) -> Finding {
     Finding::new(
-        "client-credssp-vulnerable",
+        FindingId::ClientCredsspVulnerable,
         "This client is set to Vulnerable: it falls back to the CredSSP without the CVE-2018-0886 fix for any server \
          that lacks it (a workaround meant to be temporary)",
     )
@@ -176,7 +177,7 @@ fn lsa_6041(obs: &ClientObs, out: &mut Vec<Finding>) {
     let hits: Vec<&EventRecord> = events.iter().filter(|e| e.id == 6041).collect();
     let Some(newest) = hits.first() else { return };
     let mut f = Finding::new(
-        "client-credssp-version-refused",
+        FindingId::ClientCredsspVersionRefused,
         format!(
             "The System log records {} CredSSP version refusal(s) (LsaSrv 6041, last {}): a server offered a CredSSP \
              version this client's Encryption Oracle Remediation policy does not permit",
@@ -220,7 +221,7 @@ fn schannel(obs: &ClientObs, server: Option<&ServerFacts>, out: &mut Vec<Finding
         .filter(|s| s.tls_versions.iter().all(|v| disabled.iter().any(|(p, _)| p.wire_name() == v)));
     if let Some(s) = server_all_disabled {
         let f = Finding::new(
-            "client-tls-disabled",
+            FindingId::ClientTlsDisabled,
             format!(
                 "This client's Schannel has turned off every TLS version {} accepts ({}): the TLS handshake cannot \
                  succeed from this machine",
@@ -234,7 +235,7 @@ fn schannel(obs: &ClientObs, server: Option<&ServerFacts>, out: &mut Vec<Finding
         out.push(f);
     } else if disabled.iter().any(|(p, _)| matches!(p, SchannelProtocol::Tls12)) {
         let f = Finding::new(
-            "client-tls-disabled",
+            FindingId::ClientTlsDisabled,
             "This client's Schannel has TLS 1.2 turned off for clients: servers that accept only TLS 1.2 (most \
              Windows Server releases) cannot be reached with TLS",
         )
@@ -301,7 +302,7 @@ fn recent_disconnects(obs: &ClientObs, server: Option<&ServerFacts>, out: &mut V
     }
     let total: usize = groups.values().map(Vec::len).sum();
     let mut f = Finding::new(
-        "client-recent-disconnects",
+        FindingId::ClientRecentDisconnects,
         format!(
             "The Remote Desktop client's log records {total} failed connection(s) to {} target(s) (event 1026 with a \
              failure reason)",
@@ -372,7 +373,7 @@ fn default_rdp(obs: &ClientObs, out: &mut Vec<Finding>) {
         return;
     }
     let mut f = Finding::new(
-        "client-rdp-defaults",
+        FindingId::ClientRdpDefaults,
         format!("Default.rdp ({}) changes how every new connection from mstsc is made", file.path),
     );
     for p in problems {
@@ -412,13 +413,13 @@ mod tests {
     }
 
     fn ids(d: &Diagnosis) -> Vec<&'static str> {
-        d.findings.iter().map(|f| f.id).collect()
+        d.findings.iter().map(|f| f.id.as_str()).collect()
     }
 
     #[test]
     fn force_updated_client_against_credssp_v3_server_says_patch_the_server() {
         let d = diagnose(&with_policy(Some(0)), Some(&server(Some(3), &["tls1.2"])));
-        let f = d.findings.iter().find(|f| f.id == "client-credssp-mismatch").expect("mismatch");
+        let f = d.findings.iter().find(|f| f.id == FindingId::ClientCredsspMismatch).expect("mismatch");
         assert_eq!(f.severity, Severity::Error);
         assert!(f.summary.contains("Patch the server"), "{}", f.summary);
         assert!(f.evidence[0].contains("AllowEncryptionOracle = 0 (FORCE_UPDATED_CLIENTS)"), "{:?}", f.evidence);
@@ -430,7 +431,7 @@ mod tests {
     #[test]
     fn default_policy_blocks_too_and_patched_server_is_fine() {
         let d = diagnose(&with_policy(None), Some(&server(Some(2), &[])));
-        assert_eq!(ids(&d), ["client-credssp-mismatch"]);
+        assert_eq!(ids(&d), [FindingId::ClientCredsspMismatch]);
         assert!(d.findings[0].evidence[0].contains("not configured"));
         let d = diagnose(&with_policy(Some(0)), Some(&server(Some(6), &[])));
         assert!(d.findings.is_empty(), "{:?}", ids(&d));
@@ -442,10 +443,10 @@ mod tests {
     #[test]
     fn vulnerable_client_is_a_warning_with_and_without_a_server() {
         let d = diagnose(&with_policy(Some(2)), Some(&server(Some(3), &[])));
-        assert_eq!(ids(&d), ["client-credssp-vulnerable"]);
+        assert_eq!(ids(&d), [FindingId::ClientCredsspVulnerable]);
         assert_eq!(d.findings[0].severity, Severity::Warning);
         assert!(d.findings[0].evidence.iter().any(|e| e.contains("exposed")), "{:?}", d.findings[0].evidence);
-        assert_eq!(ids(&diagnose(&with_policy(Some(2)), None)), ["client-credssp-vulnerable"]);
+        assert_eq!(ids(&diagnose(&with_policy(Some(2)), None)), [FindingId::ClientCredsspVulnerable]);
         assert!(diagnose(&with_policy(Some(1)), None).findings.is_empty());
     }
 
@@ -455,22 +456,22 @@ mod tests {
         let d = diagnose(&o, Some(&server(Some(3), &["tls1.2"])));
         let got = ids(&d);
         for id in [
-            "client-saved-credential",
-            "client-credssp-mismatch",
-            "client-credssp-version-refused",
-            "client-tls-disabled",
-            "client-recent-disconnects",
-            "client-rdp-defaults",
+            FindingId::ClientSavedCredential,
+            FindingId::ClientCredsspMismatch,
+            FindingId::ClientCredsspVersionRefused,
+            FindingId::ClientTlsDisabled,
+            FindingId::ClientRecentDisconnects,
+            FindingId::ClientRdpDefaults,
         ] {
-            assert!(got.contains(&id), "{id} missing from {got:?}");
+            assert!(got.contains(&id.as_str()), "{id} missing from {got:?}");
         }
-        let cred = d.findings.iter().find(|f| f.id == "client-saved-credential").unwrap();
+        let cred = d.findings.iter().find(|f| f.id == FindingId::ClientSavedCredential).unwrap();
         assert_eq!(cred.severity, Severity::Warning, "the credential is for the target");
         assert!(cred.remedies[0].contains("cmdkey /delete:TERMSRV/rds01.example.test"), "{:?}", cred.remedies);
         assert!(cred.evidence[0].contains(r"EXAMPLE\alice") && cred.evidence[0].contains("2026-10-01T08:00:00Z"));
-        let tls = d.findings.iter().find(|f| f.id == "client-tls-disabled").unwrap();
+        let tls = d.findings.iter().find(|f| f.id == FindingId::ClientTlsDisabled).unwrap();
         assert_eq!(tls.severity, Severity::Error, "the server accepts only TLS 1.2, which the client disabled");
-        let disc = d.findings.iter().find(|f| f.id == "client-recent-disconnects").unwrap();
+        let disc = d.findings.iter().find(|f| f.id == FindingId::ClientRecentDisconnects).unwrap();
         assert!(disc.evidence[0].starts_with("rds01.example.test: 2 failure(s)"), "{:?}", disc.evidence);
         assert!(disc.evidence[0].contains("0x904 disconnectReasonAtClientWinsockFDCLOSE ×2"), "{:?}", disc.evidence);
         assert!(
@@ -478,7 +479,7 @@ mod tests {
             "{:?}",
             disc.evidence
         );
-        let rdp = d.findings.iter().find(|f| f.id == "client-rdp-defaults").unwrap();
+        let rdp = d.findings.iter().find(|f| f.id == FindingId::ClientRdpDefaults).unwrap();
         assert!(rdp.evidence.iter().any(|e| e.starts_with("enablecredsspsupport:i:0")));
         // No secret survives into the observations.
         let json = serde_json::to_string(&o).unwrap();

@@ -2,6 +2,7 @@
 //! check ([MS-CSSP] 3.1.5, [MS-RDPBCGR] 2.2.10).
 
 use super::{Finding, Severity};
+use crate::diagnose::FindingId;
 use crate::knowledge::credssp::{Interop, oracle_interop};
 use crate::knowledge::{self, Basis, TableId, windows_builds};
 use crate::observations::{
@@ -12,24 +13,24 @@ const DISC_SOCKET_CLOSED: u32 = 0x904;
 
 /// NTSTATUS codes in TSRequest.errorCode and the finding each one is ([MS-ERREF] 2.3.1; names and
 /// meanings come from the knowledge table).
-const STATUS_FINDINGS: &[(u32, &str)] = &[
-    (0xC000_0064, "credentials-rejected"),   // STATUS_NO_SUCH_USER
-    (0xC000_006A, "credentials-rejected"),   // STATUS_WRONG_PASSWORD
-    (0xC000_006D, "credentials-rejected"),   // STATUS_LOGON_FAILURE
-    (0xC000_006E, "account-restricted"),     // STATUS_ACCOUNT_RESTRICTION
-    (0xC000_006F, "account-restricted"),     // STATUS_INVALID_LOGON_HOURS
-    (0xC000_0070, "account-restricted"),     // STATUS_INVALID_WORKSTATION
-    (0xC000_0071, "password-expired"),       // STATUS_PASSWORD_EXPIRED
-    (0xC000_0072, "account-disabled"),       // STATUS_ACCOUNT_DISABLED
-    (0xC000_0155, "logon-type-not-granted"), // STATUS_LOGON_NOT_GRANTED
-    (0xC000_015B, "logon-type-not-granted"), // STATUS_LOGON_TYPE_NOT_GRANTED
-    (0xC000_0193, "account-expired"),        // STATUS_ACCOUNT_EXPIRED
-    (0xC000_0224, "password-must-change"),   // STATUS_PASSWORD_MUST_CHANGE
-    (0xC000_0234, "account-locked"),         // STATUS_ACCOUNT_LOCKED_OUT
+const STATUS_FINDINGS: &[(u32, FindingId)] = &[
+    (0xC000_0064, FindingId::CredentialsRejected), // STATUS_NO_SUCH_USER
+    (0xC000_006A, FindingId::CredentialsRejected), // STATUS_WRONG_PASSWORD
+    (0xC000_006D, FindingId::CredentialsRejected), // STATUS_LOGON_FAILURE
+    (0xC000_006E, FindingId::AccountRestricted),   // STATUS_ACCOUNT_RESTRICTION
+    (0xC000_006F, FindingId::AccountRestricted),   // STATUS_INVALID_LOGON_HOURS
+    (0xC000_0070, FindingId::AccountRestricted),   // STATUS_INVALID_WORKSTATION
+    (0xC000_0071, FindingId::PasswordExpired),     // STATUS_PASSWORD_EXPIRED
+    (0xC000_0072, FindingId::AccountDisabled),     // STATUS_ACCOUNT_DISABLED
+    (0xC000_0155, FindingId::LogonTypeNotGranted), // STATUS_LOGON_NOT_GRANTED
+    (0xC000_015B, FindingId::LogonTypeNotGranted), // STATUS_LOGON_TYPE_NOT_GRANTED
+    (0xC000_0193, FindingId::AccountExpired),      // STATUS_ACCOUNT_EXPIRED
+    (0xC000_0224, FindingId::PasswordMustChange),  // STATUS_PASSWORD_MUST_CHANGE
+    (0xC000_0234, FindingId::AccountLocked),       // STATUS_ACCOUNT_LOCKED_OUT
 ];
 
 /// The finding an NTSTATUS logon failure proves, if any.
-pub(super) fn status_finding(code: u32) -> Option<&'static str> {
+pub(super) fn status_finding(code: u32) -> Option<FindingId> {
     STATUS_FINDINGS.iter().find(|(c, _)| *c == code).map(|(_, id)| *id)
 }
 
@@ -56,19 +57,19 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
 }
 
 fn probe_findings(c: &CredsspObs, out: &mut Vec<Finding>) {
-    let via = format!("over {} negotiated with requestedProtocols {}", c.selected.unwrap_or("CredSSP"), c.request);
+    let via =
+        format!("over {} negotiated with requestedProtocols {}", c.selected.map_or("CredSSP", |p| p.name()), c.request);
     match c.outcome {
         CredsspOutcome::Challenge | CredsspOutcome::OtherToken => {}
         CredsspOutcome::ErrorCode => {
             let code = c.error_code.as_deref().unwrap_or("0x0");
             out.push(
-                Finding::new("credssp-failed", "The server answered the first CredSSP message with an error").evidence(
-                    format!(
+                Finding::new(FindingId::CredsspFailed, "The server answered the first CredSSP message with an error")
+                    .evidence(format!(
                         "TSRequest version {} in answer to an NTLM NEGOTIATE, {via}, with errorCode {}",
                         c.server_version.unwrap_or(0),
                         status_text(code)
-                    ),
-                ),
+                    )),
             );
         }
         other => {
@@ -80,9 +81,10 @@ fn probe_findings(c: &CredsspObs, out: &mut Vec<Finding>) {
                 CredsspOutcome::Timeout => ("the server did not answer before the deadline", false),
                 _ => ("the server's answer is not a readable TSRequest", false),
             };
-            let mut f = Finding::new("credssp-failed", format!("The server broke off CredSSP: {how}")).evidence(
-                format!("step: the client's first TSRequest (version 6, NTLM NEGOTIATE), {via}, {:.1} ms", c.ms),
-            );
+            let mut f =
+                Finding::new(FindingId::CredsspFailed, format!("The server broke off CredSSP: {how}")).evidence(
+                    format!("step: the client's first TSRequest (version 6, NTLM NEGOTIATE), {via}, {:.1} ms", c.ms),
+                );
             if let Some(d) = &c.detail {
                 f = f.evidence(d.clone());
             }
@@ -91,6 +93,9 @@ fn probe_findings(c: &CredsspObs, out: &mut Vec<Finding>) {
             }
             if closed {
                 f = f.client_error(DISC_SOCKET_CLOSED, 0, Basis::Inferred);
+            }
+            if other == CredsspOutcome::Timeout {
+                f = f.from_silence();
             }
             out.push(f);
             return;
@@ -118,7 +123,7 @@ fn probe_findings(c: &CredsspObs, out: &mut Vec<Finding>) {
         .collect();
     if !server_patched {
         let mut f = Finding::new(
-            "credssp-server-unpatched",
+            FindingId::CredsspServerUnpatched,
             "The server lacks the CredSSP update for CVE-2018-0886: updated clients refuse it",
         )
         .evidence(format!(
@@ -133,18 +138,24 @@ fn probe_findings(c: &CredsspObs, out: &mut Vec<Finding>) {
         out.push(f);
     }
     if let Some(n) = &c.ntlm {
-        let mut f = Finding::new("credssp-host-info", host_summary(c));
+        let mut f = Finding::new(FindingId::CredsspHostInfo, host_summary(c));
         f = f.evidence(format!("CredSSP TSRequest version {version} ({vname}) {via}"));
-        let facts = [
+        let names = [
             ("target name", &n.target_name),
             ("NetBIOS computer", &n.nb_computer_name),
             ("NetBIOS domain", &n.nb_domain_name),
             ("DNS computer", &n.dns_computer_name),
             ("DNS domain", &n.dns_domain_name),
             ("DNS tree", &n.dns_tree_name),
-            ("server clock", &n.timestamp),
         ];
-        let listed: Vec<String> = facts.iter().filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} {v}"))).collect();
+        // xrdp and FreeRDP send the name AV_PAIRs empty: an empty name is no name.
+        let mut listed: Vec<String> = names.iter().filter_map(|(k, v)| named(v).map(|v| format!("{k} {v}"))).collect();
+        if listed.is_empty() && names.iter().any(|(_, v)| v.is_some()) {
+            listed.push("no names".into());
+        }
+        if let Some(t) = &n.timestamp {
+            listed.push(format!("server clock {t}"));
+        }
         if !listed.is_empty() {
             f = f.evidence(format!("NTLM CHALLENGE: {}", listed.join(", ")));
         }
@@ -152,7 +163,7 @@ fn probe_findings(c: &CredsspObs, out: &mut Vec<Finding>) {
             let release = n.os_build.and_then(windows_builds::release);
             f = f.evidence(match release {
                 Some(r) => format!(
-                    "NTLM VERSION {v}: build {} is {} ({:?}: {}); non-Windows servers (FreeRDP, xrdp) announce a fixed value",
+                    "NTLM VERSION {v}: build {} is {} ({}: {}); non-Windows servers (FreeRDP, xrdp) announce a fixed value",
                     r.build, r.release, r.basis, r.source
                 ),
                 None => format!("NTLM VERSION {v}: a build not in our table"),
@@ -167,11 +178,14 @@ fn probe_findings(c: &CredsspObs, out: &mut Vec<Finding>) {
     }
 }
 
+/// An NTLM name, when it is one (not absent, not empty).
+fn named(v: &Option<String>) -> Option<&str> {
+    v.as_deref().filter(|v| !v.is_empty())
+}
+
 fn host_summary(c: &CredsspObs) -> String {
     let n = c.ntlm.as_ref();
-    let name = n
-        .and_then(|n| n.dns_computer_name.clone().or_else(|| n.nb_computer_name.clone()))
-        .unwrap_or_else(|| "the server".into());
+    let name = n.and_then(|n| named(&n.dns_computer_name).or(named(&n.nb_computer_name))).unwrap_or("the server");
     let os = n.and_then(|n| n.os_version.clone()).map(|v| {
         let rel = n.and_then(|n| n.os_build).and_then(windows_builds::release);
         match rel {
@@ -197,16 +211,17 @@ fn auth_findings(obs: &Observations, a: &AuthenticationObs, out: &mut Vec<Findin
     let host = host_name(obs);
     let user = who(a);
     let restricted = a.mode == "restricted_admin";
-    let trust = a.cert_trust.map(|t| format!("certificate trust: {t:?}")).unwrap_or_default();
+    let trust = a.cert_trust.map(|t| format!("certificate trust: {t}")).unwrap_or_default();
     let thumb = a.cert_sha256.as_deref().unwrap_or("?");
     match a.outcome {
         AuthOutcome::NoNla => {
             out.push(
                 Finding::new(
-                    "credentials-not-checked",
+                    FindingId::CredentialsNotChecked,
                     format!("The credentials of {user} could not be checked at the NLA layer: the server offers no CredSSP"),
                 )
-                .evidence("no request selected HYBRID or HYBRID_EX; the server checks credentials later, at the logon screen of the session"),
+                .evidence("no request selected HYBRID or HYBRID_EX; the server checks credentials later, at the logon screen of the session")
+                .from_silence(),
             );
         }
         AuthOutcome::NotSent => {
@@ -222,7 +237,7 @@ fn auth_findings(obs: &Observations, a: &AuthenticationObs, out: &mut Vec<Findin
             };
             out.push(
                 Finding::new(
-                    "credentials-not-sent",
+                    FindingId::CredentialsNotSent,
                     format!("The credentials of {user} were not sent to {host}: {why}"),
                 )
                 .evidence(format!("server certificate SHA-256 thumbprint {thumb}"))
@@ -232,7 +247,7 @@ fn auth_findings(obs: &Observations, a: &AuthenticationObs, out: &mut Vec<Findin
         AuthOutcome::Accepted if restricted => {
             out.push(
                 Finding::new(
-                    "restricted-admin-accepted",
+                    FindingId::RestrictedAdminAccepted,
                     format!("{host} accepts a restricted admin logon for {user}"),
                 )
                 .evidence(format!(
@@ -242,7 +257,7 @@ fn auth_findings(obs: &Observations, a: &AuthenticationObs, out: &mut Vec<Findin
             );
         }
         AuthOutcome::Accepted => {
-            let mut f = Finding::new("credentials-accepted", format!("{host} accepts the password of {user}"))
+            let mut f = Finding::new(FindingId::CredentialsAccepted, format!("{host} accepts the password of {user}"))
                 .evidence(format!(
                     "the server verified the NTLM AUTHENTICATE and returned its pubKeyAuth (CredSSP version {}); TSCredentials sent",
                     a.server_version.unwrap_or(0)
@@ -266,29 +281,34 @@ fn auth_findings(obs: &Observations, a: &AuthenticationObs, out: &mut Vec<Findin
                     let title = super::catalogue::def(id).title;
                     let mut f = Finding::new(id, format!("{title}: {user} on {host}"))
                         .evidence(format!("TSRequest errorCode {status}, {step}"));
-                    if id == "credentials-rejected" {
+                    if id == FindingId::CredentialsRejected {
                         f = f.evidence(format!("the password stored for {user} is not accepted by {host}"));
                     }
                     f
                 }
-                None => Finding::new("credssp-failed", format!("The CredSSP logon of {user} failed with {hex}"))
-                    .evidence(format!("TSRequest errorCode {status}, {step}")),
+                None => {
+                    Finding::new(FindingId::CredsspFailed, format!("The CredSSP logon of {user} failed with {hex}"))
+                        .evidence(format!("TSRequest errorCode {status}, {step}"))
+                }
             };
             out.push(f);
         }
         AuthOutcome::ClosedAfterAuthenticate if restricted => {
             out.push(
-                Finding::new("restricted-admin-refused", format!("{host} refuses a restricted admin logon for {user}"))
-                    .evidence(format!(
-                        "{} (stage {})",
-                        a.detail.as_deref().unwrap_or("the server closed the connection"),
-                        a.stage
-                    )),
+                Finding::new(
+                    FindingId::RestrictedAdminRefused,
+                    format!("{host} refuses a restricted admin logon for {user}"),
+                )
+                .evidence(format!(
+                    "{} (stage {})",
+                    a.detail.as_deref().unwrap_or("the server closed the connection"),
+                    a.stage
+                )),
             );
         }
         AuthOutcome::ClosedAfterAuthenticate => {
             out.push(
-                Finding::new("credentials-rejected", format!("The credentials of {user} are not accepted by {host}"))
+                Finding::new(FindingId::CredentialsRejected, format!("The credentials of {user} are not accepted by {host}"))
                     .evidence(format!(
                         "{} (CredSSP version {}); a server without errorCode (version 2 or 5, FreeRDP) ends a failed logon this way",
                         a.detail.as_deref().unwrap_or("the server closed the connection after the AUTHENTICATE message"),
@@ -302,7 +322,7 @@ fn auth_findings(obs: &Observations, a: &AuthenticationObs, out: &mut Vec<Findin
         AuthOutcome::AuthorizationDenied => {
             out.push(
                 Finding::new(
-                    "user-not-authorized",
+                    FindingId::UserNotAuthorized,
                     format!("The password of {user} is right, but {user} may not log on to {host} remotely"),
                 )
                 .evidence(format!(
@@ -314,15 +334,19 @@ fn auth_findings(obs: &Observations, a: &AuthenticationObs, out: &mut Vec<Findin
         }
         AuthOutcome::Failed => {
             out.push(
-                Finding::new("credssp-failed", format!("The CredSSP logon of {user} broke off at step {}", a.stage))
-                    .evidence(a.detail.clone().unwrap_or_else(|| "no detail".into()))
-                    .evidence(trust),
+                Finding::new(
+                    FindingId::CredsspFailed,
+                    format!("The CredSSP logon of {user} broke off at step {}", a.stage),
+                )
+                .evidence(a.detail.clone().unwrap_or_else(|| "no detail".into()))
+                .evidence(trust)
+                .from_silence(),
             );
         }
     }
     // Raise nothing above what the evidence says; a rejected credential check is the run's failure.
     if let Some(last) = out.last_mut()
-        && last.id == "credentials-not-sent"
+        && last.id == FindingId::CredentialsNotSent
         && a.cert_trust == Some(CertTrustDecision::PinMismatch)
     {
         last.severity = Severity::Error;

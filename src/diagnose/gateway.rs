@@ -4,6 +4,7 @@
 //! Pure: built from `observations.gateway` only.
 
 use super::{Finding, Severity};
+use crate::diagnose::FindingId;
 use crate::knowledge::{self, TableId};
 use crate::observations::Observations;
 use crate::observations::gateway::{GatewayObs, GatewayStage, GatewayStageObs, GatewayTransport, StageOutcome};
@@ -39,7 +40,7 @@ fn is(code: u32, short: u32) -> bool {
 
 fn stage_evidence(g: &GatewayObs, s: &GatewayStageObs) -> String {
     format!(
-        "gateway {}:{} stage {:?}: {:?} after {:.1} ms{}{}",
+        "gateway {}:{} stage {}: {} after {:.1} ms{}{}",
         g.host,
         g.port,
         s.stage,
@@ -82,7 +83,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> Reach {
     if tls_ok {
         cert_findings(g, skipped.is_some(), out);
     }
-    let mut f = |id: &'static str, summary: String, s: Option<&GatewayStageObs>| {
+    let mut f = |id: FindingId, summary: String, s: Option<&GatewayStageObs>| {
         let mut x = Finding::new(id, summary);
         if let Some(s) = s {
             x = x.evidence(stage_evidence(g, s));
@@ -96,15 +97,22 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> Reach {
         if s.outcome == StageOutcome::Timeout && s.stage != GatewayStage::Connect {
             // Our deadline, not the gateway's answer (a TCP connect timeout is the path's: no SYN-ACK).
             f(
-                "gateway-not-checked",
-                format!("The gateway path was not checked past {:?}: the run's deadline ended first", s.stage),
+                FindingId::GatewayNotChecked,
+                format!("The gateway path was not checked past {}: the run's deadline ended first", s.stage),
                 Some(s),
             );
             return Reach { gateway: true, target: false };
         }
         let (id, summary) = classify(g, s);
         f(id, summary, Some(s));
-        if id == "gateway-unreachable" {
+        // A connect that timed out is the path's silence (no SYN-ACK), unless the run's deadline cut it:
+        // then the budget's gateway layer says so and the finding is not raised (`diagnose_with`).
+        if s.outcome == StageOutcome::Timeout
+            && let Some(x) = out.last_mut()
+        {
+            x.from_silence = true;
+        }
+        if id == FindingId::GatewayUnreachable {
             return Reach { gateway: false, target: false };
         }
         return Reach { gateway: true, target: false };
@@ -112,7 +120,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> Reach {
     if let Some(s) = skipped {
         if g.cert_trust.is_none_or(|t| t.allows_credentials()) {
             f(
-                "gateway-auth-not-checked",
+                FindingId::GatewayAuthNotChecked,
                 "The RD Gateway asks for authentication and no gateway credentials were given".into(),
                 Some(s),
             );
@@ -121,8 +129,9 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> Reach {
     }
     if !g.channel_closes.is_empty() {
         let codes: Vec<String> = g.channel_closes.iter().map(|c| hresult_text(*c)).collect();
-        let mut x = Finding::new("gateway-channel-closed", "The RD Gateway closed channels once data had started")
-            .evidence(format!("CLOSE_CHANNEL from the gateway: {}", codes.join("; ")));
+        let mut x =
+            Finding::new(FindingId::GatewayChannelClosed, "The RD Gateway closed channels once data had started")
+                .evidence(format!("CLOSE_CHANNEL from the gateway: {}", codes.join("; ")));
         for e in http_evidence(g).into_iter().take(1) {
             x = x.evidence(e);
         }
@@ -144,10 +153,10 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> Reach {
         Some(GatewayTransport::Legacy) => "the legacy two-channel transport (RDG_OUT_DATA + RDG_IN_DATA)",
         None => "an unknown transport",
     };
-    let stages: Vec<String> = g.stages.iter().map(|s| format!("{:?} {:.1} ms", s.stage, s.ms)).collect();
+    let stages: Vec<String> = g.stages.iter().map(|s| format!("{} {:.1} ms", s.stage, s.ms)).collect();
     out.push(
         Finding::new(
-            "gateway-ok",
+            FindingId::GatewayOk,
             format!("The RD Gateway tunnel to {}:{} works over {transport}", g.target, g.target_port),
         )
         .severity(Severity::Info)
@@ -158,15 +167,15 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> Reach {
 }
 
 /// The finding a failed stage gives: its id and summary.
-fn classify(g: &GatewayObs, s: &GatewayStageObs) -> (&'static str, String) {
+fn classify(g: &GatewayObs, s: &GatewayStageObs) -> (FindingId, String) {
     let code = s.hresult.unwrap_or(0);
     // The answer to the RD Gateway methods (not to the RPC-over-HTTP check that may follow a 404).
     let last_status = g.http.iter().rev().filter(|x| x.method.starts_with("RDG_")).find_map(|x| x.status);
     match s.stage {
         GatewayStage::Resolve | GatewayStage::Connect => {
-            ("gateway-unreachable", format!("The RD Gateway {}:{} cannot be reached", g.host, g.port))
+            (FindingId::GatewayUnreachable, format!("The RD Gateway {}:{} cannot be reached", g.host, g.port))
         }
-        GatewayStage::Tls => ("gateway-tls-failed", "The TLS handshake with the RD Gateway failed".into()),
+        GatewayStage::Tls => (FindingId::GatewayTlsFailed, "The TLS handshake with the RD Gateway failed".into()),
         GatewayStage::OutChannel | GatewayStage::InChannel if last_status == Some(404) => {
             let rpc = match g.rpc_over_http {
                 Some(true) => {
@@ -175,38 +184,69 @@ fn classify(g: &GatewayObs, s: &GatewayStageObs) -> (&'static str, String) {
                 _ => "",
             };
             (
-                "gateway-http-transport-disabled",
+                FindingId::GatewayHttpTransportDisabled,
                 format!("The gateway answers 404 to RDG_OUT_DATA: the HTTP transport is not served{rpc}"),
             )
         }
         GatewayStage::OutChannel | GatewayStage::InChannel => (
-            "gateway-http-blocked",
+            FindingId::GatewayHttpBlocked,
             format!(
                 "Something in front of the gateway rejects the RD Gateway HTTP methods ({})",
                 last_status.map(|s| format!("HTTP {s}")).unwrap_or_else(|| "no HTTP answer".into())
             ),
         ),
         GatewayStage::Authentication => (
-            "gateway-auth-failed",
+            FindingId::GatewayAuthFailed,
             "The RD Gateway refused the credentials (a final 401 after the complete exchange)".into(),
         ),
         GatewayStage::TunnelCreate if is(code, E_PROXY_MAXCONNECTIONSREACHED) => {
-            ("gateway-max-connections", "The RD Gateway has reached its maximum number of connections".into())
+            (FindingId::GatewayMaxConnections, "The RD Gateway has reached its maximum number of connections".into())
         }
-        GatewayStage::TunnelAuthorization if CAP_CODES.iter().any(|c| is(code, *c)) => {
-            ("gateway-cap-denied", "The gateway's connection authorization policy (RD CAP) denied the user".into())
-        }
+        GatewayStage::TunnelAuthorization if CAP_CODES.iter().any(|c| is(code, *c)) => (
+            FindingId::GatewayCapDenied,
+            "The gateway's connection authorization policy (RD CAP) denied the user".into(),
+        ),
         GatewayStage::ChannelCreate if is(code, E_PROXY_RAP_ACCESSDENIED) => (
-            "gateway-rap-denied",
+            FindingId::GatewayRapDenied,
             format!("The gateway's resource authorization policy (RD RAP) does not let the user reach {}", g.target),
         ),
-        GatewayStage::ChannelCreate if is(code, E_PROXY_TS_CONNECTFAILED) => {
-            ("gateway-target-unreachable", format!("The RD Gateway cannot connect to {}:{}", g.target, g.target_port))
-        }
+        GatewayStage::ChannelCreate if is(code, E_PROXY_TS_CONNECTFAILED) => (
+            FindingId::GatewayTargetUnreachable,
+            format!("The RD Gateway cannot connect to {}:{}", g.target, g.target_port),
+        ),
         GatewayStage::Data if s.detail.as_deref() == Some("CLOSE_CHANNEL") => {
-            ("gateway-channel-closed", "The RD Gateway closed the channel once data had started".into())
+            (FindingId::GatewayChannelClosed, "The RD Gateway closed the channel once data had started".into())
         }
-        _ => ("gateway-protocol-error", format!("The RD Gateway tunnel broke at {:?}", s.stage)),
+        _ => (FindingId::GatewayProtocolError, format!("The RD Gateway tunnel broke at {}", s.stage)),
+    }
+}
+
+/// The Windows client's code for the gateway findings that have one (its RD Gateway codes
+/// 0x3000001-0x3000050 with extended code 0, `knowledge::gateway_client`); inferred from the codes'
+/// meanings: no source documents which code a gateway answer gives.
+pub(super) fn predict_client_codes(obs: &Observations, out: &mut [Finding]) {
+    let Some(g) = &obs.gateway else { return };
+    // The E_PROXY answer that failed a stage, on the first channel or a later one.
+    let answered = g
+        .stages
+        .iter()
+        .chain(&g.channel_failures)
+        .filter(|s| s.outcome == StageOutcome::Failed)
+        .find_map(|s| s.hresult.and_then(knowledge::gateway_client::for_e_proxy))
+        .map(|e| e.value);
+    for f in out.iter_mut().filter(|f| f.client_error.is_none()) {
+        let code = match f.id {
+            FindingId::GatewayUnreachable => Some(0x300_000C),
+            FindingId::GatewayCertUntrusted => Some(0x300_0005),
+            FindingId::GatewayCertNameMismatch => Some(0x300_0006),
+            FindingId::GatewayCertExpired => Some(0x300_0007),
+            FindingId::GatewayAuthFailed => Some(0x300_0001),
+            FindingId::GatewayCapDenied | FindingId::GatewayRapDenied | FindingId::GatewayMaxConnections => answered,
+            _ => None,
+        };
+        if let Some(code) = code {
+            f.client_error = Some(super::ClientError::new(code, 0, knowledge::Basis::Inferred));
+        }
     }
 }
 
@@ -232,7 +272,7 @@ fn cert_findings(g: &GatewayObs, withheld: bool, out: &mut Vec<Finding>) {
         found = true;
         out.push(
             Finding::new(
-                "gateway-cert-expired",
+                FindingId::GatewayCertExpired,
                 format!("The RD Gateway certificate expired {} days ago", -c.days_left),
             )
             .evidence(format!("{who}: not after {}", c.not_after))
@@ -242,22 +282,27 @@ fn cert_findings(g: &GatewayObs, withheld: bool, out: &mut Vec<Finding>) {
     if g.name_matches == Some(false) {
         found = true;
         out.push(
-            Finding::new("gateway-cert-name-mismatch", format!("The RD Gateway certificate does not name {}", g.host))
-                .evidence(format!(
-                    "{who}: subjectAltName [{}], CN {}",
-                    c.san.join(", "),
-                    c.common_name.as_deref().unwrap_or("-")
-                ))
-                .evidence(trust.clone()),
+            Finding::new(
+                FindingId::GatewayCertNameMismatch,
+                format!("The RD Gateway certificate does not name {}", g.host),
+            )
+            .evidence(format!(
+                "{who}: subjectAltName [{}], CN {}",
+                c.san.join(", "),
+                c.common_name.as_deref().unwrap_or("-")
+            ))
+            .evidence(trust.clone()),
         );
     }
     if let Some(why) = &g.verify_error
         && !found
     {
-        let mut x =
-            Finding::new("gateway-cert-untrusted", "The RD Gateway certificate does not chain to a trusted root")
-                .evidence(format!("{who}: {why}"))
-                .evidence(trust);
+        let mut x = Finding::new(
+            FindingId::GatewayCertUntrusted,
+            "The RD Gateway certificate does not chain to a trusted root",
+        )
+        .evidence(format!("{who}: {why}"))
+        .evidence(trust);
         if !withheld {
             // The user chose to trust it (pinned, accepted, --insecure-trust-any-cert), as one who
             // installs it in the trusted store: a warning; mstsc refuses it until then.
@@ -309,13 +354,13 @@ mod tests {
     fn ids(o: &Observations) -> Vec<&'static str> {
         let mut out = Vec::new();
         findings(o, &mut out);
-        out.iter().map(|f| f.id).collect()
+        out.iter().map(|f| f.id.as_str()).collect()
     }
 
     #[test]
     fn handshake_error_is_a_protocol_error() {
         let o = obs(vec![(GatewayStage::Handshake, StageOutcome::Failed, Some(0x8007_59E8), None)]);
-        assert_eq!(ids(&o), ["gateway-protocol-error"]);
+        assert_eq!(ids(&o), [FindingId::GatewayProtocolError]);
         let mut out = Vec::new();
         findings(&o, &mut out);
         assert!(out[0].evidence.iter().any(|e| e.contains("E_PROXY_NOTSUPPORTED")), "{:?}", out[0].evidence);
@@ -333,20 +378,20 @@ mod tests {
             hresult: Some(0x8007_59E6),
             detail: None,
         });
-        assert_eq!(ids(&o), ["gateway-max-connections", "gateway-ok"]);
+        assert_eq!(ids(&o), [FindingId::GatewayMaxConnections, FindingId::GatewayOk]);
     }
 
     #[test]
     fn our_deadline_is_not_a_gateway_fault() {
         let o = obs(vec![(GatewayStage::TunnelAuthorization, StageOutcome::Timeout, None, None)]);
-        assert_eq!(ids(&o), ["gateway-not-checked"]);
+        assert_eq!(ids(&o), [FindingId::GatewayNotChecked]);
     }
 
     #[test]
     fn short_and_full_forms_match() {
         for code in [0x8007_59E6, 0x0000_59E6] {
             let o = obs(vec![(GatewayStage::TunnelCreate, StageOutcome::Failed, Some(code), None)]);
-            assert_eq!(ids(&o), ["gateway-max-connections"]);
+            assert_eq!(ids(&o), [FindingId::GatewayMaxConnections]);
         }
         assert!(hresult_text(0x8007_59E6).starts_with("E_PROXY_MAXCONNECTIONSREACHED"));
     }

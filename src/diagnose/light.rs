@@ -3,6 +3,7 @@
 //! complete on the Windows client's own path is a finding by itself.
 
 use super::Finding;
+use crate::diagnose::FindingId;
 use crate::knowledge::Basis;
 use crate::observations::{HandshakeOutcome, Observations};
 
@@ -32,19 +33,23 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
         _ => format!("rustls gave up: {}", h.detail.as_deref().unwrap_or("?")),
     };
     let mut f = Finding::new(
-        "tls-handshake-failed",
-        format!("The server selects {}, then the TLS handshake fails: {what}", h.selected.unwrap_or("TLS").to_ascii_uppercase()),
+        FindingId::TlsHandshakeFailed,
+        format!("The server selects {}, then the TLS handshake fails: {what}", h.selected.map_or("TLS".into(), |p| p.name().to_ascii_uppercase())),
     )
     .evidence(format!(
         "TLS handshake (rustls, offering TLS 1.2 and 1.3) on the connection where requestedProtocols {} (0x{:X}) selected {}: {what} ({:.1} ms)",
         h.request,
         h.requested_value,
-        h.selected.unwrap_or("?").to_ascii_uppercase(),
+        h.selected.map_or("?".into(), |p| p.name().to_ascii_uppercase()),
         h.ms
     ))
     .evidence("one connection only (light probe): run `rdp-doctor diagnose` for the version and suite scan that says why");
     if matches!(h.outcome, HandshakeOutcome::Closed | HandshakeOutcome::Reset) {
         f = f.client_error(DISC_SOCKET_CLOSED, 0, Basis::Inferred);
+    }
+    if h.outcome == HandshakeOutcome::Timeout {
+        // The run's deadline may have cut this wait: then it is the tool's, not the server's (budget).
+        f = f.from_silence();
     }
     out.push(f);
 }

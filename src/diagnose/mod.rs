@@ -7,6 +7,7 @@ mod budget;
 pub mod catalogue;
 pub mod client;
 mod credssp;
+mod finding_id;
 pub mod gateway;
 mod light;
 mod negotiation;
@@ -18,7 +19,7 @@ pub mod watch;
 pub use network::outcome_word as network_outcome_word;
 
 /// The finding an NTSTATUS logon failure proves (the CredSSP layer's table, shared with `evidence`).
-pub fn status_finding(code: u32) -> Option<&'static str> {
+pub fn status_finding(code: u32) -> Option<FindingId> {
     credssp::status_finding(code)
 }
 
@@ -27,6 +28,7 @@ use crate::observations::Observations;
 use serde::{Serialize, Serializer};
 
 pub use catalogue::{CATALOGUE, FindingDef};
+pub use finding_id::FindingId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -96,7 +98,9 @@ pub struct ClientError {
 
 impl ClientError {
     pub fn new(code: u32, extended: u32, basis: Basis) -> Self {
-        let meaning = knowledge::lookup(TableId::DiscReason, code).map(|e| e.meaning);
+        let meaning = knowledge::lookup(TableId::DiscReason, code)
+            .or_else(|| knowledge::lookup(TableId::GatewayClient, code))
+            .map(|e| e.meaning);
         ClientError { code, extended, basis, meaning }
     }
 }
@@ -107,7 +111,7 @@ fn hex<S: Serializer>(v: &u32, s: S) -> Result<S::Ok, S::Error> {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
-    pub id: &'static str,
+    pub id: FindingId,
     pub severity: Severity,
     pub layer: Layer,
     pub summary: String,
@@ -115,11 +119,16 @@ pub struct Finding {
     pub evidence: Vec<String>,
     pub remedies: Vec<String>,
     pub client_error: Option<ClientError>,
+    /// True when the finding rests on the server's silence (a wait that ended with no answer), not on
+    /// something the server sent: when the run's deadline cut its layer, the silence may be the tool's
+    /// own, so it is not raised (`diagnose_with`). Not serialized.
+    #[serde(skip)]
+    pub from_silence: bool,
 }
 
 impl Finding {
     /// A finding from the catalogue entry `id`, with its default severity and remedies.
-    pub fn new(id: &'static str, summary: impl Into<String>) -> Finding {
+    pub fn new(id: FindingId, summary: impl Into<String>) -> Finding {
         let def = catalogue::def(id);
         Finding {
             id: def.id,
@@ -129,7 +138,14 @@ impl Finding {
             evidence: Vec::new(),
             remedies: def.remedies.iter().map(|r| r.to_string()).collect(),
             client_error: None,
+            from_silence: false,
         }
+    }
+
+    /// Mark the finding as judged from silence (see `from_silence`).
+    pub fn from_silence(mut self) -> Self {
+        self.from_silence = true;
+        self
     }
 
     pub fn severity(mut self, s: Severity) -> Self {
@@ -167,15 +183,12 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { cert_warn_days: crate::probe::DEFAULT_CERT_WARN_DAYS }
+        Settings { cert_warn_days: DEFAULT_CERT_WARN_DAYS }
     }
 }
 
-impl From<&crate::probe::Plan> for Settings {
-    fn from(plan: &crate::probe::Plan) -> Self {
-        Settings { cert_warn_days: plan.cert_warn_days }
-    }
-}
+/// `--cert-warn-days` by default.
+pub const DEFAULT_CERT_WARN_DAYS: u32 = 30;
 
 /// Observations in, findings and a verdict out (default settings).
 pub fn diagnose(obs: &Observations) -> Diagnosis {
@@ -189,6 +202,7 @@ pub fn diagnose_with(obs: &Observations, settings: &Settings) -> Diagnosis {
     let (reached, answered) = match &obs.gateway {
         Some(_) => {
             let r = gateway::findings(obs, &mut findings);
+            gateway::predict_client_codes(obs, &mut findings);
             (r.target, r.gateway)
         }
         None => {
@@ -206,7 +220,7 @@ pub fn diagnose_with(obs: &Observations, settings: &Settings) -> Diagnosis {
     // The run's deadline is the tool's: what it cut is "not checked", never the server's silence.
     let budget = obs.budget.as_ref();
     let cut = |layer: Layer| budget.is_some_and(|b| b.cut(layer));
-    findings.retain(|f| !(cut(f.layer) && JUDGED_FROM_SILENCE.contains(&f.id)));
+    findings.retain(|f| !(f.from_silence && cut(f.layer)));
     let incomplete = budget.is_some_and(|b| b.reached);
     if let Some(b) = budget.filter(|b| b.reached) {
         findings.push(budget::deadline_reached(b));
@@ -231,111 +245,5 @@ pub fn diagnose_with(obs: &Observations, settings: &Settings) -> Diagnosis {
     Diagnosis { verdict, predicted_client_error, findings, folk_causes }
 }
 
-/// Findings that rest on the server's silence (or on answers that never came): when the run's deadline
-/// cut their layer, the silence may be the tool's own, so they are not raised.
-pub const JUDGED_FROM_SILENCE: &[&str] = &[
-    "tcp-timeout",
-    "address-unreachable",
-    "no-response",
-    "tls-handshake-stalled",
-    "path-mtu-blackhole",
-    "tls-protocol-mismatch",
-    "tls-cipher-mismatch",
-    "tls-legacy-only",
-    "credssp-failed",
-    "credentials-not-checked",
-    "disconnected-by-server",
-    "session-incomplete",
-    "session-not-checked",
-    "session-stalled",
-];
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::observations::{NetworkObs, ResolveObs};
-
-    #[test]
-    fn a_name_that_does_not_resolve() {
-        // Built by hand: a failed lookup cannot be provoked without asking a DNS server off this machine.
-        let obs = Observations {
-            network: Some(NetworkObs {
-                resolve: ResolveObs {
-                    literal: false,
-                    addresses: vec![],
-                    error: Some("failed to lookup address information: Name or service not known".into()),
-                    ms: 12.0,
-                },
-                attempts: vec![],
-                connected: None,
-                connections_opened: 0,
-                politeness: None,
-            }),
-            negotiation: None,
-            ..Observations::default()
-        };
-        let d = diagnose(&obs);
-        assert_eq!(d.verdict, Verdict::Unreachable);
-        assert_eq!(d.findings.len(), 1);
-        let f = &d.findings[0];
-        assert_eq!(f.id, "dns-unresolved");
-        assert!(f.evidence[0].contains("Name or service not known"));
-        assert_eq!(d.predicted_client_error.as_ref().map(|c| c.code), Some(0x104));
-    }
-
-    fn network(resolve: Vec<std::net::IpAddr>, attempts: Vec<crate::observations::ConnectAttempt>) -> Observations {
-        let connected =
-            attempts.iter().find(|a| a.outcome == crate::observations::ConnectOutcome::Accepted).map(|a| a.address);
-        Observations {
-            network: Some(NetworkObs {
-                resolve: ResolveObs { literal: false, addresses: resolve, error: None, ms: 1.0 },
-                attempts,
-                connected,
-                connections_opened: 0,
-                politeness: None,
-            }),
-            ..Observations::default()
-        }
-    }
-
-    fn attempt(
-        addr: &str,
-        outcome: crate::observations::ConnectOutcome,
-        error: Option<&str>,
-    ) -> crate::observations::ConnectAttempt {
-        crate::observations::ConnectAttempt {
-            address: addr.parse().unwrap(),
-            outcome,
-            ms: 3.0,
-            error: error.map(String::from),
-        }
-    }
-
-    #[test]
-    fn one_address_of_two_failing_is_a_warning() {
-        // Built by hand: a name with two loopback addresses needs a resolver entry this machine may lack.
-        use crate::observations::ConnectOutcome::*;
-        let obs = network(
-            vec!["::1".parse().unwrap(), "127.0.0.1".parse().unwrap()],
-            vec![attempt("[::1]:3389", Timeout, None), attempt("127.0.0.1:3389", Accepted, None)],
-        );
-        let d = diagnose(&obs);
-        let f = d.findings.iter().find(|f| f.id == "address-unreachable").expect("address-unreachable");
-        assert_eq!(f.severity, Severity::Warning);
-        assert!(f.evidence.iter().any(|e| e.contains("[::1]:3389: timed out")), "{:?}", f.evidence);
-        assert!(f.evidence.iter().any(|e| e.contains("127.0.0.1:3389: accepted")), "{:?}", f.evidence);
-    }
-
-    #[test]
-    fn a_local_socket_error_is_tcp_error() {
-        use crate::observations::ConnectOutcome::*;
-        let obs = network(
-            vec!["127.0.0.1".parse().unwrap()],
-            vec![attempt("127.0.0.1:3389", Error, Some("Address not available (os error 99)"))],
-        );
-        let d = diagnose(&obs);
-        assert_eq!(d.verdict, Verdict::Unreachable);
-        assert_eq!(d.findings[0].id, "tcp-error");
-        assert!(d.findings[0].evidence[0].contains("os error 99"));
-    }
-}
+mod tests;

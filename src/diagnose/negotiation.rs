@@ -5,9 +5,11 @@
 //! about the clients that would offer only those.
 
 use super::{Finding, Severity};
+use crate::codec::x224::Protocol;
+use crate::codec::x224::{PROTOCOL_HYBRID, PROTOCOL_HYBRID_EX, PROTOCOL_SSL, WINDOWS_CLIENT_REQUEST, selection_valid};
+use crate::diagnose::FindingId;
 use crate::knowledge::Basis;
 use crate::observations::{NegOutcome, NegRequestObs, NegotiationObs, Observations};
-use crate::probe::x224::{PROTOCOL_HYBRID, PROTOCOL_HYBRID_EX, PROTOCOL_SSL, WINDOWS_CLIENT_REQUEST, selection_valid};
 
 /// An answer a client can go on from: a Connection Confirm without negotiation data, or an RDP_NEG_RSP
 /// whose selectedProtocol is one protocol the request offered ([MS-RDPBCGR] 2.2.1.2.1).
@@ -44,7 +46,7 @@ pub(super) fn describe(r: &NegRequestObs) -> String {
     let answer = match r.outcome {
         NegOutcome::Selected => format!(
             "RDP_NEG_RSP selected {} (0x{:X}), flags 0x{:02X}{}",
-            r.selected.unwrap_or("an unknown protocol").to_ascii_uppercase(),
+            r.selected.map_or("an unknown protocol".to_ascii_uppercase(), |p| p.name().to_ascii_uppercase()),
             r.selected_value.unwrap_or(0),
             r.flags_value.unwrap_or(0),
             if r.flags.is_empty() { String::new() } else { format!(" [{}]", r.flags.join(", ")) }
@@ -104,7 +106,7 @@ fn invalid_selection(neg: &NegotiationObs, out: &mut Vec<Finding>) {
     }
     let windows_hit = bad.iter().any(|r| r.requested_value == Some(WINDOWS_CLIENT_REQUEST));
     let mut f = Finding::new(
-        "invalid-protocol-selected",
+        FindingId::InvalidProtocolSelected,
         "The server's Connection Confirm selects a protocol that is not one of those requested: a Windows client \
          drops such a connection",
     );
@@ -131,7 +133,7 @@ fn invalid_selection(neg: &NegotiationObs, out: &mut Vec<Finding>) {
 /// The server answered, yet no request got an answer a client can go on from.
 fn no_protocol_usable(neg: &NegotiationObs, out: &mut Vec<Finding>) {
     let mut f = Finding::new(
-        "no-protocol-usable",
+        FindingId::NoProtocolUsable,
         "The server answers the negotiation, but refuses every request — whatever a client offers, it cannot connect",
     )
     .client_error(DISC_SOCKET_CLOSED, 0, Basis::Inferred);
@@ -170,34 +172,39 @@ fn answer_findings(neg: &NegotiationObs, out: &mut Vec<Finding>) {
     // the code tells the client to fall back (SSL_NOT_ALLOWED_BY_SERVER: retry with Standard RDP
     // Security, [MS-RDPBCGR] 2.2.1.2.2) and the server accepted that fallback.
     let rdp_fallback_ok =
-        neg.requests.iter().any(|r| r.requested_value == Some(0) && r.selected == Some("rdp") && usable(r));
+        neg.requests.iter().any(|r| r.requested_value == Some(0) && r.selected == Some(Protocol::Rdp) && usable(r));
     for (code, id, falls_back, what) in [
         (
             1,
-            "tls-required",
+            FindingId::TlsRequired,
             false,
             "The server requires TLS: clients that offer only Standard RDP Security are refused",
         ),
         (
             2,
-            "standard-rdp-security-only",
+            FindingId::StandardRdpSecurityOnly,
             rdp_fallback_ok,
             "The server accepts only Standard RDP Security: no TLS and no NLA",
         ),
-        (3, "cert-not-on-server", false, "The server has no usable TLS certificate (SSL_CERT_NOT_ON_SERVER)"),
+        (3, FindingId::CertNotOnServer, false, "The server has no usable TLS certificate (SSL_CERT_NOT_ON_SERVER)"),
         (
             4,
-            "inconsistent-flags",
+            FindingId::InconsistentFlags,
             false,
             "The server finds the requested protocols inconsistent with its settings (INCONSISTENT_FLAGS)",
         ),
         (
             5,
-            "nla-required",
+            FindingId::NlaRequired,
             false,
             "The server requires Network Level Authentication: clients that do not offer CredSSP are refused",
         ),
-        (6, "tls-with-user-auth-required", false, "The server requires TLS with client certificate authentication"),
+        (
+            6,
+            FindingId::TlsWithUserAuthRequired,
+            false,
+            "The server requires TLS with client certificate authentication",
+        ),
     ] {
         // A refusal that demands what the request offered says nothing about the server's policy
         // (`no-protocol-usable` lists it).
@@ -231,17 +238,17 @@ fn answer_findings(neg: &NegotiationObs, out: &mut Vec<Finding>) {
     let downgraded: Vec<&NegRequestObs> = neg
         .requests
         .iter()
-        .filter(|r| usable(r) && r.selected == Some("rdp") && r.requested_value.unwrap_or(0) != 0)
+        .filter(|r| usable(r) && r.selected == Some(Protocol::Rdp) && r.requested_value.unwrap_or(0) != 0)
         .collect();
-    let windows_rdp_only = windows.is_some_and(|w| w.selected == Some("rdp"));
+    let windows_rdp_only = windows.is_some_and(|w| w.selected == Some(Protocol::Rdp));
     if !downgraded.is_empty() && (windows_rdp_only || !neg.supports.tls && !neg.supports.credssp) {
-        if let Some(existing) = out.iter_mut().find(|f| f.id == "standard-rdp-security-only") {
+        if let Some(existing) = out.iter_mut().find(|f| f.id == FindingId::StandardRdpSecurityOnly) {
             for r in downgraded {
                 existing.evidence.push(describe(r));
             }
         } else {
             let mut f = Finding::new(
-                "standard-rdp-security-only",
+                FindingId::StandardRdpSecurityOnly,
                 "The server selects Standard RDP Security even when TLS is offered: no TLS and no NLA",
             );
             for r in downgraded {
@@ -256,7 +263,7 @@ fn answer_findings(neg: &NegotiationObs, out: &mut Vec<Finding>) {
         neg.requests.iter().filter(|r| r.outcome == NegOutcome::Legacy && r.requested_value.is_some()).collect();
     if !legacy.is_empty() {
         let mut f = Finding::new(
-            "legacy-negotiation",
+            FindingId::LegacyNegotiation,
             "The server ignores the negotiation request and answers like a pre-RDP 5.2 server (Standard RDP Security)",
         );
         for r in legacy {
@@ -266,19 +273,15 @@ fn answer_findings(neg: &NegotiationObs, out: &mut Vec<Finding>) {
     }
 
     // Clients get in without CredSSP.
-    let without_nla: Vec<&NegRequestObs> = neg
-        .requests
-        .iter()
-        .filter(|r| usable(r))
-        .filter(|r| !matches!(r.selected, Some("hybrid" | "hybrid_ex")))
-        .collect();
+    let without_nla: Vec<&NegRequestObs> =
+        neg.requests.iter().filter(|r| usable(r)).filter(|r| !r.selected.is_some_and(Protocol::is_nla)).collect();
     if !without_nla.is_empty() && (windows_ok || rdp_fallback_ok) {
         let summary = if neg.supports.credssp {
             "The server lets clients in without Network Level Authentication"
         } else {
             "The server does not support Network Level Authentication: every client gets in without it"
         };
-        let mut f = Finding::new("nla-not-required", summary);
+        let mut f = Finding::new(FindingId::NlaNotRequired, summary);
         for r in without_nla {
             f = f.evidence(describe(r));
         }
@@ -287,7 +290,7 @@ fn answer_findings(neg: &NegotiationObs, out: &mut Vec<Finding>) {
             .iter()
             .filter(|r| r.requested_value.is_some_and(|p| p & (PROTOCOL_HYBRID | PROTOCOL_HYBRID_EX) != 0))
             .filter(|r| usable(r) && r.outcome == NegOutcome::Selected)
-            .filter(|r| !matches!(r.selected, Some("hybrid" | "hybrid_ex")))
+            .filter(|r| !r.selected.is_some_and(Protocol::is_nla))
             .collect();
         for r in hybrid_asked {
             f = f.evidence(format!("CredSSP was offered and not selected: {}", describe(r)));
@@ -300,7 +303,7 @@ fn answer_findings(neg: &NegotiationObs, out: &mut Vec<Finding>) {
         (true, Some(true)) => {
             let r = neg.requests.iter().find(|r| r.flags.contains(&"restricted_admin_mode_supported"));
             let mut f = Finding::new(
-                "restricted-admin-supported",
+                FindingId::RestrictedAdminSupported,
                 "The server announces restricted admin mode: `mstsc /restrictedAdmin` can work here (for administrators)",
             );
             if let Some(r) = r {
@@ -316,7 +319,7 @@ fn answer_findings(neg: &NegotiationObs, out: &mut Vec<Finding>) {
             };
             out.push(
                 Finding::new(
-                    "restricted-admin-unsupported",
+                    FindingId::RestrictedAdminUnsupported,
                     "Restricted admin mode (`mstsc /restrictedAdmin`) cannot work here",
                 )
                 .evidence(why),
@@ -341,7 +344,7 @@ fn transport_findings(neg: &NegotiationObs, windows: Option<&NegRequestObs>, out
             Some(s) => format!("Another service answers on this port: {s}, not Remote Desktop"),
             None => "Something that is not Remote Desktop answers on this port".into(),
         };
-        let mut f = Finding::new("not-rdp", summary).client_error(DISC_SOCKET_CLOSED, 0, Basis::Inferred);
+        let mut f = Finding::new(FindingId::NotRdp, summary).client_error(DISC_SOCKET_CLOSED, 0, Basis::Inferred);
         if answered {
             f = f.severity(Severity::Error);
         }
@@ -352,7 +355,7 @@ fn transport_findings(neg: &NegotiationObs, windows: Option<&NegRequestObs>, out
     let malformed: Vec<&NegRequestObs> = neg.requests.iter().filter(|r| r.outcome == NegOutcome::Malformed).collect();
     if !malformed.is_empty() {
         let mut f = Finding::new(
-            "malformed-response",
+            FindingId::MalformedResponse,
             "The server's answer to the Connection Request is not a valid Connection Confirm",
         );
         for r in malformed {
@@ -374,7 +377,7 @@ fn transport_findings(neg: &NegotiationObs, windows: Option<&NegRequestObs>, out
         let resets = neg.requests.iter().filter(|r| r.outcome == NegOutcome::Reset).count();
         let how = if resets > 0 { "reset (RST)" } else { "closed (FIN)" };
         let mut f = Finding::new(
-            "closed-before-negotiation",
+            FindingId::ClosedBeforeNegotiation,
             format!("The server accepts the TCP connection, then {how} it before answering the negotiation"),
         )
         .client_error(DISC_SOCKET_CLOSED, 0, Basis::Inferred);
@@ -388,10 +391,11 @@ fn transport_findings(neg: &NegotiationObs, windows: Option<&NegRequestObs>, out
     }
     if all_silent || windows_silent {
         let mut f = Finding::new(
-            "no-response",
+            FindingId::NoResponse,
             "The server accepts the TCP connection and then says nothing until the deadline",
         )
-        .client_error(DISC_CONNECTION_TIMED_OUT, 0, Basis::Inferred);
+        .client_error(DISC_CONNECTION_TIMED_OUT, 0, Basis::Inferred)
+        .from_silence();
         if !all_silent {
             f = f.severity(Severity::Error);
         }

@@ -1,6 +1,7 @@
 //! Findings of the network layer: name resolution and TCP.
 
 use super::{Finding, Severity};
+use crate::diagnose::FindingId;
 use crate::knowledge::Basis;
 use crate::observations::{ConnectOutcome, NetworkObs, Observations};
 
@@ -13,7 +14,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> bool {
     let Some(net) = &obs.network else { return false };
     if net.resolve.addresses.is_empty() {
         out.push(
-            Finding::new("dns-unresolved", "The name does not resolve to any address")
+            Finding::new(FindingId::DnsUnresolved, "The name does not resolve to any address")
                 .evidence(format!(
                     "name lookup failed after {:.0} ms: {}",
                     net.resolve.ms,
@@ -25,10 +26,10 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> bool {
     }
     if net.connected.is_none() {
         for (outcome, id, how) in [
-            (ConnectOutcome::Refused, "tcp-refused", "refused the connection (TCP reset)"),
-            (ConnectOutcome::Timeout, "tcp-timeout", "did not answer before the deadline (no SYN-ACK)"),
-            (ConnectOutcome::Unreachable, "tcp-unreachable", "is unreachable (ICMP unreachable or no route)"),
-            (ConnectOutcome::Error, "tcp-error", "could not be connected"),
+            (ConnectOutcome::Refused, FindingId::TcpRefused, "refused the connection (TCP reset)"),
+            (ConnectOutcome::Timeout, FindingId::TcpTimeout, "did not answer before the deadline (no SYN-ACK)"),
+            (ConnectOutcome::Unreachable, FindingId::TcpUnreachable, "is unreachable (ICMP unreachable or no route)"),
+            (ConnectOutcome::Error, FindingId::TcpError, "could not be connected"),
         ] {
             let failed: Vec<_> = net.attempts.iter().filter(|a| a.outcome == outcome).collect();
             if failed.is_empty() {
@@ -39,6 +40,9 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> bool {
                 0,
                 Basis::Documented,
             );
+            if outcome == ConnectOutcome::Timeout {
+                f = f.from_silence();
+            }
             for a in failed {
                 f = f.evidence(format!(
                     "TCP connect to {}: {} after {:.1} ms{}",
@@ -55,7 +59,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> bool {
     let failed: Vec<_> = net.attempts.iter().filter(|a| a.outcome != ConnectOutcome::Accepted).collect();
     if !failed.is_empty() {
         let mut f = Finding::new(
-            "address-unreachable",
+            FindingId::AddressUnreachable,
             format!(
                 "{} of {} addresses do not accept connections on port {}",
                 failed.len(),
@@ -64,6 +68,9 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> bool {
             ),
         )
         .severity(Severity::Warning);
+        if failed.iter().any(|a| a.outcome == ConnectOutcome::Timeout) {
+            f = f.from_silence();
+        }
         for a in &failed {
             f = f.evidence(format!("TCP connect to {}: {} after {:.1} ms", a.address, outcome_word(a.outcome), a.ms));
         }

@@ -1,7 +1,7 @@
 //! Findings of the session layer: how the RDP connection sequence ended ([MS-RDPBCGR] 1.3.1.1), and
 //! the Standard RDP Security encryption a server offers (2.2.1.4.3).
 
-use super::{Finding, Severity};
+use super::{Finding, FindingId};
 use crate::knowledge::{self, Basis, TableId};
 use crate::observations::{Observations, SessionEnd, SessionObs, StageOutcome};
 
@@ -52,11 +52,19 @@ fn stages_line(s: &SessionObs) -> String {
     format!("stages: {}", parts.join(", "))
 }
 
+/// `f` with `line` as evidence when there is one (an absent or blank text is no evidence).
+fn evidence_if(f: Finding, line: Option<&String>) -> Finding {
+    match line.filter(|l| !l.trim().is_empty()) {
+        Some(l) => f.evidence(l.clone()),
+        None => f,
+    }
+}
+
 /// Evidence common to every ending: where it ended and the frames that ended it.
 fn ending_evidence(mut f: Finding, s: &SessionObs) -> Finding {
     f = f.evidence(format!(
         "the connection sequence over {} ended in stage {} ({})",
-        s.protocol.unwrap_or("?").to_ascii_uppercase(),
+        s.protocol.map_or("?".to_ascii_uppercase(), |p| p.name().to_ascii_uppercase()),
         s.ended_in.unwrap_or("?"),
         match s.end {
             SessionEnd::ServerEnded => "ended by the server",
@@ -85,22 +93,20 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
         rdp_security(s, sec, out);
     }
     if !s.checked {
-        out.push(
-            Finding::new("session-not-checked", "The session layer (connection sequence) was not checked")
-                .evidence(s.not_checked.clone().unwrap_or_default()),
-        );
+        let f = Finding::new(FindingId::SessionNotChecked, "The session layer (connection sequence) was not checked")
+            .from_silence();
+        out.push(evidence_if(f, s.not_checked.as_ref()));
         return;
     }
     let creds = s.credentials_sent;
-    // HYBRID or HYBRID_EX: a Windows 10 / Server 2016 or later server selects HYBRID_EX for mstsc's request.
-    let nla = matches!(s.protocol, Some("hybrid" | "hybrid_ex"));
+    let nla = s.over_nla();
     if let Some(code) = s.error_info.filter(|&c| c != 0) {
         let pair = |f: Finding, basis| f.client_error(DISC_SOCKET_CLOSED, code, basis);
         let errinfo = name(TableId::ErrorInfo, code);
         let f = match code {
             ERRINFO_SERVER_DENIED_CONNECTION => {
                 let mut f = Finding::new(
-                    "server-denied-connection",
+                    FindingId::ServerDeniedConnection,
                     "The server refused the connection after it was set up (ERRINFO_SERVER_DENIED_CONNECTION)",
                 )
                 .evidence(format!("Set Error Info {errinfo}: {}", meaning(TableId::ErrorInfo, code)));
@@ -117,23 +123,27 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
                 pair(f, Basis::Observed)
             }
             ERRINFO_SERVER_DENIED_CONNECTION_FIPS => pair(
-                Finding::new("server-denied-fips", "The server refused the connection for FIPS compliance")
+                Finding::new(FindingId::ServerDeniedFips, "The server refused the connection for FIPS compliance")
                     .evidence(format!("Set Error Info {errinfo}: {}", meaning(TableId::ErrorInfo, code))),
                 Basis::Inferred,
             ),
             ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES => pair(
-                Finding::new("server-insufficient-privileges", "The user may not connect to this server")
+                Finding::new(FindingId::ServerInsufficientPrivileges, "The user may not connect to this server")
                     .evidence(format!("Set Error Info {errinfo}: {}", meaning(TableId::ErrorInfo, code))),
                 Basis::Inferred,
             ),
             ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED => pair(
-                Finding::new("fresh-credentials-required", "The server wants the password typed for this connection")
-                    .evidence(format!("Set Error Info {errinfo}: {}", meaning(TableId::ErrorInfo, code))),
+                Finding::new(
+                    FindingId::FreshCredentialsRequired,
+                    "The server wants the password typed for this connection",
+                )
+                .evidence(format!("Set Error Info {errinfo}: {}", meaning(TableId::ErrorInfo, code))),
                 Basis::Inferred,
             ),
             c if ERRINFO_LICENSE.contains(&c) => {
-                let mut f = Finding::new("licensing-failed", "Licensing failed: the server has no license to give")
-                    .evidence(format!("Set Error Info {errinfo}: {}", meaning(TableId::ErrorInfo, code)));
+                let mut f =
+                    Finding::new(FindingId::LicensingFailed, "Licensing failed: the server has no license to give")
+                        .evidence(format!("Set Error Info {errinfo}: {}", meaning(TableId::ErrorInfo, code)));
                 if let Some(l) = s.license_error {
                     f = f.evidence(license_line(l.code, l.state_transition));
                 }
@@ -141,7 +151,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
             }
             _ => pair(
                 Finding::new(
-                    "disconnected-by-server",
+                    FindingId::DisconnectedByServer,
                     format!(
                         "The server ended the connection: {}",
                         knowledge::lookup(TableId::ErrorInfo, code)
@@ -157,7 +167,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
     }
     if let Some(l) = s.license_error.filter(|l| l.code != STATUS_VALID_CLIENT) {
         let f = Finding::new(
-            "licensing-failed",
+            FindingId::LicensingFailed,
             format!(
                 "Licensing failed: {}",
                 knowledge::lookup(TableId::LicenseError, l.code).map_or("unknown code", |e| e.name)
@@ -169,21 +179,19 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
         return;
     }
     if let Some(le) = s.logon_errors.iter().find(|e| {
-        matches!(e.notification_type, LOGON_FAILED_OTHER | LOGON_MSG_NO_PERMISSION | LOGON_MSG_SESSION_TERMINATE)
+        matches!(e.notification_type, LOGON_MSG_NO_PERMISSION | LOGON_MSG_SESSION_TERMINATE)
             || (e.notification_type == LOGON_FAILED_OTHER && e.notification_data != LOGON_WARNING)
     }) {
-        let mut f = Finding::new(
-            "logon-failed",
-            format!(
-                "The logon failed: {}",
-                if le.notification_type == LOGON_FAILED_OTHER {
-                    meaning(TableId::LogonErrorData, le.notification_data)
-                } else {
-                    meaning(TableId::LogonNotification, le.notification_type)
-                }
-            ),
-        )
-        .evidence(format!(
+        // The ErrorNotificationData meanings say "The logon failed: …" themselves.
+        let data = knowledge::lookup(TableId::LogonErrorData, le.notification_data);
+        let summary = match (le.notification_type, data) {
+            (LOGON_FAILED_OTHER, Some(e)) => e.meaning.to_string(),
+            (LOGON_FAILED_OTHER, None) => {
+                format!("The logon failed: {}", meaning(TableId::LogonErrorData, le.notification_data))
+            }
+            (t, _) => format!("The logon failed: {}", meaning(TableId::LogonNotification, t)),
+        };
+        let mut f = Finding::new(FindingId::LogonFailed, summary).evidence(format!(
             "Save Session Info logon error: ErrorNotificationType {}, ErrorNotificationData {}",
             name(TableId::LogonNotification, le.notification_type),
             if le.notification_type == LOGON_FAILED_OTHER {
@@ -192,7 +200,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
                 format!("0x{:X}", le.notification_data)
             }
         ));
-        if creds {
+        if creds && !nla {
             f = f.evidence("the credentials were sent by auto-logon (Client Info) on a server without NLA");
         }
         out.push(ending_evidence(f, s));
@@ -200,7 +208,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
     }
     if let Some(r) = &s.redirection {
         let to = r.target.as_deref().or(r.target_fqdn.as_deref()).unwrap_or("(no address)");
-        let mut f = Finding::new("redirected", format!("The server redirects this connection to {to}"))
+        let mut f = Finding::new(FindingId::Redirected, format!("The server redirects this connection to {to}"))
             .evidence(format!("Server Redirection PDU: session id {}, target {to}", r.session_id));
         if let Some(fq) = &r.target_fqdn {
             f = f.evidence(format!("target FQDN {fq}"));
@@ -215,7 +223,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
         SessionEnd::Established => {
             let total: f64 = s.stages.iter().filter(|st| st.name != "disconnect").map(|st| st.ms).sum();
             let mut f = Finding::new(
-                "session-established",
+                FindingId::SessionEstablished,
                 format!(
                     "The connection sequence completed in {total:.0} ms{}",
                     if s.first_update { " and the first update arrived" } else { "" }
@@ -234,33 +242,37 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
             let stage = s.ended_in.unwrap_or("?");
             let waited = s.stages.iter().rev().find(|st| st.name == stage).map(|st| st.ms);
             let f = Finding::new(
-                "session-stalled",
+                FindingId::SessionStalled,
                 format!(
                     "The server stopped answering in stage {stage} of the connection sequence{}",
                     waited.map(|ms| format!(": nothing came for {:.1} s", ms / 1000.0)).unwrap_or_default()
                 ),
             )
+            .from_silence()
             .evidence(format!(
                 "waited in stage {stage}{} with the connection open; no PDU, no close, no reset",
                 waited.map(|ms| format!(" {ms:.0} ms")).unwrap_or_default()
-            ))
-            .evidence(s.error.clone().unwrap_or_default());
-            out.push(ending_evidence(f, s));
+            ));
+            out.push(ending_evidence(evidence_if(f, s.error.as_ref()), s));
         }
         SessionEnd::ServerEnded | SessionEnd::Closed | SessionEnd::Reset => {
             let why = match s.disconnect_reason {
                 Some(r) => knowledge::lookup(TableId::McsReason, r as u32).map_or("an unknown MCS reason", |e| e.name),
                 None => "no reason given",
             };
-            let f = Finding::new("disconnected-by-server", format!("The server ended the connection sequence ({why})"))
-                .evidence(s.error.clone().unwrap_or_default())
-                .client_error(DISC_SOCKET_CLOSED, 0, Basis::Inferred);
-            out.push(ending_evidence(f, s));
+            let f = Finding::new(
+                FindingId::DisconnectedByServer,
+                format!("The server ended the connection sequence ({why})"),
+            )
+            .client_error(DISC_SOCKET_CLOSED, 0, Basis::Inferred)
+            .from_silence();
+            out.push(ending_evidence(evidence_if(f, s.error.as_ref()), s));
         }
         _ => {
-            let f = Finding::new("session-incomplete", "The connection sequence stopped before it was established")
-                .evidence(s.error.clone().unwrap_or_default());
-            out.push(ending_evidence(f, s));
+            let f =
+                Finding::new(FindingId::SessionIncomplete, "The connection sequence stopped before it was established")
+                    .from_silence();
+            out.push(ending_evidence(evidence_if(f, s.error.as_ref()), s));
         }
     }
 }
@@ -276,7 +288,6 @@ fn license_line(code: u32, st: u32) -> String {
 
 // encryptionMethod bits ([MS-RDPBCGR] 2.2.1.4.3).
 const METHOD_40: u32 = 0x01;
-const METHOD_128: u32 = 0x02;
 const METHOD_56: u32 = 0x08;
 const METHOD_FIPS: u32 = 0x10;
 
@@ -306,7 +317,8 @@ fn rdp_security(s: &SessionObs, sec: &crate::observations::RdpSecurityObs, out: 
     }
     let _ = s;
     if accepted == [METHOD_FIPS] {
-        let mut f = Finding::new("fips-required", "The server accepts only FIPS encryption (Standard RDP Security)");
+        let mut f =
+            Finding::new(FindingId::FipsRequired, "The server accepts only FIPS encryption (Standard RDP Security)");
         for l in &lines {
             f = f.evidence(l.clone());
         }
@@ -316,7 +328,7 @@ fn rdp_security(s: &SessionObs, sec: &crate::observations::RdpSecurityObs, out: 
     // means a cleartext session.
     if sec.encryption_level == Some(0) && accepted.is_empty() && sec.methods.iter().any(|m| m.selected == Some(0)) {
         let mut f = Finding::new(
-            "rdp-no-encryption",
+            FindingId::RdpNoEncryption,
             "Standard RDP Security with no encryption at all: the session, typed passwords included, crosses the network in clear text",
         );
         for l in &lines {
@@ -325,18 +337,17 @@ fn rdp_security(s: &SessionObs, sec: &crate::observations::RdpSecurityObs, out: 
         out.push(f);
     }
     if !accepted.is_empty() {
+        // One severity, the catalogue's warning, for short RC4 keys and for 128-bit RC4 or FIPS 3DES
+        // without TLS alike (docs/findings.md); the summary says which.
         let weak = accepted.iter().any(|&m| m == METHOD_40 || m == METHOD_56);
         let mut f = Finding::new(
-            "weak-rdp-encryption",
+            FindingId::WeakRdpEncryption,
             if weak {
                 "The server accepts 40- or 56-bit RC4 (Standard RDP Security without TLS)"
             } else {
                 "The session is protected by Standard RDP Security (RC4 or 3DES without TLS, no server authentication)"
             },
         );
-        if !weak && !accepted.contains(&METHOD_40) && accepted.iter().all(|&m| m == METHOD_FIPS || m == METHOD_128) {
-            f = f.severity(Severity::Warning);
-        }
         for l in &lines {
             f = f.evidence(l.clone());
         }

@@ -3,12 +3,13 @@
 //! version and a suite with the server.
 
 use super::{Finding, Settings, Severity};
+use crate::diagnose::FindingId;
 use crate::knowledge::Basis;
 use crate::knowledge::client_profiles::{ProfileVerdict, VerdictCause};
+use crate::knowledge::signatures::signature_hash;
 use crate::knowledge::tls_suites;
 use crate::observations::{CertObs, HandshakeObs, HandshakeOutcome, Observations, TlsObs};
-use crate::probe::cert::signature_hash;
-use crate::probe::tls_scan::{ConnOutcome, VersionOutcome, VersionResult};
+use crate::observations::{ConnOutcome, MSS_CLAMP_UNAVAILABLE, VersionOutcome, VersionResult};
 
 const DISC_SOCKET_CLOSED: u32 = 0x904;
 
@@ -47,7 +48,7 @@ fn not_tls_finding(tls: &TlsObs, out: &mut Vec<Finding>) -> bool {
         return false;
     }
     let mut f = Finding::new(
-        "tls-answer-not-tls",
+        FindingId::TlsAnswerNotTls,
         format!(
             "The server selects {}, then answers the ClientHello with bytes that are not a TLS handshake: no client \
              can go on (this is not a TLS version mismatch)",
@@ -73,15 +74,15 @@ fn handshake_failed_finding(tls: &TlsObs, before: usize, out: &mut Vec<Finding>)
         return;
     }
     let Some(first) = tried.iter().find(|h| h.outcome == HandshakeOutcome::Failed) else { return };
-    let explained = out[before..]
-        .iter()
-        .any(|f| matches!(f.id, "tls-protocol-mismatch" | "tls-cipher-mismatch") && f.severity <= Severity::Error);
+    let explained = out[before..].iter().any(|f| {
+        matches!(f.id, FindingId::TlsProtocolMismatch | FindingId::TlsCipherMismatch) && f.severity <= Severity::Error
+    });
     if explained {
         return;
     }
     let reason = first.detail.as_deref().unwrap_or("rustls gave up");
     let when = if tls.versions.is_empty() { "" } else { " after the server's ServerHello" };
-    let mut f = Finding::new("tls-handshake-failed", format!("The TLS handshake fails{when}: {reason}"));
+    let mut f = Finding::new(FindingId::TlsHandshakeFailed, format!("The TLS handshake fails{when}: {reason}"));
     for h in &tried {
         f = f.evidence(describe_handshake(h));
     }
@@ -132,7 +133,7 @@ fn describe_handshake(h: &HandshakeObs) -> String {
         "TLS handshake (rustls, offering TLS 1.2 and 1.3) after requestedProtocols {} (0x{:X}) selected {}: {what} ({:.1} ms)",
         h.request,
         h.requested_value,
-        h.selected.unwrap_or("nothing").to_ascii_uppercase(),
+        h.selected.map_or("nothing".to_ascii_uppercase(), |p| p.name().to_ascii_uppercase()),
         h.ms
     )
 }
@@ -176,7 +177,7 @@ fn handshake_findings(tls: &TlsObs, out: &mut Vec<Finding>) -> bool {
     if tls.aborted_every_hello && !answered && tried.iter().all(|h| cut(&h)) {
         let paths = path_word(tls);
         let mut f = Finding::new(
-            "tls-handshake-aborted",
+            FindingId::TlsHandshakeAborted,
             format!(
                 "The server selects {paths}, then hangs up on every ClientHello — the most permissive included — \
                  with no ServerHello and no alert: on Windows, the signature of a Remote Desktop certificate whose \
@@ -209,11 +210,12 @@ fn handshake_findings(tls: &TlsObs, out: &mut Vec<Finding>) -> bool {
         match &tls.small_mss_retry {
             Some(r) if r.server_hello => {
                 let mut f = Finding::new(
-                    "path-mtu-blackhole",
+                    FindingId::PathMtuBlackhole,
                     "The ClientHello reaches the server, but its answer (ServerHello and certificate, in full-size \
                      packets) never arrives — until the MSS is clamped: the path drops large packets (typical of VPN \
                      tunnels without MSS clamping)",
-                );
+                )
+                .from_silence();
                 f = f.evidence(waited);
                 for h in &tried {
                     f = f.evidence(describe_handshake(h));
@@ -228,10 +230,11 @@ fn handshake_findings(tls: &TlsObs, out: &mut Vec<Finding>) -> bool {
             }
             Some(r) if r.unavailable => {
                 let mut f = Finding::new(
-                    "tls-handshake-stalled",
+                    FindingId::TlsHandshakeStalled,
                     "The server selects TLS/CredSSP, then never answers the ClientHello (whether a path that drops \
                      large packets is the cause is not checked: this platform cannot clamp the MSS)",
-                );
+                )
+                .from_silence();
                 f = f.evidence(waited);
                 for h in &tried {
                     f = f.evidence(describe_handshake(h));
@@ -239,17 +242,17 @@ fn handshake_findings(tls: &TlsObs, out: &mut Vec<Finding>) -> bool {
                 f = f.evidence(format!(
                     "no retry with MSS {}: {}; run rdp-doctor from Linux or macOS on the same path to tell a path that \
                      drops large packets (path-mtu-blackhole) from a stalled server",
-                    r.mss,
-                    crate::probe::tls_scan::MSS_CLAMP_UNAVAILABLE
+                    r.mss, MSS_CLAMP_UNAVAILABLE
                 ));
                 out.push(f);
             }
             retry => {
                 let mut f = Finding::new(
-                    "tls-handshake-stalled",
+                    FindingId::TlsHandshakeStalled,
                     "The server selects TLS/CredSSP, then never answers the ClientHello, not even on a connection \
                      with a small MSS",
-                );
+                )
+                .from_silence();
                 f = f.evidence(waited);
                 for h in &tried {
                     f = f.evidence(describe_handshake(h));
@@ -323,7 +326,7 @@ fn certificate_findings(tls: &TlsObs, settings: &Settings, out: &mut Vec<Finding
     if c.days_left < 0 {
         let ago = -c.days_left;
         let mut f = Finding::new(
-            "cert-expired",
+            FindingId::CertExpired,
             format!(
                 "The server's {}certificate expired on {} ({ago} day{} ago): clients that check it refuse it, mstsc warns",
                 if c.self_signed { "self-signed " } else { "" },
@@ -336,7 +339,7 @@ fn certificate_findings(tls: &TlsObs, settings: &Settings, out: &mut Vec<Finding
         out.push(f);
     } else if c.days_until_valid > 0 {
         let mut f = Finding::new(
-            "cert-not-yet-valid",
+            FindingId::CertNotYetValid,
             format!(
                 "The server's certificate is not valid until {} ({} day{} from now, by this machine's clock)",
                 c.not_before,
@@ -349,7 +352,7 @@ fn certificate_findings(tls: &TlsObs, settings: &Settings, out: &mut Vec<Finding
         out.push(f);
     } else if c.days_left <= i64::from(settings.cert_warn_days) {
         let mut f = Finding::new(
-            "cert-expiring-soon",
+            FindingId::CertExpiringSoon,
             format!(
                 "The server's certificate expires on {} ({} day{} left; the warning threshold is {} days)",
                 c.not_after,
@@ -375,7 +378,7 @@ fn certificate_findings(tls: &TlsObs, settings: &Settings, out: &mut Vec<Finding
             };
             out.push(
                 Finding::new(
-                    "cert-name-mismatch",
+                    FindingId::CertNameMismatch,
                     format!(
                         "The certificate does not name {:?}, the host typed: clients warn about the identity",
                         v.name
@@ -391,14 +394,14 @@ fn certificate_findings(tls: &TlsObs, settings: &Settings, out: &mut Vec<Finding
         if !v.trusted && (!other_reason || c.self_signed) {
             let mut f = if c.self_signed {
                 Finding::new(
-                    "cert-untrusted",
+                    FindingId::CertUntrusted,
                     "The certificate is self-signed, as Remote Desktop's own certificate is by default: clients \
                      cannot verify the server's identity and ask the user",
                 )
                 .severity(Severity::Info)
             } else {
                 Finding::new(
-                    "cert-untrusted",
+                    FindingId::CertUntrusted,
                     "The certificate does not chain to a root this machine trusts: clients cannot verify the server's \
                      identity",
                 )
@@ -422,7 +425,7 @@ fn certificate_findings(tls: &TlsObs, settings: &Settings, out: &mut Vec<Finding
     if weak_key {
         out.push(
             Finding::new(
-                "cert-weak-key",
+                FindingId::CertWeakKey,
                 format!(
                     "The certificate's {} key has {} bits: clients with current security levels refuse it",
                     c.key_type,
@@ -450,7 +453,8 @@ fn certificate_findings(tls: &TlsObs, settings: &Settings, out: &mut Vec<Finding
         })
         .collect();
     if !weak_sigs.is_empty() {
-        let mut f = Finding::new("cert-weak-signature", "The certificate is signed with a broken hash (SHA-1 or MD5)");
+        let mut f =
+            Finding::new(FindingId::CertWeakSignature, "The certificate is signed with a broken hash (SHA-1 or MD5)");
         for w in weak_sigs {
             f = f.evidence(w);
         }
@@ -477,7 +481,7 @@ fn certificate_findings(tls: &TlsObs, settings: &Settings, out: &mut Vec<Finding
     }
     if !usage.is_empty() {
         let mut f = Finding::new(
-            "cert-wrong-usage",
+            FindingId::CertWrongUsage,
             "The certificate is not meant for server authentication: Windows clients refuse it (SEC_E_CERT_WRONG_USAGE)",
         );
         for u in usage {
@@ -499,8 +503,8 @@ fn protocol_findings(tls: &TlsObs, out: &mut Vec<Finding>) {
     let accepted = if tls.versions.is_empty() { "none".to_string() } else { tls.versions.join(", ") };
 
     for (cause, id, what) in [
-        (VerdictCause::NoCommonVersion, "tls-protocol-mismatch", "no TLS version in common"),
-        (VerdictCause::NoCommonSuite, "tls-cipher-mismatch", "a TLS version but no cipher suite in common"),
+        (VerdictCause::NoCommonVersion, FindingId::TlsProtocolMismatch, "no TLS version in common"),
+        (VerdictCause::NoCommonSuite, FindingId::TlsCipherMismatch, "a TLS version but no cipher suite in common"),
     ] {
         let hit: Vec<&ProfileVerdict> = tls.client_profiles.iter().filter(|p| p.cause == cause).collect();
         if hit.is_empty() {
@@ -517,7 +521,8 @@ fn protocol_findings(tls: &TlsObs, out: &mut Vec<Finding>) {
         } else {
             format!("These clients cannot connect, {what} with the server: {}", names.join(", "))
         };
-        let mut f = Finding::new(id, summary);
+        // A version the scan had no answer for counts as refused: the verdict may rest on silence.
+        let mut f = Finding::new(id, summary).from_silence();
         if !judged_hit {
             f = f.severity(Severity::Info);
         }
@@ -537,10 +542,11 @@ fn protocol_findings(tls: &TlsObs, out: &mut Vec<Finding>) {
     if !codes.is_empty() && codes.iter().all(|v| *v <= tls_suites::TLS11) {
         out.push(
             Finding::new(
-                "tls-legacy-only",
+                FindingId::TlsLegacyOnly,
                 format!("The server accepts only {accepted}: no TLS 1.2 or 1.3, which current clients require"),
             )
-            .evidence(tls.version_results.iter().map(describe_version).collect::<Vec<_>>().join("; ")),
+            .evidence(tls.version_results.iter().map(describe_version).collect::<Vec<_>>().join("; "))
+            .from_silence(),
         );
     }
 
@@ -563,7 +569,7 @@ fn protocol_findings(tls: &TlsObs, out: &mut Vec<Finding>) {
         .collect();
     if !weak.is_empty() {
         let mut f = Finding::new(
-            "tls-weak-suites",
+            FindingId::TlsWeakSuites,
             format!(
                 "The server accepts {} weak cipher suite(s) (RC4, 3DES, DES, export, NULL or anonymous)",
                 weak.len()

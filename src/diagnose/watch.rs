@@ -4,6 +4,7 @@
 //! `ProbeSample`s and nothing else.
 
 use super::Finding;
+use crate::diagnose::FindingId;
 use crate::observations::{FailureKind, LightStage, ProbeSample};
 use serde::Serialize;
 
@@ -121,7 +122,7 @@ fn findings(s: &WatchSummary) -> Vec<Finding> {
     if failed > 0 && s.successes > 0 {
         let top = &s.failures[0];
         let mut f = Finding::new(
-            "intermittent-failures",
+            FindingId::IntermittentFailures,
             format!(
                 "{failed} of {} probes failed ({:.0} %), the others went through: {} at {} on {:.0} % of connections",
                 s.probes,
@@ -160,7 +161,7 @@ fn findings(s: &WatchSummary) -> Vec<Finding> {
             .collect();
     if !unstable.is_empty() {
         let mut f = Finding::new(
-            "latency-unstable",
+            FindingId::LatencyUnstable,
             "The time a step takes swings widely from probe to probe (p95 at least twice p50 and 100 ms above it)",
         );
         for u in unstable {
@@ -203,7 +204,7 @@ mod tests {
         assert_eq!((s.probes, s.successes, s.resets), (10, 7, 3));
         assert_eq!(s.findings.len(), 1);
         let f = &s.findings[0];
-        assert_eq!(f.id, "intermittent-failures");
+        assert_eq!(f.id, FindingId::IntermittentFailures);
         assert!(f.summary.contains("resets (RST) at the X.224 negotiation on 30 % of connections"), "{}", f.summary);
     }
 
@@ -220,7 +221,7 @@ mod tests {
     fn a_handshake_that_swings_is_latency_unstable() {
         let samples: Vec<_> = (1..=20).map(|i| sample(i, None, if i % 5 == 0 { 400.0 } else { 20.0 })).collect();
         let s = summarize(&samples);
-        assert_eq!(s.findings.iter().map(|f| f.id).collect::<Vec<_>>(), ["latency-unstable"]);
+        assert_eq!(s.findings.iter().map(|f| f.id).collect::<Vec<_>>(), [FindingId::LatencyUnstable]);
         assert!(s.findings[0].evidence[0].starts_with("TLS handshake: p50 20.0 ms, p95 400.0 ms"));
     }
 }

@@ -5,6 +5,7 @@
 
 use super::rules::{self, source_ip};
 use super::{EvidenceObs, RegistryObs};
+use crate::diagnose::FindingId;
 use crate::diagnose::{Finding, Severity, Verdict};
 use crate::knowledge::events as kn;
 use crate::observations::Observations;
@@ -29,9 +30,9 @@ pub enum Relation {
 pub struct CrossCheck {
     pub relation: Relation,
     /// The network finding concerned, if any.
-    pub network_finding: Option<&'static str>,
+    pub network_finding: Option<FindingId>,
     /// The evidence finding (or record kind) concerned.
-    pub evidence_finding: Option<&'static str>,
+    pub evidence_finding: Option<FindingId>,
     pub detail: String,
 }
 
@@ -68,7 +69,7 @@ pub fn cross_check_at(
 ) -> (Vec<Finding>, Vec<CrossCheck>) {
     let mut out: Vec<Finding> = findings.to_vec();
     let mut checks = Vec::new();
-    let has = |out: &[Finding], id: &str| out.iter().any(|f| f.id == id);
+    let has = |out: &[Finding], id: &FindingId| out.iter().any(|f| f.id == *id);
 
     // 1. The evidence's own findings: the same id as a network finding confirms it.
     for f in rules::findings(ev) {
@@ -85,10 +86,12 @@ pub fn cross_check_at(
         } else {
             // Records that name the cause behind a network symptom.
             let symptom = match f.id {
-                "schannel-private-key-unusable" | "rdp-cert-not-created" => {
-                    ["tls-handshake-aborted", "cert-not-on-server", "credssp-failed"].into_iter().find(|s| has(&out, s))
+                FindingId::SchannelPrivateKeyUnusable | FindingId::RdpCertNotCreated => {
+                    [FindingId::TlsHandshakeAborted, FindingId::CertNotOnServer, FindingId::CredsspFailed]
+                        .into_iter()
+                        .find(|s| has(&out, s))
                 }
-                "credssp-version-refused" => Some("credssp-server-unpatched").filter(|s| has(&out, s)),
+                FindingId::CredsspVersionRefused => Some(FindingId::CredsspServerUnpatched).filter(|s| has(&out, s)),
                 _ => None,
             };
             checks.push(CrossCheck {
@@ -119,7 +122,7 @@ pub fn cross_check_at(
             if wire { "required" } else { "not required" }
         );
         if required == wire {
-            let id = if wire { "nla-required" } else { "nla-not-required" };
+            let id = if wire { FindingId::NlaRequired } else { FindingId::NlaNotRequired };
             if let Some(nf) = out.iter_mut().find(|f| f.id == id) {
                 nf.evidence.push(format!("confirmed by the registry: {line}"));
             }
@@ -132,15 +135,15 @@ pub fn cross_check_at(
         } else {
             out.push(
                 Finding::new(
-                    "evidence-nla-mismatch",
+                    FindingId::EvidenceNlaMismatch,
                     "The registry and the wire disagree about Network Level Authentication",
                 )
                 .evidence(line.clone()),
             );
             checks.push(CrossCheck {
                 relation: Relation::Contradicts,
-                network_finding: Some(if wire { "nla-required" } else { "nla-not-required" }),
-                evidence_finding: Some("evidence-nla-mismatch"),
+                network_finding: Some(if wire { FindingId::NlaRequired } else { FindingId::NlaNotRequired }),
+                evidence_finding: Some(FindingId::EvidenceNlaMismatch),
                 detail: line,
             });
         }
@@ -171,7 +174,7 @@ pub fn cross_check_at(
         } else {
             out.push(
                 Finding::new(
-                    "evidence-cert-mismatch",
+                    FindingId::EvidenceCertMismatch,
                     "The certificate served is not the one the server's records name",
                 )
                 .evidence(line.clone()),
@@ -179,7 +182,7 @@ pub fn cross_check_at(
             checks.push(CrossCheck {
                 relation: Relation::Contradicts,
                 network_finding: None,
-                evidence_finding: Some("evidence-cert-mismatch"),
+                evidence_finding: Some(FindingId::EvidenceCertMismatch),
                 detail: line,
             });
         }
@@ -187,13 +190,13 @@ pub fn cross_check_at(
 
     // 4. The port: the listener's PortNumber against the port probed, when TCP failed there (a
     //    port forward to another port is normal when it works).
-    let tcp_failed = ["tcp-refused", "tcp-timeout", "not-rdp"].iter().any(|id| has(&out, id));
+    let tcp_failed = [FindingId::TcpRefused, FindingId::TcpTimeout, FindingId::NotRdp].iter().any(|id| has(&out, id));
     if let (Some(port), Some(net), true) = (reg_num(ev, "PortNumber"), network.network.as_ref(), tcp_failed) {
         let probed: Vec<u16> = net.attempts.iter().map(|a| a.address.port()).collect();
         if let Some(&p) = probed.first().filter(|p| u64::from(**p) != port) {
             let line =
                 format!("registry PortNumber = {port}: the RDP-Tcp listener is not on port {p}, the port probed");
-            for id in ["tcp-refused", "tcp-timeout", "not-rdp"] {
+            for id in [FindingId::TcpRefused, FindingId::TcpTimeout, FindingId::NotRdp] {
                 if let Some(nf) = out.iter_mut().find(|f| f.id == id) {
                     nf.evidence.push(line.clone());
                 }
@@ -243,7 +246,10 @@ pub fn cross_check_at(
                 nf.evidence.push(match relation {
                     Relation::Confirms => format!("confirmed by the Security log: {line}"),
                     _ => {
-                        format!("the Security log says otherwise ({}): {line}", rec_id.unwrap_or("an unmapped status"))
+                        format!(
+                            "the Security log says otherwise ({}): {line}",
+                            rec_id.map_or("an unmapped status", FindingId::as_str)
+                        )
                     }
                 });
             }

@@ -3,6 +3,7 @@
 //! show. Every code is decoded from `src/knowledge`.
 
 use super::{EventObs, EvidenceObs, RegSource, RegistryObs, short_channel};
+use crate::diagnose::FindingId;
 use crate::diagnose::{Finding, Severity, Verdict};
 use crate::knowledge::events::{self as kn, EventKind};
 use crate::knowledge::{self, TableId};
@@ -12,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 const SAMPLES: usize = 3;
 
 /// NTSTATUS -> finding id, shared with the CredSSP layer (the same causes).
-fn status_finding(code: u32) -> Option<&'static str> {
+fn status_finding(code: u32) -> Option<FindingId> {
     crate::diagnose::status_finding(code)
 }
 
@@ -94,8 +95,8 @@ pub fn rdp_addresses(obs: &EvidenceObs) -> BTreeMap<String, BTreeSet<String>> {
 /// Collects findings by id, with counted evidence.
 #[derive(Default)]
 struct Collector {
-    order: Vec<&'static str>,
-    by_id: BTreeMap<&'static str, Group>,
+    order: Vec<FindingId>,
+    by_id: BTreeMap<FindingId, Group>,
 }
 
 struct Group {
@@ -109,7 +110,7 @@ struct Group {
 }
 
 impl Collector {
-    fn add(&mut self, id: &'static str, summary: &str, e: Option<&EventObs>, line: String) {
+    fn add(&mut self, id: FindingId, summary: &str, e: Option<&EventObs>, line: String) {
         let g = self.by_id.entry(id).or_insert_with(|| {
             self.order.push(id);
             Group {
@@ -137,8 +138,8 @@ impl Collector {
         }
     }
 
-    fn note(&mut self, id: &'static str, line: String) {
-        if let Some(g) = self.by_id.get_mut(id) {
+    fn note(&mut self, id: FindingId, line: String) {
+        if let Some(g) = self.by_id.get_mut(&id) {
             g.extra.push(line);
         }
     }
@@ -146,7 +147,7 @@ impl Collector {
     fn finish(self) -> Vec<Finding> {
         let mut out = Vec::new();
         for id in self.order {
-            let g = &self.by_id[id];
+            let g = &self.by_id[&id];
             let mut f = Finding::new(id, g.summary.clone());
             for l in &g.lines {
                 f = f.evidence(l.clone());
@@ -210,15 +211,15 @@ pub fn findings(obs: &EvidenceObs) -> Vec<Finding> {
                 let user =
                     format!("{}\\{}", e.field("AccountDomain").unwrap_or(""), e.field("AccountName").unwrap_or("?"));
                 c.add(
-                    "user-not-authorized",
+                    FindingId::UserNotAuthorized,
                     "Security 4825: users were denied Remote Desktop access",
                     Some(e),
                     format!("{}: user {user} denied Remote Desktop access{}", e.label(), from(e)),
                 );
             }
             (kn::PR_RDPCORETS, 140) => c.add(
-                "credentials-rejected",
-                &logon_summary("credentials-rejected"),
+                FindingId::CredentialsRejected,
+                &logon_summary(FindingId::CredentialsRejected),
                 Some(e),
                 format!(
                     "{}: a connection failed because the user name or password is not correct{}",
@@ -242,7 +243,7 @@ pub fn findings(obs: &EvidenceObs) -> Vec<Finding> {
                     ),
                 };
                 c.add(
-                    "rdp-network-drops",
+                    FindingId::RdpNetworkDrops,
                     "RdpCoreTS: Remote Desktop connections broke at the transport",
                     Some(e),
                     format!("{}: {what}: {}", e.label(), win32_text(code)),
@@ -251,7 +252,7 @@ pub fn findings(obs: &EvidenceObs) -> Vec<Finding> {
             (kn::PR_SCHANNEL, 36870) => {
                 let code = num(e, "ErrorCode").unwrap_or(0);
                 c.add(
-                    "schannel-private-key-unusable",
+                    FindingId::SchannelPrivateKeyUnusable,
                     "Schannel 36870: the TLS server certificate's private key cannot be used",
                     Some(e),
                     format!(
@@ -264,7 +265,7 @@ pub fn findings(obs: &EvidenceObs) -> Vec<Finding> {
                 );
             }
             (kn::PR_SCHANNEL, 36874) => c.add(
-                "tls-cipher-mismatch",
+                FindingId::TlsCipherMismatch,
                 "Schannel 36874: clients offered no cipher suite the server supports",
                 Some(e),
                 format!(
@@ -276,8 +277,8 @@ pub fn findings(obs: &EvidenceObs) -> Vec<Finding> {
             (kn::PR_SCHANNEL, 36888) => {
                 let Some(alert) = num(e, "AlertDesc").and_then(|a| u8::try_from(a).ok()) else { continue };
                 let id = match alert {
-                    70 => "tls-protocol-mismatch",
-                    40 | 71 => "tls-cipher-mismatch",
+                    70 => FindingId::TlsProtocolMismatch,
+                    40 | 71 => FindingId::TlsCipherMismatch,
                     _ => continue,
                 };
                 c.add(
@@ -302,7 +303,7 @@ pub fn findings(obs: &EvidenceObs) -> Vec<Finding> {
                     .unwrap_or_else(|| status.to_string());
                 let what = if e.event_id == 1057 { "create a new" } else { "replace the expired" };
                 c.add(
-                    "rdp-cert-not-created",
+                    FindingId::RdpCertNotCreated,
                     "TermService 1057/1058: the Remote Desktop certificate could not be created or renewed",
                     Some(e),
                     format!("{}: could not {what} self-signed certificate: status {decoded}", e.label()),
@@ -313,7 +314,7 @@ pub fn findings(obs: &EvidenceObs) -> Vec<Finding> {
                 let version = num(e, "param2");
                 let v = version.map(|v| code_text(TableId::CredsspVersion, v)).unwrap_or_else(|| "?".into());
                 c.add(
-                    "credssp-version-refused",
+                    FindingId::CredsspVersionRefused,
                     "LsaSrv 6041: this client refused the server's CredSSP version (Encryption Oracle Remediation)",
                     Some(e),
                     format!("{}: CredSSP to {target} failed: the remote host offered version {v}", e.label()),
@@ -337,7 +338,7 @@ pub fn findings(obs: &EvidenceObs) -> Vec<Finding> {
             (kn::PR_RDPCLIENT, 1026) => {
                 let Some(reason) = num(e, "Value").or_else(|| num(e, "Reason")) else { continue };
                 c.add(
-                    "client-disconnect-recorded",
+                    FindingId::ClientDisconnectRecorded,
                     "RDPClient 1026: the Remote Desktop client recorded disconnects",
                     Some(e),
                     format!("{}: disconnected, reason {}", e.label(), code_text(TableId::DiscReason, reason)),
@@ -347,7 +348,7 @@ pub fn findings(obs: &EvidenceObs) -> Vec<Finding> {
         }
     }
     if skipped_non_rdp > 0 {
-        for id in ["credentials-rejected", "account-locked", "account-restricted"] {
+        for id in [FindingId::CredentialsRejected, FindingId::AccountLocked, FindingId::AccountRestricted] {
             c.note(
                 id,
                 format!("{skipped_non_rdp} other failed logon(s) (Security 4625) were not Remote Desktop (local, service, OpenSSH or another network service) and are left out"),
@@ -364,22 +365,22 @@ fn from(e: &EventObs) -> String {
     source_ip(e).map(|ip| format!(" from {ip}")).unwrap_or_default()
 }
 
-fn logon_summary(id: &str) -> String {
+fn logon_summary(id: FindingId) -> String {
     format!("Failed Remote Desktop logons recorded on the server: {}", crate::diagnose::catalogue::def(id).title)
 }
 
 /// The finding an LSM 40 reason code proves, if it is the server's doing (errorInfo code space).
-fn lsm_reason_finding(reason: u32) -> Option<&'static str> {
+fn lsm_reason_finding(reason: u32) -> Option<FindingId> {
     match reason {
         // No information, admin tool disconnect/logoff, replaced by another connection, user
         // disconnect/logoff: normal endings.
         0 | 1 | 2 | 5 | 0xB | 0xC => None,
-        0x7 => Some("server-denied-connection"),
-        0x8 => Some("server-denied-fips"),
-        0x9 => Some("server-insufficient-privileges"),
-        0xA => Some("fresh-credentials-required"),
-        0x100..=0x10A => Some("licensing-failed"),
-        _ => Some("session-ended-by-server"),
+        0x7 => Some(FindingId::ServerDeniedConnection),
+        0x8 => Some(FindingId::ServerDeniedFips),
+        0x9 => Some(FindingId::ServerInsufficientPrivileges),
+        0xA => Some(FindingId::FreshCredentialsRequired),
+        0x100..=0x10A => Some(FindingId::LicensingFailed),
+        _ => Some(FindingId::SessionEndedByServer),
     }
 }
 
@@ -402,13 +403,16 @@ fn registry_findings(reg: &[RegistryObs], out: &mut Vec<Finding>) {
     let n = |name: &str| get(name).and_then(|r| r.effective.as_deref()).and_then(super::evtx::parse_num);
     if let Some(r) = get("SecurityLayer").filter(|_| n("SecurityLayer") == Some(0)) {
         out.push(
-            Finding::new("standard-rdp-security-only", "The registry sets the listener to Standard RDP Security only")
-                .evidence(reg_line(r)),
+            Finding::new(
+                FindingId::StandardRdpSecurityOnly,
+                "The registry sets the listener to Standard RDP Security only",
+            )
+            .evidence(reg_line(r)),
         );
     }
     if let Some(r) = get("UserAuthentication").filter(|_| n("UserAuthentication") == Some(0)) {
         out.push(
-            Finding::new("nla-not-required", "The registry does not require Network Level Authentication")
+            Finding::new(FindingId::NlaNotRequired, "The registry does not require Network Level Authentication")
                 .evidence(reg_line(r)),
         );
     }
@@ -417,7 +421,7 @@ fn registry_findings(reg: &[RegistryObs], out: &mut Vec<Finding>) {
     {
         out.push(
             Finding::new(
-                "weak-rdp-encryption",
+                FindingId::WeakRdpEncryption,
                 "The registry allows low (40/56-bit RC4) Standard RDP Security encryption",
             )
             .evidence(reg_line(r)),
@@ -427,7 +431,7 @@ fn registry_findings(reg: &[RegistryObs], out: &mut Vec<Finding>) {
     let tls13 = n("TLS 1.3 Server Enabled");
     if tls12 == Some(0) && tls13.unwrap_or(0) == 0 {
         let mut f = Finding::new(
-            "tls-protocol-mismatch",
+            FindingId::TlsProtocolMismatch,
             "The registry disables TLS 1.2 for Schannel's server side: current clients share no TLS version with it",
         );
         for r in reg.iter().filter(|r| r.name.ends_with("Server Enabled") || r.name.ends_with("DisabledByDefault")) {
@@ -521,8 +525,8 @@ mod tests {
     #[test]
     fn lsm_reasons_map_to_catalogue_ids() {
         assert_eq!(lsm_reason_finding(0xB), None);
-        assert_eq!(lsm_reason_finding(7), Some("server-denied-connection"));
-        assert_eq!(lsm_reason_finding(0x104), Some("licensing-failed"));
-        assert_eq!(lsm_reason_finding(3), Some("session-ended-by-server"));
+        assert_eq!(lsm_reason_finding(7), Some(FindingId::ServerDeniedConnection));
+        assert_eq!(lsm_reason_finding(0x104), Some(FindingId::LicensingFailed));
+        assert_eq!(lsm_reason_finding(3), Some(FindingId::SessionEndedByServer));
     }
 }

@@ -6,6 +6,7 @@
 
 use super::rules::{self, source_ip};
 use super::{EventKind, EvidenceObs};
+use crate::diagnose::FindingId;
 use serde::Serialize;
 
 /// Events further apart than this from the same address are separate attempts.
@@ -47,7 +48,7 @@ pub struct Attempt {
     pub source: Option<String>,
     pub outcome: Outcome,
     /// The finding id that names the cause, when the records prove one.
-    pub cause: Option<&'static str>,
+    pub cause: Option<crate::diagnose::FindingId>,
     pub events: Vec<Entry>,
     #[serde(skip)]
     indexes: Vec<usize>,
@@ -168,13 +169,14 @@ fn judge(a: &mut Attempt, obs: &EvidenceObs) {
     let sub = EvidenceObs { events: evs.iter().map(|e| (*e).clone()).collect(), ..EvidenceObs::default() };
     let findings = rules::findings(&sub);
     let has = |k: EventKind| evs.iter().any(|e| e.kind == k);
-    let failing = findings.iter().find(|f| f.id != "rdp-network-drops" && f.id != "client-disconnect-recorded");
+    let failing =
+        findings.iter().find(|f| f.id != FindingId::RdpNetworkDrops && f.id != FindingId::ClientDisconnectRecorded);
     (a.outcome, a.cause) = if let Some(f) = failing {
         (Outcome::Failed, Some(f.id))
     } else if has(EventKind::LoggedOn) || has(EventKind::Reconnected) {
         (Outcome::SessionStarted, None)
-    } else if findings.iter().any(|f| f.id == "rdp-network-drops") {
-        (Outcome::Dropped, Some("rdp-network-drops"))
+    } else if findings.iter().any(|f| f.id == FindingId::RdpNetworkDrops) {
+        (Outcome::Dropped, Some(FindingId::RdpNetworkDrops))
     } else if has(EventKind::Authenticated) {
         (Outcome::Authenticated, None)
     } else {

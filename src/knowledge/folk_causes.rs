@@ -11,10 +11,11 @@
 //!
 //! Basis of a produced code: `documented` when the code's published meaning is this failure (or the
 //! status is the one the protocol carries for it), `observed` when the real FreeRDP client (xfreerdp
-//! 2.11) logged it against our lab or the real servers (tests/folk_causes_freerdp.rs reproduces every
+//! 2.11) logged it against our lab or the real servers (tests/it/folk_causes_freerdp.rs reproduces every
 //! one), `inferred` when we reason from the stage and the protocol (the note says how).
 
 use super::{Basis, Layer, TableId};
+use crate::diagnose::FindingId;
 use serde::Serialize;
 
 /// The stages of a connection, in the order a client walks them ([MS-RDPBCGR] 1.3.1.1). A stage that
@@ -164,9 +165,14 @@ pub struct FolkCause {
     /// The codes it produces.
     pub produces: &'static [Produces],
     /// `diagnose` finding ids that prove it (an error finding) or show its precondition (warning, info).
-    pub findings: &'static [&'static str],
+    pub findings: &'static [FindingId],
     /// `diagnose` finding ids whose presence shows it is absent.
-    pub absent_if: &'static [&'static str],
+    pub absent_if: &'static [FindingId],
+    /// `diagnose` finding ids whose presence shows it absent when the connection still fails here: the
+    /// failure reproduced from here is not this cause. Without a failure, a cause that lies with the
+    /// user's client stays possible (that client may differ).
+    #[serde(skip_serializing_if = "<[FindingId]>::is_empty")]
+    pub absent_if_failing: &'static [FindingId],
     /// What `rdp-doctor evidence` reads for it (event ids, registry values).
     pub evidence: &'static [&'static str],
     /// What `rdp-doctor client` checks for it on the user's machine, if it can lie there.
@@ -273,8 +279,14 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             ),
             freerdp(0x0D, Basis::Observed, "xfreerdp logs it for a closed port in our lab"),
         ],
-        findings: &["tcp-timeout", "tcp-refused", "tcp-unreachable", "address-unreachable"],
+        findings: &[
+            FindingId::TcpTimeout,
+            FindingId::TcpRefused,
+            FindingId::TcpUnreachable,
+            FindingId::AddressUnreachable,
+        ],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &[
             "Security 5152/5157 (Windows Filtering Platform dropped or blocked the connection)",
             "the rule 'Remote Desktop - User Mode (TCP-In)' (FirewallRules RemoteDesktop-UserMode-In-TCP)",
@@ -311,8 +323,14 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
                 "xfreerdp logs it for a closed port and for a listener that accepts and closes in our lab",
             ),
         ],
-        findings: &["tcp-refused", "closed-before-negotiation", "no-response", "not-rdp"],
+        findings: &[
+            FindingId::TcpRefused,
+            FindingId::ClosedBeforeNegotiation,
+            FindingId::NoResponse,
+            FindingId::NotRdp,
+        ],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &[
             "System 7036/7031 (TermService stopped or crashed)",
             "RDP-Tcp fEnableWinStation, PortNumber, MaxInstanceCount; fDenyTSConnections",
@@ -338,8 +356,9 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             ),
             pair(0x108, 0x0, Basis::Inferred, "a tunnel that is down makes the connect time out"),
         ],
-        findings: &["path-mtu-blackhole", "tls-handshake-stalled", "tcp-timeout"],
+        findings: &[FindingId::PathMtuBlackhole, FindingId::TlsHandshakeStalled, FindingId::TcpTimeout],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &["RdpCoreTS 142/143/226 on the server (the transport dropped)"],
         client: Some("the client's VPN adapter MTU (netsh interface ipv4 show subinterfaces)"),
         lies_with_client: false,
@@ -367,9 +386,22 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
                 Basis::Documented,
                 "the gateway refused the user's authentication cookie",
             ),
+            code(
+                TableId::GatewayClient,
+                0x300_001B,
+                Basis::Observed,
+                "the Windows client's own text for it names the gateway's resource policy (RD RAP)",
+            ),
+            code(
+                TableId::GatewayClient,
+                0x300_001C,
+                Basis::Observed,
+                "the Windows client's own text for it names the gateway's authorization (RD CAP)",
+            ),
         ],
         findings: &[],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &[
             "TerminalServices-Gateway/Operational 200-303 on the gateway (CAP/RAP decisions, channel closes)",
             "NPS Security 6272/6273",
@@ -413,14 +445,15 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             ),
         ],
         findings: &[
-            "inconsistent-flags",
-            "tls-with-user-auth-required",
-            "standard-rdp-security-only",
-            "fips-required",
-            "weak-rdp-encryption",
-            "rdp-no-encryption",
+            FindingId::InconsistentFlags,
+            FindingId::TlsWithUserAuthRequired,
+            FindingId::StandardRdpSecurityOnly,
+            FindingId::FipsRequired,
+            FindingId::WeakRdpEncryption,
+            FindingId::RdpNoEncryption,
         ],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &[
             "RDP-Tcp SecurityLayer, MinEncryptionLevel, and the Terminal Services policy values that override them",
         ],
@@ -441,9 +474,10 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             code(TableId::SspiHresult, 0x8009_0331, Basis::Documented, "SEC_E_ALGORITHM_MISMATCH (Schannel)"),
             freerdp(0x08, Basis::Observed, "xfreerdp logs it when no TLS version or suite is common in our lab"),
         ],
-        findings: &["tls-protocol-mismatch", "tls-cipher-mismatch", "tls-legacy-only"],
+        findings: &[FindingId::TlsProtocolMismatch, FindingId::TlsCipherMismatch, FindingId::TlsLegacyOnly],
         // Every hello refused, the most permissive included: not a mismatch (the key, see machinekeys).
-        absent_if: &["standard-rdp-security-only", "tls-handshake-aborted"],
+        absent_if: &[FindingId::StandardRdpSecurityOnly, FindingId::TlsHandshakeAborted],
+        absent_if_failing: &[],
         evidence: &[
             "System Schannel 36874 (no common protocol) and 36888 (fatal alert)",
             "SCHANNEL\\Protocols and the cipher-suite order policy",
@@ -466,14 +500,15 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             pair(0x904, 0x0, Basis::Inferred, "no usable certificate: the server closes the socket with no reason"),
         ],
         findings: &[
-            "cert-expired",
-            "cert-not-yet-valid",
-            "cert-not-on-server",
-            "cert-expiring-soon",
-            "cert-untrusted",
-            "cert-name-mismatch",
+            FindingId::CertExpired,
+            FindingId::CertNotYetValid,
+            FindingId::CertNotOnServer,
+            FindingId::CertExpiringSoon,
+            FindingId::CertUntrusted,
+            FindingId::CertNameMismatch,
         ],
-        absent_if: &["standard-rdp-security-only"],
+        absent_if: &[FindingId::StandardRdpSecurityOnly],
+        absent_if_failing: &[],
         evidence: &[
             "TerminalServices-RemoteConnectionManager 1057/1058 (the certificate could not be created or replaced)",
             "RDP-Tcp SSLCertificateSHA1Hash",
@@ -499,8 +534,9 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
                 "xfreerdp logs it when the server resets the handshake it cannot sign in our lab",
             ),
         ],
-        findings: &["tls-handshake-aborted"],
-        absent_if: &["standard-rdp-security-only"],
+        findings: &[FindingId::TlsHandshakeAborted],
+        absent_if: &[FindingId::StandardRdpSecurityOnly],
+        absent_if_failing: &[],
         evidence: &["System Schannel 36870 with 0x8009030D (the private key could not be opened)"],
         client: None,
         lies_with_client: false,
@@ -529,8 +565,9 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             ),
             freerdp(0x0C, Basis::Observed, "xfreerdp /sec:tls against a server that requires NLA in our lab"),
         ],
-        findings: &["password-must-change", "nla-required"],
-        absent_if: &["nla-not-required"],
+        findings: &[FindingId::PasswordMustChange, FindingId::NlaRequired],
+        absent_if: &[FindingId::NlaNotRequired],
+        absent_if_failing: &[],
         evidence: &["RDP-Tcp UserAuthentication and the policy 'Require user authentication … by using NLA'"],
         client: Some("the .rdp file's enablecredsspsupport (0 turns NLA off in the client)"),
         lies_with_client: true,
@@ -558,8 +595,9 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
                 "STATUS_DOWNGRADE_DETECTED is how a patched side refuses an older CredSSP version",
             ),
         ],
-        findings: &["credssp-server-unpatched"],
-        absent_if: &["nla-not-required"],
+        findings: &[FindingId::CredsspServerUnpatched],
+        absent_if: &[FindingId::NlaNotRequired],
+        absent_if_failing: &[],
         evidence: &[
             "System LsaSrv 6041 on the client (names the server's CredSSP version)",
             "CredSSP\\Parameters AllowEncryptionOracle on both sides",
@@ -588,15 +626,16 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             ),
         ],
         findings: &[
-            "credentials-rejected",
-            "password-expired",
-            "account-locked",
-            "account-disabled",
-            "account-expired",
-            "account-restricted",
-            "logon-failed",
+            FindingId::CredentialsRejected,
+            FindingId::PasswordExpired,
+            FindingId::AccountLocked,
+            FindingId::AccountDisabled,
+            FindingId::AccountExpired,
+            FindingId::AccountRestricted,
+            FindingId::LogonFailed,
         ],
         absent_if: &[],
+        absent_if_failing: &[FindingId::CredentialsAccepted],
         evidence: &["Security 4625 with Status/SubStatus (logon type 10 or 3)", "Security 4740 (locked out)"],
         client: Some("saved credentials for TERMSRV/HOST in Credential Manager (cmdkey /list)"),
         lies_with_client: true,
@@ -630,12 +669,13 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             code(TableId::NtStatus, 0xC000_015B, Basis::Documented, "STATUS_LOGON_TYPE_NOT_GRANTED"),
         ],
         findings: &[
-            "user-not-authorized",
-            "logon-type-not-granted",
-            "server-insufficient-privileges",
-            "server-denied-connection",
+            FindingId::UserNotAuthorized,
+            FindingId::LogonTypeNotGranted,
+            FindingId::ServerInsufficientPrivileges,
+            FindingId::ServerDeniedConnection,
         ],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &[
             "Security 4825 (denied access to Remote Desktop)",
             "Security 4625 with 0xC000015B",
@@ -667,8 +707,9 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             ),
             errinfo(0x5, Basis::Documented, "the session was taken over by another connection of the same user"),
         ],
-        findings: &["server-denied-connection"],
+        findings: &[FindingId::ServerDeniedConnection],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &[
             "LocalSessionManager/Operational 40 (the reason code of the disconnect)",
             "MaxInstanceCount, fSingleSessionPerUser, MaxConnectionCount policy values",
@@ -697,8 +738,9 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
                 "xfreerdp 2.11 logs 'license connection sequence aborted', then a transport failure in our lab",
             ),
         ],
-        findings: &["licensing-failed"],
+        findings: &[FindingId::LicensingFailed],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &["TerminalServices-Licensing 1128/1130, LocalSessionManager 40", "LicensingMode and LicenseServers"],
         client: Some("the client's license store HKLM\\SOFTWARE\\Microsoft\\MSLicensing"),
         lies_with_client: false,
@@ -720,8 +762,9 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             ),
             pair(0x506, 0x0, Basis::Inferred, "Standard RDP Security where the server accepts only FIPS encryption"),
         ],
-        findings: &["server-denied-fips", "fips-required"],
+        findings: &[FindingId::ServerDeniedFips, FindingId::FipsRequired],
         absent_if: &[],
+        absent_if_failing: &[],
         evidence: &["Lsa\\FIPSAlgorithmPolicy Enabled", "MinEncryptionLevel = 4"],
         client: Some("the client's FIPSAlgorithmPolicy"),
         lies_with_client: false,
@@ -836,7 +879,11 @@ pub fn check_line(c: &FolkCause) -> String {
     let mut parts = Vec::new();
     if !c.findings.is_empty() {
         let cmd = if c.needs_user { Command::DiagnoseUser } else { Command::Diagnose };
-        parts.push(format!("{} ({})", cmd.line(), c.findings.join(", ")));
+        parts.push(format!(
+            "{} ({})",
+            cmd.line(),
+            c.findings.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+        ));
     } else if c.command == Command::DiagnoseGateway {
         parts.push(Command::DiagnoseGateway.line().to_string());
     }
@@ -1000,7 +1047,7 @@ mod tests {
     #[test]
     fn every_finding_named_is_catalogued() {
         for c in FOLK_CAUSES {
-            for id in c.findings.iter().chain(c.absent_if) {
+            for id in c.findings.iter().chain(c.absent_if).chain(c.absent_if_failing) {
                 assert!(crate::diagnose::CATALOGUE.iter().any(|d| d.id == *id), "{}: unknown finding {id}", c.id);
             }
         }

@@ -13,9 +13,12 @@ pub mod credssp;
 pub mod disc_reason;
 pub mod errinfo;
 pub mod freerdp;
+// The Windows client's RD Gateway codes 0x3000001-0x3000050, next to the E_PROXY table (tsgu).
+pub mod gateway_client;
 pub mod hresult;
 pub mod neg_failure;
 pub mod ntstatus;
+pub mod signatures;
 pub mod tls_suites;
 pub mod tsgu;
 pub mod windows_builds;
@@ -39,6 +42,17 @@ pub enum Basis {
     Observed,
     /// Derived by us (from the code's structure, a neighbour, a source's code); see the entry's note.
     Inferred,
+}
+
+/// The basis's JSON name (`documented`, `observed`, `inferred`), for text.
+impl std::fmt::Display for Basis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Basis::Documented => "documented",
+            Basis::Observed => "observed",
+            Basis::Inferred => "inferred",
+        })
+    }
 }
 
 /// The layer of the connection a code belongs to, in the order a client walks them
@@ -84,6 +98,7 @@ pub enum TableId {
     NtStatus,
     SspiHresult,
     GatewayHresult,
+    GatewayClient,
     FreerdpError,
     FreerdpExit,
     McsReason,
@@ -106,6 +121,7 @@ impl TableId {
         TableId::NtStatus,
         TableId::SspiHresult,
         TableId::GatewayHresult,
+        TableId::GatewayClient,
         TableId::FreerdpError,
         TableId::FreerdpExit,
         TableId::McsReason,
@@ -128,6 +144,7 @@ impl TableId {
             TableId::NtStatus => "ntstatus",
             TableId::SspiHresult => "sspi-hresult",
             TableId::GatewayHresult => "gateway-hresult",
+            TableId::GatewayClient => "gateway-client",
             TableId::FreerdpError => "freerdp-error",
             TableId::FreerdpExit => "freerdp-exit",
             TableId::McsReason => "mcs-reason",
@@ -153,6 +170,9 @@ impl TableId {
             TableId::NtStatus => "NTSTATUS values in TSRequest.errorCode ([MS-ERREF] 2.3)",
             TableId::SspiHresult => "SSPI / Schannel HRESULTs ([MS-ERREF] 2.1)",
             TableId::GatewayHresult => "RD Gateway HRESULTs ([MS-TSGU] 2.2.6)",
+            TableId::GatewayClient => {
+                "Windows client RD Gateway disconnect reasons 0x3000001-0x3000050 (the client's own descriptions)"
+            }
             TableId::FreerdpError => "FreeRDP connect errors (ERRCONNECT_*, freerdp/error.h)",
             TableId::FreerdpExit => "xfreerdp process exit codes (XF_EXIT_*, client/X11/xfreerdp.h)",
             TableId::McsReason => "MCS Disconnect Provider Ultimatum reasons ([T.125], [MS-RDPBCGR] 2.2.2.3)",
@@ -208,6 +228,7 @@ pub fn table(id: TableId) -> &'static [Entry] {
         TableId::NtStatus => ntstatus::NTSTATUS,
         TableId::SspiHresult => hresult::SSPI_HRESULTS,
         TableId::GatewayHresult => tsgu::GATEWAY_HRESULTS,
+        TableId::GatewayClient => gateway_client::GATEWAY_CLIENT_CODES,
         TableId::FreerdpError => freerdp::FREERDP_ERRORS,
         TableId::FreerdpExit => freerdp::FREERDP_EXIT_CODES,
         TableId::McsReason => mcs::MCS_REASONS,

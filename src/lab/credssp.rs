@@ -1,10 +1,10 @@
 //! The lab's CredSSP side ([MS-CSSP] 3.2.5): after the TLS accept on a HYBRID/HYBRID_EX selection, answer
-//! TSRequests as the scenario's script says. Scripted answers reuse the probe's codecs (TSRequest,
+//! TSRequests as the scenario's script (`Scenario::credssp`) says. Scripted answers reuse the probe's codecs (TSRequest,
 //! NTLM CHALLENGE); `OnAuth::Verify` runs sspi's CredSSP server, which accepts any user with
 //! `LAB_PASSWORD`, so a full logon (pubKeyAuth, TSCredentials, Early User Authorization Result) works.
 
-use crate::probe::credssp::codec::{self, Frame, TsRequest};
-use crate::probe::ntlm;
+use crate::codec::ntlm;
+use crate::codec::tsrequest::{self as codec, Frame, TsRequest};
 use std::io;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -39,17 +39,6 @@ pub enum OnNegotiate {
     ErrorCode(u32),
 }
 
-/// Which logon `rdp-doctor demo` runs against the scenario.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DemoLogon {
-    /// No credentials: the credential-less CredSSP probe only.
-    None,
-    /// A lab user with `LAB_PASSWORD` (the scenario's answer to a logon is the point).
-    Password,
-    /// A lab user with `LAB_PASSWORD` and `--restricted-admin`.
-    RestrictedAdmin,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Script {
     /// The TSRequest version the server answers with.
@@ -58,63 +47,12 @@ pub struct Script {
     pub build: u16,
     pub on_negotiate: OnNegotiate,
     pub on_auth: OnAuth,
-    /// Select HYBRID_EX when the client offers it.
-    pub hybrid_ex: bool,
-    pub demo: DemoLogon,
 }
 
-const DEFAULT: Script = Script {
-    version: 6,
-    build: 20348,
-    on_negotiate: OnNegotiate::Challenge,
-    on_auth: OnAuth::Verify,
-    hybrid_ex: false,
-    demo: DemoLogon::None,
-};
-
-/// A Windows Server 2022-like script (CredSSP 6) that answers the AUTHENTICATE as `on_auth`.
-const fn v6(on_auth: OnAuth, demo: DemoLogon) -> Script {
-    Script { on_auth, demo, ..DEFAULT }
-}
-
-/// A script that breaks off at the first reply.
-const fn first_reply(on_negotiate: OnNegotiate) -> Script {
-    Script { on_negotiate, ..DEFAULT }
-}
-
-const fn status(code: u32) -> Script {
-    v6(OnAuth::ErrorCode(code), DemoLogon::Password)
-}
-
-/// The scenarios with their own CredSSP behaviour; every other scenario answers as `DEFAULT`.
-pub static SCRIPTS: &[(&str, Script)] = &[
-    ("credssp-v2", Script { version: 2, build: 7601, on_auth: OnAuth::Close, ..DEFAULT }),
-    ("credssp-v3", Script { version: 3, build: 9600, on_auth: OnAuth::ErrorCode(0xC000_006D), ..DEFAULT }),
-    ("wrong-password", status(0xC000_006D)),         // STATUS_LOGON_FAILURE
-    ("account-locked", status(0xC000_0234)),         // STATUS_ACCOUNT_LOCKED_OUT
-    ("password-expired", status(0xC000_0071)),       // STATUS_PASSWORD_EXPIRED
-    ("password-must-change", status(0xC000_0224)),   // STATUS_PASSWORD_MUST_CHANGE
-    ("account-disabled", status(0xC000_0072)),       // STATUS_ACCOUNT_DISABLED
-    ("account-expired", status(0xC000_0193)),        // STATUS_ACCOUNT_EXPIRED
-    ("account-restricted", status(0xC000_006E)),     // STATUS_ACCOUNT_RESTRICTION
-    ("logon-type-not-granted", status(0xC000_015B)), // STATUS_LOGON_TYPE_NOT_GRANTED
-    (
-        "logon-right-missing",
-        Script { on_auth: OnAuth::EarlyAuth(5), hybrid_ex: true, demo: DemoLogon::Password, ..DEFAULT },
-    ),
-    ("nla-close-after-auth", v6(OnAuth::Close, DemoLogon::Password)),
-    ("credssp-close-after-negotiate", first_reply(OnNegotiate::Close)),
-    ("credssp-malformed", first_reply(OnNegotiate::MalformedDer)),
-    ("ntlm-blocked", first_reply(OnNegotiate::ErrorCode(0xC000_0418))), // STATUS_NTLM_BLOCKED
-    ("restricted-admin-ok", v6(OnAuth::RestrictedAdmin(true), DemoLogon::RestrictedAdmin)),
-    ("restricted-admin-denied", v6(OnAuth::RestrictedAdmin(false), DemoLogon::RestrictedAdmin)),
-    // TSRequest version 2^31 (DER 02 05 00 80 00 00 00): no CredSSP version; must not read as "patched".
-    ("credssp-version-huge", Script { version: 0x8000_0000, on_auth: OnAuth::Close, ..DEFAULT }),
-];
-
-pub fn script(scenario: &str) -> Script {
-    SCRIPTS.iter().find(|(n, _)| *n == scenario).map(|(_, s)| *s).unwrap_or(DEFAULT)
-}
+/// Windows Server 2022: CredSSP 6, a real NTLM exchange that accepts the lab password. A scenario's
+/// script (`Scenario::credssp`) is this one unless its record says otherwise.
+pub const WINDOWS_2022: Script =
+    Script { version: 6, build: 20348, on_negotiate: OnNegotiate::Challenge, on_auth: OnAuth::Verify };
 
 async fn read<S: AsyncReadExt + Unpin>(s: &mut S) -> io::Result<Option<Vec<u8>>> {
     // Exactly one DER TSRequest: what follows it (the client's MCS Connect Initial right after its
@@ -123,7 +61,8 @@ async fn read<S: AsyncReadExt + Unpin>(s: &mut S) -> io::Result<Option<Vec<u8>>>
     if s.read_exact(&mut buf).await.is_err() {
         return Ok(None);
     }
-    let extra = match buf[1] {
+    let Some(&first_len) = buf.get(1) else { return Ok(None) };
+    let extra = match first_len {
         l if l < 0x80 => 0,
         l @ 0x81..=0x84 => usize::from(l - 0x80),
         _ => return Ok(None),
@@ -140,8 +79,11 @@ async fn read<S: AsyncReadExt + Unpin>(s: &mut S) -> io::Result<Option<Vec<u8>>>
             Frame::NeedMore => {}
         }
         let total = match extra {
-            0 => 2 + usize::from(buf[1]),
-            _ => 2 + extra + buf[2..2 + extra].iter().fold(0usize, |a, &b| (a << 8) | usize::from(b)),
+            0 => 2 + usize::from(first_len),
+            _ => {
+                2 + extra
+                    + buf.get(2..2 + extra).unwrap_or_default().iter().fold(0usize, |a, &b| (a << 8) | usize::from(b))
+            }
         };
         if total > codec::MAX_TSREQUEST || total <= buf.len() {
             return Ok(None);
@@ -188,23 +130,23 @@ pub async fn serve<S: AsyncReadExt + AsyncWriteExt + Unpin>(
 async fn scripted_break_off<S: AsyncReadExt + AsyncWriteExt + Unpin>(mut s: S, script: Script) -> io::Result<()> {
     let Some(first) = read(&mut s).await? else { return Ok(()) };
     if codec::decode(&first).is_err() {
-        return s.shutdown().await;
+        return crate::net::shutdown(&mut s).await;
     }
     let reply = match script.on_negotiate {
         OnNegotiate::Challenge => {
             TsRequest { version: script.version, nego_tokens: vec![challenge(&script)], ..TsRequest::default() }
         }
-        OnNegotiate::Close => return s.shutdown().await,
+        OnNegotiate::Close => return crate::net::shutdown(&mut s).await,
         OnNegotiate::MalformedDer => {
             // SEQUENCE { [0] { INTEGER of length 5 with no content bytes } }: the frame is complete,
             // the DER inside it is not.
             s.write_all(&[0x30, 0x04, 0xA0, 0x02, 0x02, 0x05]).await?;
-            return s.shutdown().await;
+            return crate::net::shutdown(&mut s).await;
         }
         OnNegotiate::ErrorCode(code) => {
             let r = TsRequest { version: script.version, error_code: Some(code), ..TsRequest::default() };
             s.write_all(&codec::encode(&r)).await?;
-            return s.shutdown().await;
+            return crate::net::shutdown(&mut s).await;
         }
     };
     s.write_all(&codec::encode(&reply)).await?;
@@ -213,7 +155,7 @@ async fn scripted_break_off<S: AsyncReadExt + AsyncWriteExt + Unpin>(mut s: S, s
         let r = TsRequest { version: script.version, error_code: Some(code), ..TsRequest::default() };
         s.write_all(&codec::encode(&r)).await?;
     }
-    s.shutdown().await
+    crate::net::shutdown(&mut s).await
 }
 
 struct LabProxy;
@@ -238,7 +180,9 @@ async fn verify<S: AsyncReadExt + AsyncWriteExt + Unpin>(
     let mut server = sspi::credssp::CredSspServer::new(public_key, LabProxy, mode).map_err(io::Error::other)?;
     loop {
         let Some(frame) = read(&mut s).await? else { return Ok(None) };
-        let Ok(req) = sspi::credssp::TsRequest::from_buffer(&frame) else { return s.shutdown().await.map(|()| None) };
+        let Ok(req) = sspi::credssp::TsRequest::from_buffer(&frame) else {
+            return crate::net::shutdown(&mut s).await.map(|()| None);
+        };
         match server.process(req).resolve_to_result() {
             Ok(sspi::credssp::ServerState::ReplyNeeded(r)) => {
                 let mut out = Vec::new();
@@ -249,14 +193,14 @@ async fn verify<S: AsyncReadExt + AsyncWriteExt + Unpin>(
                 let empty = identity.username.account_name().is_empty() && identity.password.as_ref().is_empty();
                 if empty && script.on_auth == OnAuth::RestrictedAdmin(false) {
                     // Restricted admin disabled: the empty TSPasswordCreds end the connection.
-                    return s.shutdown().await.map(|()| None);
+                    return crate::net::shutdown(&mut s).await.map(|()| None);
                 }
                 if hybrid_ex {
                     // Early User Authorization Result, [MS-RDPBCGR] 2.2.10.2.
                     let result = if let OnAuth::EarlyAuth(v) = script.on_auth { v } else { 0 };
                     s.write_all(&result.to_le_bytes()).await?;
                     if result != 0 {
-                        return s.shutdown().await.map(|()| None);
+                        return crate::net::shutdown(&mut s).await.map(|()| None);
                     }
                 }
                 // Authenticated: the connection sequence follows.
@@ -268,7 +212,7 @@ async fn verify<S: AsyncReadExt + AsyncWriteExt + Unpin>(
                     r.encode_ts_request(&mut out)?;
                     s.write_all(&out).await?;
                 }
-                return s.shutdown().await.map(|()| None);
+                return crate::net::shutdown(&mut s).await.map(|()| None);
             }
         }
     }

@@ -8,7 +8,7 @@
 //! is the scenario's in-process lab server. Any other name fails as E_PROXY_TS_CONNECTFAILED.
 
 use super::credssp::LAB_PASSWORD;
-use crate::probe::gateway::codec::{self, Framing, HeadParse, Packet, StreamDecoder};
+use crate::codec::tsgu::{self as codec, Framing, HeadParse, Packet, StreamDecoder};
 use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
@@ -64,12 +64,12 @@ pub struct Gateway {
     pub cert: GatewayCert,
     pub fault: Fault,
     /// The lab scenario behind the name `rdp-doctor-lab`.
-    pub backend: &'static str,
+    pub backend: &'static super::Scenario,
 }
 
 impl Gateway {
     pub const fn healthy() -> Gateway {
-        Gateway { websocket: true, cert: GatewayCert::Good, fault: Fault::None, backend: "healthy" }
+        Gateway { websocket: true, cert: GatewayCert::Good, fault: Fault::None, backend: &super::scenarios::HEALTHY }
     }
 }
 
@@ -87,26 +87,22 @@ type Tls = tokio_rustls::server::TlsStream<TcpStream>;
 type Pending = Arc<Mutex<HashMap<String, tokio::sync::oneshot::Sender<(Tls, Vec<u8>)>>>>;
 
 pub async fn start(gw: Gateway, addr: SocketAddr) -> io::Result<Running> {
-    let backend_scenario = super::scenario(gw.backend).ok_or_else(|| io::Error::other("no backend scenario"))?;
-    let backend = Box::pin(super::start(backend_scenario, SocketAddr::from(([127, 0, 0, 1], 0)))).await?;
+    let backend = Box::pin(super::start(gw.backend, SocketAddr::from(([127, 0, 0, 1], 0)))).await?;
     let backend_addr = backend.addr;
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let acceptor = acceptor(gw.cert)?;
     let pending: Pending = Arc::default();
-    let task = tokio::spawn(async move {
-        loop {
-            let Ok((tcp, _)) = listener.accept().await else { continue };
-            let _ = tcp.set_nodelay(true);
-            let (acceptor, pending) = (acceptor.clone(), pending.clone());
-            tokio::spawn(async move {
-                let Ok(Ok(tls)) = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await else {
-                    return;
-                };
-                let _ = tokio::time::timeout(Duration::from_secs(120), serve(tls, gw, backend_addr, pending)).await;
-            });
-        }
-    });
+    let task = tokio::spawn(super::accept::accept_loop(listener, move |tcp| {
+        let _ = tcp.set_nodelay(true);
+        let (acceptor, pending) = (acceptor.clone(), pending.clone());
+        tokio::spawn(async move {
+            let Ok(Ok(tls)) = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await else {
+                return;
+            };
+            let _ = tokio::time::timeout(Duration::from_secs(120), serve(tls, gw, backend_addr, pending)).await;
+        });
+    }));
     Ok(Running { addr, backend_addr, task, _backend: backend })
 }
 
@@ -160,7 +156,7 @@ async fn read_head<S: AsyncRead + Unpin>(s: &mut S, buf: &mut Vec<u8>) -> Option
         if n == 0 {
             return None;
         }
-        buf.extend_from_slice(&chunk[..n]);
+        buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
     }
 }
 
@@ -291,7 +287,7 @@ async fn serve(mut tls: Tls, gw: Gateway, backend: SocketAddr, pending: Pending)
         }
         if let Fault::Http(status) = gw.fault {
             let _ = tls.write_all(&page(status)).await;
-            let _ = tls.shutdown().await;
+            let _ = crate::net::shutdown(&mut tls).await;
             return;
         }
         let offers: Vec<String> = OFFERS.iter().map(|s| s.to_string()).collect();
@@ -318,7 +314,7 @@ async fn serve(mut tls: Tls, gw: Gateway, backend: SocketAddr, pending: Pending)
         };
         if !authenticated || gw.fault == Fault::AuthFailed {
             let _ = tls.write_all(&unauthorized(&offers)).await;
-            let _ = tls.shutdown().await;
+            let _ = crate::net::shutdown(&mut tls).await;
             return;
         }
         let conn_id = head.header("RDG-Connection-Id").unwrap_or("").to_string();
@@ -398,7 +394,7 @@ impl ClientRx {
             if n == 0 {
                 return None;
             }
-            self.dec.feed(&chunk[..n]).ok()?;
+            self.dec.feed(chunk.get(..n).unwrap_or_default()).ok()?;
         }
     }
 }
@@ -507,7 +503,7 @@ async fn tunnel(mut rx: ClientRx, mut tx: ClientTx, gw: Gateway, backend: Socket
                     let _ = tx.send(&Packet::CloseChannel { status: 0 }).await;
                     return;
                 }
-                if tx.send(&Packet::Data(chunk[..n].to_vec())).await.is_err() {
+                if tx.send(&Packet::Data(chunk.get(..n).unwrap_or_default().to_vec())).await.is_err() {
                     return;
                 }
                 if let Some(status) = close_after_data {

@@ -62,38 +62,23 @@ pub async fn start(listen: SocketAddr, upstream: SocketAddr, profile: LinkProfil
     let rng = Arc::new(AtomicU64::new(profile.seed.max(1)));
     let accepted = Arc::new(AtomicU64::new(0));
     let count = accepted.clone();
-    let task = tokio::spawn(async move {
-        let mut errors = 0u32;
-        loop {
-            let client = match listener.accept().await {
-                Ok((c, _)) => {
-                    errors = 0;
-                    count.fetch_add(1, Ordering::Relaxed);
-                    c
-                }
-                Err(_) => {
-                    // Out of descriptors or similar: back off instead of spinning.
-                    errors = errors.saturating_add(1);
-                    tokio::time::sleep(Duration::from_millis(10 * u64::from(errors.min(100)))).await;
-                    continue;
-                }
+    let task = tokio::spawn(super::accept::accept_loop(listener, move |client| {
+        count.fetch_add(1, Ordering::Relaxed);
+        let rng = rng.clone();
+        tokio::spawn(async move {
+            let Ok(Ok(server)) = tokio::time::timeout(Duration::from_secs(10), TcpStream::connect(upstream)).await
+            else {
+                return;
             };
-            let rng = rng.clone();
-            tokio::spawn(async move {
-                let Ok(Ok(server)) = tokio::time::timeout(Duration::from_secs(10), TcpStream::connect(upstream)).await
-                else {
-                    return;
-                };
-                let _ = client.set_nodelay(true);
-                let _ = server.set_nodelay(true);
-                let (cr, cw) = client.into_split();
-                let (sr, sw) = server.into_split();
-                let up = pump(cr, sw, profile, profile.rtt, rng.clone());
-                let down = pump(sr, cw, profile, Duration::ZERO, rng);
-                let _ = tokio::time::timeout(Duration::from_secs(300), async { tokio::join!(up, down) }).await;
-            });
-        }
-    });
+            let _ = client.set_nodelay(true);
+            let _ = server.set_nodelay(true);
+            let (cr, cw) = client.into_split();
+            let (sr, sw) = server.into_split();
+            let up = pump(cr, sw, profile, profile.rtt, rng.clone());
+            let down = pump(sr, cw, profile, Duration::ZERO, rng);
+            let _ = tokio::time::timeout(Duration::from_secs(300), async { tokio::join!(up, down) }).await;
+        });
+    }));
     Ok(Link { addr, accepted, task })
 }
 
@@ -137,7 +122,7 @@ async fn pump(
             // In order: nothing overtakes a chunk that was delayed.
             due = due.max(last_due);
             last_due = due;
-            let chunk = (n > 0).then(|| buf[..n].to_vec());
+            let chunk = (n > 0).then(|| buf.get(..n).unwrap_or_default().to_vec());
             let end = chunk.is_none();
             if tx.send((due, chunk)).is_err() || end {
                 break;
@@ -154,7 +139,7 @@ async fn pump(
                     }
                 }
                 None => {
-                    let _ = to.shutdown().await;
+                    let _ = crate::net::shutdown(&mut to).await;
                     break;
                 }
             }

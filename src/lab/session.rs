@@ -1,6 +1,6 @@
 //! The lab's connection sequence ([MS-RDPBCGR] 1.3.1.1) after its TLS accept: ironrdp-acceptor's
 //! `Acceptor` stepped by hand, with the scenario's PDU injected at the stage where Windows sends it.
-//! Only the SSL path is served (no CredSSP in the lab): a client that negotiated HYBRID gets nothing.
+//! Served on the SSL path, and on HYBRID/HYBRID_EX after `lab/credssp.rs` authenticated the client.
 
 use ironrdp_acceptor::{Acceptor, DesktopSize};
 use ironrdp_connector::Sequence as _;
@@ -18,7 +18,7 @@ use std::io;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-/// What the lab does in the connection sequence.
+/// What the lab does in the connection sequence (`Scenario::session`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Script {
     /// The whole sequence, then one bitmap update.
@@ -41,44 +41,19 @@ pub enum Script {
     StallMidSequence,
 }
 
-/// The script a lab scenario runs on its SSL path (every TLS-serving scenario completes the sequence
-/// unless it is listed here).
-pub fn script(scenario: &str) -> Script {
-    match scenario {
-        "server-denied" => Script::ErrorInfoInLicensing(ERRINFO_SERVER_DENIED_CONNECTION),
-        "insufficient-privileges" => Script::ErrorInfoInLicensing(ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES),
-        "errinfo-unknown" => Script::ErrorInfoInLicensing(ERRINFO_UNKNOWN),
-        "fresh-credentials-required" => Script::ErrorInfoInLicensing(ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED),
-        "server-denied-fips" => Script::ErrorInfoInLicensing(ERRINFO_SERVER_DENIED_CONNECTION_FIPS),
-        "licensing-no-license-server" => {
-            Script::LicenseError { code: ERR_NO_LICENSE_SERVER, state_transition: ST_TOTAL_ABORT }
-        }
-        "redirect" => Script::Redirect { target: REDIRECT_TARGET, load_balance_info: "Cookie: msts=lab-target" },
-        "logon-failed-bad-password" => {
-            Script::LogonError { notification_type: LOGON_FAILED_OTHER, notification_data: LOGON_FAILED_BAD_PASSWORD }
-        }
-        "garbage-mid-sequence" => Script::GarbageMidSequence,
-        "session-stalled" => Script::StallMidSequence,
-        "disconnect-mid-sequence" => {
-            Script::DisconnectMidSequence { reason: DisconnectReason::ProviderInitiated as u8 }
-        }
-        _ => Script::Healthy,
-    }
-}
-
 // errorInfo ([MS-RDPBCGR] 2.2.5.1.1).
-const ERRINFO_SERVER_DENIED_CONNECTION: u32 = 0x7;
-const ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES: u32 = 0x9;
-const ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED: u32 = 0xA;
-const ERRINFO_SERVER_DENIED_CONNECTION_FIPS: u32 = 0x8;
+pub(super) const ERRINFO_SERVER_DENIED_CONNECTION: u32 = 0x7;
+pub(super) const ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES: u32 = 0x9;
+pub(super) const ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED: u32 = 0xA;
+pub(super) const ERRINFO_SERVER_DENIED_CONNECTION_FIPS: u32 = 0x8;
 /// A value no table knows (the probe must keep its number).
 pub const ERRINFO_UNKNOWN: u32 = 0x0000_7A5E;
 // Licensing Error Message ([MS-RDPELE] 2.2.2.7.1 / [MS-RDPBCGR] 2.2.1.12.1.3).
-const ERR_NO_LICENSE_SERVER: u32 = 0x6;
-const ST_TOTAL_ABORT: u32 = 0x1;
+pub(super) const ERR_NO_LICENSE_SERVER: u32 = 0x6;
+pub(super) const ST_TOTAL_ABORT: u32 = 0x1;
 // Logon errors ([MS-RDPBCGR] 2.2.10.1.1.4.1.1), as the knowledge table logon.rs names them.
-const LOGON_FAILED_OTHER: u32 = 0xFFFF_FFFF;
-const LOGON_FAILED_BAD_PASSWORD: u32 = 0x0;
+pub(super) const LOGON_FAILED_OTHER: u32 = 0xFFFF_FFFF;
+pub(super) const LOGON_FAILED_BAD_PASSWORD: u32 = 0x0;
 /// Where the redirect scenario sends clients: another loopback address of the lab.
 pub const REDIRECT_TARGET: &str = "127.0.0.2";
 
@@ -122,12 +97,12 @@ pub fn send_data_indication(user_data: &[u8]) -> Vec<u8> {
 pub fn share_data(pdu_type2: u8, body: &[u8]) -> Vec<u8> {
     let total = 18 + body.len();
     let mut ud = Vec::with_capacity(total);
-    ud.extend_from_slice(&(total as u16).to_le_bytes());
+    ud.extend_from_slice(&crate::codec::len_u16(total).to_le_bytes());
     ud.extend_from_slice(&0x0017u16.to_le_bytes()); // PDUTYPE_DATAPDU | TS_PROTOCOL_VERSION
     ud.extend_from_slice(&USER_CHANNEL.to_le_bytes());
     ud.extend_from_slice(&SHARE_ID.to_le_bytes());
     ud.extend_from_slice(&[0, 1]); // pad1, STREAM_LOW
-    ud.extend_from_slice(&((body.len() + 4) as u16).to_le_bytes());
+    ud.extend_from_slice(&crate::codec::len_u16(body.len() + 4).to_le_bytes());
     ud.extend_from_slice(&[pdu_type2, 0, 0, 0]);
     ud.extend_from_slice(body);
     ud
@@ -197,11 +172,11 @@ pub fn bitmap_update() -> Vec<u8> {
     }
     upd.extend_from_slice(&[0x1F, 0x00, 0xE0, 0x07, 0x00, 0xF8, 0xFF, 0xFF]);
     let mut fp = vec![0x01]; // updateCode FASTPATH_UPDATETYPE_BITMAP
-    fp.extend_from_slice(&(upd.len() as u16).to_le_bytes());
+    fp.extend_from_slice(&crate::codec::len_u16(upd.len()).to_le_bytes());
     fp.extend_from_slice(&upd);
     let total = 1 + 2 + fp.len();
     let mut out = vec![0x00]; // FASTPATH_OUTPUT_ACTION_FASTPATH
-    out.extend_from_slice(&(0x8000u16 | total as u16).to_be_bytes());
+    out.extend_from_slice(&(0x8000u16 | crate::codec::len_u16(total)).to_be_bytes());
     out.extend_from_slice(&fp);
     out
 }
@@ -227,7 +202,7 @@ async fn read_frame<S: AsyncRead + Unpin>(
         if n == 0 {
             return Err(io::ErrorKind::UnexpectedEof.into());
         }
-        buf.extend_from_slice(&chunk[..n]);
+        buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
     }
 }
 
@@ -236,7 +211,7 @@ async fn end<S: AsyncWrite + Unpin>(io: &mut S, frames: &[Vec<u8>]) -> io::Resul
         io.write_all(f).await?;
     }
     io.flush().await?;
-    io.shutdown().await
+    crate::net::shutdown(io).await
 }
 
 /// Serve the connection sequence over `io` (the TLS stream) for a client whose X.224 request was `request`
@@ -303,7 +278,7 @@ pub async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
         }
         .map_err(other)?;
         if let Some(n) = written.size() {
-            io.write_all(&out.filled()[..n]).await?;
+            io.write_all(out.filled().get(..n).unwrap_or_default()).await?;
         }
     }
     let result = acc.get_result();
@@ -375,7 +350,7 @@ pub async fn serve_rdp_security<S: AsyncRead + AsyncWrite + Unpin>(mut io: S) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::probe::session::classify::{ServerFrame, classify_server_frame};
+    use crate::codec::session::{ServerFrame, classify_server_frame};
 
     #[test]
     fn the_lab_pdus_classify_as_what_they_are() {

@@ -50,31 +50,31 @@ pub fn read_client_hello(buf: &[u8]) -> HelloRead {
     let mut i = 0;
     let mut record_version = 0;
     loop {
-        if buf.len() < i + 5 {
+        let Some(&[ct, major, minor, hi, lo]) = buf.get(i..i + 5) else {
             return HelloRead::NeedMore;
-        }
-        if buf[i] != CT_HANDSHAKE || buf[i + 1] != 3 {
+        };
+        if ct != CT_HANDSHAKE || major != 3 {
             return HelloRead::Invalid;
         }
         if i == 0 {
-            record_version = u16::from_be_bytes([buf[1], buf[2]]);
+            record_version = u16::from_be_bytes([major, minor]);
         }
-        let len = usize::from(u16::from_be_bytes([buf[i + 3], buf[i + 4]]));
-        if buf.len() < i + 5 + len {
+        let len = usize::from(u16::from_be_bytes([hi, lo]));
+        let Some(fragment) = buf.get(i + 5..i + 5 + len) else {
             return HelloRead::NeedMore;
-        }
-        hs.extend_from_slice(&buf[i + 5..i + 5 + len]);
+        };
+        hs.extend_from_slice(fragment);
         i += 5 + len;
-        if hs.len() >= 4 {
-            if hs[0] != HT_CLIENT_HELLO {
+        if let [ty, l0, l1, l2, ..] = hs[..] {
+            if ty != HT_CLIENT_HELLO {
                 return HelloRead::Invalid;
             }
-            let msg_len = (usize::from(hs[1]) << 16) | (usize::from(hs[2]) << 8) | usize::from(hs[3]);
+            let msg_len = (usize::from(l0) << 16) | (usize::from(l1) << 8) | usize::from(l2);
             if msg_len > MAX_HELLO {
                 return HelloRead::Invalid;
             }
-            if hs.len() >= 4 + msg_len {
-                return match parse_body(&hs[4..4 + msg_len], record_version) {
+            if let Some(body) = hs.get(4..4 + msg_len) {
+                return match parse_body(body, record_version) {
                     Some(h) => HelloRead::Hello(h),
                     None => HelloRead::Invalid,
                 };
@@ -154,7 +154,7 @@ pub fn answer(cfg: &RawTls, hello: &ClientHello, random: &[u8; 32]) -> Vec<u8> {
     let mut out = Vec::with_capacity(hs.len() + 5);
     out.push(CT_HANDSHAKE);
     out.extend_from_slice(&version.to_be_bytes());
-    out.extend_from_slice(&(hs.len() as u16).to_be_bytes());
+    out.extend_from_slice(&crate::codec::len_u16(hs.len()).to_be_bytes());
     out.extend_from_slice(&hs);
     out
 }
@@ -168,14 +168,15 @@ pub fn alert(record_version: u16, description: u8) -> Vec<u8> {
 }
 
 fn put_u24(out: &mut Vec<u8>, v: usize) {
-    out.extend_from_slice(&(v as u32).to_be_bytes()[1..]);
+    let [_, rest @ ..] = crate::codec::len_u32(v.min(0xFF_FFFF)).to_be_bytes();
+    out.extend_from_slice(&rest);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::tls::{self as tls_scan, HelloSpec, Progress, Reply, ReplyParser};
     use crate::knowledge::tls_suites::{SSL30, TLS10, TLS12, TLS13};
-    use crate::probe::tls_scan::{self, HelloSpec, Progress, Reply, ReplyParser};
 
     const CERT: &[u8] = include_bytes!("certs/rsa2048-sha256.der");
     const TLS10_ONLY: RawTls = RawTls { versions: &[TLS10], suites: &[0x0035, 0x002F], certificate: CERT };

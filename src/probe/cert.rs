@@ -2,6 +2,7 @@
 //! usages. Facts only: whether any of it is a problem is the diagnosis's call.
 
 use super::tls::{sha1_thumbprint, sha256_thumbprint};
+use crate::knowledge::signatures::signature_name;
 use crate::observations::CertObs;
 use std::net::IpAddr;
 use x509_parser::prelude::*;
@@ -56,7 +57,9 @@ pub fn parse(der: &[u8], now: i64) -> CertObs {
         "1.2.840.10045.2.1" => ("EC".to_string(), None),
         "1.3.101.112" => ("Ed25519".to_string(), Some(256)),
         "1.3.101.113" => ("Ed448".to_string(), Some(456)),
-        "1.2.840.10040.4.1" => ("DSA".to_string(), spki.parsed().ok().map(|k| k.key_size() as u32).filter(|b| *b > 0)),
+        "1.2.840.10040.4.1" => {
+            ("DSA".to_string(), spki.parsed().ok().and_then(|k| u32::try_from(k.key_size()).ok()).filter(|b| *b > 0))
+        }
         other => (other.to_string(), None),
     };
     obs.key_type = key_type;
@@ -167,46 +170,9 @@ fn ip_from_bytes(b: &[u8]) -> Option<IpAddr> {
 
 /// Bits of an unsigned big-endian integer (leading zero bytes ignored).
 fn bit_length(be: &[u8]) -> u32 {
-    let trimmed: &[u8] = match be.iter().position(|b| *b != 0) {
-        Some(i) => &be[i..],
-        None => return 0,
-    };
-    (trimmed.len() as u32 - 1) * 8 + (8 - trimmed[0].leading_zeros())
-}
-
-/// The usual name of a signature algorithm OID, or the OID itself.
-pub fn signature_name(oid: &str) -> String {
-    match oid {
-        "1.2.840.113549.1.1.2" => "md2WithRSAEncryption",
-        "1.2.840.113549.1.1.3" => "md4WithRSAEncryption",
-        "1.2.840.113549.1.1.4" => "md5WithRSAEncryption",
-        "1.2.840.113549.1.1.5" => "sha1WithRSAEncryption",
-        "1.2.840.113549.1.1.10" => "rsassaPss",
-        "1.2.840.113549.1.1.11" => "sha256WithRSAEncryption",
-        "1.2.840.113549.1.1.12" => "sha384WithRSAEncryption",
-        "1.2.840.113549.1.1.13" => "sha512WithRSAEncryption",
-        "1.2.840.113549.1.1.14" => "sha224WithRSAEncryption",
-        "1.2.840.10045.4.1" => "ecdsa-with-SHA1",
-        "1.2.840.10045.4.3.1" => "ecdsa-with-SHA224",
-        "1.2.840.10045.4.3.2" => "ecdsa-with-SHA256",
-        "1.2.840.10045.4.3.3" => "ecdsa-with-SHA384",
-        "1.2.840.10045.4.3.4" => "ecdsa-with-SHA512",
-        "1.2.840.10040.4.3" => "dsa-with-SHA1",
-        "2.16.840.1.101.3.4.3.2" => "dsa-with-SHA256",
-        "1.3.101.112" => "Ed25519",
-        "1.3.101.113" => "Ed448",
-        "1.3.14.3.2.29" => "sha1WithRSASignature",
-        other => return other.to_string(),
-    }
-    .to_string()
-}
-
-/// The hash a signature algorithm name uses, lower case (`sha1`, `md5`, `sha256`, ...), when known.
-pub fn signature_hash(name: &str) -> Option<&'static str> {
-    let n = name.to_ascii_lowercase();
-    ["md2", "md4", "md5", "sha1", "sha224", "sha256", "sha384", "sha512"]
-        .into_iter()
-        .find(|h| n.starts_with(h) || n.contains(&format!("with-{h}")) || n.contains(&format!("-{h}")))
+    let Some(trimmed) = be.iter().position(|b| *b != 0).and_then(|i| be.get(i..)) else { return 0 };
+    let Some(first) = trimmed.first() else { return 0 };
+    u32::try_from(trimmed.len() - 1).unwrap_or(u32::MAX / 8).saturating_mul(8) + (8 - first.leading_zeros())
 }
 
 /// Unix seconds as RFC 3339 UTC (`2025-03-01T12:00:00Z`).
@@ -226,8 +192,9 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let y = yoe + era * 400;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    // Day 1..=31 and month 1..=12 by the algorithm's construction.
+    let d = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
+    let m = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
@@ -269,14 +236,7 @@ mod tests {
     }
 
     #[test]
-    fn hashes_and_bits() {
-        assert_eq!(signature_hash("sha1WithRSAEncryption"), Some("sha1"));
-        assert_eq!(signature_hash("ecdsa-with-SHA1"), Some("sha1"));
-        assert_eq!(signature_hash("md5WithRSAEncryption"), Some("md5"));
-        assert_eq!(signature_hash("sha256WithRSAEncryption"), Some("sha256"));
-        assert_eq!(signature_hash("ecdsa-with-SHA384"), Some("sha384"));
-        assert_eq!(signature_hash("dsa-with-SHA1"), Some("sha1"));
-        assert_eq!(signature_hash("Ed25519"), None);
+    fn key_bits() {
         assert_eq!(bit_length(&[0x00, 0x80, 0, 0]), 24);
         assert_eq!(bit_length(&[0x7F, 0]), 15);
         assert_eq!(bit_length(&[0; 3]), 0);

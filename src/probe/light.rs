@@ -12,6 +12,7 @@ use super::network::{self, ms_since};
 use super::tls;
 use super::x224::{self, NegRequest, WINDOWS_CLIENT_REQUEST};
 use super::{ProbeContext, cert};
+use crate::codec::x224::Protocol;
 use crate::observations::{
     ChainValidation, ConnectOutcome, FailureKind, HandshakeOutcome, LightStage, NegOutcome, NegotiationObs, NetworkObs,
     Observations, ProbeSample, TlsObs,
@@ -20,8 +21,15 @@ use crate::target::Target;
 use std::net::SocketAddr;
 use std::time::Instant;
 
-/// Walk the one connection. The run's deadline (`ctx.deadline`) bounds every wait.
+/// Walk the one connection. The run's deadline (`ctx.deadline`) bounds every wait; what it cut is
+/// recorded in `observations.budget`, as the full probe does.
 pub async fn run(target: &Target, ctx: &ProbeContext) -> Observations {
+    let mut obs = walk(target, ctx).await;
+    obs.budget = Some(super::plan::light_budget(&obs, ctx));
+    obs
+}
+
+async fn walk(target: &Target, ctx: &ProbeContext) -> Observations {
     let mut obs = Observations::default();
     let resolve = network::resolve(&target.host, target.port, ctx).await;
     let mut attempts = Vec::new();
@@ -36,7 +44,7 @@ pub async fn run(target: &Target, ctx: &ProbeContext) -> Observations {
         }
     }
     let connected = stream.as_ref().and(attempts.last().map(|a| a.address));
-    let connections_opened = attempts.len() as u32;
+    let connections_opened = u32::try_from(attempts.len()).unwrap_or(u32::MAX);
     obs.network = Some(NetworkObs { resolve, attempts, connected, connections_opened, politeness: None });
     let (Some(addr), Some(stream)) = (connected, stream) else { return obs };
 
@@ -44,8 +52,8 @@ pub async fn run(target: &Target, ctx: &ProbeContext) -> Observations {
     let req = NegRequest { protocols: Some(WINDOWS_CLIENT_REQUEST) };
     let (neg_obs, stream) = x224::negotiate_on(stream, &req, ctx).await;
     let requests = vec![neg_obs];
-    let (supports, nla_required, restricted_admin, redirected_auth) = x224::capabilities(&requests);
-    let selected = requests[0].selected;
+    let (supports, nla_required, restricted_admin, redirected_auth) = crate::observations::capabilities(&requests);
+    let selected = requests.first().and_then(|r| r.selected);
     obs.negotiation = Some(NegotiationObs {
         address: addr,
         requests,
@@ -59,8 +67,8 @@ pub async fn run(target: &Target, ctx: &ProbeContext) -> Observations {
     });
     let Some(stream) = stream else { return obs };
     let path = match selected {
-        Some("ssl") => "ssl",
-        Some("hybrid" | "hybrid_ex") => "hybrid",
+        Some(Protocol::Ssl) => "ssl",
+        Some(Protocol::Hybrid | Protocol::HybridEx) => "hybrid",
         // Standard RDP Security (or a value we do not know): no TLS on this path.
         _ => return obs,
     };
@@ -86,7 +94,7 @@ async fn handshake(
     // The handshake alone (the negotiation has its own time in `negotiation.ms`).
     h.ms = ms_since(started);
     let chain = session.map(|s| s.chain).unwrap_or_default();
-    ctx.trace(format!("TLS handshake on the same connection ({path}): {:?}", h.outcome));
+    ctx.trace(format!("TLS handshake on the same connection ({path}): {}", h.outcome));
     let now = cert::unix_now();
     let parsed: Vec<_> = chain.iter().map(|der| cert::parse(der, now)).collect();
     let validation = parsed.first().map(|leaf| {
@@ -95,7 +103,7 @@ async fn handshake(
             name: host.to_string(),
             name_matches: cert::name_matches(leaf, host),
             trusted: verdict.is_ok(),
-            error: verdict.err(),
+            error: verdict.err().map(|e| e.to_string()),
         }
     });
     TlsObs {

@@ -1,6 +1,14 @@
 //! Probes: the code that talks to the network. Each layer records what it saw as observations and
 //! decides nothing; `run` walks the layers in the order a real client does and stops where a layer
 //! leaves nothing to build on.
+//!
+//! Every byte a probe reads comes from the server, so indexing, truncating casts, `unwrap` and
+//! `expect` are denied as in `codec`; where an invariant truly holds the site says why in a local `allow`.
+#![deny(clippy::indexing_slicing, clippy::cast_possible_truncation, clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(
+    test,
+    allow(clippy::indexing_slicing, clippy::cast_possible_truncation, clippy::unwrap_used, clippy::expect_used)
+)]
 
 pub mod cert;
 pub mod credssp;
@@ -8,7 +16,6 @@ pub mod gateway;
 pub mod light;
 pub mod limiter;
 pub mod network;
-pub mod ntlm;
 pub mod plan;
 pub mod session;
 pub mod tls;
@@ -23,8 +30,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-/// A sink for the `-v` trace: one line per exchange, summarised, never secrets.
-pub type Trace = Arc<dyn Fn(&str) + Send + Sync>;
+pub use crate::Trace;
 
 /// What every probe shares: one deadline for the whole run, the patience of one wait, the
 /// per-server connection limiter, the count of connections opened, and the trace.
@@ -121,8 +127,6 @@ pub struct Plan {
     /// The client profile the TLS verdict is judged for (`--client`; a name in
     /// `knowledge::client_profiles::PROFILES`).
     pub client_profile: &'static str,
-    /// A certificate this many days or fewer from its end date is "expiring soon" (`--cert-warn-days`).
-    pub cert_warn_days: u32,
     /// Skip the session layer (`--no-session`).
     pub no_session: bool,
     /// Enumerate every (version, suite) instead of the targeted TLS questions (`--full-scan`).
@@ -135,7 +139,6 @@ pub struct Plan {
 
 /// The profile judged by default: the current Windows client.
 pub const DEFAULT_CLIENT_PROFILE: &str = "windows-11";
-pub const DEFAULT_CERT_WARN_DAYS: u32 = 30;
 
 impl Default for Plan {
     fn default() -> Self {
@@ -143,7 +146,6 @@ impl Default for Plan {
             quick: false,
             restricted_admin: false,
             client_profile: DEFAULT_CLIENT_PROFILE,
-            cert_warn_days: DEFAULT_CERT_WARN_DAYS,
             no_session: false,
             full_scan: false,
             light: false,

@@ -31,7 +31,11 @@ pub async fn resolve(host: &str, port: u16, ctx: &ProbeContext) -> ResolveObs {
         Err(_) => (Vec::new(), Some("the name lookup did not finish before the deadline".into())),
     };
     let ms = ms_since(started);
-    ctx.trace(format!("resolve {host}: {addresses:?} {}", error.as_deref().unwrap_or("")));
+    ctx.trace(format!(
+        "resolve {host}: [{}] {}",
+        addresses.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+        error.as_deref().unwrap_or("")
+    ));
     ResolveObs { literal: false, addresses, error, ms }
 }
 
@@ -51,7 +55,7 @@ pub async fn connect(addr: SocketAddr, ctx: &ProbeContext) -> (ConnectAttempt, O
         Ok(Err(e)) => (classify_connect_error(&e), Some(e.to_string()), None),
         Err(_) => (ConnectOutcome::Timeout, None, None),
     };
-    ctx.trace(format!("tcp connect {addr}: {outcome:?} in {ms:.1} ms"));
+    ctx.trace(format!("tcp connect {addr}: {outcome} in {ms:.1} ms"));
     (ConnectAttempt { address: addr, outcome, ms, error }, stream)
 }
 
@@ -111,17 +115,21 @@ where
     let mut out: Vec<Option<T>> = (0..set.len()).map(|_| None).collect();
     let mut pending: Vec<usize> = (0..set.len()).collect();
     std::future::poll_fn(|cx| {
-        pending.retain(|&i| match set[i].as_mut().poll(cx) {
-            std::task::Poll::Ready(v) => {
-                out[i] = Some(v);
-                false
+        pending.retain(|&i| {
+            let (Some(f), Some(slot)) = (set.get_mut(i), out.get_mut(i)) else { return false };
+            match f.as_mut().poll(cx) {
+                std::task::Poll::Ready(v) => {
+                    *slot = Some(v);
+                    false
+                }
+                std::task::Poll::Pending => true,
             }
-            std::task::Poll::Pending => true,
         });
         if pending.is_empty() { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
     })
     .await;
-    out.into_iter().map(|v| v.expect("every future completed")).collect()
+    // Every future completed (the poll above ends only when none is pending).
+    out.into_iter().flatten().collect()
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ use super::network::ms_since;
 use super::tls_layer;
 use super::x224::{self, MATRIX, NegRequest, WINDOWS_CLIENT_REQUEST};
 use super::{Plan, Priority, ProbeContext, credssp, network, session};
+use crate::codec::x224::Protocol;
 use crate::knowledge::Layer;
 use crate::observations::{
     AuthOutcome, BudgetObs, CredsspObs, CredsspOutcome, HandshakeObs, HandshakeOutcome, LayerBudget, LayerStatus,
@@ -178,7 +179,7 @@ impl Later<'_> {
             return None;
         }
         let first_selected = neg.requests.first().and_then(|r| r.selected);
-        if matches!(first_selected, Some("hybrid" | "hybrid_ex")) {
+        if first_selected.is_some_and(Protocol::is_nla) {
             return None; // done on the first connection
         }
         let req = credssp::credssp_request(neg)?;
@@ -220,6 +221,16 @@ impl Later<'_> {
 
 /// How far each layer got before the run's deadline (facts; the diagnosis judges).
 pub fn budget(obs: &Observations, plan: &Plan, ctx: &ProbeContext) -> BudgetObs {
+    budget_of(obs, plan, ctx, false)
+}
+
+/// The light probe's budget (`probe::light`): the network, the one request, the one TLS handshake.
+pub fn light_budget(obs: &Observations, ctx: &ProbeContext) -> BudgetObs {
+    budget_of(obs, &Plan::default(), ctx, true)
+}
+
+/// `one_connection`: the light probe, which stops after the TLS handshake.
+fn budget_of(obs: &Observations, plan: &Plan, ctx: &ProbeContext, one_connection: bool) -> BudgetObs {
     let expired = ctx.expired();
     let mut layers = Vec::new();
     let mut push = |layer: Layer, partial: bool, missing: bool, progress: String| {
@@ -232,6 +243,17 @@ pub fn budget(obs: &Observations, plan: &Plan, ctx: &ProbeContext) -> BudgetObs 
         };
         layers.push(LayerBudget { layer, status, progress });
     };
+    // Through an RD Gateway its own path comes first ([MS-TSGU] stages); a wait in it the deadline cut
+    // is the tool's, not the gateway's silence.
+    if let Some(g) = &obs.gateway {
+        let waiting = g.stages.iter().any(|s| s.outcome == crate::observations::gateway::StageOutcome::Timeout);
+        let last = g.stages.last().map(|s| format!("{:?} {:?}", s.stage, s.outcome).to_lowercase());
+        push(Layer::Gateway, waiting, false, format!("reached {}", last.as_deref().unwrap_or("no stage")));
+        if obs.negotiation.is_none() {
+            // The gateway carried nothing to the target: its layers were never planned.
+            return finish_budget(layers, expired, obs, ctx);
+        }
+    }
     let net = obs.network.as_ref();
     // Through a gateway tunnel there is no network layer of ours (the gateway observation has it).
     let tunnelled = net.is_none() && obs.negotiation.is_some();
@@ -296,13 +318,16 @@ pub fn budget(obs: &Observations, plan: &Plan, ctx: &ProbeContext) -> BudgetObs 
         None if tls_expected => push(Layer::Tls, true, true, "not started".into()),
         None => {}
     }
+    if one_connection {
+        return finish_budget(layers, expired, obs, ctx);
+    }
     let credssp_expected = obs.negotiation.as_ref().is_some_and(|n| n.supports.credssp);
     match &obs.credssp {
         Some(c) => push(
             Layer::Credssp,
             matches!(c.outcome, CredsspOutcome::Timeout),
             false,
-            format!("the server's answer to NEGOTIATE: {:?}", c.outcome).to_lowercase(),
+            format!("the server's answer to negotiate: {}", c.outcome),
         ),
         None if credssp_expected && !obs.tls.as_ref().is_some_and(tls_failed) => {
             push(Layer::Credssp, true, true, "not started".into())

@@ -10,13 +10,13 @@
 //! Standard RDP Security (RC4) is beyond the connector: `rdp_security` enumerates the server's
 //! encryption from its MCS Connect Response instead.
 
-pub mod classify;
 pub mod rdp_security;
 
-use self::classify::{ServerFrame, classify_server_frame};
 use super::network::ms_since;
 use super::{ProbeContext, tls};
 use crate::Credentials;
+use crate::codec::session::{ServerFrame, classify_server_frame};
+use crate::codec::x224::Protocol;
 use crate::observations::{
     LicenseErrorObs, LogonErrorObs, NegotiationObs, RedirectionObs, ServerFrameObs, SessionEnd, SessionObs, StageObs,
     StageOutcome,
@@ -244,7 +244,7 @@ async fn read_frame(
         if n == 0 {
             return Err((SessionEnd::Closed, "the server closed the connection (FIN)".into()));
         }
-        buf.extend_from_slice(&chunk[..n]);
+        buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
     }
 }
 
@@ -329,7 +329,7 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
     let creds = ctx.credentials.as_ref();
     if !s.tls && !s.credssp {
         if s.rdp {
-            rec.obs.protocol = Some("rdp");
+            rec.obs.protocol = Some(Protocol::Rdp);
             rec.obs.rdp_security = Some(rdp_security::enumerate(addr, ctx).await);
             return rec.not_checked(
                 "Standard RDP Security only: the connection sequence needs RC4 encryption, which this probe does not implement; the server's encryption was enumerated instead",
@@ -402,8 +402,9 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
     connector.mark_security_upgrade_as_done();
     // The same trust rule as the credential check (no second prompt: a pin or a verified chain).
     let (decision, why) = super::credssp::decide_trust(&ctx.cert_trust, &session.chain, host, None);
+    // Why credentials may not go out (the verifier's reason, else the trust decision's name).
     let trusted: Result<(), String> =
-        if decision.allows_credentials() { Ok(()) } else { Err(why.unwrap_or_else(|| format!("{decision:?}"))) };
+        if decision.allows_credentials() { Ok(()) } else { Err(why.unwrap_or_else(|| decision.to_string())) };
     let chain = session.chain.clone();
     let mut io: Box<dyn Io> = Box::new(session.stream);
 
@@ -422,7 +423,7 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
         };
         rec.obs.credentials_sent = true;
         if let Err(e) = credssp(&mut connector, &mut *io, &mut buf, host, key, ctx.patient()).await {
-            rec.fail(SessionEnd::CredsspFailed, e);
+            rec.fail(SessionEnd::CredsspFailed, e.to_string());
             return rec.finish(started);
         }
         connector.mark_credssp_as_done();
@@ -447,7 +448,9 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
             match connector.skip_multitransport(&mut out) {
                 Ok(w) => {
                     if let Some(n) = w.size() {
-                        if let Err((end, e)) = write_all(&mut *io, &out.filled()[..n], ctx.patient()).await {
+                        if let Err((end, e)) =
+                            write_all(&mut *io, out.filled().get(..n).unwrap_or_default(), ctx.patient()).await
+                        {
                             rec.fail(end, e);
                             return rec.finish(started);
                         }
@@ -584,7 +587,7 @@ async fn step(
         connector.step_no_input(out).map_err(|e| (SessionEnd::ProtocolError, e.to_string()))?
     };
     if let Some(n) = written.size() {
-        write_all(io, &out.filled()[..n], deadline).await?;
+        write_all(io, out.filled().get(..n).unwrap_or_default(), deadline).await?;
     }
     Ok(())
 }
@@ -622,6 +625,27 @@ fn end_for(class: &ServerFrame, rec: &Rec) -> SessionEnd {
     }
 }
 
+/// Why the connector's CredSSP exchange stopped.
+#[derive(Debug, thiserror::Error)]
+enum CredsspError {
+    #[error("the connector is not in its CredSSP state")]
+    NotInCredsspState,
+    /// The connector could not start or go on with the sequence.
+    #[error("{0}")]
+    Connector(ironrdp_connector::ConnectorError),
+    /// The CredSSP exchange itself failed (the server's answer or the client's step).
+    #[error("CredSSP: {0}")]
+    Credssp(ironrdp_connector::ConnectorError),
+    /// The sspi client's step failed.
+    #[error("CredSSP: {}", super::credssp::sspi_words(.0))]
+    Sspi(sspi::Error),
+    #[error("CredSSP wanted a Kerberos KDC; only NTLM is used")]
+    KerberosWanted,
+    /// Writing or reading the frames: the session's own words for how the transport ended.
+    #[error("{0}")]
+    Transport(String),
+}
+
 /// The CredSSP exchange with the connector's sequence (NTLM; a Kerberos network request is refused).
 async fn credssp(
     connector: &mut ClientConnector,
@@ -630,10 +654,10 @@ async fn credssp(
     host: &str,
     key: Vec<u8>,
     deadline: Instant,
-) -> Result<(), String> {
+) -> Result<(), CredsspError> {
     let selected = match connector.state {
         ClientConnectorState::Credssp { selected_protocol } => selected_protocol,
-        _ => return Err("the connector is not in its CredSSP state".into()),
+        _ => return Err(CredsspError::NotInCredsspState),
     };
     let (mut sequence, mut ts_request) = CredsspSequence::init(
         connector.config.credentials.clone(),
@@ -643,24 +667,26 @@ async fn credssp(
         key,
         None,
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(CredsspError::Connector)?;
     let mut out = WriteBuf::new();
     loop {
         let state = {
             let mut generator = sequence.process_ts_request(ts_request);
             match generator.start() {
-                GeneratorState::Completed(r) => r.map_err(|e| format!("CredSSP: {e}"))?,
-                GeneratorState::Suspended(_) => return Err("CredSSP wanted a Kerberos KDC; only NTLM is used".into()),
+                GeneratorState::Completed(r) => r.map_err(CredsspError::Sspi)?,
+                GeneratorState::Suspended(_) => return Err(CredsspError::KerberosWanted),
             }
         };
         out.clear();
-        let written = sequence.handle_process_result(state, &mut out).map_err(|e| e.to_string())?;
+        let written = sequence.handle_process_result(state, &mut out).map_err(CredsspError::Connector)?;
         if let Some(n) = written.size() {
-            write_all(io, &out.filled()[..n], deadline).await.map_err(|(_, e)| e)?;
+            write_all(io, out.filled().get(..n).unwrap_or_default(), deadline)
+                .await
+                .map_err(|(_, e)| CredsspError::Transport(e))?;
         }
         let Some(hint) = sequence.next_pdu_hint() else { return Ok(()) };
-        let frame = read_frame(io, buf, hint, deadline).await.map_err(|(_, e)| e)?;
-        match sequence.decode_server_message(&frame).map_err(|e| format!("CredSSP: {e}"))? {
+        let frame = read_frame(io, buf, hint, deadline).await.map_err(|(_, e)| CredsspError::Transport(e))?;
+        match sequence.decode_server_message(&frame).map_err(CredsspError::Credssp)? {
             Some(next) => ts_request = next,
             None => return Ok(()),
         }

@@ -30,8 +30,8 @@ pub struct TlsSession {
 /// How a handshake that did not complete ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HandshakeFailure {
-    /// The server sent a TLS alert (RFC 8446 6, RFC 5246 7.2).
-    Alert(String),
+    /// The server sent a TLS alert (RFC 8446 6, RFC 5246 7.2): its description code.
+    Alert(u8),
     /// FIN before the handshake completed.
     Closed,
     /// RST before the handshake completed.
@@ -46,12 +46,9 @@ impl std::fmt::Display for HandshakeFailure {
     /// In words, for details and traces (never Rust's Debug text).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            HandshakeFailure::Alert(name) => match alert_code(name) {
-                Some(code) => {
-                    write!(f, "the server sent TLS alert {code} ({})", crate::knowledge::tls_suites::alert_name(code))
-                }
-                None => write!(f, "the server sent a TLS alert ({})", words(name)),
-            },
+            HandshakeFailure::Alert(code) => {
+                write!(f, "the server sent TLS alert {code} ({})", crate::knowledge::tls_suites::alert_name(*code))
+            }
             HandshakeFailure::Closed => f.write_str("the server closed the connection (FIN) during the handshake"),
             HandshakeFailure::Reset => f.write_str("the server reset the connection (RST) during the handshake"),
             HandshakeFailure::Timeout => f.write_str("no answer before the deadline"),
@@ -68,8 +65,9 @@ fn words(ident: &str) -> String {
     let chars: Vec<char> = ident.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-        let prev_lower = i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
-        if i > 0 && c.is_uppercase() && (prev_lower || next_lower && chars[i - 1].is_uppercase()) {
+        let prev = i.checked_sub(1).and_then(|p| chars.get(p));
+        let prev_lower = prev.is_some_and(|p| p.is_lowercase() || p.is_ascii_digit());
+        if prev.is_some() && c.is_uppercase() && (prev_lower || next_lower && prev.is_some_and(|p| p.is_uppercase())) {
             out.push(' ');
         }
         out.push(c);
@@ -182,6 +180,8 @@ pub async fn handshake(
         .dangerous()
         .with_custom_certificate_verifier(recorder.clone())
         .with_no_client_auth();
+    // "rdp-server" is a valid DNS name: the fallback cannot fail.
+    #[allow(clippy::expect_used)]
     let name = ServerName::try_from(server_name.to_string())
         .unwrap_or_else(|_| ServerName::try_from("rdp-server").expect("a valid DNS name"));
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
@@ -196,31 +196,52 @@ pub async fn handshake(
         Some(rustls::ProtocolVersion::TLSv1_2) => "tls1.2",
         _ => "unknown",
     };
-    let suite = conn.negotiated_cipher_suite().map(|s| format!("{:?}", s.suite())).unwrap_or_default();
+    // The suite's IANA name as rustls spells it (its code in hex when rustls has no name).
+    let suite = conn
+        .negotiated_cipher_suite()
+        .map(|s| s.suite().as_str().map_or_else(|| format!("0x{:04X}", u16::from(s.suite())), str::to_string))
+        .unwrap_or_default();
     let suite_id = conn.negotiated_cipher_suite().map(|s| u16::from(s.suite())).unwrap_or(0);
     let chain = recorder.chain.lock().map(|c| c.clone()).unwrap_or_default();
     let ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
     Ok(TlsSession { stream, chain, version, suite, suite_id, ms })
 }
 
+/// Why a chain does not verify for a name, in the verifier's words (they reach the report).
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("no certificate")]
+    NoCertificate,
+    #[error("no trusted roots found on this system")]
+    NoRoots,
+    #[error("{0}")]
+    Verifier(rustls::client::VerifierBuilderError),
+    /// The name we were asked to check is no DNS name or IP address.
+    #[error("{0}")]
+    ServerName(rustls::pki_types::InvalidDnsNameError),
+    /// The chain or the name does not pass (rustls's reason).
+    #[error("{0}")]
+    Rejected(rustls::Error),
+}
+
 /// Validate `chain` (leaf first, DER) for `server_name` against the system's trusted roots, as a client
 /// that verifies certificates would. `Ok(())` when it verifies; otherwise the verifier's reason.
-pub fn verify_chain(chain: &[Vec<u8>], server_name: &str) -> Result<(), String> {
-    let Some((leaf, rest)) = chain.split_first() else { return Err("no certificate".into()) };
+pub fn verify_chain(chain: &[Vec<u8>], server_name: &str) -> Result<(), VerifyError> {
+    let Some((leaf, rest)) = chain.split_first() else { return Err(VerifyError::NoCertificate) };
     let roots = system_roots();
     if roots.is_empty() {
-        return Err("no trusted roots found on this system".into());
+        return Err(VerifyError::NoRoots);
     }
     let verifier = rustls::client::WebPkiServerVerifier::builder_with_provider(roots, provider())
         .build()
-        .map_err(|e| e.to_string())?;
-    let name = ServerName::try_from(server_name.to_string()).map_err(|e| e.to_string())?;
+        .map_err(VerifyError::Verifier)?;
+    let name = ServerName::try_from(server_name.to_string()).map_err(VerifyError::ServerName)?;
     let leaf = CertificateDer::from(leaf.clone());
     let intermediates: Vec<CertificateDer<'static>> = rest.iter().map(|c| CertificateDer::from(c.clone())).collect();
     verifier
         .verify_server_cert(&leaf, &intermediates, &name, &[], UnixTime::now())
         .map(|_| ())
-        .map_err(|e| e.to_string())
+        .map_err(VerifyError::Rejected)
 }
 
 /// The system's trusted roots (loaded once).
@@ -248,18 +269,12 @@ pub fn sha1_thumbprint(der: &[u8]) -> String {
     sha1::Sha1::digest(der).iter().map(|b| format!("{b:02X}")).collect()
 }
 
-/// The alert description code of a rustls alert name (`HandshakeFailure` → 40), as in
-/// [`HandshakeFailure::Alert`].
-pub fn alert_code(name: &str) -> Option<u8> {
-    (0u8..=255).find(|d| format!("{:?}", rustls::AlertDescription::from(*d)) == name)
-}
-
 /// What an I/O error from the handshake says about the peer.
 pub fn classify_io_error(e: &std::io::Error) -> HandshakeFailure {
     use std::io::ErrorKind;
     if let Some(inner) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
         return match inner {
-            rustls::Error::AlertReceived(desc) => HandshakeFailure::Alert(format!("{desc:?}")),
+            rustls::Error::AlertReceived(desc) => HandshakeFailure::Alert(u8::from(*desc)),
             other => HandshakeFailure::Other(rustls_reason(other)),
         };
     }
@@ -281,18 +296,18 @@ mod tests {
 
     #[tokio::test]
     async fn handshake_with_the_lab_records_its_certificate() {
-        let server = lab::start(lab::scenario("healthy").unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let server = lab::start(lab::find("healthy").unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
         let ctx = ProbeContext::new(Duration::from_secs(5));
         let (obs, stream) =
             x224::negotiate(server.addr, &NegRequest { protocols: Some(x224::PROTOCOL_SSL) }, &ctx).await;
-        assert_eq!(obs.selected, Some("ssl"));
+        assert_eq!(obs.selected, Some(crate::codec::x224::Protocol::Ssl));
         let session = handshake(stream.unwrap(), "127.0.0.1", ctx.deadline).await.unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(session.chain.len(), 1);
         assert!(session.version.starts_with("tls1."));
         let (_, cert) = x509_parser::parse_x509_certificate(&session.chain[0]).unwrap();
         assert!(cert.subject_alternative_name().unwrap().unwrap().value.general_names.len() >= 2);
         // A fresh self-signed certificate does not verify against the system roots.
-        let why = verify_chain(&session.chain, "localhost").unwrap_err();
+        let why = verify_chain(&session.chain, "localhost").unwrap_err().to_string();
         assert!(
             why.contains("UnknownIssuer") || why.contains("unknown issuer") || why.contains("no trusted roots"),
             "{why}"
@@ -333,19 +348,15 @@ mod tests {
             got_type: rustls::HandshakeType::ServerHelloDone,
         });
         assert_eq!(e, "the server sent a server hello done handshake message where server key exchange belongs");
-        assert_eq!(
-            HandshakeFailure::Alert("HandshakeFailure".into()).to_string(),
-            "the server sent TLS alert 40 (handshake_failure)"
-        );
-        for text in [e, HandshakeFailure::Alert("HandshakeFailure".into()).to_string()] {
+        assert_eq!(HandshakeFailure::Alert(40).to_string(), "the server sent TLS alert 40 (handshake_failure)");
+        for text in [e, HandshakeFailure::Alert(40).to_string()] {
             assert!(!text.contains('(') || !text.contains("(\""), "{text}");
         }
     }
 
     #[tokio::test]
     async fn a_peer_that_closes_is_closed() {
-        let server =
-            lab::start(lab::scenario("accept-then-close").unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let server = lab::start(lab::find("accept-then-close").unwrap(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
         let stream = TcpStream::connect(server.addr).await.unwrap();
         let r = handshake(stream, "localhost", Instant::now() + Duration::from_secs(3)).await;
         assert!(matches!(r, Err(HandshakeFailure::Closed | HandshakeFailure::Reset)), "{:?}", r.err());

@@ -17,6 +17,7 @@ use super::tls::{self, HandshakeFailure};
 use super::tls_scan::{self, ConnOutcome, HelloSpec, ScanOptions, ServerHello, TlsScan};
 use super::x224::{self, NegRequest, PROTOCOL_HYBRID, PROTOCOL_HYBRID_EX, PROTOCOL_SSL, WINDOWS_CLIENT_REQUEST};
 use super::{Plan, Priority, ProbeContext, cert};
+use crate::codec::x224::Protocol;
 use crate::knowledge::client_profiles::{self, ClientProfile, ProfileVerdict};
 use crate::knowledge::tls_suites::{self, TLS12};
 use crate::observations::{
@@ -42,7 +43,7 @@ pub struct Path {
 /// The paths the negotiation selected, each with the request to reach it again: the Windows client's
 /// request (0xB) when it led there, else the narrowest request that did.
 pub fn paths(neg: &NegotiationObs) -> Vec<Path> {
-    let selected = |value: u32, names: &[&str]| {
+    let selected = |value: u32, names: &[Protocol]| {
         neg.requests.iter().any(|r| {
             r.requested_value == Some(value)
                 && r.outcome == NegOutcome::Selected
@@ -53,10 +54,10 @@ pub fn paths(neg: &NegotiationObs) -> Vec<Path> {
     for (name, names, prefs) in [
         (
             "hybrid",
-            &["hybrid", "hybrid_ex"][..],
+            &[Protocol::Hybrid, Protocol::HybridEx][..],
             &[WINDOWS_CLIENT_REQUEST, PROTOCOL_HYBRID, PROTOCOL_SSL | PROTOCOL_HYBRID, PROTOCOL_HYBRID_EX][..],
         ),
-        ("ssl", &["ssl"][..], &[WINDOWS_CLIENT_REQUEST, PROTOCOL_SSL, PROTOCOL_SSL | PROTOCOL_HYBRID][..]),
+        ("ssl", &[Protocol::Ssl][..], &[WINDOWS_CLIENT_REQUEST, PROTOCOL_SSL, PROTOCOL_SSL | PROTOCOL_HYBRID][..]),
     ] {
         if let Some(req) = prefs.iter().copied().find(|v| selected(*v, names)) {
             out.push(Path { name, request: req });
@@ -68,10 +69,10 @@ pub fn paths(neg: &NegotiationObs) -> Vec<Path> {
 }
 
 /// The path a selected protocol name belongs to.
-pub fn path_of(selected: Option<&'static str>, request: u32) -> Option<Path> {
+pub fn path_of(selected: Option<Protocol>, request: u32) -> Option<Path> {
     match selected? {
-        "hybrid" | "hybrid_ex" => Some(Path { name: "hybrid", request }),
-        "ssl" => Some(Path { name: "ssl", request }),
+        Protocol::Hybrid | Protocol::HybridEx => Some(Path { name: "hybrid", request }),
+        Protocol::Ssl => Some(Path { name: "ssl", request }),
         _ => None,
     }
 }
@@ -125,10 +126,10 @@ fn blank_handshake(path: Path, neg: &NegRequestObs) -> HandshakeObs {
 
 fn record_failure(obs: &mut HandshakeObs, e: HandshakeFailure) {
     match e {
-        HandshakeFailure::Alert(name) => {
+        HandshakeFailure::Alert(code) => {
             obs.outcome = HandshakeOutcome::Alert;
-            obs.alert = tls::alert_code(&name);
-            obs.alert_name = Some(obs.alert.map(tls_suites::alert_name).unwrap_or(&name).to_string());
+            obs.alert = Some(code);
+            obs.alert_name = Some(tls_suites::alert_name(code).to_string());
         }
         HandshakeFailure::Closed => obs.outcome = HandshakeOutcome::Closed,
         HandshakeFailure::Reset => obs.outcome = HandshakeOutcome::Reset,
@@ -168,9 +169,9 @@ pub async fn handshake_path(
 
 fn neg_word(neg: &NegRequestObs) -> String {
     match neg.outcome {
-        NegOutcome::Selected => format!("selected {}", neg.selected.unwrap_or("?")),
+        NegOutcome::Selected => format!("selected {}", neg.selected.map_or("?", Protocol::name)),
         NegOutcome::Failure => format!("RDP_NEG_FAILURE {}", neg.failure_name.unwrap_or("(unknown code)")),
-        other => format!("{other:?}").to_lowercase(),
+        other => other.to_string(),
     }
 }
 
@@ -345,7 +346,7 @@ fn gather(answers: &[Answer]) -> (TlsScan, Vec<ProfileVerdict>) {
                 id: tls_suites::hex_id(*id),
                 name: tls_suites::suite_name(*id).to_string(),
                 preferred: rank == 0,
-                rank: rank as u32 + 1,
+                rank: u32::try_from(rank).unwrap_or(u32::MAX - 1) + 1,
                 version_code: *v,
                 id_code: *id,
             });
@@ -440,7 +441,7 @@ pub async fn probe(
     handshakes.extend(other_handshakes.into_iter().flatten());
     for (h, _) in &handshakes {
         ctx.trace(format!(
-            "TLS handshake via {} ({}): {:?} {} {}",
+            "TLS handshake via {} ({}): {} {} {}",
             h.request,
             h.path,
             h.outcome,
@@ -449,10 +450,10 @@ pub async fn probe(
         ));
     }
     ctx.trace(format!(
-        "TLS {} via {}: versions {:?}, {} suites, {} connections, {} ms",
+        "TLS {} via {}: versions [{}], {} suites, {} connections, {} ms",
         if mode == TlsScanMode::Full { "scan" } else { "questions" },
         x224::protocol_label(scan_path.request),
-        scan.versions,
+        scan.versions.join(", "),
         scan.suites.len(),
         scan.connections,
         scan.ms
@@ -488,12 +489,13 @@ pub async fn probe(
             name: host.to_string(),
             name_matches: cert::name_matches(parsed.first()?, host),
             trusted: verdict.is_ok(),
-            error: verdict.err(),
+            error: verdict.err().map(|e| e.to_string()),
         })
     });
     let handshake_obs: Vec<HandshakeObs> = handshakes.into_iter().map(|(h, _)| h).collect();
     let connections = scan.connections
-        + handshake_obs.iter().filter(|h| h.outcome != HandshakeOutcome::NegotiationFailed).count() as u32
+        + u32::try_from(handshake_obs.iter().filter(|h| h.outcome != HandshakeOutcome::NegotiationFailed).count())
+            .unwrap_or(u32::MAX)
         + u32::from(small_mss_retry.as_ref().is_some_and(|r| !matches!(r.outcome, ConnOutcome::ConnectFailed { .. })));
     Some(TlsObs {
         address: addr,
@@ -542,6 +544,6 @@ async fn small_mss(
     };
     ctx.opened();
     let r = tls_scan::retry_small_mss(addr, SMALL_MSS, negotiate, &spec, ctx.patient().into()).await;
-    ctx.trace(format!("TLS hello again with MSS {SMALL_MSS}: {:?}", r.outcome));
+    ctx.trace(format!("TLS hello again with MSS {SMALL_MSS}: {}", r.outcome));
     Some(r)
 }

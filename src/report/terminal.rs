@@ -171,7 +171,7 @@ pub fn neutralised(r: &Report) -> Report {
 
 /// A `-v` trace sink that escapes each line before `sink` prints it: trace lines summarise what servers
 /// sent.
-pub fn safe_trace(sink: impl Fn(&str) + Send + Sync + 'static) -> crate::probe::Trace {
+pub fn safe_trace(sink: impl Fn(&str) + Send + Sync + 'static) -> crate::Trace {
     std::sync::Arc::new(move |line: &str| sink(&neutralise(line)))
 }
 

@@ -4,8 +4,8 @@
 use super::Report;
 use super::style::Style;
 use crate::diagnose::{Severity, Verdict};
+use crate::observations::VersionOutcome;
 use crate::observations::{ConnectOutcome, HandshakeOutcome, NegOutcome, NegRequestObs, TlsObs};
-use crate::probe::tls_scan::VersionOutcome;
 use std::fmt::Write;
 
 const WIDTH: usize = 100;
@@ -62,10 +62,10 @@ fn render_unchecked(r: &Report, st: Style) -> String {
             let what = match (s.hresult, &s.detail) {
                 (Some(h), _) => crate::diagnose::gateway::hresult_text(h).split(':').next().unwrap_or("").to_string(),
                 (None, Some(d)) => d.clone(),
-                (None, None) => format!("{:?}", s.outcome).to_lowercase(),
+                (None, None) => s.outcome.to_string(),
             };
             let what: String = what.chars().take(44).collect();
-            let _ = writeln!(o, "  {mark} {:<28} {:<44} {:>8}", format!("{:?}", s.stage), what, ms(s.ms));
+            let _ = writeln!(o, "  {mark} {:<28} {:<44} {:>8}", s.stage.to_string(), what, ms(s.ms));
         }
         if g.tunnelled_probe {
             let _ = writeln!(
@@ -132,8 +132,8 @@ fn render_unchecked(r: &Report, st: Style) -> String {
         let ok = matches!(c.outcome, crate::observations::CredsspOutcome::Challenge);
         let what = match (c.server_version, &c.error_code) {
             (Some(v), Some(e)) => format!("version {v}, errorCode {e} {}", c.error_name.unwrap_or("")),
-            (Some(v), None) => format!("version {v}, {:?}", c.outcome).to_lowercase(),
-            (None, _) => format!("{:?}", c.outcome).to_lowercase(),
+            (Some(v), None) => format!("version {v}, {}", c.outcome),
+            (None, _) => c.outcome.to_string(),
         };
         let mark = if ok { st.green("✓") } else { st.red("✗") };
         let _ = writeln!(o, "  {mark} {:<28} {:<44} {:>8}", format!("NEGOTIATE via {}", c.request), what, ms(c.ms));
@@ -155,7 +155,7 @@ fn render_unchecked(r: &Report, st: Style) -> String {
         use crate::observations::AuthOutcome;
         let mark = if a.outcome == AuthOutcome::Accepted { st.green("✓") } else { st.red("✗") };
         let what = format!(
-            "{:?} at {}{}",
+            "{} at {}{}",
             a.outcome,
             a.stage,
             a.error_code.as_ref().map(|e| format!(", errorCode {e}")).unwrap_or_default()
@@ -163,7 +163,12 @@ fn render_unchecked(r: &Report, st: Style) -> String {
         .to_lowercase();
         let _ = writeln!(o, "  {mark} {:<28} {:<44} {:>8}", format!("logon {} ({})", a.user, a.mode), what, ms(a.ms));
         if let Some(t) = &a.cert_sha256 {
-            let _ = writeln!(o, "  {} {t}  {}", st.dim("certificate SHA-256:"), st.dim(&format!("{:?}", a.cert_trust)));
+            let _ = writeln!(
+                o,
+                "  {} {t}  {}",
+                st.dim("certificate SHA-256:"),
+                st.dim(&a.cert_trust.map(|t| format!("trust: {t}")).unwrap_or_default())
+            );
         }
     }
 
@@ -214,7 +219,7 @@ fn render_unchecked(r: &Report, st: Style) -> String {
                 crate::evidence::join::Relation::Contradicts => st.yellow("contradicts"),
                 crate::evidence::join::Relation::Adds => st.cyan("adds       "),
             };
-            let about = c.network_finding.or(c.evidence_finding).unwrap_or("-");
+            let about = c.network_finding.or(c.evidence_finding).map_or("-", |f| f.as_str());
             wrap_into(&mut o, &word, &format!("{about}: {}", c.detail));
         }
     }
@@ -307,7 +312,7 @@ pub(crate) fn findings_section(o: &mut String, findings: &[crate::diagnose::Find
             Severity::Warning => st.yellow(&label),
             Severity::Info => st.cyan(&label),
         };
-        let _ = writeln!(o, "  {label} {}  {}", st.bold(f.id), f.summary);
+        let _ = writeln!(o, "  {label} {}  {}", st.bold(f.id.as_str()), f.summary);
         for e in &f.evidence {
             wrap_into(o, &st.dim("evidence"), e);
         }
@@ -331,7 +336,9 @@ fn request_line(q: &NegRequestObs, st: Style) -> (String, String) {
     let ok = st.green("✓");
     let bad = st.red("✗");
     match q.outcome {
-        NegOutcome::Selected => (ok, format!("selected {}", q.selected.unwrap_or("?").to_ascii_uppercase())),
+        NegOutcome::Selected => {
+            (ok, format!("selected {}", q.selected.map_or("?".into(), |p| p.name().to_ascii_uppercase())))
+        }
         NegOutcome::Legacy => (ok, "legacy confirm (Standard RDP Security)".into()),
         NegOutcome::Failure => (bad, format!("failure {}", q.failure_name.unwrap_or("unknown code"))),
         NegOutcome::UnsupportedRequest => (st.dim("–"), "not handled (MCS disconnect)".into()),

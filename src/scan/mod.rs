@@ -26,6 +26,8 @@ pub const DEFAULT_CONCURRENCY_FULL: usize = 256;
 /// Raise the soft limit on open files to the hard limit (a scan holds a socket per connection in
 /// flight, and 1,024 is the usual soft default). Returns the soft limit in force afterwards.
 #[cfg(unix)]
+// getrlimit/setrlimit are C calls: the one unsafe block of the scan (Cargo.toml denies unsafe_code).
+#[allow(unsafe_code)]
 pub fn raise_open_files_limit() -> u64 {
     let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
     // SAFETY: getrlimit/setrlimit only read and write the struct passed by pointer.
@@ -100,8 +102,8 @@ pub struct HostRow {
     pub target: String,
     pub address: Option<String>,
     pub verdict: Verdict,
-    pub top: Option<(&'static str, Severity)>,
-    pub findings: Vec<&'static str>,
+    pub top: Option<(crate::diagnose::FindingId, Severity)>,
+    pub findings: Vec<crate::diagnose::FindingId>,
 }
 
 impl HostRow {

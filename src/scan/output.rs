@@ -116,7 +116,7 @@ pub fn human(summary: &Summary) -> String {
                 r.address.as_deref().unwrap_or("-"),
                 r.verdict.as_str(),
                 r.top.map(|t| t.1.as_str()).unwrap_or("-"),
-                r.top.map(|t| t.0).unwrap_or("-")
+                r.top.map_or("-", |t| t.0.as_str())
             );
         }
         out.push('\n');
@@ -124,7 +124,7 @@ pub fn human(summary: &Summary) -> String {
     let mut totals: BTreeMap<&str, usize> = BTreeMap::new();
     for r in &summary.rows {
         for id in &r.findings {
-            *totals.entry(id).or_default() += 1;
+            *totals.entry(id.as_str()).or_default() += 1;
         }
     }
     let mut totals: Vec<(&str, usize)> = totals.into_iter().collect();
@@ -140,7 +140,7 @@ pub fn human(summary: &Summary) -> String {
     if !unreachable.is_empty() {
         let _ = writeln!(out, "Unreachable ({})", unreachable.len());
         for r in unreachable {
-            let _ = writeln!(out, "  {:<28} {}", r.target, r.top.map(|t| t.0).unwrap_or("-"));
+            let _ = writeln!(out, "  {:<28} {}", r.target, r.top.map_or("-", |t| t.0.as_str()));
         }
         out.push('\n');
     }

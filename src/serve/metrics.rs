@@ -120,7 +120,7 @@ pub fn encode(r: &Report, probe_seconds: f64) -> String {
         "1 for each finding reported (docs/findings.md)",
         r.findings
             .iter()
-            .map(|f| (l(&[("id", f.id), ("severity", f.severity.as_str()), ("layer", f.layer.name())]), 1.0))
+            .map(|f| (l(&[("id", f.id.as_str()), ("severity", f.severity.as_str()), ("layer", f.layer.name())]), 1.0))
             .collect(),
     );
     if let Some(nla) = o.negotiation.as_ref().and_then(|n| n.nla_required) {

@@ -255,7 +255,7 @@ impl Exporter {
             opts.plan.client_profile = p.name;
         }
         if let Some(d) = module.cert_warn_days {
-            opts.plan.cert_warn_days = d;
+            opts.settings.cert_warn_days = d;
         }
         if let Some(p) = module.pace_ms {
             opts.pace = Duration::from_millis(p);

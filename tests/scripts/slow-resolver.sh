@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run inside `unshare --net --mount` (tests/slow_resolver.rs): a private loopback where a DNS server
+# Run inside `unshare --net --mount` (tests/it/slow_resolver.rs): a private loopback where a DNS server
 # reads queries and never answers, bound over /etc/resolv.conf for this mount namespace only. Proves the
 # resolver hangs (getent is still waiting after 2 s), then times `rdp-doctor diagnose NAME --timeout 1`.
 # Prints "hangs N", "exit CODE" and "elapsed SECONDS". Usage: slow-resolver.sh RDP_DOCTOR_BINARY

@@ -8,19 +8,18 @@
 //!
 //! The `-v` trace names the messages and their sizes, never their contents.
 
-pub mod codec;
-
 use super::ProbeContext;
 use super::network::ms_since;
-use super::ntlm;
 use super::tls::{self, HandshakeFailure};
 use super::x224::{self, NegRequest, PROTOCOL_HYBRID, PROTOCOL_HYBRID_EX};
+use crate::codec::ntlm;
+use crate::codec::tsrequest::{self as codec, Frame, TsRequest};
+use crate::codec::x224::Protocol;
 use crate::knowledge::{self, TableId};
 use crate::observations::{
     AuthOutcome, AuthenticationObs, CertTrustDecision, CredsspObs, CredsspOutcome, NtlmChallengeObs,
 };
 use crate::{CertTrust, Credentials};
-use codec::{Frame, TsRequest};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -69,7 +68,7 @@ async fn read_tsrequest(stream: &mut TlsStream<TcpStream>, deadline: Instant) ->
         match tokio::time::timeout_at(deadline.into(), stream.read(&mut chunk)).await {
             Err(_) => return ReadEnd::Timeout(buf),
             Ok(Ok(0)) => return ReadEnd::Eof(buf),
-            Ok(Ok(n)) => buf.extend_from_slice(&chunk[..n]),
+            Ok(Ok(n)) => buf.extend_from_slice(chunk.get(..n).unwrap_or_default()),
             Ok(Err(e)) => {
                 return match tls::classify_io_error(&e) {
                     HandshakeFailure::Closed => ReadEnd::Eof(buf),
@@ -81,15 +80,44 @@ async fn read_tsrequest(stream: &mut TlsStream<TcpStream>, deadline: Instant) ->
     }
 }
 
-async fn send(stream: &mut TlsStream<TcpStream>, bytes: &[u8], deadline: Instant) -> Result<(), String> {
+/// Why a TSRequest could not be sent.
+#[derive(Debug, thiserror::Error)]
+enum SendError {
+    #[error("sending timed out")]
+    Timeout,
+    #[error("sending failed: {0}")]
+    Io(std::io::Error),
+}
+
+/// Why the sspi CredSSP client could not be built.
+#[derive(Debug, thiserror::Error)]
+enum ClientSetupError {
+    /// The user name does not parse as `user`, `DOMAIN\\user` or `user@domain`.
+    #[error("{0}")]
+    Username(String),
+    #[error("{}", sspi_words(.0))]
+    Sspi(sspi::Error),
+}
+
+/// An sspi error in words: the SSPI status's name from the knowledge table (its code when the table
+/// lacks it) and sspi's description; never the Debug name of sspi's `ErrorKind`.
+pub fn sspi_words(e: &sspi::Error) -> String {
+    let code = e.error_type as u32;
+    match knowledge::lookup(TableId::SspiHresult, code) {
+        Some(entry) => format!("{} (0x{code:08X}): {}", entry.name, e.description),
+        None => format!("SSPI status 0x{code:08X}: {}", e.description),
+    }
+}
+
+async fn send(stream: &mut TlsStream<TcpStream>, bytes: &[u8], deadline: Instant) -> Result<(), SendError> {
     match tokio::time::timeout_at(deadline.into(), async {
         stream.write_all(bytes).await?;
         stream.flush().await
     })
     .await
     {
-        Err(_) => Err("sending timed out".into()),
-        Ok(Err(e)) => Err(format!("sending failed: {e}")),
+        Err(_) => Err(SendError::Timeout),
+        Ok(Err(e)) => Err(SendError::Io(e)),
         Ok(Ok(())) => Ok(()),
     }
 }
@@ -114,14 +142,14 @@ async fn open(
     host: &str,
     req: &NegRequest,
     ctx: &ProbeContext,
-) -> Result<(tls::TlsSession, Option<&'static str>), (CredsspOutcome, String)> {
+) -> Result<(tls::TlsSession, Option<Protocol>), (CredsspOutcome, String)> {
     let (neg, stream) = x224::negotiate(addr, req, ctx).await;
     let selected = neg.selected;
-    let Some(stream) = stream.filter(|_| matches!(selected, Some("hybrid") | Some("hybrid_ex"))) else {
+    let Some(stream) = stream.filter(|_| selected.is_some_and(Protocol::is_nla)) else {
         return Err((
             CredsspOutcome::NegotiationFailed,
             format!(
-                "requestedProtocols {} got {:?}{}",
+                "requestedProtocols {} got {}{}",
                 neg.label,
                 neg.outcome,
                 selected.map(|s| format!(" selecting {s}")).unwrap_or_default()
@@ -227,7 +255,7 @@ fn blank_probe_obs(req: &NegRequest) -> CredsspObs {
 /// `selected`), e.g. the connection the Windows client's own request went out on.
 pub async fn probe_on(
     mut session: tls::TlsSession,
-    selected: Option<&'static str>,
+    selected: Option<Protocol>,
     req: &NegRequest,
     started: Instant,
     ctx: &ProbeContext,
@@ -242,7 +270,7 @@ pub async fn probe_on(
     ctx.trace(format!("-> TSRequest v{CLIENT_VERSION} with NTLM NEGOTIATE ({} bytes)", request.len()));
     if let Err(e) = send(&mut session.stream, &request, ctx.patient()).await {
         obs.outcome = CredsspOutcome::Reset;
-        obs.detail = Some(e);
+        obs.detail = Some(e.to_string());
         obs.ms = ms_since(started);
         return obs;
     }
@@ -268,8 +296,11 @@ pub async fn probe_on(
     }
     obs.ms = ms_since(started);
     ctx.trace(format!(
-        "<- CredSSP {:?}: version {:?}, errorCode {:?} ({:.1} ms)",
-        obs.outcome, obs.server_version, obs.error_code, obs.ms
+        "<- CredSSP {}: version {}, errorCode {} ({:.1} ms)",
+        obs.outcome,
+        obs.server_version.map_or_else(|| "none".to_string(), |v| v.to_string()),
+        obs.error_code.as_deref().unwrap_or("none"),
+        obs.ms
     ));
     close(&mut session.stream, ctx).await;
     obs
@@ -307,7 +338,7 @@ pub fn decide_trust(
                 (CertTrustDecision::PinMismatch, Some("the certificate does not match --trust-cert".into()))
             }
         }
-        CertTrust::Verify => match tls::verify_chain(chain, host) {
+        CertTrust::Verify => match tls::verify_chain(chain, host).map_err(|e| e.to_string()) {
             Ok(()) => (CertTrustDecision::Verified, None),
             Err(why) => match prompt {
                 Some(p) => {
@@ -329,11 +360,7 @@ pub fn decide_trust(
     }
 }
 
-/// The subjectPublicKey of a DER certificate: what CredSSP's pubKeyAuth binds ([MS-CSSP] 3.1.5).
-pub fn subject_public_key(der: &[u8]) -> Option<Vec<u8>> {
-    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
-    Some(cert.public_key().subject_public_key.data.to_vec())
-}
+pub use crate::codec::tsrequest::subject_public_key;
 
 /// How the credential check may proceed.
 pub struct CheckInput<'a> {
@@ -374,11 +401,11 @@ pub async fn check_credentials(
     if !decision.allows_credentials() {
         obs.outcome = AuthOutcome::NotSent;
         obs.ms = ms_since(started);
-        ctx.trace(format!("credentials not sent: certificate trust {decision:?}"));
+        ctx.trace(format!("credentials not sent: certificate trust {decision}"));
         close(&mut session.stream, ctx).await;
         return obs;
     }
-    run_exchange(&mut session, host, selected == Some("hybrid_ex"), input, ctx, &mut obs).await;
+    run_exchange(&mut session, host, selected == Some(Protocol::HybridEx), input, ctx, &mut obs).await;
     close(&mut session.stream, ctx).await;
     obs.ms = ms_since(started);
     obs
@@ -389,13 +416,13 @@ fn sspi_client(
     creds: &Credentials,
     restricted_admin: bool,
     host: &str,
-) -> Result<sspi::credssp::CredSspClient, String> {
+) -> Result<sspi::credssp::CredSspClient, ClientSetupError> {
     // DOMAIN\user as a down-level name; user@domain (or a bare user) as given.
     let username = match &creds.domain {
         Some(d) => sspi::Username::new(&creds.user, Some(d)),
         None => sspi::Username::parse(&creds.user),
     }
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| ClientSetupError::Username(e.to_string()))?;
     let identity = sspi::AuthIdentity { username, password: sspi::Secret::new(creds.password.to_string()) };
     let mode = if restricted_admin {
         sspi::credssp::CredSspMode::CredentialLess
@@ -409,7 +436,7 @@ fn sspi_client(
         sspi::credssp::ClientMode::Ntlm(sspi::ntlm::NtlmConfig::new("RDP-DOCTOR".into())),
         format!("TERMSRV/{host}"),
     )
-    .map_err(|e| e.to_string())
+    .map_err(ClientSetupError::Sspi)
 }
 
 async fn run_exchange(
@@ -439,7 +466,7 @@ async fn run_exchange(
         let state = match client.process(incoming).resolve_to_result() {
             Ok(s) => s,
             Err(e) => {
-                obs.detail = Some(format!("CredSSP client error at {stage}: {:?}: {}", e.error_type, e.description));
+                obs.detail = Some(format!("CredSSP client error at {stage}: {}", sspi_words(&e)));
                 return;
             }
         };
@@ -461,7 +488,7 @@ async fn run_exchange(
         let sent = send(&mut session.stream, &bytes, ctx.patient()).await;
         zeroize::Zeroize::zeroize(&mut bytes);
         if let Err(e) = sent {
-            obs.detail = Some(e);
+            obs.detail = Some(e.to_string());
             if step == 1 {
                 obs.outcome = AuthOutcome::ClosedAfterAuthenticate;
             }

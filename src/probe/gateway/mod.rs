@@ -12,9 +12,8 @@
 //! The packets, HTTP heads and frames come from `codec` (shared with the lab gateway). Every wait is
 //! under the run's deadline; every read is bounded by the codec.
 
-pub mod codec;
-
 use super::ProbeContext;
+use crate::codec::tsgu::{self as codec, Framing, HeadParse, Packet, StreamDecoder};
 use crate::observations::gateway::{
     GatewayObs, GatewayStage, GatewayStageObs, GatewayTransport, HttpExchangeObs, StageOutcome,
 };
@@ -22,7 +21,6 @@ use crate::observations::{CertTrustDecision, Observations};
 use crate::target::Target;
 use crate::{CertTrust, Credentials};
 use base64::Engine;
-use codec::{Framing, HeadParse, Packet, StreamDecoder};
 use std::io;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -111,7 +109,7 @@ impl Rec<'_> {
     ) {
         let ms = ms_since(started);
         self.ctx.trace(format!(
-            "gateway {stage:?}: {outcome:?} in {ms:.1} ms{}{}",
+            "gateway {stage}: {outcome} in {ms:.1} ms{}{}",
             hresult.map(|h| format!(" 0x{h:08X}")).unwrap_or_default(),
             detail.as_deref().map(|d| format!(" ({d})")).unwrap_or_default()
         ));
@@ -166,7 +164,7 @@ async fn connect(spec: &GatewaySpec, reached: Option<&Reached>, rec: &mut Rec<'_
             StageOutcome::Failed
         };
         let detail =
-            Some(format!("{:?}{}", attempt.outcome, attempt.error.map(|e| format!(": {e}")).unwrap_or_default()));
+            Some(format!("{}{}", attempt.outcome, attempt.error.map(|e| format!(": {e}")).unwrap_or_default()));
         rec.stage(GatewayStage::Connect, outcome, t, None, detail);
         return None;
     };
@@ -180,7 +178,7 @@ async fn connect(spec: &GatewaySpec, reached: Option<&Reached>, rec: &mut Rec<'_
         Err(e) => {
             let outcome =
                 if e == super::tls::HandshakeFailure::Timeout { StageOutcome::Timeout } else { StageOutcome::Failed };
-            rec.stage(GatewayStage::Tls, outcome, t, None, Some(format!("{e:?}")));
+            rec.stage(GatewayStage::Tls, outcome, t, None, Some(e.to_string()));
             return None;
         }
     };
@@ -193,7 +191,7 @@ async fn connect(spec: &GatewaySpec, reached: Option<&Reached>, rec: &mut Rec<'_
         rec.obs.name_matches = Some(super::cert::name_matches(&cert, &spec.host));
         rec.obs.certificate = Some(cert);
     }
-    rec.obs.verify_error = super::tls::verify_chain(&session.chain, &spec.host).err();
+    rec.obs.verify_error = super::tls::verify_chain(&session.chain, &spec.host).err().map(|e| e.to_string());
     let (decision, _) = super::credssp::decide_trust(&spec.trust, &session.chain, &spec.host, spec.prompt.as_ref());
     rec.obs.cert_trust = Some(decision);
     let trusted = matches!(
@@ -253,7 +251,7 @@ async fn exchange(
             if n == 0 {
                 return Err("closed before an HTTP response".to_string());
             }
-            conn.buf.extend_from_slice(&chunk[..n]);
+            conn.buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
         };
         // A body with a length (error pages, 401s): read it, bounded, so the next request lines up.
         if let Some(len) =
@@ -264,11 +262,12 @@ async fn exchange(
                 let mut chunk = [0u8; 4096];
                 match conn.tls.read(&mut chunk).await {
                     Ok(0) | Err(_) => break,
-                    Ok(n) => conn.buf.extend_from_slice(&chunk[..n]),
+                    Ok(n) => conn.buf.extend_from_slice(chunk.get(..n).unwrap_or_default()),
                 }
             }
             let body: Vec<u8> = conn.buf.drain(..len.min(conn.buf.len())).collect();
-            let lower = String::from_utf8_lossy(&body[..body.len().min(512)]).to_ascii_lowercase();
+            let lower =
+                String::from_utf8_lossy(body.get(..body.len().min(512)).unwrap_or_default()).to_ascii_lowercase();
             x.html = lower.contains("<html") || lower.contains("<!doctype");
         }
         Ok(head)
@@ -293,9 +292,38 @@ async fn exchange(
         x.html |= x.content_type.as_deref().is_some_and(|c| c.contains("html"));
     }
     x.ms = ms_since(t);
-    rec.ctx.trace(format!("gateway {method} {path}: {:?} {:?}", x.status, x.error));
+    rec.ctx.trace(format!(
+        "gateway {method} {path}: {} {}",
+        x.status.map_or_else(|| "no status".to_string(), |s| format!("HTTP {s}")),
+        x.error.as_deref().unwrap_or("")
+    ));
     rec.obs.http.push(x);
     head
+}
+
+/// Why the NTLM client of an HTTP authentication could not go on ([MS-NLMP] through sspi).
+#[derive(Debug, thiserror::Error)]
+enum NtlmClientError {
+    /// The user name does not parse as `user`, `DOMAIN\\user` or `user@domain`.
+    #[error("{0}")]
+    Username(String),
+    #[error("{}", crate::probe::credssp::sspi_words(.0))]
+    Sspi(#[from] sspi::Error),
+}
+
+/// Why a gateway channel did not give the next packet.
+#[derive(Debug, thiserror::Error)]
+enum ChannelError {
+    /// The deadline passed first.
+    #[error("timeout")]
+    Timeout,
+    #[error("the gateway closed the connection")]
+    Closed,
+    #[error(transparent)]
+    Io(#[from] io::Error),
+    /// The stream does not decode as [MS-TSGU] packets.
+    #[error(transparent)]
+    Stream(#[from] codec::StreamError),
 }
 
 /// The NTLM client of one HTTP authentication ([MS-NLMP] through sspi).
@@ -306,25 +334,24 @@ struct NtlmClient {
 }
 
 impl NtlmClient {
-    fn new(c: &Credentials, gateway: &str) -> Result<NtlmClient, String> {
+    fn new(c: &Credentials, gateway: &str) -> Result<NtlmClient, NtlmClientError> {
         use sspi::Sspi;
         let username = match &c.domain {
             Some(d) => sspi::Username::new(&c.user, Some(d)),
             None => sspi::Username::parse(&c.user),
         }
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| NtlmClientError::Username(e.to_string()))?;
         let identity = sspi::AuthIdentity { username, password: sspi::Secret::new(c.password.to_string()) };
         let mut ntlm = sspi::Ntlm::new();
         let creds = ntlm
             .acquire_credentials_handle()
             .with_credential_use(sspi::CredentialUse::Outbound)
             .with_auth_data(&identity)
-            .execute(&mut ntlm)
-            .map_err(|e| e.to_string())?;
+            .execute(&mut ntlm)?;
         Ok(NtlmClient { ntlm, creds, target: format!("HTTP/{gateway}") })
     }
 
-    fn step(&mut self, input: Option<&[u8]>) -> Result<Vec<u8>, String> {
+    fn step(&mut self, input: Option<&[u8]>) -> Result<Vec<u8>, NtlmClientError> {
         use sspi::{
             BufferType, ClientRequestFlags, DataRepresentation, SecurityBuffer, SecurityStatus, Sspi, SspiImpl,
         };
@@ -341,14 +368,9 @@ impl NtlmClient {
         if input.is_some() {
             builder = builder.with_input(&mut input_buf);
         }
-        let result = self
-            .ntlm
-            .initialize_security_context_impl(&mut builder)
-            .map_err(|e| e.to_string())?
-            .resolve_to_result()
-            .map_err(|e| e.to_string())?;
+        let result = self.ntlm.initialize_security_context_impl(&mut builder)?.resolve_to_result()?;
         if matches!(result.status, SecurityStatus::CompleteAndContinue | SecurityStatus::CompleteNeeded) {
-            self.ntlm.complete_auth_token(&mut output).map_err(|e| e.to_string())?;
+            self.ntlm.complete_auth_token(&mut output)?;
         }
         Ok(output.remove(0).buffer)
     }
@@ -463,7 +485,7 @@ async fn authenticated(
         let mut client = match NtlmClient::new(creds, &spec.host) {
             Ok(c) => c,
             Err(e) => {
-                rec.stage(GatewayStage::Authentication, StageOutcome::Failed, t, None, Some(e));
+                rec.stage(GatewayStage::Authentication, StageOutcome::Failed, t, None, Some(e.to_string()));
                 return HttpEnd::Failed;
             }
         };
@@ -495,7 +517,7 @@ async fn authenticated(
         let authenticate = match client.step(Some(&challenge)) {
             Ok(a) => a,
             Err(e) => {
-                rec.stage(GatewayStage::Authentication, StageOutcome::Failed, t, None, Some(e));
+                rec.stage(GatewayStage::Authentication, StageOutcome::Failed, t, None, Some(e.to_string()));
                 return HttpEnd::Failed;
             }
         };
@@ -565,27 +587,27 @@ impl Channel {
     }
 
     /// The next packet, under `deadline`; keepalives and service messages are skipped.
-    async fn recv(&mut self, deadline: Instant) -> Result<Packet, String> {
+    async fn recv(&mut self, deadline: Instant) -> Result<Packet, ChannelError> {
         if !self.pre.is_empty() {
             let pre = std::mem::take(&mut self.pre);
-            self.dec.feed(&pre).map_err(|e| format!("{e:?}"))?;
+            self.dec.feed(&pre)?;
         }
         let read = async {
             loop {
-                match self.dec.next_packet().map_err(|e| format!("{e:?}"))? {
+                match self.dec.next_packet()? {
                     Some(Packet::Keepalive | Packet::ServiceMessage(_) | Packet::Unknown { .. }) => continue,
                     Some(p) => return Ok(p),
                     None => {}
                 }
                 let mut chunk = vec![0u8; 16 * 1024];
-                let n = self.rx.read(&mut chunk).await.map_err(|e| e.to_string())?;
+                let n = self.rx.read(&mut chunk).await?;
                 if n == 0 {
-                    return Err("the gateway closed the connection".to_string());
+                    return Err(ChannelError::Closed);
                 }
-                self.dec.feed(&chunk[..n]).map_err(|e| format!("{e:?}"))?;
+                self.dec.feed(chunk.get(..n).unwrap_or_default())?;
             }
         };
-        tokio::time::timeout_at(deadline.into(), read).await.map_err(|_| "timeout".to_string())?
+        tokio::time::timeout_at(deadline.into(), read).await.map_err(|_| ChannelError::Timeout)?
     }
 }
 
@@ -636,7 +658,7 @@ async fn open_channel(
     };
     let answer = match channel.send(&hs).await {
         Ok(()) => channel.recv(deadline).await,
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(e.into()),
     };
     match answer {
         Ok(Packet::HandshakeResponse { error_code: 0, .. }) => {
@@ -650,7 +672,7 @@ async fn open_channel(
     let tc = Packet::TunnelCreate { caps: codec::HTTP_CAPABILITY_TYPE_QUAR_SOH, paa_cookie: None };
     let answer = match channel.send(&tc).await {
         Ok(()) => channel.recv(deadline).await,
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(e.into()),
     };
     match answer {
         Ok(Packet::TunnelResponse { status_code: 0, .. }) => {
@@ -664,7 +686,7 @@ async fn open_channel(
     let ta = Packet::TunnelAuth { client_name: "RDP-DOCTOR".into() };
     let answer = match channel.send(&ta).await {
         Ok(()) => channel.recv(deadline).await,
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(e.into()),
     };
     match answer {
         Ok(Packet::TunnelAuthResponse { error_code: 0, .. }) => {
@@ -683,7 +705,7 @@ async fn open_channel(
     };
     let answer = match channel.send(&cc).await {
         Ok(()) => channel.recv(deadline).await,
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(e.into()),
     };
     match answer {
         Ok(Packet::ChannelResponse { error_code: 0, .. }) => {
@@ -698,16 +720,16 @@ async fn open_channel(
 }
 
 /// Record a stage that did not get its success answer. A packet with an error code gives the code.
-fn fail<T>(rec: &mut Rec<'_>, stage: GatewayStage, t: Instant, answer: Result<Packet, String>) -> Option<T> {
+fn fail<T>(rec: &mut Rec<'_>, stage: GatewayStage, t: Instant, answer: Result<Packet, ChannelError>) -> Option<T> {
     let (outcome, code, detail) = match answer {
         Ok(Packet::HandshakeResponse { error_code, .. })
         | Ok(Packet::TunnelAuthResponse { error_code, .. })
         | Ok(Packet::ChannelResponse { error_code, .. }) => (StageOutcome::Failed, Some(error_code), None),
         Ok(Packet::TunnelResponse { status_code, .. }) => (StageOutcome::Failed, Some(status_code), None),
         Ok(Packet::CloseChannel { status }) => (StageOutcome::Failed, Some(status), Some("CLOSE_CHANNEL".to_string())),
-        Ok(p) => (StageOutcome::Failed, None, Some(format!("unexpected {p:?}").chars().take(120).collect())),
-        Err(e) if e == "timeout" => (StageOutcome::Timeout, None, None),
-        Err(e) => (StageOutcome::Failed, None, Some(e)),
+        Ok(p) => (StageOutcome::Failed, None, Some(format!("unexpected {}", p.name()))),
+        Err(ChannelError::Timeout) => (StageOutcome::Timeout, None, None),
+        Err(e) => (StageOutcome::Failed, None, Some(e.to_string())),
     };
     rec.stage(stage, outcome, t, code, detail);
     None
@@ -717,7 +739,7 @@ fn fail<T>(rec: &mut Rec<'_>, stage: GatewayStage, t: Instant, answer: Result<Pa
 /// out; a CLOSE_CHANNEL right after it is recorded.
 async fn data_stage(channel: &mut Channel, rec: &mut Rec<'_>) -> bool {
     let t = Instant::now();
-    let cr = super::x224::encode_request(&super::x224::MATRIX[0]);
+    let cr = super::x224::MATRIX.first().map(super::x224::encode_request).unwrap_or_default();
     if let Err(e) = channel.send(&Packet::Data(cr)).await {
         rec.stage(GatewayStage::Data, StageOutcome::Failed, t, None, Some(e.to_string()));
         return false;
@@ -784,31 +806,29 @@ async fn forwarder(
     let st = stats.clone();
     let spec = Arc::new(spec);
     let quiet = ProbeContext { trace: None, ..ctx };
-    let task = tokio::spawn(async move {
-        loop {
-            let Ok((local, _)) = listener.accept().await else { continue };
-            let _ = local.set_nodelay(true);
-            let (spec, st, quiet, template) = (spec.clone(), st.clone(), quiet.clone(), template.clone());
-            let mut reached = Some(reached.clone());
-            tokio::spawn(async move {
-                let mut scratch = GatewayObs { stages: Vec::new(), http: Vec::new(), channels_opened: 0, ..template };
-                let mut rec = Rec { obs: &mut scratch, ctx: &quiet };
-                let channel = open_channel(&spec, &mut reached, &mut rec, false).await;
-                if let Ok(mut s) = st.lock() {
-                    s.channels += scratch.channels_opened;
-                    if channel.is_none()
-                        && s.failures.len() < 8
-                        && let Some(last) = scratch.stages.last().filter(|x| x.outcome != StageOutcome::Ok)
-                    {
-                        s.failures.push(last.clone());
-                    }
+    // A failed accept() (EMFILE...) backs off instead of spinning: the loop shared with the lab.
+    let task = tokio::spawn(crate::net::accept_loop(listener, move |local| {
+        let _ = local.set_nodelay(true);
+        let (spec, st, quiet, template) = (spec.clone(), st.clone(), quiet.clone(), template.clone());
+        let mut reached = Some(reached.clone());
+        tokio::spawn(async move {
+            let mut scratch = GatewayObs { stages: Vec::new(), http: Vec::new(), channels_opened: 0, ..template };
+            let mut rec = Rec { obs: &mut scratch, ctx: &quiet };
+            let channel = open_channel(&spec, &mut reached, &mut rec, false).await;
+            if let Ok(mut s) = st.lock() {
+                s.channels += scratch.channels_opened;
+                if channel.is_none()
+                    && s.failures.len() < 8
+                    && let Some(last) = scratch.stages.last().filter(|x| x.outcome != StageOutcome::Ok)
+                {
+                    s.failures.push(last.clone());
                 }
-                if let Some(channel) = channel {
-                    pump(local, channel, &st, quiet.deadline).await;
-                }
-            });
-        }
-    });
+            }
+            if let Some(channel) = channel {
+                pump(local, channel, &st, quiet.deadline).await;
+            }
+        });
+    }));
     Ok(Forwarder { addr, task, stats })
 }
 
@@ -823,7 +843,7 @@ async fn pump(mut local: TcpStream, mut channel: Channel, stats: &Mutex<FwdStats
                     let _ = channel.send(&Packet::CloseChannel { status: 0 }).await;
                     return;
                 }
-                if channel.send(&Packet::Data(buf[..n].to_vec())).await.is_err() {
+                if channel.send(&Packet::Data(buf.get(..n).unwrap_or_default().to_vec())).await.is_err() {
                     return;
                 }
             }
@@ -838,12 +858,12 @@ async fn pump(mut local: TcpStream, mut channel: Channel, stats: &Mutex<FwdStats
                         s.closes.push(status);
                     }
                     let _ = channel.send(&Packet::CloseChannelResponse { status: 0 }).await;
-                    let _ = local.shutdown().await;
+                    let _ = crate::net::shutdown(&mut local).await;
                     return;
                 }
                 Ok(_) => {}
                 Err(_) => {
-                    let _ = local.shutdown().await;
+                    let _ = crate::net::shutdown(&mut local).await;
                     return;
                 }
             }
@@ -851,8 +871,16 @@ async fn pump(mut local: TcpStream, mut channel: Channel, stats: &Mutex<FwdStats
     }
 }
 
-/// The gateway path, then (when a channel carries data) the target's layers through it.
+/// The gateway path, then (when a channel carries data) the target's layers through it. The budget
+/// has the gateway's own layer first (`plan::budget`), then the target's.
 pub async fn run(target: &Target, spec: GatewaySpec, plan: super::Plan, ctx: &ProbeContext) -> Observations {
+    let plan = super::Plan { light: spec.plan == TunnelPlan::Light, ..plan };
+    let mut obs = walk(target, spec, plan, ctx).await;
+    obs.budget = Some(super::plan::budget(&obs, &plan, ctx));
+    obs
+}
+
+async fn walk(target: &Target, spec: GatewaySpec, plan: super::Plan, ctx: &ProbeContext) -> Observations {
     let mut gobs = new_obs(&spec, &target.host, target.port);
     let mut reached = None;
     let channel = {
@@ -871,7 +899,6 @@ pub async fn run(target: &Target, spec: GatewaySpec, plan: super::Plan, ctx: &Pr
         obs.gateway = Some(gobs);
         return obs;
     };
-    let spec_plan = spec.plan;
     let fwd = match forwarder(spec, reached, gobs.clone(), ctx.clone()).await {
         Ok(f) => f,
         Err(_) => {
@@ -880,7 +907,7 @@ pub async fn run(target: &Target, spec: GatewaySpec, plan: super::Plan, ctx: &Pr
         }
     };
     tokio::time::sleep(ctx.pace).await;
-    obs = run_via(target, fwd.addr, plan, spec_plan, ctx).await;
+    obs = run_via(target, fwd.addr, plan, ctx).await;
     if let Ok(s) = fwd.stats.lock() {
         gobs.channels_opened += s.channels;
         gobs.channel_closes.extend(s.closes.iter().copied());
@@ -895,15 +922,6 @@ pub async fn run(target: &Target, spec: GatewaySpec, plan: super::Plan, ctx: &Pr
 /// forwarder's address, with the target's NAME for TLS, SNI and certificate checks. `network` stays
 /// empty: the target's address was never connected to by us (the gateway observation says how it was
 /// reached). Every connection below is one gateway channel; `channels_opened` counts them.
-async fn run_via(
-    target: &Target,
-    via: SocketAddr,
-    plan: super::Plan,
-    tunnel: TunnelPlan,
-    ctx: &ProbeContext,
-) -> Observations {
-    let plan = super::Plan { light: tunnel == TunnelPlan::Light, ..plan };
-    let mut obs = super::plan::run_layers(via, &target.host, None, plan, ctx).await;
-    obs.budget = Some(super::plan::budget(&obs, &plan, ctx));
-    obs
+async fn run_via(target: &Target, via: SocketAddr, plan: super::Plan, ctx: &ProbeContext) -> Observations {
+    super::plan::run_layers(via, &target.host, None, plan, ctx).await
 }

@@ -91,8 +91,47 @@ fn level_value(l: EncryptionLevel) -> u32 {
     }
 }
 
+/// Why a Connect Response gives no Server Security Data ([MS-RDPBCGR] 2.2.1.4).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConnectResponseError {
+    /// A Disconnect Provider Ultimatum ([T.125] 11.15) is how xrdp and Windows refuse.
+    #[error("MCS Disconnect Provider Ultimatum (reason {reason})")]
+    Refused { reason: u8 },
+    /// ironrdp-pdu's reason the bytes are no MCS Connect Response.
+    #[error("not an MCS Connect Response: {0}")]
+    NotConnectResponse(String),
+}
+
+/// Why one offered method got no Connect Response.
+#[derive(Debug, thiserror::Error)]
+pub enum AttemptError {
+    #[error("the TCP connection could not be made")]
+    NoConnection,
+    #[error("not TPKT: {0}")]
+    NotTpkt(String),
+    #[error("TPKT length {0}")]
+    TpktLength(usize),
+    #[error("oversized frame")]
+    Oversized,
+    #[error("no answer before the deadline")]
+    NoAnswer,
+    #[error("read: {0}")]
+    Read(std::io::Error),
+    #[error("the server closed the connection (FIN)")]
+    Closed,
+    #[error("write timed out")]
+    WriteTimeout,
+    #[error("write: {0}")]
+    Write(std::io::Error),
+    /// The X.224 answer to a request for Standard RDP Security alone, described.
+    #[error("the server did not select Standard RDP Security: {0}")]
+    NotSelected(String),
+    #[error(transparent)]
+    ConnectResponse(#[from] ConnectResponseError),
+}
+
 /// encryptionMethod and encryptionLevel of a Connect Response's Server Security Data.
-pub fn decode_connect_response(frame: &[u8]) -> Result<(u32, u32), String> {
+pub fn decode_connect_response(frame: &[u8]) -> Result<(u32, u32), ConnectResponseError> {
     let mcs = ironrdp_pdu::decode::<X224<X224Data<'_>>>(frame)
         .map_err(|e| e.to_string())
         .and_then(|X224(d)| ironrdp_pdu::decode::<ConnectResponse>(d.data.as_ref()).map_err(|e| e.to_string()));
@@ -103,28 +142,28 @@ pub fn decode_connect_response(frame: &[u8]) -> Result<(u32, u32), String> {
         }
         Err(e) => {
             // A Disconnect Provider Ultimatum is how xrdp and Windows refuse.
-            match crate::probe::session::classify::classify_server_frame(frame) {
-                crate::probe::session::classify::ServerFrame::DisconnectUltimatum { reason } => {
-                    Err(format!("MCS Disconnect Provider Ultimatum (reason {reason})"))
+            match crate::codec::session::classify_server_frame(frame) {
+                crate::codec::session::ServerFrame::DisconnectUltimatum { reason } => {
+                    Err(ConnectResponseError::Refused { reason })
                 }
-                _ => Err(format!("not an MCS Connect Response: {e}")),
+                _ => Err(ConnectResponseError::NotConnectResponse(e)),
             }
         }
     }
 }
 
 /// Read one TPKT frame, bounded, by `until`.
-async fn read_tpkt(s: &mut tokio::net::TcpStream, until: Instant) -> Result<Vec<u8>, String> {
+async fn read_tpkt(s: &mut tokio::net::TcpStream, until: Instant) -> Result<Vec<u8>, AttemptError> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     loop {
-        if buf.len() >= 4 {
-            if buf[0] != 0x03 {
-                return Err(format!("not TPKT: {}", crate::probe::hex_prefix(&buf, 16)));
+        if let [version, _, hi, lo, ..] = buf[..] {
+            if version != 0x03 {
+                return Err(AttemptError::NotTpkt(crate::probe::hex_prefix(&buf, 16)));
             }
-            let n = u16::from_be_bytes([buf[2], buf[3]]) as usize;
+            let n = usize::from(u16::from_be_bytes([hi, lo]));
             if n < 4 {
-                return Err(format!("TPKT length {n}"));
+                return Err(AttemptError::TpktLength(n));
             }
             if buf.len() >= n {
                 buf.truncate(n);
@@ -132,41 +171,56 @@ async fn read_tpkt(s: &mut tokio::net::TcpStream, until: Instant) -> Result<Vec<
             }
         }
         if buf.len() > MAX_FRAME {
-            return Err("oversized frame".into());
+            return Err(AttemptError::Oversized);
         }
         match tokio::time::timeout_at(until.into(), s.read(&mut chunk)).await {
-            Err(_) => return Err("no answer before the deadline".into()),
-            Ok(Err(e)) => return Err(format!("read: {e}")),
-            Ok(Ok(0)) => return Err("the server closed the connection (FIN)".into()),
-            Ok(Ok(n)) => buf.extend_from_slice(&chunk[..n]),
+            Err(_) => return Err(AttemptError::NoAnswer),
+            Ok(Err(e)) => return Err(AttemptError::Read(e)),
+            Ok(Ok(0)) => return Err(AttemptError::Closed),
+            Ok(Ok(n)) => buf.extend_from_slice(chunk.get(..n).unwrap_or_default()),
         }
     }
 }
 
-async fn send(s: &mut tokio::net::TcpStream, bytes: &[u8], until: Instant) -> Result<(), String> {
+async fn send(s: &mut tokio::net::TcpStream, bytes: &[u8], until: Instant) -> Result<(), AttemptError> {
     match tokio::time::timeout_at(until.into(), s.write_all(bytes)).await {
-        Err(_) => Err("write timed out".into()),
-        Ok(r) => r.map_err(|e| format!("write: {e}")),
+        Err(_) => Err(AttemptError::WriteTimeout),
+        Ok(r) => r.map_err(AttemptError::Write),
+    }
+}
+
+/// The X.224 answer in words (for a detail line; never Debug text).
+fn describe_reply(r: &Reply) -> String {
+    match r {
+        Reply::Selected { protocol, .. } => format!("it selected protocol 0x{protocol:08X}"),
+        Reply::Failure { code } => format!("RDP_NEG_FAILURE 0x{code:08X}"),
+        Reply::Legacy => "a Connection Confirm without negotiation data".into(),
+        Reply::Disconnect { reason } => format!(
+            "an MCS Disconnect Provider Ultimatum{}",
+            reason.map(|r| format!(" (reason {r})")).unwrap_or_default()
+        ),
+        Reply::NotRdp { service } => format!("not RDP{}", service.map(|s| format!(" ({s})")).unwrap_or_default()),
+        Reply::Malformed { what } => format!("a malformed answer: {what}"),
     }
 }
 
 /// One method offered alone: `Ok((selected method, level))` or why there is no answer.
-async fn attempt(addr: SocketAddr, method: u32, ctx: &ProbeContext) -> Result<(u32, u32), String> {
+async fn attempt(addr: SocketAddr, method: u32, ctx: &ProbeContext) -> Result<(u32, u32), AttemptError> {
     let until = ctx.deadline.min(Instant::now() + ATTEMPT_WAIT);
     let (_, stream) = crate::probe::network::connect(addr, ctx).await;
-    let mut s = stream.ok_or("the TCP connection could not be made")?;
+    let mut s = stream.ok_or(AttemptError::NoConnection)?;
     let _ = s.set_nodelay(true);
     send(&mut s, &x224::encode_request(&NegRequest { protocols: Some(x224::PROTOCOL_RDP) }), until).await?;
     let confirm = read_tpkt(&mut s, until).await?;
     match x224::classify_reply(&confirm) {
         Reply::Selected { protocol, .. } if protocol == x224::PROTOCOL_RDP => {}
         Reply::Legacy => {}
-        other => return Err(format!("the server did not select Standard RDP Security: {other:?}")),
+        other => return Err(AttemptError::NotSelected(describe_reply(&other))),
     }
     send(&mut s, &encode_connect_initial(method), until).await?;
     let response = read_tpkt(&mut s, until).await?;
     let _ = tokio::time::timeout_at(until.into(), s.shutdown()).await;
-    decode_connect_response(&response)
+    Ok(decode_connect_response(&response)?)
 }
 
 /// Offer each method alone and record what the server chose.
@@ -179,7 +233,7 @@ pub async fn enumerate(addr: SocketAddr, ctx: &ProbeContext) -> RdpSecurityObs {
                 obs.encryption_level = obs.encryption_level.or(Some(level));
                 RdpMethodObs { offered, accepted: selected == offered, selected: Some(selected), detail: None }
             }
-            Err(e) => RdpMethodObs { offered, accepted: false, selected: None, detail: Some(e) },
+            Err(e) => RdpMethodObs { offered, accepted: false, selected: None, detail: Some(e.to_string()) },
         });
     }
     obs
@@ -224,7 +278,7 @@ mod tests {
         let bytes = x224_data(ironrdp_pdu::encode_vec(&resp).unwrap());
         assert_eq!(decode_connect_response(&bytes), Ok((0x02, 3)));
         let dpu = [0x03, 0x00, 0x00, 0x09, 0x02, 0xF0, 0x80, 0x21, 0x80];
-        assert!(decode_connect_response(&dpu).unwrap_err().contains("Disconnect Provider Ultimatum"));
+        assert!(decode_connect_response(&dpu).unwrap_err().to_string().contains("Disconnect Provider Ultimatum"));
         assert!(decode_connect_response(&[3, 0, 0, 7, 2, 0xF0, 0x80]).is_err());
     }
 

@@ -1,5 +1,6 @@
 use super::*;
-use crate::knowledge::tls_suites::TLS11;
+use crate::codec::tls::{u16_at, u24_at};
+use crate::knowledge::tls_suites::{SSL30, TLS10, TLS11, TLS12, TLS13};
 use proptest::prelude::*;
 
 const TLS12_FLIGHT: &[u8] = include_bytes!("../../../tests/fixtures/tls/tls12_aes256sha_flight.bin");
