@@ -85,18 +85,23 @@ done
 # 2. demo: the Windows binary serves and diagnoses the lab in-process. Under wine an in-process
 # loopback connection costs ~100 ms (Linux: well under 1 ms), so all 49 scenarios at once overrun the
 # demo's 3 s deadline; each scenario runs on its own (`demo NAME`, 20 s deadline), four at a time.
+# The Linux side runs the same way (one scenario per process, four at a time), so that neither side
+# judges a lab server that was only starved of CPU by 76 others in the same process.
 td=$(date +%s%N)
-"$LINUX" demo --json >"$STATE/demo-linux.json"
-rm -rf "$STATE/demo-windows"
-mkdir -p "$STATE/demo-windows"
-export WINE RUN STATE
-"$LINUX" lab --list | awk '{print $1}' | xargs -P 4 -I{} sh -c \
-    'cd "$RUN" && "$WINE" rdp-doctor.exe demo {} --json --timeout 20 >"$STATE/demo-windows/{}.json"'
-python3 - "$STATE/demo-linux.json" "$STATE/demo-windows" >"$STATE/demo-windows.json" <<'PY'
+rm -rf "$STATE/demo-windows" "$STATE/demo-linux"
+mkdir -p "$STATE/demo-windows" "$STATE/demo-linux"
+export WINE RUN STATE LINUX
+"$LINUX" lab --list | awk '{print $1}' >"$STATE/demo-names.txt"
+xargs -P 4 -I{} sh -c '"$LINUX" demo {} --json --timeout 20 >"$STATE/demo-linux/{}.json"' <"$STATE/demo-names.txt"
+xargs -P 4 -I{} sh -c \
+    'cd "$RUN" && "$WINE" rdp-doctor.exe demo {} --json --timeout 20 >"$STATE/demo-windows/{}.json"' <"$STATE/demo-names.txt"
+for side in linux windows; do
+    python3 - "$STATE/demo-names.txt" "$STATE/demo-$side" >"$STATE/demo-$side.json" <<'PY'
 import json, sys
-names = [d["scenario"] for d in json.load(open(sys.argv[1]))]
+names = open(sys.argv[1]).read().split()
 print(json.dumps([{"scenario": n, "report": json.load(open(f"{sys.argv[2]}/{n}.json"))} for n in names]))
 PY
+done
 if python3 tests/wine/compare_reports.py demo "$STATE/demo-linux.json" "$STATE/demo-windows.json"; then
     pass "demo: same verdicts and findings ($(secs "$td") for both)"
 else

@@ -1,6 +1,6 @@
 //! Diagnosis: pure functions from observations to findings. Nothing here touches a socket; every
 //! finding is built from `Observations` only. Each finding id, its layer, default severity and
-//! remedies live in the catalogue (`catalogue.rs`), which docs/findings.md documents.
+//! remedies live in the catalogue (`catalogue/`, one table per layer), which docs/findings.md documents.
 
 pub mod advice;
 mod budget;
