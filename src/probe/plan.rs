@@ -247,7 +247,7 @@ fn budget_of(obs: &Observations, plan: &Plan, ctx: &ProbeContext, one_connection
     // is the tool's, not the gateway's silence.
     if let Some(g) = &obs.gateway {
         let waiting = g.stages.iter().any(|s| s.outcome == crate::observations::gateway::StageOutcome::Timeout);
-        let last = g.stages.last().map(|s| format!("{:?} {:?}", s.stage, s.outcome).to_lowercase());
+        let last = g.stages.last().map(|s| format!("{} {}", s.stage, s.outcome));
         push(Layer::Gateway, waiting, false, format!("reached {}", last.as_deref().unwrap_or("no stage")));
         if obs.negotiation.is_none() {
             // The gateway carried nothing to the target: its layers were never planned.
