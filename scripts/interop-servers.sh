@@ -86,6 +86,7 @@ launch() {
     setsid "$@" >"$LOGS/$name.log" 2>&1 </dev/null &
     echo $! >"$PIDS/$name.pid"
     echo "$EPOCHREALTIME" >"$PIDS/$name.t0"
+    printf '%q ' "$@" >"$PIDS/$name.cmd" # for a relaunch (wait_listening)
 }
 
 fail_with_log() { # NAME MESSAGE
@@ -108,8 +109,21 @@ wait_listening() { # NAME HOST PORT
     deadline=$((SECONDS + START_TIMEOUT))
     local t0
     t0=$(cat "$PIDS/$name.t0")
+    local relaunches=0
     while :; do
-        pid_alive "$pid" || fail_with_log "$name" "process $pid exited before listening on $host:$port"
+        if ! pid_alive "$pid"; then
+            # A port still held a moment after the previous run's servers stopped (a socket in
+            # TIME_WAIT, a server slow to exit) makes a server give up at once: try again, twice.
+            [ $relaunches -lt 2 ] || fail_with_log "$name" "process $pid exited before listening on $host:$port"
+            relaunches=$((relaunches + 1))
+            log "$name exited before listening on $host:$port; launching it again ($relaunches/2)"
+            sleep 2
+            eval "launch $name $(cat "$PIDS/$name.cmd")"
+            pid=$(cat "$PIDS/$name.pid")
+            t0=$(cat "$PIDS/$name.t0")
+            deadline=$((SECONDS + START_TIMEOUT))
+            continue
+        fi
         if tcp_accepts "$host" "$port"; then
             local ms
             ms=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%d", (b-a)*1000}')
