@@ -93,8 +93,10 @@ mkdir -p "$STATE/demo-windows" "$STATE/demo-linux"
 export WINE RUN STATE LINUX
 "$LINUX" lab --list | awk '{print $1}' >"$STATE/demo-names.txt"
 xargs -P 4 -I{} sh -c '"$LINUX" demo {} --json --timeout 20 >"$STATE/demo-linux/{}.json"' <"$STATE/demo-names.txt"
+# wine itself now and then crashes while a process exits (after the report is written): say so and let
+# the comparison judge what was written (a missing or cut report fails it).
 xargs -P 4 -I{} sh -c \
-    'cd "$RUN" && "$WINE" rdp-doctor.exe demo {} --json --timeout 20 >"$STATE/demo-windows/{}.json"' <"$STATE/demo-names.txt"
+    'cd "$RUN" && "$WINE" rdp-doctor.exe demo {} --json --timeout 20 >"$STATE/demo-windows/{}.json" || echo "test-windows: wine exited $? on demo {}" >&2' <"$STATE/demo-names.txt"
 for side in linux windows; do
     python3 - "$STATE/demo-names.txt" "$STATE/demo-$side" >"$STATE/demo-$side.json" <<'PY'
 import json, sys
