@@ -10,7 +10,7 @@ use crate::codec::tsgu as gw;
 use crate::codec::{ntlm, tsrequest as credssp_codec};
 use crate::evidence::{self, EvidenceObs, Window, evtx, reg};
 use crate::lab::tls_raw;
-use crate::observations::{CredsspObs, CredsspOutcome};
+use crate::observations::CredsspObs;
 use crate::probe::cert;
 use crate::probe::credssp;
 use crate::probe::session::rdp_security;
@@ -100,18 +100,7 @@ pub fn tsrequest(data: &[u8]) {
     if let Ok(r) = credssp_codec::decode(data) {
         assert_eq!(credssp_codec::decode(&credssp_codec::encode(&r)), Ok(r));
     }
-    let mut obs = CredsspObs {
-        request: String::new(),
-        selected: None,
-        outcome: CredsspOutcome::Malformed,
-        server_version: None,
-        error_code: None,
-        error_name: None,
-        ntlm: None,
-        detail: None,
-        received: String::new(),
-        ms: 0.0,
-    };
+    let mut obs = CredsspObs::blank(String::new());
     credssp::classify_first_reply(data, &mut obs);
 }
 

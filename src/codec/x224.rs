@@ -180,16 +180,7 @@ pub fn encode_request(req: &NegRequest) -> Vec<u8> {
         }
         None => {
             // Legacy: the same TPDU without RDP_NEG_REQ, as pre-RDP 5.2 clients send it.
-            let cookie = format!("Cookie: mstshash={COOKIE}\r\n");
-            let li = 6 + cookie.len();
-            let total = 4 + 1 + li;
-            let mut out = Vec::with_capacity(total);
-            out.extend_from_slice(&[0x03, 0x00]); // TPKT version 3, reserved (T.123 8)
-            out.extend_from_slice(&super::len_u16(total).to_be_bytes());
-            out.push(super::len_u8(li)); // X.224 length indicator
-            out.extend_from_slice(&[0xE0, 0, 0, 0, 0, 0]); // CR CDT, DST-REF, SRC-REF, class 0
-            out.extend_from_slice(cookie.as_bytes());
-            out
+            connection_request(format!("Cookie: mstshash={COOKIE}\r\n").as_bytes())
         }
     }
 }
@@ -207,14 +198,20 @@ pub fn encode_request_routed(req: &NegRequest, token: &str) -> Vec<u8> {
         variable.extend_from_slice(&[0x01, 0x00, 0x08, 0x00]); // TYPE_RDP_NEG_REQ, flags 0, length 8
         variable.extend_from_slice(&p.to_le_bytes());
     }
+    connection_request(&variable)
+}
+
+/// TPKT ([T.123] 8) and an X.224 Connection Request TPDU (class 0) carrying `variable`: the
+/// cookie or routing token and, when there is one, RDP_NEG_REQ.
+fn connection_request(variable: &[u8]) -> Vec<u8> {
     let li = 6 + variable.len();
     let total = 4 + 1 + li;
     let mut out = Vec::with_capacity(total);
-    out.extend_from_slice(&[0x03, 0x00]); // TPKT version 3, reserved (T.123 8)
+    out.extend_from_slice(&[0x03, 0x00]); // TPKT version 3, reserved
     out.extend_from_slice(&super::len_u16(total).to_be_bytes());
     out.push(super::len_u8(li)); // X.224 length indicator
     out.extend_from_slice(&[0xE0, 0, 0, 0, 0, 0]); // CR CDT, DST-REF, SRC-REF, class 0
-    out.extend_from_slice(&variable);
+    out.extend_from_slice(variable);
     out
 }
 

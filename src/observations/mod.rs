@@ -282,6 +282,24 @@ pub struct CredsspObs {
     pub ms: f64,
 }
 
+impl CredsspObs {
+    /// Nothing read yet for `request`: what a probe fills in as the server answers.
+    pub fn blank(request: String) -> CredsspObs {
+        CredsspObs {
+            request,
+            selected: None,
+            outcome: CredsspOutcome::Malformed,
+            server_version: None,
+            error_code: None,
+            error_name: None,
+            ntlm: None,
+            detail: None,
+            received: String::new(),
+            ms: 0.0,
+        }
+    }
+}
+
 /// How the decision to send credentials over this TLS channel was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

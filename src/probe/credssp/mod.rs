@@ -237,18 +237,7 @@ pub async fn probe(addr: SocketAddr, host: &str, req: &NegRequest, ctx: &ProbeCo
 }
 
 fn blank_probe_obs(req: &NegRequest) -> CredsspObs {
-    CredsspObs {
-        request: req.label(),
-        selected: None,
-        outcome: CredsspOutcome::Malformed,
-        server_version: None,
-        error_code: None,
-        error_name: None,
-        ntlm: None,
-        detail: None,
-        received: String::new(),
-        ms: 0.0,
-    }
+    CredsspObs::blank(req.label())
 }
 
 /// The credential-less probe on a TLS session already open (negotiated with `req`, which selected
