@@ -22,7 +22,7 @@ use crate::codec::x224::Protocol;
 use crate::knowledge::Layer;
 use crate::observations::{
     AuthOutcome, BudgetObs, CredsspObs, CredsspOutcome, HandshakeObs, HandshakeOutcome, LayerBudget, LayerStatus,
-    NegOutcome, NegRequestObs, Observations, SessionEnd, TlsObs,
+    NegOutcome, NegRequestObs, NegotiationObs, Observations, SessionEnd, TlsObs,
 };
 use crate::target::Target;
 use std::net::SocketAddr;
@@ -119,6 +119,9 @@ pub async fn run_layers(
     let (tls_tx, tls_rx) = oneshot::channel();
     let first = first_connection(addr, host, kept, &plan, ctx, req_tx, tls_tx);
 
+    // The connection sequence starts as soon as what it depends on is known (see `session_inputs`):
+    // often on the first connection's answers alone, without waiting for the rest of the matrix.
+    let (session_tx, session_rx) = oneshot::channel::<Option<(NegotiationObs, bool)>>();
     let rest = async {
         // The light plan (through a gateway, where each connection repeats the gateway's
         // authentication): the Windows client's request only.
@@ -127,32 +130,85 @@ pub async fn run_layers(
             .filter(|r| r.protocols != Some(WINDOWS_CLIENT_REQUEST) && !plan.light)
             .map(|r| (*r, x224::priority(r)))
             .collect();
-        let (first_request, mut requests) = tokio::join!(req_rx, x224::probe_requests(addr, &others, ctx));
-        let first_request =
-            first_request.unwrap_or_else(|_| not_sent(&NegRequest { protocols: Some(WINDOWS_CLIENT_REQUEST) }));
+        let first_in = async {
+            let request =
+                req_rx.await.unwrap_or_else(|_| not_sent(&NegRequest { protocols: Some(WINDOWS_CLIENT_REQUEST) }));
+            // In the quick plan no handshake follows (`on_tls` hears None at once).
+            let hs = tls_rx.await.unwrap_or(None);
+            (request, hs)
+        };
+        let matrix = x224::probe_requests(addr, &others, ctx);
+        tokio::pin!(first_in, matrix);
+        let mut session_tx = Some(session_tx);
+        let ((first_request, first_hs), mut requests) = tokio::select! {
+            biased;
+            first = &mut first_in => {
+                if let Some(early) = session_inputs(addr, &first.0, first.1.as_ref(), &plan, ctx)
+                    && let Some(tx) = session_tx.take()
+                {
+                    let _ = tx.send(Some(early));
+                }
+                (first, matrix.await)
+            }
+            requests = &mut matrix => (first_in.await, requests),
+        };
         requests.insert(0, first_request);
         let neg = x224::assemble(addr, requests, ms_since(started));
-        if plan.quick {
-            return (neg, None, None, None, None);
-        }
         // A path stops where it breaks: when the Windows client's TLS handshake failed, CredSSP and
         // the connection sequence would only fail again at TLS (the TLS findings say why).
-        let first_hs = tls_rx.await.unwrap_or(None);
         let tls_broken = first_hs.as_ref().is_some_and(|(h, _)| h.outcome != HandshakeOutcome::Completed);
+        if let Some(tx) = session_tx.take() {
+            let _ = tx.send((!plan.quick).then(|| (neg.clone(), tls_broken)));
+        }
+        if plan.quick {
+            return (neg, None, None, None);
+        }
         let later = Later { addr, host, plan: &plan, ctx, tls_broken };
-        // The TLS questions, CredSSP, the logon and the connection sequence, side by side.
+        // The TLS questions, CredSSP and the logon, side by side (and beside the connection sequence).
         let tls = async { if plan.light { None } else { tls_layer::probe(host, &neg, first_hs, &plan, ctx).await } };
-        let (tls, credssp_other, authentication, session) =
-            tokio::join!(tls, later.credssp_elsewhere(&neg), later.credentials(&neg), later.session(&neg));
-        (neg, tls, credssp_other, authentication, session)
+        let (tls, credssp_other, authentication) =
+            tokio::join!(tls, later.credssp_elsewhere(&neg), later.credentials(&neg));
+        (neg, tls, credssp_other, authentication)
     };
-    let (first, (neg, tls, credssp_other, authentication, session)) = tokio::join!(first, rest);
+    let session = async {
+        let (neg, tls_broken) = session_rx.await.ok().flatten()?;
+        Later { addr, host, plan: &plan, ctx, tls_broken }.session(&neg).await
+    };
+    let (first, (neg, tls, credssp_other, authentication), session) = tokio::join!(first, rest, session);
     obs.credssp = first.credssp.or(credssp_other);
     obs.authentication = authentication;
     obs.session = session;
     obs.tls = tls;
     obs.negotiation = Some(neg);
     obs
+}
+
+/// The negotiation the connection sequence needs, from the first connection alone, when the rest of
+/// the matrix cannot change what it does: the session layer reads only `supports` (`session::probe`),
+/// and the Windows client's request decides it when the server selected TLS and no credentials were
+/// given (TLS only), or CredSSP and credentials were given (CredSSP). Otherwise `None`: wait for the
+/// matrix. With it, whether the first TLS handshake broke the path.
+fn session_inputs(
+    addr: SocketAddr,
+    first: &NegRequestObs,
+    first_hs: Option<&FirstHandshake>,
+    plan: &Plan,
+    ctx: &ProbeContext,
+) -> Option<(NegotiationObs, bool)> {
+    if plan.quick || plan.no_session {
+        return None;
+    }
+    let creds = ctx.credentials.is_some();
+    let decided = match first.selected? {
+        Protocol::Ssl => !creds,
+        Protocol::Hybrid | Protocol::HybridEx => creds,
+        _ => false,
+    };
+    let (hs, _) = first_hs?;
+    decided.then(|| {
+        let neg = x224::assemble(addr, vec![first.clone()], first.ms);
+        (neg, hs.outcome != HandshakeOutcome::Completed)
+    })
 }
 
 fn finish_network(obs: &mut Observations, ctx: &ProbeContext, later_layers: bool) {

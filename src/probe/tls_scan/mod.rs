@@ -181,6 +181,11 @@ where
     let reply_deadline = sh.opts.deadline.min(Instant::now() + sh.opts.reply_timeout);
     let (outcome, hello_reply) = exchange_hello(&mut stream, &hello, reply_deadline).await;
     drop(stream);
+    // The server answered the hello (a ServerHello or an alert, the usual refusal of a suite): the
+    // limiter may open one more connection at once.
+    if matches!(outcome, ConnOutcome::ServerHello { .. } | ConnOutcome::Alert { .. }) {
+        permit.answered();
+    }
     drop(permit);
     if let Some(h) = hello_reply
         && let Some(chain) = h.certificate_chain
