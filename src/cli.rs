@@ -248,8 +248,9 @@ pub struct ScanArgs {
     /// Deadline for each host, in seconds (default 5 with --quick, 15 otherwise).
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
-    /// Pause between connection starts to one server, in milliseconds (the full diagnosis).
-    #[arg(long, default_value_t = 100, value_name = "MS")]
+    /// A fixed pause between connection starts to one server, in milliseconds (the full diagnosis;
+    /// default: none, each server's connection limit adapts as in `diagnose`).
+    #[arg(long, default_value_t = 0, value_name = "MS")]
     pub pace_ms: u64,
     /// Report a certificate that expires within this many days (cert-expiring-soon).
     #[arg(long, value_name = "DAYS", default_value_t = rdp_doctor::diagnose::DEFAULT_CERT_WARN_DAYS)]

@@ -18,6 +18,16 @@ use tokio::net::{TcpListener, TcpStream};
 /// send buffer, and `shutdown()` would otherwise wait on it for ever.
 pub const SHUTDOWN_WAIT: Duration = Duration::from_secs(1);
 
+/// A listener on `addr` with an accept queue of `backlog` (the kernel caps it at
+/// `net.core.somaxconn`). `TcpListener::bind` asks for 1,024, too few for one lab process that answers
+/// for a fleet of thousands of addresses, where a full queue drops SYNs for a 1 s retransmission.
+pub fn listen(addr: std::net::SocketAddr, backlog: u32) -> io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(backlog)
+}
+
 /// `shutdown()` under [`SHUTDOWN_WAIT`]; `TimedOut` when the peer held it.
 pub async fn shutdown<S: AsyncWrite + Unpin + ?Sized>(s: &mut S) -> io::Result<()> {
     match tokio::time::timeout(SHUTDOWN_WAIT, s.shutdown()).await {

@@ -30,9 +30,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio::task::JoinHandle;
 
+/// The lab server's accept queue: one lab process stands for a whole fleet in the scan benchmark
+/// (thousands of addresses, each with up to `--max-parallel` connections in flight).
+pub const LAB_BACKLOG: u32 = 4096;
 /// RDP-Tcp SecurityLayer: 0 Standard RDP Security, 1 Negotiate, 2 TLS required.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecurityLayer {
@@ -217,7 +220,7 @@ pub async fn start(scenario: &'static Scenario, addr: SocketAddr) -> io::Result<
         });
         return Ok(LabServer { addr, scenario, task });
     }
-    let listener = TcpListener::bind(addr).await?;
+    let listener = crate::net::listen(addr, LAB_BACKLOG)?;
     let addr = listener.local_addr()?;
     let (validity, tls13_only) = match scenario.behaviour {
         Behaviour::NegotiateTls(_, TlsServer::Rustls { validity, tls13_only }) => (validity, tls13_only),

@@ -19,8 +19,9 @@ use tokio::sync::{Notify, Semaphore, mpsc};
 
 /// Hosts in flight by default for `--quick` (one connection each; sized for 2 cores).
 pub const DEFAULT_CONCURRENCY_QUICK: usize = 512;
-/// Hosts in flight by default for the full diagnosis. Each opens tens of connections, paced per
-/// server (`--pace-ms`), so it spends most of its time waiting: many hosts at once cost little CPU.
+/// Hosts in flight by default for the full diagnosis. Each opens tens of connections under its own
+/// per-server limit (`probe::limiter`), so it spends most of its time waiting on the network: many
+/// hosts at once cost little CPU.
 pub const DEFAULT_CONCURRENCY_FULL: usize = 256;
 
 /// Raise the soft limit on open files to the hard limit (a scan holds a socket per connection in
