@@ -20,15 +20,19 @@ use tokio::time::Instant;
 
 /// Connections in flight to one server by default (`--max-parallel`).
 pub const DEFAULT_MAX_PARALLEL: u32 = 8;
-/// Connections in flight at the start. As TCP's congestion control (RFC 5681 3.1): until the first
-/// refusal the limit grows by one per answered connection (it doubles every round, a slow start), then
-/// by one per `limit` answers (congestion avoidance); a refusal halves it.
-pub const INITIAL_WINDOW: u32 = 3;
+/// Connections in flight at the start (all of them by default). Connection starts are
+/// [`START_GAP`] apart, which is what spares a small accept queue; a window that started at 3 and
+/// grew cost two extra waves of round trips before the negotiation matrix was even asked (at 300 ms,
+/// a second). As TCP's congestion control (RFC 5681 3.1): up to a larger `--max-parallel` the limit
+/// grows by one per answer (slow start) until the first refusal, which halves it; from then on by
+/// one per `limit` answers (congestion avoidance).
+pub const INITIAL_WINDOW: u32 = 8;
 /// The least time between two connection starts to one server. xrdp listens with a backlog of 2:
 /// eight SYNs in the same instant overflow its accept queue, and the kernel drops the SYNs beyond it
-/// for a 1 s retransmission (measured on loopback: four of eight connects took 1,02x ms; 2 ms apart,
-/// none did). A few milliseconds cost nothing on a real path, where round trips are tens of them.
-pub const START_GAP: Duration = Duration::from_millis(3);
+/// for a 1 s retransmission (measured on loopback: four of eight connects took 1.02 s; 2 ms apart,
+/// none did; 5 ms leaves room for a loaded server). A few milliseconds cost nothing on a real path,
+/// where round trips are tens of them.
+pub const START_GAP: Duration = Duration::from_millis(5);
 /// How long new connections wait after the server refused or reset one, per halving in a row.
 pub const BACKOFF_STEP: Duration = Duration::from_millis(150);
 
@@ -270,12 +274,7 @@ mod tests {
     #[tokio::test]
     async fn refusals_halve_the_limit_and_a_deadline_ends_the_wait() {
         let l = Limiter::new(8, Duration::ZERO);
-        assert_eq!(l.stats().limit, INITIAL_WINDOW, "a slow start");
-        let far0 = Instant::now() + Duration::from_secs(5);
-        for _ in 0..5 {
-            l.acquire(Priority::Verdict, far0).await.unwrap().answered();
-        }
-        assert_eq!(l.stats().limit, 8, "a slow start: one more per answer, up to the maximum");
+        assert_eq!(l.stats().limit, 8, "the whole window at once: starts are spaced instead");
         l.refused();
         l.refused();
         assert_eq!(l.stats().limit, 2);
@@ -292,14 +291,21 @@ mod tests {
         // After a refusal the limit grows by one per `limit` answers only.
         let l = Limiter::new(8, Duration::ZERO);
         l.refused();
-        assert_eq!(l.stats().limit, 1);
+        assert_eq!(l.stats().limit, 4);
         let far = Instant::now() + Duration::from_secs(5);
-        for answers in [1, 2, 3] {
+        for answers in [4, 5] {
             for _ in 0..answers {
                 l.acquire(Priority::Verdict, far).await.unwrap().answered();
             }
         }
-        assert_eq!(l.stats().limit, 4, "1 answer to reach 2, 2 to reach 3, 3 to reach 4");
+        assert_eq!(l.stats().limit, 6, "4 answers to reach 5, 5 to reach 6");
+        // Up to a larger maximum, before any refusal: one more per answer (slow start).
+        let l = Limiter::new(16, Duration::ZERO);
+        assert_eq!(l.stats().limit, INITIAL_WINDOW);
+        for _ in 0..8 {
+            l.acquire(Priority::Verdict, far).await.unwrap().answered();
+        }
+        assert_eq!(l.stats().limit, 16);
     }
 
     #[test]
@@ -309,7 +315,7 @@ mod tests {
         l.connected(Duration::from_millis(40));
         assert_eq!(l.stats().limit, INITIAL_WINDOW, "jitter is not a refusal");
         l.connected(Duration::from_millis(1003));
-        assert_eq!(l.stats().limit, 1, "a dropped SYN, sent again after 1 s");
+        assert_eq!(l.stats().limit, INITIAL_WINDOW / 2, "a dropped SYN, sent again after 1 s");
         // On a 400 ms path a 1.2 s connect is three round trips: not proof of a drop.
         let far = Limiter::new(8, Duration::ZERO);
         far.connected(Duration::from_millis(400));

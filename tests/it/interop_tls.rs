@@ -97,3 +97,21 @@ async fn xrdp_expired_certificate() {
     assert!(f.evidence.iter().any(|e| e.contains(&c.sha1)));
     assert_eq!(r.verdict, Verdict::Failing);
 }
+
+/// The default Debian cipher list (many TLS 1.2 suites and the TLS 1.3 ones) on xrdp's negotiate
+/// config, and FreeRDP's TLS server: the parallel enumeration finds sslscan's set, no more, no less,
+/// with the server's favourite first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_suites_equal_sslscan() {
+    for var in ["RDPD_XRDP_TLS_PORT", "RDPD_FREERDP_TLS_PORT"] {
+        let r = diagnose(var).await;
+        let t = r.observations.tls.as_ref().unwrap();
+        let theirs = sslscan(var);
+        assert!(theirs.len() >= 10, "{var}: sslscan found {} suites", theirs.len());
+        assert_eq!(ours(&r), theirs, "{var}");
+        for v in &t.versions {
+            let first = t.suites.iter().filter(|s| &s.version == v).min_by_key(|s| s.rank).unwrap();
+            assert!(first.preferred && first.rank == 1, "{var} {v}: the favourite is ranked first");
+        }
+    }
+}

@@ -233,20 +233,28 @@ where
     en.result()
 }
 
-/// The version's suites dealt round-robin into `parallel_chains` chains that run at once (so the
-/// accepted suites, which sit at the front of [`suites_for_version`], spread over every chain); then
-/// two hellos offering everything accepted, in the order found and reversed: the server's favourite
-/// goes first, and whether it follows the client's order is known. The order beyond the favourite is
-/// each chain's own (the server's order within the suites that chain offered).
+/// One hello offering every suite of the version first: a refused version costs that one connection
+/// (the chains below would each pay one to hear the same refusal), and an accepted one names the
+/// server's favourite. Then the rest of the version's suites dealt round-robin into at most
+/// `parallel_chains` chains that run at once (the accepted suites, at the front of
+/// [`suites_for_version`], spread over every chain), and one hello offering everything accepted in
+/// reverse: the same favourite means the server imposes its own order. The order beyond the favourite
+/// is each chain's own (the server's order within the suites that chain offered).
 async fn scan_version_parallel<F, Fut>(sh: &Shared<'_, F>, version: u16) -> VersionEnumResult
 where
     F: Fn() -> Fut,
     Fut: Future<Output = io::Result<TcpStream>>,
 {
     let all = suites_for_version(version);
-    let k = sh.opts.parallel_chains.max(1);
+    let mut probe = VersionEnumerator::new(version, all.clone(), all.len().max(1), false);
+    let spec = HelloSpec { version, suites: all.clone(), server_name: sh.opts.server_name.clone() };
+    probe.record(&all, &one_connection(sh, &spec).await);
+    let mut merged = probe.result();
+    let Some(favourite) = merged.suites.first().copied() else { return merged };
+    let rest: Vec<u16> = all.iter().copied().filter(|id| *id != favourite).collect();
+    let k = sh.opts.parallel_chains.clamp(1, rest.len().max(1));
     let mut dealt: Vec<Vec<u16>> = vec![Vec::new(); k];
-    for (i, id) in all.iter().enumerate() {
+    for (i, id) in rest.iter().enumerate() {
         if let Some(d) = dealt.get_mut(i % k) {
             d.push(*id);
         }
@@ -262,14 +270,6 @@ where
             .collect(),
     )
     .await;
-    let mut merged = VersionEnumResult {
-        version,
-        outcome: VersionOutcome::NotTested,
-        suites: Vec::new(),
-        server_preference: None,
-        violations: Vec::new(),
-        connections: 0,
-    };
     for r in &results {
         for s in &r.suites {
             if !merged.suites.contains(s) {
@@ -279,34 +279,16 @@ where
         merged.violations.extend(r.violations.iter().cloned());
         merged.connections += r.connections;
     }
-    merged.outcome = if merged.suites.is_empty() {
-        // A downgrade on any chain says the version itself is refused; otherwise the first chain's answer.
-        results
-            .iter()
-            .find(|r| matches!(r.outcome, VersionOutcome::DowngradedTo { .. }))
-            .or(results.first())
-            .map_or(VersionOutcome::NotTested, |r| r.outcome.clone())
-    } else {
-        VersionOutcome::Accepted
-    };
     if merged.suites.len() >= 2 {
-        let favourite = |offer: Vec<u16>| async move {
-            let spec = HelloSpec { version, suites: offer, server_name: sh.opts.server_name.clone() };
-            match one_connection(sh, &spec).await {
-                ConnOutcome::ServerHello { version: v, suite, .. } if v == version => Some(suite),
-                _ => None,
-            }
-        };
         let reversed: Vec<u16> = merged.suites.iter().rev().copied().collect();
-        let (first, first_reversed) = tokio::join!(favourite(merged.suites.clone()), favourite(reversed.clone()));
-        merged.connections += 2;
-        if let Some(f) = first {
-            merged.suites.retain(|s| *s != f);
-            merged.suites.insert(0, f);
+        let spec = HelloSpec { version, suites: reversed, server_name: sh.opts.server_name.clone() };
+        let outcome = one_connection(sh, &spec).await;
+        if outcome.hello_sent() {
+            merged.connections += 1;
         }
-        merged.server_preference = match (first, first_reversed) {
+        merged.server_preference = match outcome {
             // The same favourite whatever the client's order: the server imposes its own.
-            (Some(a), Some(b)) => Some(a == b),
+            ConnOutcome::ServerHello { version: v, suite, .. } if v == version => Some(suite == favourite),
             _ => None,
         };
     }
