@@ -6,7 +6,7 @@ use crate::diagnose::FindingId;
 use crate::knowledge::credssp::{Interop, oracle_interop};
 use crate::knowledge::{self, Basis, TableId, windows_builds};
 use crate::observations::{
-    AuthOutcome, AuthenticationObs, CertTrustDecision, CredsspObs, CredsspOutcome, Observations,
+    AuthOutcome, AuthenticationObs, CertTrustDecision, CredsspObs, CredsspOutcome, LogonMode, Observations,
 };
 
 const DISC_SOCKET_CLOSED: u32 = 0x904;
@@ -210,7 +210,7 @@ fn who(a: &AuthenticationObs) -> String {
 fn auth_findings(obs: &Observations, a: &AuthenticationObs, out: &mut Vec<Finding>) {
     let host = host_name(obs);
     let user = who(a);
-    let restricted = a.mode == "restricted_admin";
+    let restricted = a.mode == LogonMode::RestrictedAdmin;
     let trust = a.cert_trust.map(|t| format!("certificate trust: {t}")).unwrap_or_default();
     let thumb = a.cert_sha256.as_deref().unwrap_or("?");
     match a.outcome {

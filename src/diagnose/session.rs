@@ -3,7 +3,7 @@
 
 use super::{Finding, FindingId};
 use crate::knowledge::{self, Basis, TableId};
-use crate::observations::{Observations, SessionEnd, SessionObs, StageOutcome};
+use crate::observations::{Observations, SessionEnd, SessionObs, SessionStage, StageOutcome};
 
 // Windows client disconnect reasons used here (knowledge table disc-reason).
 /// The socket was closed; the extended code carries the server's errorInfo.
@@ -65,7 +65,7 @@ fn ending_evidence(mut f: Finding, s: &SessionObs) -> Finding {
     f = f.evidence(format!(
         "the connection sequence over {} ended in stage {} ({})",
         s.protocol.map_or("?".to_ascii_uppercase(), |p| p.name().to_ascii_uppercase()),
-        s.ended_in.unwrap_or("?"),
+        s.ended_in.map_or_else(|| "?".to_string(), |st| st.to_string()),
         match s.end {
             SessionEnd::ServerEnded => "ended by the server",
             SessionEnd::Closed => "TCP closed",
@@ -221,7 +221,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
     }
     match s.end {
         SessionEnd::Established => {
-            let total: f64 = s.stages.iter().filter(|st| st.name != "disconnect").map(|st| st.ms).sum();
+            let total: f64 = s.stages.iter().filter(|st| st.name != SessionStage::Disconnect).map(|st| st.ms).sum();
             let mut f = Finding::new(
                 FindingId::SessionEstablished,
                 format!(
@@ -239,8 +239,8 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
         }
         SessionEnd::Timeout => {
             // Silence is not an ending: the server closed nothing and sent no reason.
-            let stage = s.ended_in.unwrap_or("?");
-            let waited = s.stages.iter().rev().find(|st| st.name == stage).map(|st| st.ms);
+            let waited = s.ended_in.and_then(|e| s.stages.iter().rev().find(|st| st.name == e)).map(|st| st.ms);
+            let stage = s.ended_in.map_or_else(|| "?".to_string(), |st| st.to_string());
             let f = Finding::new(
                 FindingId::SessionStalled,
                 format!(

@@ -18,8 +18,8 @@ use crate::Credentials;
 use crate::codec::session::{ServerFrame, classify_server_frame};
 use crate::codec::x224::Protocol;
 use crate::observations::{
-    LicenseErrorObs, LogonErrorObs, NegotiationObs, RedirectionObs, ServerFrameObs, SessionEnd, SessionObs, StageObs,
-    StageOutcome,
+    LicenseErrorObs, LogonErrorObs, NegotiationObs, RedirectionObs, ServerFrameObs, SessionEnd, SessionObs,
+    SessionStage, StageObs, StageOutcome,
 };
 use ironrdp_connector::credssp::CredsspSequence;
 use ironrdp_connector::sspi::generator::GeneratorState;
@@ -45,46 +45,50 @@ trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
 /// The name of the stage the connector is in.
-pub fn stage_name(state: &ClientConnectorState) -> &'static str {
+pub fn stage_name(state: &ClientConnectorState) -> SessionStage {
     use ClientConnectorState as S;
     match state {
-        S::Consumed | S::ConnectionInitiationSendRequest | S::ConnectionInitiationWaitConfirm { .. } => "x224",
-        S::EnhancedSecurityUpgrade { .. } => "tls",
-        S::Credssp { .. } => "credssp",
-        S::EntraAuthWaitNonce | S::EntraAuthPending { .. } | S::EntraAuthWaitResult => "entra_auth",
-        S::BasicSettingsExchangeSendInitial { .. } | S::BasicSettingsExchangeWaitResponse { .. } => "mcs_connect",
-        S::ChannelConnection { .. } => "channel_join",
-        S::SecureSettingsExchange { .. } => "client_info",
-        S::ConnectTimeAutoDetection { .. } => "auto_detect",
-        S::LicensingExchange { .. } => "licensing",
-        S::MultitransportBootstrapping { .. } | S::MultitransportPending { .. } => "multitransport",
-        S::CapabilitiesExchange { .. } => "capabilities",
-        S::ConnectionFinalization { .. } => "finalization",
-        S::Connected { .. } => "connected",
-        S::Redirected { .. } => "redirected",
-        _ => "unknown",
+        S::Consumed | S::ConnectionInitiationSendRequest | S::ConnectionInitiationWaitConfirm { .. } => {
+            SessionStage::X224
+        }
+        S::EnhancedSecurityUpgrade { .. } => SessionStage::Tls,
+        S::Credssp { .. } => SessionStage::Credssp,
+        S::EntraAuthWaitNonce | S::EntraAuthPending { .. } | S::EntraAuthWaitResult => SessionStage::EntraAuth,
+        S::BasicSettingsExchangeSendInitial { .. } | S::BasicSettingsExchangeWaitResponse { .. } => {
+            SessionStage::McsConnect
+        }
+        S::ChannelConnection { .. } => SessionStage::ChannelJoin,
+        S::SecureSettingsExchange { .. } => SessionStage::ClientInfo,
+        S::ConnectTimeAutoDetection { .. } => SessionStage::AutoDetect,
+        S::LicensingExchange { .. } => SessionStage::Licensing,
+        S::MultitransportBootstrapping { .. } | S::MultitransportPending { .. } => SessionStage::Multitransport,
+        S::CapabilitiesExchange { .. } => SessionStage::Capabilities,
+        S::ConnectionFinalization { .. } => SessionStage::Finalization,
+        S::Connected { .. } => SessionStage::Connected,
+        S::Redirected { .. } => SessionStage::Redirected,
+        _ => SessionStage::Unknown,
     }
 }
 
 /// The stage recorder: one open stage at a time, closed when the next starts.
 struct Stages {
     done: Vec<StageObs>,
-    open: Option<(&'static str, Instant)>,
+    open: Option<(SessionStage, Instant)>,
 }
 
 impl Stages {
     fn new() -> Self {
         Stages { done: Vec::new(), open: None }
     }
-    fn enter(&mut self, name: &'static str) {
+    fn enter(&mut self, name: SessionStage) {
         if self.open.map(|(n, _)| n) == Some(name) {
             return;
         }
         self.close(StageOutcome::Ok, None);
         self.open = Some((name, Instant::now()));
     }
-    fn current(&self) -> &'static str {
-        self.open.map_or("x224", |(n, _)| n)
+    fn current(&self) -> SessionStage {
+        self.open.map_or(SessionStage::X224, |(n, _)| n)
     }
     fn close(&mut self, outcome: StageOutcome, detail: Option<String>) {
         if let Some((name, at)) = self.open.take() {
@@ -348,7 +352,7 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
     let tls_only = !use_credssp;
 
     // X.224, by the connector itself.
-    rec.stages.enter("x224");
+    rec.stages.enter(SessionStage::X224);
     let (attempt, stream) = super::network::connect(addr, ctx).await;
     let Some(stream) = stream else {
         let end = match attempt.outcome {
@@ -385,7 +389,7 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
     rec.obs.protocol = super::x224::selected_name(selected.bits());
 
     // TLS.
-    rec.stages.enter("tls");
+    rec.stages.enter(SessionStage::Tls);
     let session = match tls::handshake(tcp, host, ctx.patient()).await {
         Ok(s) => s,
         Err(e) => {
@@ -410,7 +414,7 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
 
     // CredSSP (NTLM), only over a trusted channel.
     if connector.should_perform_credssp() {
-        rec.stages.enter("credssp");
+        rec.stages.enter(SessionStage::Credssp);
         if let Err(why) = &trusted {
             return rec.not_checked(
                 format!("credentials were not sent: the server's certificate is not trusted ({why}); use --trust-cert"),
@@ -482,7 +486,7 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
     rec.obs.end = SessionEnd::Established;
 
     // The first update, then a clean disconnect.
-    rec.stages.enter("first_update");
+    rec.stages.enter(SessionStage::FirstUpdate);
     let wait = deadline.min(Instant::now() + FIRST_UPDATE_WAIT);
     loop {
         match read_frame(&mut *io, &mut buf, &ironrdp_pdu::RDP_HINT, wait).await {
@@ -523,7 +527,7 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
             }
         }
     }
-    rec.stages.enter("disconnect");
+    rec.stages.enter(SessionStage::Disconnect);
     let dpu =
         ironrdp_pdu::mcs::DisconnectProviderUltimatum::from_reason(ironrdp_pdu::mcs::DisconnectReason::UserRequested);
     let bytes = ironrdp_pdu::encode_vec(&ironrdp_pdu::x224::X224(dpu)).unwrap_or_default();
@@ -562,14 +566,14 @@ async fn step(
         // multitransport wait for what comes next): name the stage by the PDU.
         let peek = classify_server_frame(&frame);
         match peek {
-            ServerFrame::License { .. } | ServerFrame::LicenseError { .. } => rec.stages.enter("licensing"),
+            ServerFrame::License { .. } | ServerFrame::LicenseError { .. } => rec.stages.enter(SessionStage::Licensing),
             // After Client Info the connector's auto-detect state hands anything else to licensing.
             ServerFrame::SetErrorInfo { .. } | ServerFrame::DisconnectUltimatum { .. }
-                if rec.stages.current() == "auto_detect" =>
+                if rec.stages.current() == SessionStage::AutoDetect =>
             {
-                rec.stages.enter("licensing")
+                rec.stages.enter(SessionStage::Licensing)
             }
-            ServerFrame::DemandActive => rec.stages.enter("capabilities"),
+            ServerFrame::DemandActive => rec.stages.enter(SessionStage::Capabilities),
             _ => {}
         }
         let class = rec.frame(&frame);

@@ -21,7 +21,8 @@ use crate::codec::x224::Protocol;
 use crate::knowledge::client_profiles::{self, ClientProfile, ProfileVerdict};
 use crate::knowledge::tls_suites::{self, TLS12};
 use crate::observations::{
-    ChainValidation, HandshakeObs, HandshakeOutcome, NegOutcome, NegRequestObs, NegotiationObs, TlsObs, TlsScanMode,
+    CertificateSource, ChainValidation, HandshakeObs, HandshakeOutcome, NegOutcome, NegRequestObs, NegotiationObs,
+    TlsObs, TlsScanMode,
 };
 use std::io;
 use std::net::SocketAddr;
@@ -474,12 +475,12 @@ pub async fn probe(
     for (_, c) in &handshakes {
         if chain.is_none() && c.is_some() {
             chain = c.clone();
-            source = Some("handshake");
+            source = Some(CertificateSource::Handshake);
         }
     }
     if chain.is_none() {
         chain = scan.certificate_chain_der.clone();
-        source = chain.as_ref().map(|_| "scan");
+        source = chain.as_ref().map(|_| CertificateSource::Scan);
     }
     let now = cert::unix_now();
     let parsed: Vec<_> = chain.iter().flatten().map(|der| cert::parse(der, now)).collect();

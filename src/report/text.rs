@@ -446,7 +446,11 @@ fn tls_section(o: &mut String, tls: &TlsObs, st: Style) {
         wrap_at(o, &format!("  {} ", st.dim(&format!("{v:<9}"))), 12, &list.join(", "));
     }
     if let Some(c) = &tls.certificate {
-        let src = if tls.certificate_source == Some("scan") { " (from the scan)" } else { "" };
+        let src = if tls.certificate_source == Some(crate::observations::CertificateSource::Scan) {
+            " (from the scan)"
+        } else {
+            ""
+        };
         wrap_at(
             o,
             &format!("  {} ", st.dim("certificate")),
