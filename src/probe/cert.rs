@@ -175,27 +175,13 @@ fn bit_length(be: &[u8]) -> u32 {
     u32::try_from(trimmed.len() - 1).unwrap_or(u32::MAX / 8).saturating_mul(8) + (8 - first.leading_zeros())
 }
 
-/// Unix seconds as RFC 3339 UTC (`2025-03-01T12:00:00Z`).
+/// Unix seconds as RFC 3339 UTC (`2025-03-01T12:00:00Z`); empty outside years 0000-9999 (a
+/// certificate's validity, an `ASN1Time`, is always inside).
 pub fn rfc3339(ts: i64) -> String {
-    let days = ts.div_euclid(86_400);
-    let secs = ts.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    // Day 1..=31 and month 1..=12 by the algorithm's construction.
-    let d = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
-    let m = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
-    (if m <= 2 { y + 1 } else { y }, m, d)
+    ::time::OffsetDateTime::from_unix_timestamp(ts)
+        .ok()
+        .and_then(|t| t.format(&::time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default()
 }
 
 /// Unix seconds now.
