@@ -2,19 +2,14 @@
 //! the Standard RDP Security encryption a server offers (2.2.1.4.3).
 
 use super::{Finding, FindingId};
+use crate::knowledge::disc_reason::{DISC_LICENSING_FAILED, DISC_SOCKET_CLOSED};
+use crate::knowledge::errinfo::{
+    ERRINFO_SERVER_DENIED_CONNECTION, ERRINFO_SERVER_DENIED_CONNECTION_FIPS, ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED,
+    ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES,
+};
 use crate::knowledge::{self, Basis, TableId};
 use crate::observations::{Observations, SessionEnd, SessionObs, SessionStage, StageOutcome};
 
-// Windows client disconnect reasons used here (knowledge table disc-reason).
-/// The socket was closed; the extended code carries the server's errorInfo.
-const DISC_SOCKET_CLOSED: u32 = 0x904;
-const DISC_LICENSING_FAILED: u32 = 0x808;
-
-// errorInfo values with their own finding ([MS-RDPBCGR] 2.2.5.1.1; 0x8 from ExtendedDisconnectReasonCode).
-const ERRINFO_SERVER_DENIED_CONNECTION: u32 = 0x7;
-const ERRINFO_SERVER_DENIED_CONNECTION_FIPS: u32 = 0x8;
-const ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES: u32 = 0x9;
-const ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED: u32 = 0xA;
 /// The licensing errorInfo range (ERRINFO_LICENSE_*).
 const ERRINFO_LICENSE: std::ops::RangeInclusive<u32> = 0x100..=0x10A;
 /// Licensing dwErrorCode that is not an error ([MS-RDPELE] 2.2.2.7.1).

@@ -6,12 +6,11 @@ use super::{Finding, Settings, Severity};
 use crate::diagnose::FindingId;
 use crate::knowledge::Basis;
 use crate::knowledge::client_profiles::{ProfileVerdict, VerdictCause};
+use crate::knowledge::disc_reason::DISC_SOCKET_CLOSED;
 use crate::knowledge::signatures::signature_hash;
 use crate::knowledge::tls_suites;
 use crate::observations::{CertObs, CertificateSource, HandshakeObs, HandshakeOutcome, Observations, TlsObs};
 use crate::observations::{ConnOutcome, MSS_CLAMP_UNAVAILABLE, VersionOutcome, VersionResult};
-
-const DISC_SOCKET_CLOSED: u32 = 0x904;
 
 pub(super) fn findings(obs: &Observations, settings: &Settings, out: &mut Vec<Finding>) {
     let Some(tls) = &obs.tls else { return };

@@ -225,7 +225,7 @@ pub static CODE_FACTS: &[CodeFact] = &[
     },
     CodeFact {
         table: TableId::DiscReason,
-        value: 0x904,
+        value: super::disc_reason::DISC_SOCKET_CLOSED,
         reached: Stage::Network,
         proof: "0x904 is the close (FD_CLOSE) of a connected socket",
         basis: Basis::Documented,
