@@ -5,6 +5,10 @@ use super::tls::{sha1_thumbprint, sha256_thumbprint};
 use crate::knowledge::signatures::signature_name;
 use crate::observations::CertObs;
 use std::net::IpAddr;
+use x509_parser::oid_registry::{
+    OID_EC_P256, OID_KEY_TYPE_DSA, OID_KEY_TYPE_EC_PUBLIC_KEY, OID_NIST_EC_P384, OID_NIST_EC_P521,
+    OID_PKCS1_RSAENCRYPTION, OID_PKCS1_RSASSAPSS, OID_SIG_ED448, OID_SIG_ED25519,
+};
 use x509_parser::prelude::*;
 
 /// The Remote Desktop Authentication EKU (szOID_RDP_AUTH... "Remote Desktop Authentication").
@@ -36,7 +40,7 @@ pub fn parse(der: &[u8], now: i64) -> CertObs {
             }
         }
     }
-    obs.serial = cert.raw_serial().iter().map(|b| format!("{b:02X}")).collect();
+    obs.serial = hex::encode_upper(cert.raw_serial());
     let nb = cert.validity().not_before.timestamp();
     let na = cert.validity().not_after.timestamp();
     obs.not_before = rfc3339(nb);
@@ -45,32 +49,35 @@ pub fn parse(der: &[u8], now: i64) -> CertObs {
     obs.days_until_valid = if nb > now { (nb - now + 86_399) / 86_400 } else { (nb - now) / 86_400 };
 
     let spki = cert.public_key();
-    let alg = spki.algorithm.algorithm.to_id_string();
-    let (key_type, bits) = match alg.as_str() {
-        "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => (
+    let alg = &spki.algorithm.algorithm;
+    let (key_type, bits) = if *alg == OID_PKCS1_RSAENCRYPTION || *alg == OID_PKCS1_RSASSAPSS {
+        (
             "RSA".to_string(),
             spki.parsed().ok().and_then(|k| match k {
                 x509_parser::public_key::PublicKey::RSA(r) => Some(bit_length(r.modulus)),
                 _ => None,
             }),
-        ),
-        "1.2.840.10045.2.1" => ("EC".to_string(), None),
-        "1.3.101.112" => ("Ed25519".to_string(), Some(256)),
-        "1.3.101.113" => ("Ed448".to_string(), Some(456)),
-        "1.2.840.10040.4.1" => {
-            ("DSA".to_string(), spki.parsed().ok().and_then(|k| u32::try_from(k.key_size()).ok()).filter(|b| *b > 0))
-        }
-        other => (other.to_string(), None),
+        )
+    } else if *alg == OID_KEY_TYPE_EC_PUBLIC_KEY {
+        ("EC".to_string(), None)
+    } else if *alg == OID_SIG_ED25519 {
+        ("Ed25519".to_string(), Some(256))
+    } else if *alg == OID_SIG_ED448 {
+        ("Ed448".to_string(), Some(456))
+    } else if *alg == OID_KEY_TYPE_DSA {
+        ("DSA".to_string(), spki.parsed().ok().and_then(|k| u32::try_from(k.key_size()).ok()).filter(|b| *b > 0))
+    } else {
+        (alg.to_id_string(), None)
     };
     obs.key_type = key_type;
     obs.key_bits = bits;
     if obs.key_type == "EC" {
-        let curve = spki.algorithm.parameters.as_ref().and_then(|p| p.as_oid().ok()).map(|o| o.to_id_string());
-        let (name, b) = match curve.as_deref() {
-            Some("1.2.840.10045.3.1.7") => (Some("P-256".to_string()), Some(256)),
-            Some("1.3.132.0.34") => (Some("P-384".to_string()), Some(384)),
-            Some("1.3.132.0.35") => (Some("P-521".to_string()), Some(521)),
-            Some(o) => (Some(o.to_string()), None),
+        let curve = spki.algorithm.parameters.as_ref().and_then(|p| p.as_oid().ok());
+        let (name, b) = match curve {
+            Some(o) if o == OID_EC_P256 => (Some("P-256".to_string()), Some(256)),
+            Some(o) if o == OID_NIST_EC_P384 => (Some("P-384".to_string()), Some(384)),
+            Some(o) if o == OID_NIST_EC_P521 => (Some("P-521".to_string()), Some(521)),
+            Some(o) => (Some(o.to_id_string()), None),
             None => (None, None),
         };
         obs.curve = name;

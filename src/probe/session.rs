@@ -240,7 +240,10 @@ async fn read_frame(
             Err(e) => {
                 // Not something the hint knows: keep what arrived as a frame so it is classified.
                 let all = std::mem::take(buf);
-                return Err((SessionEnd::ProtocolError, format!("unexpected bytes ({e}): {}", hex(&all))));
+                return Err((
+                    SessionEnd::ProtocolError,
+                    format!("unexpected bytes ({e}): {}", crate::probe::hex_prefix(&all, 32)),
+                ));
             }
         }
         if buf.len() > MAX_FRAME {
@@ -256,10 +259,6 @@ async fn read_frame(
         }
         buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
     }
-}
-
-fn hex(b: &[u8]) -> String {
-    crate::probe::hex_prefix(b, 32)
 }
 
 fn io_end(e: &std::io::Error) -> (SessionEnd, String) {

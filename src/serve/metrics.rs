@@ -2,6 +2,7 @@
 //! prometheus-client. Only what the report holds; nothing here probes or judges.
 
 use crate::diagnose::Verdict;
+use crate::knowledge::hex_code;
 use crate::observations::{HandshakeOutcome, NegOutcome};
 use crate::report::Report;
 use prometheus_client::metrics::family::Family;
@@ -153,7 +154,7 @@ pub fn encode(r: &Report, probe_seconds: f64) -> String {
         "1 for the code pair the Windows client would show (hex)",
         r.predicted_client_error
             .iter()
-            .map(|c| (l(&[("code", &format!("0x{:X}", c.code)), ("extended", &format!("0x{:X}", c.extended))]), 1.0))
+            .map(|c| (l(&[("code", &hex_code(c.code)), ("extended", &hex_code(c.extended))]), 1.0))
             .collect(),
     );
     gauge(

@@ -419,7 +419,7 @@ fn judge_one(c: &FolkCause, ev: &CodeEvidence) -> Judged {
                 .produces
                 .iter()
                 .filter_map(|p| match p.link {
-                    CodeLink::ErrorInfo(v) => Some(format!("0x{v:X}")),
+                    CodeLink::ErrorInfo(v) => Some(super::hex_code(v)),
                     _ => None,
                 })
                 .collect();
