@@ -8,7 +8,7 @@ use crate::knowledge::errinfo::{
     ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES,
 };
 use crate::knowledge::{self, Basis, TableId};
-use crate::observations::{Observations, SessionEnd, SessionObs, SessionStage, StageOutcome};
+use crate::observations::{FrameKind, Observations, SessionEnd, SessionObs, SessionStage, StageOutcome};
 
 /// The licensing errorInfo range (ERRINFO_LICENSE_*).
 const ERRINFO_LICENSE: std::ops::RangeInclusive<u32> = 0x100..=0x10A;
@@ -71,8 +71,13 @@ fn ending_evidence(mut f: Finding, s: &SessionObs) -> Finding {
         }
     ));
     for fr in s.server_frames.iter().rev().take(3).rev() {
-        if matches!(fr.kind, "set_error_info" | "disconnect_provider_ultimatum" | "license_error" | "save_session_info")
-        {
+        if matches!(
+            fr.kind,
+            FrameKind::SetErrorInfo
+                | FrameKind::DisconnectProviderUltimatum
+                | FrameKind::LicenseError
+                | FrameKind::SaveSessionInfo
+        ) {
             f = f.evidence(format!("server sent {} in {}: {}", fr.kind, fr.stage, fr.summary));
         }
     }

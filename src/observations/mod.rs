@@ -5,6 +5,7 @@ pub mod gateway;
 
 use crate::knowledge::client_profiles::ProfileVerdict;
 pub mod tls;
+pub use crate::codec::session::FrameKind;
 pub use crate::codec::x224::Protocol;
 mod words;
 use serde::Serialize;
@@ -719,7 +720,7 @@ pub struct ServerFrameObs {
     /// The stage the frame arrived in.
     pub stage: SessionStage,
     /// The classifier's kind ("set_error_info", "disconnect_provider_ultimatum", ...).
-    pub kind: &'static str,
+    pub kind: FrameKind,
     /// The decoded fields in words, with raw numbers.
     pub summary: String,
     pub len: usize,

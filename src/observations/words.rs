@@ -42,6 +42,7 @@ display_as_serde_name!(
 // The text report puts these in padded columns.
 display_as_serde_name!(
     pad: super::SessionStage,
+    super::FrameKind,
     super::LogonMode,
     super::SecurityPackage,
     super::LogonStage,
@@ -73,7 +74,7 @@ impl fmt::Display for super::tls::ConnOutcome {
 #[cfg(test)]
 mod tests {
     use super::super::{
-        CertTrustDecision, CertificateSource, CredsspOutcome, LogonMode, LogonStage, SessionStage,
+        CertTrustDecision, CertificateSource, CredsspOutcome, FrameKind, LogonMode, LogonStage, SessionStage,
         gateway::GatewayStage,
     };
 
@@ -88,5 +89,6 @@ mod tests {
         assert_eq!(LogonStage::PubKeyAuth.to_string(), "pub_key_auth");
         assert_eq!(LogonMode::RestrictedAdmin.to_string(), "restricted_admin");
         assert_eq!(CertificateSource::Scan.to_string(), "scan");
+        assert_eq!(FrameKind::DisconnectProviderUltimatum.to_string(), "disconnect_provider_ultimatum");
     }
 }

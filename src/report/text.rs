@@ -195,14 +195,15 @@ fn render_unchecked(r: &Report, st: Style) -> String {
             }
         }
         for f in &sess.server_frames {
+            use crate::observations::FrameKind as K;
             if matches!(
                 f.kind,
-                "set_error_info"
-                    | "disconnect_provider_ultimatum"
-                    | "license_error"
-                    | "redirection"
-                    | "save_session_info"
-                    | "deactivate_all"
+                K::SetErrorInfo
+                    | K::DisconnectProviderUltimatum
+                    | K::LicenseError
+                    | K::Redirection
+                    | K::SaveSessionInfo
+                    | K::DeactivateAll
             ) {
                 let _ = writeln!(o, "  {} {:<28} {}", st.dim("←"), f.kind, f.summary);
             }

@@ -227,7 +227,11 @@ async fn server_denied_fips_is_0x904_0x8() {
 async fn an_unreadable_pdu_mid_sequence_is_incomplete_not_a_server_verdict() {
     let r = run("garbage-mid-sequence").await;
     let s = session(&r);
-    assert!(s.server_frames.iter().any(|f| f.kind == "malformed"), "{:?}", s.server_frames);
+    assert!(
+        s.server_frames.iter().any(|f| f.kind == rdp_doctor::observations::FrameKind::Malformed),
+        "{:?}",
+        s.server_frames
+    );
     let f = finding(&r, "session-incomplete");
     assert!(has(f, "decode"), "{:?}", f.evidence);
     assert!(!r.findings.iter().any(|f| f.id == "disconnected-by-server" || f.id == "session-established"));

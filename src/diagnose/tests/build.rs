@@ -552,7 +552,7 @@ pub fn error_info(o: &mut Observations, stage: SessionStage, code: u32) {
     s.error_info = Some(code);
     s.server_frames.push(ServerFrameObs {
         stage,
-        kind: "set_error_info",
+        kind: FrameKind::SetErrorInfo,
         summary: format!("errorInfo 0x{code:X}"),
         len: 22,
         head: String::new(),
