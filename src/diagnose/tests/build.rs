@@ -560,12 +560,11 @@ pub fn error_info(o: &mut Observations, stage: SessionStage, code: u32) {
 }
 
 /// The session ran over `protocol`, with or without credentials sent (auto-logon for TLS).
-pub fn session_over(o: &mut Observations, protocol: &'static str, credentials_sent: bool) {
+pub fn session_over(o: &mut Observations, protocol: Protocol, credentials_sent: bool) {
     let s = o.session();
-    s.protocol =
-        crate::codec::x224::Protocol::WITH_BITS.into_iter().chain([Protocol::Rdp]).find(|p| p.name() == protocol);
+    s.protocol = Some(protocol);
     s.credentials_sent = credentials_sent;
-    if !matches!(protocol, "hybrid" | "hybrid_ex") {
+    if !protocol.is_nla() {
         s.stages.retain(|st| st.name != SessionStage::Credssp);
     }
 }

@@ -84,7 +84,7 @@ fn no_nla_with_user() -> Observations {
         a.selected = Some(Protocol::Ssl);
         a.early_auth_result = None;
         a.early_auth_name = None;
-        session_over(o, "ssl", true);
+        session_over(o, Protocol::Ssl, true);
     })
 }
 
