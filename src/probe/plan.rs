@@ -22,7 +22,7 @@ use crate::codec::x224::Protocol;
 use crate::knowledge::Layer;
 use crate::observations::{
     AuthOutcome, BudgetObs, CredsspObs, CredsspOutcome, HandshakeObs, HandshakeOutcome, LayerBudget, LayerStatus,
-    NegOutcome, NegRequestObs, Observations, SessionEnd, SessionStage, TlsObs,
+    NegOutcome, NegRequestObs, Observations, SessionEnd, TlsObs,
 };
 use crate::target::Target;
 use std::net::SocketAddr;
@@ -347,7 +347,10 @@ fn budget_of(obs: &Observations, plan: &Plan, ctx: &ProbeContext, one_connection
             Layer::Session,
             s.end == SessionEnd::Timeout,
             false,
-            format!("reached {}", s.ended_in.or(s.stages.last().map(|st| st.name)).unwrap_or(SessionStage::X224)),
+            format!(
+                "reached {}",
+                s.ended_in.or(s.stages.last().map(|st| st.name)).unwrap_or(crate::observations::SessionStage::X224)
+            ),
         ),
         None if !plan.no_session && !obs.tls.as_ref().is_some_and(tls_failed) => {
             push(Layer::Session, true, true, "not started".into())
