@@ -104,7 +104,7 @@ pub async fn run_all(opts: &Options) -> std::io::Result<Vec<(&'static Scenario, 
             .iter()
             .filter(|s| is_gateway(s) == batch)
             .map(|s| async move { (s, diagnose_scenario(s, &demo_options(s, opts)).await) });
-        for (s, r) in crate::probe::network::futures_join_all(tasks).await {
+        for (s, r) in futures::future::join_all(tasks).await {
             out.push((s, r?));
         }
     }

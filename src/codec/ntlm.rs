@@ -250,22 +250,9 @@ pub fn encode_challenge(c: &Challenge) -> Vec<u8> {
 pub fn filetime_to_rfc3339(ft: u64) -> Option<String> {
     const EPOCH_DIFF: u64 = 11_644_473_600; // seconds from 1601-01-01 to 1970-01-01
     let secs = (ft / 10_000_000).checked_sub(EPOCH_DIFF)?;
-    if secs > 253_402_300_799 {
-        return None; // after 9999-12-31
-    }
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    Some(format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, (rem % 3600) / 60, rem % 60))
+    // RFC 3339 has four-digit years: a time after 9999-12-31 is out of range, hence `None`.
+    let t = time::OffsetDateTime::from_unix_timestamp(i64::try_from(secs).ok()?).ok()?;
+    t.format(&time::format_description::well_known::Rfc3339).ok()
 }
 
 #[cfg(test)]
@@ -303,6 +290,15 @@ mod tests {
         // 2024-01-01T00:00:00Z = unix 1704067200.
         assert_eq!(filetime_to_rfc3339((1_704_067_200 + 11_644_473_600) * 10_000_000).unwrap(), "2024-01-01T00:00:00Z");
         assert_eq!(filetime_to_rfc3339(0), None);
+        // The last second RFC 3339's four-digit years can write, and the one after it.
+        let last = (253_402_300_799 + 11_644_473_600) * 10_000_000;
+        assert_eq!(filetime_to_rfc3339(last).as_deref(), Some("9999-12-31T23:59:59Z"));
+        assert_eq!(filetime_to_rfc3339(last + 10_000_000), None);
+        // Sub-second ticks are dropped, as Windows shows the time.
+        assert_eq!(
+            filetime_to_rfc3339((1_704_067_200 + 11_644_473_600) * 10_000_000 + 9_999_999).as_deref(),
+            Some("2024-01-01T00:00:00Z")
+        );
     }
 
     #[test]

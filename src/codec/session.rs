@@ -47,23 +47,43 @@ pub enum ServerFrame {
     NotRdp,
 }
 
+/// What kind of frame a `ServerFrame` is, without its fields: the JSON report's `kind`, in snake case
+/// ("set_error_info", "disconnect_provider_ultimatum", ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FrameKind {
+    FastPathUpdate,
+    DisconnectProviderUltimatum,
+    SetErrorInfo,
+    LicenseError,
+    License,
+    Redirection,
+    SaveSessionInfo,
+    DeactivateAll,
+    DemandActive,
+    ShareData,
+    Mcs,
+    Malformed,
+    NotRdp,
+}
+
 impl ServerFrame {
-    /// Short snake_case name, as the JSON report spells it.
-    pub fn kind(&self) -> &'static str {
+    /// The frame's kind, as the JSON report names it.
+    pub fn kind(&self) -> FrameKind {
         match self {
-            ServerFrame::FastPathUpdate { .. } => "fast_path_update",
-            ServerFrame::DisconnectUltimatum { .. } => "disconnect_provider_ultimatum",
-            ServerFrame::SetErrorInfo { .. } => "set_error_info",
-            ServerFrame::LicenseError { .. } => "license_error",
-            ServerFrame::License { .. } => "license",
-            ServerFrame::Redirection { .. } => "redirection",
-            ServerFrame::SaveSessionInfo { .. } => "save_session_info",
-            ServerFrame::DeactivateAll => "deactivate_all",
-            ServerFrame::DemandActive => "demand_active",
-            ServerFrame::ShareData { .. } => "share_data",
-            ServerFrame::Mcs { .. } => "mcs",
-            ServerFrame::Malformed { .. } => "malformed",
-            ServerFrame::NotRdp => "not_rdp",
+            ServerFrame::FastPathUpdate { .. } => FrameKind::FastPathUpdate,
+            ServerFrame::DisconnectUltimatum { .. } => FrameKind::DisconnectProviderUltimatum,
+            ServerFrame::SetErrorInfo { .. } => FrameKind::SetErrorInfo,
+            ServerFrame::LicenseError { .. } => FrameKind::LicenseError,
+            ServerFrame::License { .. } => FrameKind::License,
+            ServerFrame::Redirection { .. } => FrameKind::Redirection,
+            ServerFrame::SaveSessionInfo { .. } => FrameKind::SaveSessionInfo,
+            ServerFrame::DeactivateAll => FrameKind::DeactivateAll,
+            ServerFrame::DemandActive => FrameKind::DemandActive,
+            ServerFrame::ShareData { .. } => FrameKind::ShareData,
+            ServerFrame::Mcs { .. } => FrameKind::Mcs,
+            ServerFrame::Malformed { .. } => FrameKind::Malformed,
+            ServerFrame::NotRdp => FrameKind::NotRdp,
         }
     }
 }

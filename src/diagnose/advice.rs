@@ -12,7 +12,9 @@ use crate::knowledge::folk_causes::{
     self, CodeLink, Command, FOLK_CAUSES, FolkCause, FolkVerdict as Verdict, Judged, Stage,
 };
 use crate::knowledge::{self, TableId};
-use crate::observations::{AuthOutcome, CredsspOutcome, HandshakeOutcome, NegOutcome, Observations, SessionEnd};
+use crate::observations::{
+    AuthOutcome, CredsspOutcome, HandshakeOutcome, NegOutcome, Observations, SessionEnd, SessionStage,
+};
 
 /// Every cause of the table, judged against `obs` and the `findings` made from it.
 pub fn folk_causes(obs: &Observations, findings: &[Finding]) -> Vec<Judged> {
@@ -192,9 +194,9 @@ fn working(obs: &Observations, stage: Stage, as_user: bool) -> Result<String, Un
         }
         Stage::McsConnect => {
             let ok = obs.session.as_ref().is_some_and(|s| {
-                s.stages
-                    .iter()
-                    .any(|st| st.name == "mcs_connect" && st.outcome == crate::observations::StageOutcome::Ok)
+                s.stages.iter().any(|st| {
+                    st.name == SessionStage::McsConnect && st.outcome == crate::observations::StageOutcome::Ok
+                })
             }) || obs
                 .session
                 .as_ref()

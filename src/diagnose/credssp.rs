@@ -4,29 +4,28 @@
 use super::{Finding, Severity};
 use crate::diagnose::FindingId;
 use crate::knowledge::credssp::{Interop, oracle_interop};
-use crate::knowledge::{self, Basis, TableId, windows_builds};
+use crate::knowledge::disc_reason::DISC_SOCKET_CLOSED;
+use crate::knowledge::{self, Basis, TableId, ntstatus, windows_builds};
 use crate::observations::{
-    AuthOutcome, AuthenticationObs, CertTrustDecision, CredsspObs, CredsspOutcome, Observations,
+    AuthOutcome, AuthenticationObs, CertTrustDecision, CredsspObs, CredsspOutcome, LogonMode, Observations,
 };
-
-const DISC_SOCKET_CLOSED: u32 = 0x904;
 
 /// NTSTATUS codes in TSRequest.errorCode and the finding each one is ([MS-ERREF] 2.3.1; names and
 /// meanings come from the knowledge table).
 const STATUS_FINDINGS: &[(u32, FindingId)] = &[
-    (0xC000_0064, FindingId::CredentialsRejected), // STATUS_NO_SUCH_USER
-    (0xC000_006A, FindingId::CredentialsRejected), // STATUS_WRONG_PASSWORD
-    (0xC000_006D, FindingId::CredentialsRejected), // STATUS_LOGON_FAILURE
-    (0xC000_006E, FindingId::AccountRestricted),   // STATUS_ACCOUNT_RESTRICTION
-    (0xC000_006F, FindingId::AccountRestricted),   // STATUS_INVALID_LOGON_HOURS
-    (0xC000_0070, FindingId::AccountRestricted),   // STATUS_INVALID_WORKSTATION
-    (0xC000_0071, FindingId::PasswordExpired),     // STATUS_PASSWORD_EXPIRED
-    (0xC000_0072, FindingId::AccountDisabled),     // STATUS_ACCOUNT_DISABLED
-    (0xC000_0155, FindingId::LogonTypeNotGranted), // STATUS_LOGON_NOT_GRANTED
-    (0xC000_015B, FindingId::LogonTypeNotGranted), // STATUS_LOGON_TYPE_NOT_GRANTED
-    (0xC000_0193, FindingId::AccountExpired),      // STATUS_ACCOUNT_EXPIRED
-    (0xC000_0224, FindingId::PasswordMustChange),  // STATUS_PASSWORD_MUST_CHANGE
-    (0xC000_0234, FindingId::AccountLocked),       // STATUS_ACCOUNT_LOCKED_OUT
+    (ntstatus::STATUS_NO_SUCH_USER, FindingId::CredentialsRejected),
+    (ntstatus::STATUS_WRONG_PASSWORD, FindingId::CredentialsRejected),
+    (ntstatus::STATUS_LOGON_FAILURE, FindingId::CredentialsRejected),
+    (ntstatus::STATUS_ACCOUNT_RESTRICTION, FindingId::AccountRestricted),
+    (ntstatus::STATUS_INVALID_LOGON_HOURS, FindingId::AccountRestricted),
+    (ntstatus::STATUS_INVALID_WORKSTATION, FindingId::AccountRestricted),
+    (ntstatus::STATUS_PASSWORD_EXPIRED, FindingId::PasswordExpired),
+    (ntstatus::STATUS_ACCOUNT_DISABLED, FindingId::AccountDisabled),
+    (ntstatus::STATUS_LOGON_NOT_GRANTED, FindingId::LogonTypeNotGranted),
+    (ntstatus::STATUS_LOGON_TYPE_NOT_GRANTED, FindingId::LogonTypeNotGranted),
+    (ntstatus::STATUS_ACCOUNT_EXPIRED, FindingId::AccountExpired),
+    (ntstatus::STATUS_PASSWORD_MUST_CHANGE, FindingId::PasswordMustChange),
+    (ntstatus::STATUS_ACCOUNT_LOCKED_OUT, FindingId::AccountLocked),
 ];
 
 /// The finding an NTSTATUS logon failure proves, if any.
@@ -210,7 +209,7 @@ fn who(a: &AuthenticationObs) -> String {
 fn auth_findings(obs: &Observations, a: &AuthenticationObs, out: &mut Vec<Finding>) {
     let host = host_name(obs);
     let user = who(a);
-    let restricted = a.mode == "restricted_admin";
+    let restricted = a.mode == LogonMode::RestrictedAdmin;
     let trust = a.cert_trust.map(|t| format!("certificate trust: {t}")).unwrap_or_default();
     let thumb = a.cert_sha256.as_deref().unwrap_or("?");
     match a.outcome {

@@ -5,9 +5,8 @@
 use super::Finding;
 use crate::diagnose::FindingId;
 use crate::knowledge::Basis;
+use crate::knowledge::disc_reason::DISC_SOCKET_CLOSED;
 use crate::observations::{HandshakeOutcome, Observations};
-
-const DISC_SOCKET_CLOSED: u32 = 0x904;
 
 pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
     let Some(tls) = &obs.tls else { return };

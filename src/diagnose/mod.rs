@@ -106,7 +106,7 @@ impl ClientError {
 }
 
 fn hex<S: Serializer>(v: &u32, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&format!("0x{v:X}"))
+    s.serialize_str(&crate::knowledge::hex_code(*v))
 }
 
 #[derive(Debug, Clone, Serialize)]

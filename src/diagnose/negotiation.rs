@@ -8,7 +8,8 @@ use super::{Finding, Severity};
 use crate::codec::x224::Protocol;
 use crate::codec::x224::{PROTOCOL_HYBRID, PROTOCOL_HYBRID_EX, PROTOCOL_SSL, WINDOWS_CLIENT_REQUEST, selection_valid};
 use crate::diagnose::FindingId;
-use crate::knowledge::Basis;
+use crate::knowledge::disc_reason::{DISC_CONNECTION_TIMED_OUT, DISC_SOCKET_CLOSED};
+use crate::knowledge::{self, Basis};
 use crate::observations::{NegOutcome, NegRequestObs, NegotiationObs, Observations};
 
 /// An answer a client can go on from: a Connection Confirm without negotiation data, or an RDP_NEG_RSP
@@ -33,9 +34,6 @@ fn contradictory(r: &NegRequestObs) -> bool {
             _ => false,
         }
 }
-
-const DISC_SOCKET_CLOSED: u32 = 0x904;
-const DISC_CONNECTION_TIMED_OUT: u32 = 0x108;
 
 /// One line of evidence for a request: what was asked, what came back.
 pub(super) fn describe(r: &NegRequestObs) -> String {
@@ -151,7 +149,7 @@ fn no_protocol_usable(neg: &NegotiationObs, out: &mut Vec<Finding>) {
         .requests
         .iter()
         .filter(|r| r.outcome == NegOutcome::Failure && r.failure_name.is_none())
-        .filter_map(|r| r.failure_code.map(|c| format!("0x{c:X}")))
+        .filter_map(|r| r.failure_code.map(knowledge::hex_code))
         .collect();
     unknown.dedup();
     if !unknown.is_empty() {

@@ -3,11 +3,8 @@
 use super::{Finding, Severity};
 use crate::diagnose::FindingId;
 use crate::knowledge::Basis;
+use crate::knowledge::disc_reason::{DISC_DNS_LOOKUP_FAILED, DISC_SOCKET_CONNECT_FAILED};
 use crate::observations::{ConnectOutcome, NetworkObs, Observations};
-
-// Windows client disconnect reasons used here (knowledge table disc-reason).
-const DISC_DNS_LOOKUP_FAILED: u32 = 0x104;
-const DISC_SOCKET_CONNECT_FAILED: u32 = 0x204;
 
 /// Adds the network findings; returns whether some address accepted the connection.
 pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) -> bool {

@@ -2,19 +2,14 @@
 //! the Standard RDP Security encryption a server offers (2.2.1.4.3).
 
 use super::{Finding, FindingId};
+use crate::knowledge::disc_reason::{DISC_LICENSING_FAILED, DISC_SOCKET_CLOSED};
+use crate::knowledge::errinfo::{
+    ERRINFO_SERVER_DENIED_CONNECTION, ERRINFO_SERVER_DENIED_CONNECTION_FIPS, ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED,
+    ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES,
+};
 use crate::knowledge::{self, Basis, TableId};
-use crate::observations::{Observations, SessionEnd, SessionObs, StageOutcome};
+use crate::observations::{FrameKind, Observations, SessionEnd, SessionObs, SessionStage, StageOutcome};
 
-// Windows client disconnect reasons used here (knowledge table disc-reason).
-/// The socket was closed; the extended code carries the server's errorInfo.
-const DISC_SOCKET_CLOSED: u32 = 0x904;
-const DISC_LICENSING_FAILED: u32 = 0x808;
-
-// errorInfo values with their own finding ([MS-RDPBCGR] 2.2.5.1.1; 0x8 from ExtendedDisconnectReasonCode).
-const ERRINFO_SERVER_DENIED_CONNECTION: u32 = 0x7;
-const ERRINFO_SERVER_DENIED_CONNECTION_FIPS: u32 = 0x8;
-const ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES: u32 = 0x9;
-const ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED: u32 = 0xA;
 /// The licensing errorInfo range (ERRINFO_LICENSE_*).
 const ERRINFO_LICENSE: std::ops::RangeInclusive<u32> = 0x100..=0x10A;
 /// Licensing dwErrorCode that is not an error ([MS-RDPELE] 2.2.2.7.1).
@@ -65,7 +60,7 @@ fn ending_evidence(mut f: Finding, s: &SessionObs) -> Finding {
     f = f.evidence(format!(
         "the connection sequence over {} ended in stage {} ({})",
         s.protocol.map_or("?".to_ascii_uppercase(), |p| p.name().to_ascii_uppercase()),
-        s.ended_in.unwrap_or("?"),
+        s.ended_in.map_or_else(|| "?".to_string(), |st| st.to_string()),
         match s.end {
             SessionEnd::ServerEnded => "ended by the server",
             SessionEnd::Closed => "TCP closed",
@@ -76,8 +71,13 @@ fn ending_evidence(mut f: Finding, s: &SessionObs) -> Finding {
         }
     ));
     for fr in s.server_frames.iter().rev().take(3).rev() {
-        if matches!(fr.kind, "set_error_info" | "disconnect_provider_ultimatum" | "license_error" | "save_session_info")
-        {
+        if matches!(
+            fr.kind,
+            FrameKind::SetErrorInfo
+                | FrameKind::DisconnectProviderUltimatum
+                | FrameKind::LicenseError
+                | FrameKind::SaveSessionInfo
+        ) {
             f = f.evidence(format!("server sent {} in {}: {}", fr.kind, fr.stage, fr.summary));
         }
     }
@@ -221,7 +221,7 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
     }
     match s.end {
         SessionEnd::Established => {
-            let total: f64 = s.stages.iter().filter(|st| st.name != "disconnect").map(|st| st.ms).sum();
+            let total: f64 = s.stages.iter().filter(|st| st.name != SessionStage::Disconnect).map(|st| st.ms).sum();
             let mut f = Finding::new(
                 FindingId::SessionEstablished,
                 format!(
@@ -239,8 +239,8 @@ pub(super) fn findings(obs: &Observations, out: &mut Vec<Finding>) {
         }
         SessionEnd::Timeout => {
             // Silence is not an ending: the server closed nothing and sent no reason.
-            let stage = s.ended_in.unwrap_or("?");
-            let waited = s.stages.iter().rev().find(|st| st.name == stage).map(|st| st.ms);
+            let waited = s.ended_in.and_then(|e| s.stages.iter().rev().find(|st| st.name == e)).map(|st| st.ms);
+            let stage = s.ended_in.map_or_else(|| "?".to_string(), |st| st.to_string());
             let f = Finding::new(
                 FindingId::SessionStalled,
                 format!(

@@ -6,12 +6,11 @@ use super::{Finding, Settings, Severity};
 use crate::diagnose::FindingId;
 use crate::knowledge::Basis;
 use crate::knowledge::client_profiles::{ProfileVerdict, VerdictCause};
+use crate::knowledge::disc_reason::DISC_SOCKET_CLOSED;
 use crate::knowledge::signatures::signature_hash;
 use crate::knowledge::tls_suites;
-use crate::observations::{CertObs, HandshakeObs, HandshakeOutcome, Observations, TlsObs};
+use crate::observations::{CertObs, CertificateSource, HandshakeObs, HandshakeOutcome, Observations, TlsObs};
 use crate::observations::{ConnOutcome, MSS_CLAMP_UNAVAILABLE, VersionOutcome, VersionResult};
-
-const DISC_SOCKET_CLOSED: u32 = 0x904;
 
 pub(super) fn findings(obs: &Observations, settings: &Settings, out: &mut Vec<Finding>) {
     let Some(tls) = &obs.tls else { return };
@@ -294,7 +293,7 @@ fn conn_outcome(o: &ConnOutcome) -> String {
     }
 }
 
-fn cert_line(c: &CertObs, source: Option<&str>) -> String {
+fn cert_line(c: &CertObs, source: Option<CertificateSource>) -> String {
     format!(
         "leaf certificate: subject {}, issuer {}{}; valid {} → {}; SHA-1 thumbprint {} (as certlm.msc shows it and RDP-Tcp \
          SSLCertificateSHA1Hash holds it){}",
@@ -304,7 +303,11 @@ fn cert_line(c: &CertObs, source: Option<&str>) -> String {
         c.not_before,
         c.not_after,
         c.sha1,
-        if source == Some("scan") { "; read from the scan's Certificate message (no handshake completed)" } else { "" }
+        if source == Some(CertificateSource::Scan) {
+            "; read from the scan's Certificate message (no handshake completed)"
+        } else {
+            ""
+        }
     )
 }
 

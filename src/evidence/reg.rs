@@ -80,15 +80,14 @@ fn normalise_key(raw: &str) -> String {
 
 fn render(v: &regashii::Value) -> Option<(String, Option<u64>)> {
     use regashii::Value as V;
-    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02X}")).collect::<String>();
     Some(match v {
         V::Delete => return None,
         V::Sz(s) | V::ExpandSz(s) => (s.clone(), None),
         V::Dword(d) | V::DwordBigEndian(d) => (d.to_string(), Some(u64::from(*d))),
         V::Qword(q) => (q.to_string(), Some(*q)),
         V::MultiSz(v) => (v.join(","), None),
-        V::Binary(b) => (hex(b), None),
-        V::Hex { bytes, .. } => (hex(bytes), None),
+        V::Binary(b) => (hex::encode_upper(b), None),
+        V::Hex { bytes, .. } => (hex::encode_upper(bytes), None),
     })
 }
 

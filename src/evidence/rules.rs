@@ -21,7 +21,7 @@ fn status_finding(code: u32) -> Option<FindingId> {
 pub fn code_text(table: TableId, code: u32) -> String {
     match knowledge::lookup(table, code) {
         Some(e) => format!("{} (0x{code:X}): {}", e.name, e.meaning.trim_end_matches('.')),
-        None => format!("0x{code:X}"),
+        None => crate::knowledge::hex_code(code),
     }
 }
 

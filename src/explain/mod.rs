@@ -144,9 +144,7 @@ pub struct Explanation {
     pub folk_causes: Vec<folk_causes::Judged>,
 }
 
-fn hex(v: u32) -> String {
-    format!("0x{v:X}")
-}
+use crate::knowledge::hex_code as hex;
 
 // ---------------------------------------------------------------------------------------------
 // Parsing

@@ -8,6 +8,13 @@
 
 use super::{Basis, Cause, Entry, Layer, TableId};
 
+// The reasons the rules and the folk-cause table name.
+pub const DISC_DNS_LOOKUP_FAILED: u32 = 0x104;
+pub const DISC_CONNECTION_TIMED_OUT: u32 = 0x108;
+pub const DISC_SOCKET_CONNECT_FAILED: u32 = 0x204;
+pub const DISC_LICENSING_FAILED: u32 = 0x808;
+pub const DISC_SOCKET_CLOSED: u32 = 0x904;
+
 const SRC: &str = "IMsTscAxEvents::OnDisconnected (Microsoft Learn, Remote Desktop Services API)";
 const SRC_OLD: &str = "IMsTscAxEvents::OnDisconnected (Windows Embedded CE documentation) and OnConnectionTerminated";
 const SRC_NONE: &str = "Not in Microsoft's published list; category from the low byte ([MS-RDPBCGR] gives no list)";
@@ -176,11 +183,23 @@ pub static DISC_REASONS: &[Entry] = &[
             check: "Read the extended error code with rdp-doctor explain 0x3 EXTENDED; check the server's session time limits",
         }],
     ),
-    d(0x104, "disconnectReasonDNSLookupFailed", "The host name could not be resolved.", Some(Layer::Network), DNS),
-    d(0x106, "disconnectReasonOutOfMemory", "The client ran out of memory.", Some(Layer::Client), &[]),
-    d(0x108, "disconnectReasonConnectionTimedOut", "The connection attempt timed out.", Some(Layer::Network), TIMEOUT),
     d(
-        0x204,
+        DISC_DNS_LOOKUP_FAILED,
+        "disconnectReasonDNSLookupFailed",
+        "The host name could not be resolved.",
+        Some(Layer::Network),
+        DNS,
+    ),
+    d(0x106, "disconnectReasonOutOfMemory", "The client ran out of memory.", Some(Layer::Client), &[]),
+    d(
+        DISC_CONNECTION_TIMED_OUT,
+        "disconnectReasonConnectionTimedOut",
+        "The connection attempt timed out.",
+        Some(Layer::Network),
+        TIMEOUT,
+    ),
+    d(
+        DISC_SOCKET_CONNECT_FAILED,
         "disconnectReasonSocketConnectFailed",
         "The TCP connection to the server could not be made.",
         Some(Layer::Network),
@@ -263,14 +282,14 @@ pub static DISC_REASONS: &[Entry] = &[
         "The 0x..07 family appears in newer clients' dialogs; Microsoft's OnDisconnected page does not list it. Check the client's event log (TerminalServices-RDPClient/Operational) for the text.",
     ),
     d(
-        0x808,
+        DISC_LICENSING_FAILED,
         "disconnectReasonLicensingFailed",
         "Negotiating a license with the server failed.",
         Some(Layer::Licensing),
         LICENSING,
     ),
     d(
-        0x904,
+        DISC_SOCKET_CLOSED,
         "disconnectReasonAtClientWinsockFDCLOSE",
         "The socket was closed (the server or something on the path hung up). The extended code, if not 0, says why the server did.",
         None,

@@ -4,6 +4,12 @@
 
 use super::{Basis, Cause, Entry, Layer, TableId};
 
+// The values the rules, the lab and the folk-cause table name (0x8 only in ExtendedDisconnectReasonCode).
+pub const ERRINFO_SERVER_DENIED_CONNECTION: u32 = 0x7;
+pub const ERRINFO_SERVER_DENIED_CONNECTION_FIPS: u32 = 0x8;
+pub const ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES: u32 = 0x9;
+pub const ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED: u32 = 0xA;
+
 const SRC: &str = "[MS-RDPBCGR] 2.2.5.1.1 Set Error Info PDU Data (TS_SET_ERROR_INFO_PDU)";
 const SRC_EX: &str = "ExtendedDisconnectReasonCode enumeration (Microsoft Learn)";
 const SRC_FREERDP: &str = "FreeRDP include/freerdp/error.h";
@@ -187,7 +193,7 @@ pub static ERROR_INFO: &[Entry] = &[
     ),
     e(0x6, "ERRINFO_OUT_OF_MEMORY", "The server ran out of memory.", Layer::Session, SERVER_CRASH),
     e(
-        0x7,
+        ERRINFO_SERVER_DENIED_CONNECTION,
         "ERRINFO_SERVER_DENIED_CONNECTION",
         "The server refused the session after the connection was set up.",
         Layer::Session,
@@ -195,7 +201,7 @@ pub static ERROR_INFO: &[Entry] = &[
     ),
     Entry {
         table: TableId::ErrorInfo,
-        value: 0x8,
+        value: ERRINFO_SERVER_DENIED_CONNECTION_FIPS,
         name: "exDiscReasonServerDeniedConnectionFips",
         meaning: "The server refused the connection because of FIPS-compliance requirements.",
         source: SRC_EX,
@@ -208,14 +214,14 @@ pub static ERROR_INFO: &[Entry] = &[
         note: Some("Only in ExtendedDisconnectReasonCode; [MS-RDPBCGR] 2.2.5.1.1 defines no errorInfo 0x8."),
     },
     e(
-        0x9,
+        ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES,
         "ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES",
         "The user does not have the rights needed to connect.",
         Layer::Session,
         PRIVILEGES,
     ),
     e(
-        0xA,
+        ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED,
         "ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED",
         "The server does not accept saved credentials; the user must type them for every connection.",
         Layer::Session,

@@ -384,6 +384,11 @@ pub static DISC_CATEGORIES: &[DiscCategory] = &[
     },
 ];
 
+/// A code as the tables and the report write it: `0x904`, `0xC000006D` (upper case, no padding).
+pub fn hex_code(v: u32) -> String {
+    format!("0x{v:X}")
+}
+
 /// The category of a disconnect reason from its low byte, e.g. "network / socket" for 0x904.
 pub fn disc_reason_category(code: u32) -> Option<&'static str> {
     let low = (code & 0xFF) as u8;

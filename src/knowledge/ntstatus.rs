@@ -3,6 +3,23 @@
 
 use super::{Basis, Cause, Entry, Layer, TableId};
 
+// The values the rules, the lab and the folk-cause table name ([MS-ERREF] 2.3.1).
+pub const STATUS_NO_SUCH_USER: u32 = 0xC000_0064;
+pub const STATUS_WRONG_PASSWORD: u32 = 0xC000_006A;
+pub const STATUS_LOGON_FAILURE: u32 = 0xC000_006D;
+pub const STATUS_ACCOUNT_RESTRICTION: u32 = 0xC000_006E;
+pub const STATUS_INVALID_LOGON_HOURS: u32 = 0xC000_006F;
+pub const STATUS_INVALID_WORKSTATION: u32 = 0xC000_0070;
+pub const STATUS_PASSWORD_EXPIRED: u32 = 0xC000_0071;
+pub const STATUS_ACCOUNT_DISABLED: u32 = 0xC000_0072;
+pub const STATUS_LOGON_NOT_GRANTED: u32 = 0xC000_0155;
+pub const STATUS_LOGON_TYPE_NOT_GRANTED: u32 = 0xC000_015B;
+pub const STATUS_ACCOUNT_EXPIRED: u32 = 0xC000_0193;
+pub const STATUS_PASSWORD_MUST_CHANGE: u32 = 0xC000_0224;
+pub const STATUS_ACCOUNT_LOCKED_OUT: u32 = 0xC000_0234;
+pub const STATUS_DOWNGRADE_DETECTED: u32 = 0xC000_0388;
+pub const STATUS_NTLM_BLOCKED: u32 = 0xC000_0418;
+
 const SRC: &str = "[MS-ERREF] 2.3.1 NTSTATUS Values";
 
 const fn s(value: u32, name: &'static str, meaning: &'static str, causes: &'static [Cause]) -> Entry {
@@ -95,18 +112,18 @@ pub static NTSTATUS: &[Entry] = &[
     s(0xC000_005E, "STATUS_NO_LOGON_SERVERS", "No domain controller was available to check the logon.", DC),
     s(0xC000_005F, "STATUS_NO_SUCH_LOGON_SESSION", "The logon session does not exist (it may have ended).", &[]),
     s(0xC000_0062, "STATUS_INVALID_ACCOUNT_NAME", "The account name is not well formed.", BAD_CREDS),
-    s(0xC000_0064, "STATUS_NO_SUCH_USER", "The user account does not exist.", BAD_CREDS),
-    s(0xC000_006A, "STATUS_WRONG_PASSWORD", "The password is wrong.", BAD_CREDS),
+    s(STATUS_NO_SUCH_USER, "STATUS_NO_SUCH_USER", "The user account does not exist.", BAD_CREDS),
+    s(STATUS_WRONG_PASSWORD, "STATUS_WRONG_PASSWORD", "The password is wrong.", BAD_CREDS),
     s(0xC000_006C, "STATUS_PASSWORD_RESTRICTION", "The password does not meet the password policy.", PASSWORD_CHANGE),
     sn(
-        0xC000_006D,
+        STATUS_LOGON_FAILURE,
         "STATUS_LOGON_FAILURE",
         "The logon failed: the user name or password is wrong (the generic answer).",
         BAD_CREDS,
         "Servers often return this generic code instead of STATUS_WRONG_PASSWORD or STATUS_NO_SUCH_USER so as not to reveal which part was wrong.",
     ),
     s(
-        0xC000_006E,
+        STATUS_ACCOUNT_RESTRICTION,
         "STATUS_ACCOUNT_RESTRICTION",
         "An account restriction stops the logon (for example a blank password not allowed remotely, or logon hours).",
         &[
@@ -120,10 +137,20 @@ pub static NTSTATUS: &[Entry] = &[
             },
         ],
     ),
-    s(0xC000_006F, "STATUS_INVALID_LOGON_HOURS", "The user may not log on at this time of day.", ACCOUNT_STATE),
-    s(0xC000_0070, "STATUS_INVALID_WORKSTATION", "The user may not log on from this workstation.", ACCOUNT_STATE),
-    s(0xC000_0071, "STATUS_PASSWORD_EXPIRED", "The password has expired.", PASSWORD_CHANGE),
-    s(0xC000_0072, "STATUS_ACCOUNT_DISABLED", "The account is disabled.", ACCOUNT_STATE),
+    s(
+        STATUS_INVALID_LOGON_HOURS,
+        "STATUS_INVALID_LOGON_HOURS",
+        "The user may not log on at this time of day.",
+        ACCOUNT_STATE,
+    ),
+    s(
+        STATUS_INVALID_WORKSTATION,
+        "STATUS_INVALID_WORKSTATION",
+        "The user may not log on from this workstation.",
+        ACCOUNT_STATE,
+    ),
+    s(STATUS_PASSWORD_EXPIRED, "STATUS_PASSWORD_EXPIRED", "The password has expired.", PASSWORD_CHANGE),
+    s(STATUS_ACCOUNT_DISABLED, "STATUS_ACCOUNT_DISABLED", "The account is disabled.", ACCOUNT_STATE),
     s(0xC000_009A, "STATUS_INSUFFICIENT_RESOURCES", "The server lacks resources to complete the logon.", &[]),
     s(
         0xC000_00B5,
@@ -138,9 +165,14 @@ pub static NTSTATUS: &[Entry] = &[
         "The clocks of this machine and the domain controller differ too much.",
         DC,
     ),
-    s(0xC000_0155, "STATUS_LOGON_NOT_GRANTED", "A requested type of logon is not granted to the user.", RIGHTS),
     s(
-        0xC000_015B,
+        STATUS_LOGON_NOT_GRANTED,
+        "STATUS_LOGON_NOT_GRANTED",
+        "A requested type of logon is not granted to the user.",
+        RIGHTS,
+    ),
+    s(
+        STATUS_LOGON_TYPE_NOT_GRANTED,
         "STATUS_LOGON_TYPE_NOT_GRANTED",
         "The user has not been granted this type of logon (remote interactive) on this machine.",
         RIGHTS,
@@ -158,15 +190,15 @@ pub static NTSTATUS: &[Entry] = &[
         DC,
     ),
     s(0xC000_0192, "STATUS_NETLOGON_NOT_STARTED", "The Netlogon service is not running on the server.", DC),
-    s(0xC000_0193, "STATUS_ACCOUNT_EXPIRED", "The account has expired.", ACCOUNT_STATE),
+    s(STATUS_ACCOUNT_EXPIRED, "STATUS_ACCOUNT_EXPIRED", "The account has expired.", ACCOUNT_STATE),
     s(
-        0xC000_0224,
+        STATUS_PASSWORD_MUST_CHANGE,
         "STATUS_PASSWORD_MUST_CHANGE",
         "The password must be changed before the first logon.",
         PASSWORD_CHANGE,
     ),
     s(
-        0xC000_0234,
+        STATUS_ACCOUNT_LOCKED_OUT,
         "STATUS_ACCOUNT_LOCKED_OUT",
         "The account is locked out after too many failed attempts.",
         &[Cause {
@@ -175,7 +207,12 @@ pub static NTSTATUS: &[Entry] = &[
         }],
     ),
     s(0xC000_02FA, "STATUS_SMARTCARD_LOGON_REQUIRED", "The account must log on with a smart card.", ACCOUNT_STATE),
-    s(0xC000_0388, "STATUS_DOWNGRADE_DETECTED", "The system detected a possible attempt to weaken the security.", &[]),
+    s(
+        STATUS_DOWNGRADE_DETECTED,
+        "STATUS_DOWNGRADE_DETECTED",
+        "The system detected a possible attempt to weaken the security.",
+        &[],
+    ),
     s(
         0xC000_0413,
         "STATUS_AUTHENTICATION_FIREWALL_FAILED",
@@ -183,7 +220,7 @@ pub static NTSTATUS: &[Entry] = &[
         RIGHTS,
     ),
     s(
-        0xC000_0418,
+        STATUS_NTLM_BLOCKED,
         "STATUS_NTLM_BLOCKED",
         "The authentication failed because NTLM was blocked.",
         &[Cause {

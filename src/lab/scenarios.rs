@@ -5,14 +5,18 @@
 
 use super::credssp::{OnAuth, OnNegotiate, Script, WINDOWS_2022};
 use super::session::{
-    self, ERR_NO_LICENSE_SERVER, ERRINFO_SERVER_DENIED_CONNECTION, ERRINFO_SERVER_DENIED_CONNECTION_FIPS,
-    ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED, ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES, ERRINFO_UNKNOWN,
-    LOGON_FAILED_BAD_PASSWORD, LOGON_FAILED_OTHER, REDIRECT_TARGET, ST_TOTAL_ABORT,
+    self, ERR_NO_LICENSE_SERVER, ERRINFO_UNKNOWN, LOGON_FAILED_BAD_PASSWORD, LOGON_FAILED_OTHER, REDIRECT_TARGET,
+    ST_TOTAL_ABORT,
 };
 use super::{
     Behaviour, CertValidity, EXTENDED_CLIENT_DATA, FlakyFault, Nla, Policy, SecurityLayer, TlsServer, WINDOWS_FLAGS,
     gateway, tls_raw,
 };
+use crate::knowledge::errinfo::{
+    ERRINFO_SERVER_DENIED_CONNECTION, ERRINFO_SERVER_DENIED_CONNECTION_FIPS, ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED,
+    ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES,
+};
+use crate::knowledge::ntstatus;
 use crate::knowledge::tls_suites::{TLS10, TLS11, TLS12};
 use ironrdp_pdu::mcs::DisconnectReason;
 use std::fmt;
@@ -199,7 +203,12 @@ pub static SCENARIOS: &[Scenario] = &[
         name: "credssp-v3",
         description: "Windows 8.1 / 2012 R2 before the 2018 update: CredSSP version 3",
         behaviour: policy(SecurityLayer::Tls, Nla::Required, true, EXTENDED_CLIENT_DATA),
-        credssp: Script { version: 3, build: 9600, on_auth: OnAuth::ErrorCode(0xC000_006D), ..WINDOWS_2022 },
+        credssp: Script {
+            version: 3,
+            build: 9600,
+            on_auth: OnAuth::ErrorCode(ntstatus::STATUS_LOGON_FAILURE),
+            ..WINDOWS_2022
+        },
         ..BASE
     },
     Scenario {
@@ -207,7 +216,7 @@ pub static SCENARIOS: &[Scenario] = &[
         description: "Answers the NTLM AUTHENTICATE with errorCode STATUS_LOGON_FAILURE",
         behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
         // STATUS_LOGON_FAILURE
-        credssp: status(0xC000_006D),
+        credssp: status(ntstatus::STATUS_LOGON_FAILURE),
         demo: DemoLogon::Password,
         ..BASE
     },
@@ -216,7 +225,7 @@ pub static SCENARIOS: &[Scenario] = &[
         description: "Answers the NTLM AUTHENTICATE with errorCode STATUS_ACCOUNT_LOCKED_OUT",
         behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
         // STATUS_ACCOUNT_LOCKED_OUT
-        credssp: status(0xC000_0234),
+        credssp: status(ntstatus::STATUS_ACCOUNT_LOCKED_OUT),
         demo: DemoLogon::Password,
         ..BASE
     },
@@ -225,7 +234,7 @@ pub static SCENARIOS: &[Scenario] = &[
         description: "Answers the NTLM AUTHENTICATE with errorCode STATUS_PASSWORD_EXPIRED",
         behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
         // STATUS_PASSWORD_EXPIRED
-        credssp: status(0xC000_0071),
+        credssp: status(ntstatus::STATUS_PASSWORD_EXPIRED),
         demo: DemoLogon::Password,
         ..BASE
     },
@@ -310,7 +319,7 @@ pub static SCENARIOS: &[Scenario] = &[
         description: "Answers the NTLM AUTHENTICATE with errorCode STATUS_PASSWORD_MUST_CHANGE",
         behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
         // STATUS_PASSWORD_MUST_CHANGE
-        credssp: status(0xC000_0224),
+        credssp: status(ntstatus::STATUS_PASSWORD_MUST_CHANGE),
         demo: DemoLogon::Password,
         ..BASE
     },
@@ -319,7 +328,7 @@ pub static SCENARIOS: &[Scenario] = &[
         description: "Answers the NTLM AUTHENTICATE with errorCode STATUS_ACCOUNT_DISABLED",
         behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
         // STATUS_ACCOUNT_DISABLED
-        credssp: status(0xC000_0072),
+        credssp: status(ntstatus::STATUS_ACCOUNT_DISABLED),
         demo: DemoLogon::Password,
         ..BASE
     },
@@ -328,7 +337,7 @@ pub static SCENARIOS: &[Scenario] = &[
         description: "Answers the NTLM AUTHENTICATE with errorCode STATUS_ACCOUNT_EXPIRED",
         behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
         // STATUS_ACCOUNT_EXPIRED
-        credssp: status(0xC000_0193),
+        credssp: status(ntstatus::STATUS_ACCOUNT_EXPIRED),
         demo: DemoLogon::Password,
         ..BASE
     },
@@ -337,7 +346,7 @@ pub static SCENARIOS: &[Scenario] = &[
         description: "Answers the NTLM AUTHENTICATE with errorCode STATUS_ACCOUNT_RESTRICTION (blank password, logon hours)",
         behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
         // STATUS_ACCOUNT_RESTRICTION
-        credssp: status(0xC000_006E),
+        credssp: status(ntstatus::STATUS_ACCOUNT_RESTRICTION),
         demo: DemoLogon::Password,
         ..BASE
     },
@@ -346,7 +355,7 @@ pub static SCENARIOS: &[Scenario] = &[
         description: "Answers the NTLM AUTHENTICATE with errorCode STATUS_LOGON_TYPE_NOT_GRANTED",
         behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
         // STATUS_LOGON_TYPE_NOT_GRANTED
-        credssp: status(0xC000_015B),
+        credssp: status(ntstatus::STATUS_LOGON_TYPE_NOT_GRANTED),
         demo: DemoLogon::Password,
         ..BASE
     },
@@ -369,7 +378,7 @@ pub static SCENARIOS: &[Scenario] = &[
         description: "Answers the NTLM NEGOTIATE with errorCode STATUS_NTLM_BLOCKED (Restrict NTLM)",
         behaviour: policy(SecurityLayer::Tls, Nla::Required, true, WINDOWS_FLAGS),
         // STATUS_NTLM_BLOCKED
-        credssp: Script { on_negotiate: OnNegotiate::ErrorCode(0xC000_0418), ..WINDOWS_2022 },
+        credssp: Script { on_negotiate: OnNegotiate::ErrorCode(ntstatus::STATUS_NTLM_BLOCKED), ..WINDOWS_2022 },
         ..BASE
     },
     Scenario {

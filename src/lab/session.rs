@@ -41,12 +41,7 @@ pub enum Script {
     StallMidSequence,
 }
 
-// errorInfo ([MS-RDPBCGR] 2.2.5.1.1).
-pub(super) const ERRINFO_SERVER_DENIED_CONNECTION: u32 = 0x7;
-pub(super) const ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES: u32 = 0x9;
-pub(super) const ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED: u32 = 0xA;
-pub(super) const ERRINFO_SERVER_DENIED_CONNECTION_FIPS: u32 = 0x8;
-/// A value no table knows (the probe must keep its number).
+/// An errorInfo ([MS-RDPBCGR] 2.2.5.1.1) no table knows (the probe must keep its number).
 pub const ERRINFO_UNKNOWN: u32 = 0x0000_7A5E;
 // Licensing Error Message ([MS-RDPELE] 2.2.2.7.1 / [MS-RDPBCGR] 2.2.1.12.1.3).
 pub(super) const ERR_NO_LICENSE_SERVER: u32 = 0x6;

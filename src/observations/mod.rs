@@ -5,6 +5,7 @@ pub mod gateway;
 
 use crate::knowledge::client_profiles::ProfileVerdict;
 pub mod tls;
+pub use crate::codec::session::FrameKind;
 pub use crate::codec::x224::Protocol;
 mod words;
 use serde::Serialize;
@@ -354,9 +355,9 @@ pub struct AuthenticationObs {
     pub user: String,
     pub domain: Option<String>,
     /// "password" or "restricted_admin" (credential-less logon).
-    pub mode: &'static str,
+    pub mode: LogonMode,
     /// "ntlm".
-    pub package: &'static str,
+    pub package: SecurityPackage,
     pub selected: Option<Protocol>,
     /// The leaf certificate's SHA-256 thumbprint (what `--trust-cert` takes).
     pub cert_sha256: Option<String>,
@@ -367,7 +368,7 @@ pub struct AuthenticationObs {
     pub outcome: AuthOutcome,
     /// The step reached: "negotiate", "challenge", "authenticate", "pub_key_auth", "ts_credentials",
     /// "early_user_authorization".
-    pub stage: &'static str,
+    pub stage: LogonStage,
     pub server_version: Option<u32>,
     /// TSRequest.errorCode, hex.
     pub error_code: Option<String>,
@@ -378,6 +379,43 @@ pub struct AuthenticationObs {
     pub detail: Option<String>,
     pub ms: f64,
 }
+
+/// How the credential check logs on ([MS-CSSP] 2.2.1.2.1: TSPasswordCreds, empty for restricted admin).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogonMode {
+    /// The user's password in TSPasswordCreds.
+    Password,
+    /// Empty TSPasswordCreds: the credential-less logon of `mstsc /restrictedAdmin`.
+    RestrictedAdmin,
+}
+
+/// The security package CredSSP carries ([MS-CSSP] 3.1.5): only NTLM is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecurityPackage {
+    Ntlm,
+}
+
+/// The step of the CredSSP logon reached ([MS-CSSP] 3.1.5; HYBRID_EX's Early User Authorization
+/// Result, [MS-RDPBCGR] 2.2.10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogonStage {
+    /// The client's NTLM NEGOTIATE.
+    Negotiate,
+    /// The server's NTLM CHALLENGE.
+    Challenge,
+    /// The client's NTLM AUTHENTICATE (with pubKeyAuth).
+    Authenticate,
+    /// The server's pubKeyAuth answer.
+    PubKeyAuth,
+    /// The client's TSCredentials.
+    TsCredentials,
+    /// HYBRID_EX: the server's Early User Authorization Result.
+    EarlyUserAuthorization,
+}
+
 /// The TLS layer ([MS-RDPBCGR] 5.4.5.1): a real handshake per path the server selected, the certificate
 /// chain, and the versions and suites a hand-written scanner found.
 #[derive(Debug, Clone, Serialize)]
@@ -395,7 +433,7 @@ pub struct TlsObs {
     pub suites: Vec<SuiteObs>,
     /// Where `certificate` and `chain` come from: `handshake` (rustls), `scan` (the Certificate message
     /// of a TLS <= 1.2 ServerHello flight, when no handshake completed), or null.
-    pub certificate_source: Option<&'static str>,
+    pub certificate_source: Option<CertificateSource>,
     /// The leaf certificate.
     pub certificate: Option<CertObs>,
     /// Every certificate the server sent, leaf first.
@@ -422,6 +460,16 @@ pub struct TlsObs {
     /// and per weak class: the default) or `full` (every suite enumerated, `--full-scan`).
     pub mode: TlsScanMode,
     pub ms: f64,
+}
+
+/// Where the TLS layer's certificate and chain come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CertificateSource {
+    /// A rustls handshake that completed.
+    Handshake,
+    /// The Certificate message of a TLS <= 1.2 ServerHello flight the scanner read (no handshake completed).
+    Scan,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -550,7 +598,7 @@ pub struct SessionObs {
     /// How the sequence ended.
     pub end: SessionEnd,
     /// The stage it ended in.
-    pub ended_in: Option<&'static str>,
+    pub ended_in: Option<SessionStage>,
     /// The connector's or transport's error text, when one stopped the sequence.
     pub error: Option<String>,
     /// The last frames the server sent (at most `MAX_FRAMES`), classified.
@@ -616,11 +664,52 @@ pub enum StageOutcome {
     NotChecked,
 }
 
+/// A stage of the connection sequence ([MS-RDPBCGR] 1.3.1.1), as the probe names it: the connector's
+/// state (`probe::session::stage_name`), or the probe's own steps after it (`first_update`, `disconnect`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionStage {
+    /// Connection Request / Confirm (2.2.1.1, 2.2.1.2).
+    X224,
+    /// The TLS upgrade (5.4.5.1).
+    Tls,
+    /// CredSSP ([MS-CSSP]).
+    Credssp,
+    /// Microsoft Entra ID authentication (RDSAAD).
+    EntraAuth,
+    /// MCS Connect Initial / Response (2.2.1.3, 2.2.1.4).
+    McsConnect,
+    /// Erect Domain, Attach User, Channel Joins (2.2.1.5 - 2.2.1.9).
+    ChannelJoin,
+    /// Client Info (2.2.1.11).
+    ClientInfo,
+    /// Connect-time auto-detection (2.2.14).
+    AutoDetect,
+    /// Licensing (2.2.1.12).
+    Licensing,
+    /// Multitransport bootstrapping (2.2.15).
+    Multitransport,
+    /// Demand Active / Confirm Active (2.2.1.13).
+    Capabilities,
+    /// Synchronize, Control, Font List / Map (2.2.1.14 - 2.2.1.22).
+    Finalization,
+    /// The connector's end state after finalization.
+    Connected,
+    /// The connector's end state after a Server Redirection PDU (2.2.13).
+    Redirected,
+    /// A connector state this probe does not name.
+    Unknown,
+    /// Waiting for the server's first update after finalization.
+    FirstUpdate,
+    /// The probe's own MCS Disconnect Provider Ultimatum.
+    Disconnect,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct StageObs {
     /// "x224", "tls", "credssp", "mcs_connect", "channel_join", "client_info", "auto_detect", "licensing",
     /// "multitransport", "capabilities", "finalization", "first_update", "disconnect".
-    pub name: &'static str,
+    pub name: SessionStage,
     pub ms: f64,
     pub outcome: StageOutcome,
     pub detail: Option<String>,
@@ -629,9 +718,9 @@ pub struct StageObs {
 #[derive(Debug, Clone, Serialize)]
 pub struct ServerFrameObs {
     /// The stage the frame arrived in.
-    pub stage: &'static str,
+    pub stage: SessionStage,
     /// The classifier's kind ("set_error_info", "disconnect_provider_ultimatum", ...).
-    pub kind: &'static str,
+    pub kind: FrameKind,
     /// The decoded fields in words, with raw numbers.
     pub summary: String,
     pub len: usize,

@@ -3,19 +3,22 @@
 
 use std::fmt;
 
-/// Implements `Display` as the serde name of a unit variant.
+/// Implements `Display` as the serde name of a unit variant. After `pad:` the name honours a width
+/// and alignment (`{:<28}`, for the text report's columns); the others write it as is.
 macro_rules! display_as_serde_name {
-    ($($t:ty),* $(,)?) => {$(
+    (pad: $($t:ty),* $(,)?) => { display_as_serde_name!(@with pad; $($t),*); };
+    (@with $write:ident; $($t:ty),*) => {$(
         impl fmt::Display for $t {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 match serde_json::to_value(self) {
-                    Ok(serde_json::Value::String(s)) => f.write_str(&s),
+                    Ok(serde_json::Value::String(s)) => f.$write(&s),
                     // Unit variants always serialise to a string; keep Display total anyway.
-                    _ => f.write_str("?"),
+                    _ => f.$write("?"),
                 }
             }
         }
     )*};
+    ($($t:ty),* $(,)?) => { display_as_serde_name!(@with write_str; $($t),*); };
 }
 
 display_as_serde_name!(
@@ -34,6 +37,16 @@ display_as_serde_name!(
     super::StageOutcome,
     super::LightStage,
     super::FailureKind,
+);
+
+// The text report puts these in padded columns.
+display_as_serde_name!(
+    pad: super::SessionStage,
+    super::FrameKind,
+    super::LogonMode,
+    super::SecurityPackage,
+    super::LogonStage,
+    super::CertificateSource,
 );
 
 /// One TLS connection's outcome: its JSON `kind` and the fields that say what came back.
@@ -60,12 +73,22 @@ impl fmt::Display for super::tls::ConnOutcome {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{CertTrustDecision, CredsspOutcome, gateway::GatewayStage};
+    use super::super::{
+        CertTrustDecision, CertificateSource, CredsspOutcome, FrameKind, LogonMode, LogonStage, SessionStage,
+        gateway::GatewayStage,
+    };
 
     #[test]
     fn display_is_the_json_name() {
         assert_eq!(CredsspOutcome::ErrorCode.to_string(), "error_code");
         assert_eq!(CertTrustDecision::AcceptAny.to_string(), "accept_any");
         assert_eq!(GatewayStage::ChannelCreate.to_string(), serde_json::to_value(GatewayStage::ChannelCreate).unwrap());
+        assert_eq!(SessionStage::McsConnect.to_string(), "mcs_connect");
+        assert_eq!(SessionStage::X224.to_string(), "x224");
+        assert_eq!(format!("{:<8}|", SessionStage::Tls), "tls     |");
+        assert_eq!(LogonStage::PubKeyAuth.to_string(), "pub_key_auth");
+        assert_eq!(LogonMode::RestrictedAdmin.to_string(), "restricted_admin");
+        assert_eq!(CertificateSource::Scan.to_string(), "scan");
+        assert_eq!(FrameKind::DisconnectProviderUltimatum.to_string(), "disconnect_provider_ultimatum");
     }
 }

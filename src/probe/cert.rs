@@ -5,6 +5,10 @@ use super::tls::{sha1_thumbprint, sha256_thumbprint};
 use crate::knowledge::signatures::signature_name;
 use crate::observations::CertObs;
 use std::net::IpAddr;
+use x509_parser::oid_registry::{
+    OID_EC_P256, OID_KEY_TYPE_DSA, OID_KEY_TYPE_EC_PUBLIC_KEY, OID_NIST_EC_P384, OID_NIST_EC_P521,
+    OID_PKCS1_RSAENCRYPTION, OID_PKCS1_RSASSAPSS, OID_SIG_ED448, OID_SIG_ED25519,
+};
 use x509_parser::prelude::*;
 
 /// The Remote Desktop Authentication EKU (szOID_RDP_AUTH... "Remote Desktop Authentication").
@@ -36,7 +40,7 @@ pub fn parse(der: &[u8], now: i64) -> CertObs {
             }
         }
     }
-    obs.serial = cert.raw_serial().iter().map(|b| format!("{b:02X}")).collect();
+    obs.serial = hex::encode_upper(cert.raw_serial());
     let nb = cert.validity().not_before.timestamp();
     let na = cert.validity().not_after.timestamp();
     obs.not_before = rfc3339(nb);
@@ -45,32 +49,35 @@ pub fn parse(der: &[u8], now: i64) -> CertObs {
     obs.days_until_valid = if nb > now { (nb - now + 86_399) / 86_400 } else { (nb - now) / 86_400 };
 
     let spki = cert.public_key();
-    let alg = spki.algorithm.algorithm.to_id_string();
-    let (key_type, bits) = match alg.as_str() {
-        "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => (
+    let alg = &spki.algorithm.algorithm;
+    let (key_type, bits) = if *alg == OID_PKCS1_RSAENCRYPTION || *alg == OID_PKCS1_RSASSAPSS {
+        (
             "RSA".to_string(),
             spki.parsed().ok().and_then(|k| match k {
                 x509_parser::public_key::PublicKey::RSA(r) => Some(bit_length(r.modulus)),
                 _ => None,
             }),
-        ),
-        "1.2.840.10045.2.1" => ("EC".to_string(), None),
-        "1.3.101.112" => ("Ed25519".to_string(), Some(256)),
-        "1.3.101.113" => ("Ed448".to_string(), Some(456)),
-        "1.2.840.10040.4.1" => {
-            ("DSA".to_string(), spki.parsed().ok().and_then(|k| u32::try_from(k.key_size()).ok()).filter(|b| *b > 0))
-        }
-        other => (other.to_string(), None),
+        )
+    } else if *alg == OID_KEY_TYPE_EC_PUBLIC_KEY {
+        ("EC".to_string(), None)
+    } else if *alg == OID_SIG_ED25519 {
+        ("Ed25519".to_string(), Some(256))
+    } else if *alg == OID_SIG_ED448 {
+        ("Ed448".to_string(), Some(456))
+    } else if *alg == OID_KEY_TYPE_DSA {
+        ("DSA".to_string(), spki.parsed().ok().and_then(|k| u32::try_from(k.key_size()).ok()).filter(|b| *b > 0))
+    } else {
+        (alg.to_id_string(), None)
     };
     obs.key_type = key_type;
     obs.key_bits = bits;
     if obs.key_type == "EC" {
-        let curve = spki.algorithm.parameters.as_ref().and_then(|p| p.as_oid().ok()).map(|o| o.to_id_string());
-        let (name, b) = match curve.as_deref() {
-            Some("1.2.840.10045.3.1.7") => (Some("P-256".to_string()), Some(256)),
-            Some("1.3.132.0.34") => (Some("P-384".to_string()), Some(384)),
-            Some("1.3.132.0.35") => (Some("P-521".to_string()), Some(521)),
-            Some(o) => (Some(o.to_string()), None),
+        let curve = spki.algorithm.parameters.as_ref().and_then(|p| p.as_oid().ok());
+        let (name, b) = match curve {
+            Some(o) if o == OID_EC_P256 => (Some("P-256".to_string()), Some(256)),
+            Some(o) if o == OID_NIST_EC_P384 => (Some("P-384".to_string()), Some(384)),
+            Some(o) if o == OID_NIST_EC_P521 => (Some("P-521".to_string()), Some(521)),
+            Some(o) => (Some(o.to_id_string()), None),
             None => (None, None),
         };
         obs.curve = name;
@@ -175,27 +182,13 @@ fn bit_length(be: &[u8]) -> u32 {
     u32::try_from(trimmed.len() - 1).unwrap_or(u32::MAX / 8).saturating_mul(8) + (8 - first.leading_zeros())
 }
 
-/// Unix seconds as RFC 3339 UTC (`2025-03-01T12:00:00Z`).
+/// Unix seconds as RFC 3339 UTC (`2025-03-01T12:00:00Z`); empty outside years 0000-9999 (a
+/// certificate's validity, an `ASN1Time`, is always inside).
 pub fn rfc3339(ts: i64) -> String {
-    let days = ts.div_euclid(86_400);
-    let secs = ts.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    // Day 1..=31 and month 1..=12 by the algorithm's construction.
-    let d = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
-    let m = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
-    (if m <= 2 { y + 1 } else { y }, m, d)
+    ::time::OffsetDateTime::from_unix_timestamp(ts)
+        .ok()
+        .and_then(|t| t.format(&::time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default()
 }
 
 /// Unix seconds now.

@@ -14,8 +14,8 @@ use super::x224::{self, NegRequest, WINDOWS_CLIENT_REQUEST};
 use super::{ProbeContext, cert};
 use crate::codec::x224::Protocol;
 use crate::observations::{
-    ChainValidation, ConnectOutcome, FailureKind, HandshakeOutcome, LightStage, NegOutcome, NegotiationObs, NetworkObs,
-    Observations, ProbeSample, TlsObs,
+    CertificateSource, ChainValidation, ConnectOutcome, FailureKind, HandshakeOutcome, LightStage, NegOutcome,
+    NegotiationObs, NetworkObs, Observations, ProbeSample, TlsObs,
 };
 use crate::target::Target;
 use std::net::SocketAddr;
@@ -113,7 +113,7 @@ async fn handshake(
         versions: Vec::new(),
         version_results: Vec::new(),
         suites: Vec::new(),
-        certificate_source: parsed.first().map(|_| "handshake"),
+        certificate_source: parsed.first().map(|_| CertificateSource::Handshake),
         certificate: parsed.first().cloned(),
         chain: parsed,
         validation,

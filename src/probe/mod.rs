@@ -109,7 +109,7 @@ pub const DEFAULT_PATIENCE: Duration = Duration::from_secs(5);
 
 /// The first `max` bytes of `buf` as lowercase hex: how observations keep raw bytes.
 pub fn hex_prefix(buf: &[u8], max: usize) -> String {
-    buf.iter().take(max).map(|b| format!("{b:02x}")).collect()
+    hex::encode(buf.get(..max).unwrap_or(buf))
 }
 
 /// Pause between connection starts to one server by default: none. The per-server limiter adapts

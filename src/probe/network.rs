@@ -71,7 +71,7 @@ pub async fn probe_keep(host: &str, port: u16, ctx: &ProbeContext) -> (NetworkOb
     let resolve = resolve(host, port, ctx).await;
     let addrs: Vec<SocketAddr> = resolve.addresses.iter().map(|ip| SocketAddr::new(*ip, port)).collect();
     let tasks = addrs.iter().map(|a| connect(*a, ctx));
-    let results = futures_join_all(tasks).await;
+    let results = futures::future::join_all(tasks).await;
     let mut attempts = Vec::with_capacity(results.len());
     let mut connected = None;
     let mut kept = None;
@@ -101,35 +101,6 @@ pub fn classify_connect_error(e: &io::Error) -> ConnectOutcome {
 
 pub(crate) fn ms_since(t: Instant) -> f64 {
     (t.elapsed().as_secs_f64() * 1000.0 * 10.0).round() / 10.0
-}
-
-/// Run futures concurrently and keep their order (a small join_all without another crate).
-pub(crate) async fn futures_join_all<F, T>(futs: impl IntoIterator<Item = F>) -> Vec<T>
-where
-    F: std::future::Future<Output = T>,
-{
-    let mut set = Vec::new();
-    for f in futs {
-        set.push(Box::pin(f));
-    }
-    let mut out: Vec<Option<T>> = (0..set.len()).map(|_| None).collect();
-    let mut pending: Vec<usize> = (0..set.len()).collect();
-    std::future::poll_fn(|cx| {
-        pending.retain(|&i| {
-            let (Some(f), Some(slot)) = (set.get_mut(i), out.get_mut(i)) else { return false };
-            match f.as_mut().poll(cx) {
-                std::task::Poll::Ready(v) => {
-                    *slot = Some(v);
-                    false
-                }
-                std::task::Poll::Pending => true,
-            }
-        });
-        if pending.is_empty() { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
-    })
-    .await;
-    // Every future completed (the poll above ends only when none is pending).
-    out.into_iter().flatten().collect()
 }
 
 #[cfg(test)]

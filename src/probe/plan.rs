@@ -403,7 +403,10 @@ fn budget_of(obs: &Observations, plan: &Plan, ctx: &ProbeContext, one_connection
             Layer::Session,
             s.end == SessionEnd::Timeout,
             false,
-            format!("reached {}", s.ended_in.or(s.stages.last().map(|st| st.name)).unwrap_or("x224")),
+            format!(
+                "reached {}",
+                s.ended_in.or(s.stages.last().map(|st| st.name)).unwrap_or(crate::observations::SessionStage::X224)
+            ),
         ),
         None if !plan.no_session && !obs.tls.as_ref().is_some_and(tls_failed) => {
             push(Layer::Session, true, true, "not started".into())

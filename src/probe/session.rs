@@ -18,8 +18,8 @@ use crate::Credentials;
 use crate::codec::session::{ServerFrame, classify_server_frame};
 use crate::codec::x224::Protocol;
 use crate::observations::{
-    LicenseErrorObs, LogonErrorObs, NegotiationObs, RedirectionObs, ServerFrameObs, SessionEnd, SessionObs, StageObs,
-    StageOutcome,
+    LicenseErrorObs, LogonErrorObs, NegotiationObs, RedirectionObs, ServerFrameObs, SessionEnd, SessionObs,
+    SessionStage, StageObs, StageOutcome,
 };
 use ironrdp_connector::credssp::CredsspSequence;
 use ironrdp_connector::sspi::generator::GeneratorState;
@@ -45,46 +45,50 @@ trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
 /// The name of the stage the connector is in.
-pub fn stage_name(state: &ClientConnectorState) -> &'static str {
+pub fn stage_name(state: &ClientConnectorState) -> SessionStage {
     use ClientConnectorState as S;
     match state {
-        S::Consumed | S::ConnectionInitiationSendRequest | S::ConnectionInitiationWaitConfirm { .. } => "x224",
-        S::EnhancedSecurityUpgrade { .. } => "tls",
-        S::Credssp { .. } => "credssp",
-        S::EntraAuthWaitNonce | S::EntraAuthPending { .. } | S::EntraAuthWaitResult => "entra_auth",
-        S::BasicSettingsExchangeSendInitial { .. } | S::BasicSettingsExchangeWaitResponse { .. } => "mcs_connect",
-        S::ChannelConnection { .. } => "channel_join",
-        S::SecureSettingsExchange { .. } => "client_info",
-        S::ConnectTimeAutoDetection { .. } => "auto_detect",
-        S::LicensingExchange { .. } => "licensing",
-        S::MultitransportBootstrapping { .. } | S::MultitransportPending { .. } => "multitransport",
-        S::CapabilitiesExchange { .. } => "capabilities",
-        S::ConnectionFinalization { .. } => "finalization",
-        S::Connected { .. } => "connected",
-        S::Redirected { .. } => "redirected",
-        _ => "unknown",
+        S::Consumed | S::ConnectionInitiationSendRequest | S::ConnectionInitiationWaitConfirm { .. } => {
+            SessionStage::X224
+        }
+        S::EnhancedSecurityUpgrade { .. } => SessionStage::Tls,
+        S::Credssp { .. } => SessionStage::Credssp,
+        S::EntraAuthWaitNonce | S::EntraAuthPending { .. } | S::EntraAuthWaitResult => SessionStage::EntraAuth,
+        S::BasicSettingsExchangeSendInitial { .. } | S::BasicSettingsExchangeWaitResponse { .. } => {
+            SessionStage::McsConnect
+        }
+        S::ChannelConnection { .. } => SessionStage::ChannelJoin,
+        S::SecureSettingsExchange { .. } => SessionStage::ClientInfo,
+        S::ConnectTimeAutoDetection { .. } => SessionStage::AutoDetect,
+        S::LicensingExchange { .. } => SessionStage::Licensing,
+        S::MultitransportBootstrapping { .. } | S::MultitransportPending { .. } => SessionStage::Multitransport,
+        S::CapabilitiesExchange { .. } => SessionStage::Capabilities,
+        S::ConnectionFinalization { .. } => SessionStage::Finalization,
+        S::Connected { .. } => SessionStage::Connected,
+        S::Redirected { .. } => SessionStage::Redirected,
+        _ => SessionStage::Unknown,
     }
 }
 
 /// The stage recorder: one open stage at a time, closed when the next starts.
 struct Stages {
     done: Vec<StageObs>,
-    open: Option<(&'static str, Instant)>,
+    open: Option<(SessionStage, Instant)>,
 }
 
 impl Stages {
     fn new() -> Self {
         Stages { done: Vec::new(), open: None }
     }
-    fn enter(&mut self, name: &'static str) {
+    fn enter(&mut self, name: SessionStage) {
         if self.open.map(|(n, _)| n) == Some(name) {
             return;
         }
         self.close(StageOutcome::Ok, None);
         self.open = Some((name, Instant::now()));
     }
-    fn current(&self) -> &'static str {
-        self.open.map_or("x224", |(n, _)| n)
+    fn current(&self) -> SessionStage {
+        self.open.map_or(SessionStage::X224, |(n, _)| n)
     }
     fn close(&mut self, outcome: StageOutcome, detail: Option<String>) {
         if let Some((name, at)) = self.open.take() {
@@ -203,6 +207,12 @@ impl Rec {
         self.obs.error = Some(error);
     }
 
+    /// Record how the sequence ended and stop there.
+    fn stop(&mut self, end: SessionEnd, error: impl Into<String>) -> Stop {
+        self.fail(end, error);
+        Stop::Ended
+    }
+
     fn finish(mut self, started: Instant) -> SessionObs {
         self.stages.close(StageOutcome::Ok, None);
         self.obs.stages = self.stages.done;
@@ -230,7 +240,10 @@ async fn read_frame(
             Err(e) => {
                 // Not something the hint knows: keep what arrived as a frame so it is classified.
                 let all = std::mem::take(buf);
-                return Err((SessionEnd::ProtocolError, format!("unexpected bytes ({e}): {}", hex(&all))));
+                return Err((
+                    SessionEnd::ProtocolError,
+                    format!("unexpected bytes ({e}): {}", crate::probe::hex_prefix(&all, 32)),
+                ));
             }
         }
         if buf.len() > MAX_FRAME {
@@ -246,10 +259,6 @@ async fn read_frame(
         }
         buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
     }
-}
-
-fn hex(b: &[u8]) -> String {
-    crate::probe::hex_prefix(b, 32)
 }
 
 fn io_end(e: &std::io::Error) -> (SessionEnd, String) {
@@ -321,71 +330,122 @@ fn config(creds: Option<&Credentials>, tls: bool, credssp: bool) -> ironrdp_conn
     }
 }
 
+/// Why the layer stopped before its natural end.
+enum Stop {
+    /// Not run to a verdict, and why (`SessionObs::not_checked`).
+    NotChecked(String),
+    /// Ended; the record says how (`Rec::fail`, a redirection, nothing left to disconnect).
+    Ended,
+}
+
+/// The connection between the phases: the connector, the bytes read ahead of it, its output buffer.
+struct Conn {
+    connector: ClientConnector,
+    buf: Vec<u8>,
+    out: WriteBuf,
+}
+
 /// Run the session layer against `addr`. `neg` is what negotiation saw; it decides the protocol.
 pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &ProbeContext) -> SessionObs {
     let started = Instant::now();
     let mut rec = Rec::new(addr);
+    match run(&mut rec, addr, host, neg, ctx).await {
+        Err(Stop::NotChecked(why)) => rec.not_checked(why, started),
+        Ok(()) | Err(Stop::Ended) => rec.finish(started),
+    }
+}
+
+/// The phases in order: the path, X.224, TLS and CredSSP, MCS connect .. finalization, the first
+/// update, a clean disconnect.
+async fn run(
+    rec: &mut Rec,
+    addr: SocketAddr,
+    host: &str,
+    neg: &NegotiationObs,
+    ctx: &ProbeContext,
+) -> Result<(), Stop> {
+    let use_credssp = choose_path(rec, addr, neg, ctx).await?;
+    let (mut conn, tcp) = negotiate(rec, addr, ctx, use_credssp).await?;
+    let mut io = secure(rec, &mut conn, tcp, host, ctx).await?;
+    connection_sequence(rec, &mut conn, &mut *io, ctx).await?;
+    first_update(rec, &mut conn.buf, &mut *io, ctx.deadline).await?;
+    disconnect(rec, &mut *io, ctx.deadline).await;
+    Ok(())
+}
+
+/// Whether the sequence runs over CredSSP (NLA) or TLS, from what negotiation selected and whether
+/// credentials were given; Standard RDP Security only is enumerated instead.
+async fn choose_path(rec: &mut Rec, addr: SocketAddr, neg: &NegotiationObs, ctx: &ProbeContext) -> Result<bool, Stop> {
     let s = neg.supports;
-    let creds = ctx.credentials.as_ref();
     if !s.tls && !s.credssp {
         if s.rdp {
             rec.obs.protocol = Some(Protocol::Rdp);
             rec.obs.rdp_security = Some(rdp_security::enumerate(addr, ctx).await);
-            return rec.not_checked(
-                "Standard RDP Security only: the connection sequence needs RC4 encryption, which this probe does not implement; the server's encryption was enumerated instead",
-                started,
-            );
+            return Err(Stop::NotChecked(
+                "Standard RDP Security only: the connection sequence needs RC4 encryption, which this probe does not implement; the server's encryption was enumerated instead".into(),
+            ));
         }
-        return rec.not_checked("negotiation selected no protocol the session layer can use", started);
+        return Err(Stop::NotChecked("negotiation selected no protocol the session layer can use".into()));
     }
-    let use_credssp = s.credssp && creds.is_some();
+    let use_credssp = s.credssp && ctx.credentials.is_some();
     if !s.tls && !use_credssp {
-        return rec.not_checked(
-            "the server requires Network Level Authentication and no credentials were given (--user, --password-stdin)",
-            started,
-        );
+        return Err(Stop::NotChecked(
+            "the server requires Network Level Authentication and no credentials were given (--user, --password-stdin)"
+                .into(),
+        ));
     }
-    let tls_only = !use_credssp;
+    Ok(use_credssp)
+}
 
-    // X.224, by the connector itself.
-    rec.stages.enter("x224");
+/// X.224, by the connector itself, up to the security upgrade; records the selected protocol.
+async fn negotiate(
+    rec: &mut Rec,
+    addr: SocketAddr,
+    ctx: &ProbeContext,
+    use_credssp: bool,
+) -> Result<(Conn, TcpStream), Stop> {
+    rec.stages.enter(SessionStage::X224);
     let (attempt, stream) = super::network::connect(addr, ctx).await;
-    let Some(stream) = stream else {
+    let Some(mut tcp) = stream else {
         let end = match attempt.outcome {
             crate::observations::ConnectOutcome::Timeout => SessionEnd::Timeout,
             _ => SessionEnd::Closed,
         };
-        rec.fail(end, "the TCP connection could not be made");
-        return rec.finish(started);
+        return Err(rec.stop(end, "the TCP connection could not be made"));
     };
-    let _ = stream.set_nodelay(true);
-    let local = stream.local_addr().unwrap_or(addr);
-    let mut cfg = config(creds, tls_only, use_credssp);
+    let _ = tcp.set_nodelay(true);
+    let local = tcp.local_addr().unwrap_or(addr);
+    let mut cfg = config(ctx.credentials.as_ref(), !use_credssp, use_credssp);
     // A routing token (`--routing-token`, `loadbalanceinfo`) of the IP-redirect form: ironrdp writes
     // it as "Cookie: msts=VALUE". Other forms (a broker's `tsv://...`) it cannot write as given: the
     // session layer then keeps the cookie, and only the negotiation layer carries the token.
     if let Some(v) = ctx.routing_token.as_deref().and_then(|t| t.strip_prefix("Cookie: msts=")) {
         cfg.request_data = Some(ironrdp_pdu::nego::NegoRequestData::routing_token(v.to_string()));
     }
-    let mut connector = ClientConnector::new(cfg, local);
-    let mut tcp: TcpStream = stream;
-    let mut buf: Vec<u8> = Vec::new();
-    let mut out = WriteBuf::new();
-    let deadline = ctx.deadline; // the run's; each wait below is bounded by the patience too
-    while !connector.should_perform_security_upgrade() {
-        if let Err((end, e)) = step(&mut connector, &mut tcp, &mut buf, &mut out, &mut rec, ctx.patient()).await {
-            rec.fail(end, e);
-            return rec.finish(started);
+    let mut conn = Conn { connector: ClientConnector::new(cfg, local), buf: Vec::new(), out: WriteBuf::new() };
+    while !conn.connector.should_perform_security_upgrade() {
+        if let Err((end, e)) = step(&mut conn, &mut tcp, rec, ctx.patient()).await {
+            return Err(rec.stop(end, e));
         }
     }
-    let selected = match connector.state {
+    let selected = match conn.connector.state {
         ClientConnectorState::EnhancedSecurityUpgrade { selected_protocol } => selected_protocol,
         _ => ironrdp_pdu::nego::SecurityProtocol::empty(),
     };
     rec.obs.protocol = super::x224::selected_name(selected.bits());
+    Ok((conn, tcp))
+}
 
-    // TLS.
-    rec.stages.enter("tls");
+/// The TLS upgrade, then the credentials: CredSSP (NTLM) or, for auto-logon, the Client Info that
+/// follows; either only over a channel the user trusts.
+async fn secure(
+    rec: &mut Rec,
+    conn: &mut Conn,
+    tcp: TcpStream,
+    host: &str,
+    ctx: &ProbeContext,
+) -> Result<Box<dyn Io>, Stop> {
+    rec.stages.enter(SessionStage::Tls);
     let session = match tls::handshake(tcp, host, ctx.patient()).await {
         Ok(s) => s,
         Err(e) => {
@@ -395,101 +455,100 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
                 tls::HandshakeFailure::Timeout => SessionEnd::Timeout,
                 _ => SessionEnd::TlsFailed,
             };
-            rec.fail(end, format!("TLS handshake: {e}"));
-            return rec.finish(started);
+            return Err(rec.stop(end, format!("TLS handshake: {e}")));
         }
     };
-    connector.mark_security_upgrade_as_done();
+    conn.connector.mark_security_upgrade_as_done();
     // The same trust rule as the credential check (no second prompt: a pin or a verified chain).
     let (decision, why) = super::credssp::decide_trust(&ctx.cert_trust, &session.chain, host, None);
     // Why credentials may not go out (the verifier's reason, else the trust decision's name).
-    let trusted: Result<(), String> =
-        if decision.allows_credentials() { Ok(()) } else { Err(why.unwrap_or_else(|| decision.to_string())) };
+    let untrusted = |why: Option<String>| {
+        Stop::NotChecked(format!(
+            "credentials were not sent: the server's certificate is not trusted ({}); use --trust-cert",
+            why.unwrap_or_else(|| decision.to_string())
+        ))
+    };
     let chain = session.chain.clone();
     let mut io: Box<dyn Io> = Box::new(session.stream);
 
     // CredSSP (NTLM), only over a trusted channel.
-    if connector.should_perform_credssp() {
-        rec.stages.enter("credssp");
-        if let Err(why) = &trusted {
-            return rec.not_checked(
-                format!("credentials were not sent: the server's certificate is not trusted ({why}); use --trust-cert"),
-                started,
-            );
+    if conn.connector.should_perform_credssp() {
+        rec.stages.enter(SessionStage::Credssp);
+        if !decision.allows_credentials() {
+            return Err(untrusted(why));
         }
         let Some(key) = chain.first().and_then(|leaf| super::credssp::subject_public_key(leaf)) else {
-            rec.fail(SessionEnd::CredsspFailed, "no public key in the server's certificate");
-            return rec.finish(started);
+            return Err(rec.stop(SessionEnd::CredsspFailed, "no public key in the server's certificate"));
         };
         rec.obs.credentials_sent = true;
-        if let Err(e) = credssp(&mut connector, &mut *io, &mut buf, host, key, ctx.patient()).await {
-            rec.fail(SessionEnd::CredsspFailed, e.to_string());
-            return rec.finish(started);
+        if let Err(e) = credssp(&mut conn.connector, &mut *io, &mut conn.buf, host, key, ctx.patient()).await {
+            return Err(rec.stop(SessionEnd::CredsspFailed, e.to_string()));
         }
-        connector.mark_credssp_as_done();
-    } else if creds.is_some() {
-        if trusted.is_err() {
+        conn.connector.mark_credssp_as_done();
+    } else if ctx.credentials.is_some() {
+        if !decision.allows_credentials() {
             // Auto-logon would send the password in Client Info: not over an untrusted channel.
-            return rec.not_checked(
-                format!(
-                    "credentials were not sent: the server's certificate is not trusted ({}); use --trust-cert",
-                    trusted.err().unwrap_or_default()
-                ),
-                started,
-            );
+            return Err(untrusted(why));
         }
         rec.obs.credentials_sent = true;
     }
+    Ok(io)
+}
 
-    // MCS connect .. finalization.
+/// MCS connect .. finalization (multitransport declined); a Server Redirection PDU ends it.
+async fn connection_sequence(
+    rec: &mut Rec,
+    conn: &mut Conn,
+    io: &mut (dyn Io + '_),
+    ctx: &ProbeContext,
+) -> Result<(), Stop> {
     loop {
-        if connector.should_perform_multitransport() {
-            out.clear();
-            match connector.skip_multitransport(&mut out) {
+        if conn.connector.should_perform_multitransport() {
+            conn.out.clear();
+            match conn.connector.skip_multitransport(&mut conn.out) {
                 Ok(w) => {
                     if let Some(n) = w.size() {
                         if let Err((end, e)) =
-                            write_all(&mut *io, out.filled().get(..n).unwrap_or_default(), ctx.patient()).await
+                            write_all(io, conn.out.filled().get(..n).unwrap_or_default(), ctx.patient()).await
                         {
-                            rec.fail(end, e);
-                            return rec.finish(started);
+                            return Err(rec.stop(end, e));
                         }
                     }
                 }
-                Err(e) => {
-                    rec.fail(SessionEnd::ProtocolError, e.to_string());
-                    return rec.finish(started);
-                }
+                Err(e) => return Err(rec.stop(SessionEnd::ProtocolError, e.to_string())),
             }
             continue;
         }
-        if let Err((end, e)) = step(&mut connector, &mut *io, &mut buf, &mut out, &mut rec, ctx.patient()).await {
-            rec.fail(end, e);
-            return rec.finish(started);
+        if let Err((end, e)) = step(conn, io, rec, ctx.patient()).await {
+            return Err(rec.stop(end, e));
         }
-        match &connector.state {
+        match &conn.connector.state {
             ClientConnectorState::Connected { .. } => break,
             ClientConnectorState::Redirected { .. } => {
                 rec.obs.ended_in = Some(rec.stages.current());
                 rec.stages.close(StageOutcome::Ok, None);
                 rec.obs.end = SessionEnd::Redirected;
-                return rec.finish(started);
+                return Err(Stop::Ended);
             }
             _ => {}
         }
     }
     rec.stages.close(StageOutcome::Ok, None);
     rec.obs.end = SessionEnd::Established;
+    Ok(())
+}
 
-    // The first update, then a clean disconnect.
-    rec.stages.enter("first_update");
+/// The server's first update (or its reason for ending the connection) within `FIRST_UPDATE_WAIT`.
+/// `Stop::Ended` when the connection is gone (nothing left to disconnect).
+async fn first_update(rec: &mut Rec, buf: &mut Vec<u8>, io: &mut (dyn Io + '_), deadline: Instant) -> Result<(), Stop> {
+    rec.stages.enter(SessionStage::FirstUpdate);
     let wait = deadline.min(Instant::now() + FIRST_UPDATE_WAIT);
     loop {
-        match read_frame(&mut *io, &mut buf, &ironrdp_pdu::RDP_HINT, wait).await {
+        match read_frame(io, buf, &ironrdp_pdu::RDP_HINT, wait).await {
             Ok(frame) => match rec.frame(&frame) {
                 ServerFrame::FastPathUpdate { .. } | ServerFrame::ShareData { pdu_type2: 0x02 } => {
                     rec.obs.first_update = true;
-                    break;
+                    return Ok(());
                 }
                 ServerFrame::SetErrorInfo { .. }
                 | ServerFrame::DisconnectUltimatum { .. }
@@ -505,7 +564,7 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
                 {
                     rec.fail(end, e);
                     rec.obs.end = SessionEnd::ServerEnded;
-                    return rec.finish(started);
+                    return Err(Stop::Ended);
                 }
                 let why = match end {
                     SessionEnd::Timeout => format!(
@@ -517,34 +576,37 @@ pub async fn probe(addr: SocketAddr, host: &str, neg: &NegotiationObs, ctx: &Pro
                 rec.stages.close(StageOutcome::NotChecked, Some(why));
                 if end != SessionEnd::Timeout {
                     // Nothing left to disconnect.
-                    return rec.finish(started);
+                    return Err(Stop::Ended);
                 }
-                break;
+                return Ok(());
             }
         }
     }
-    rec.stages.enter("disconnect");
+}
+
+/// End the established connection ourselves: an MCS Disconnect Provider Ultimatum, then a bounded
+/// shutdown.
+async fn disconnect(rec: &mut Rec, io: &mut (dyn Io + '_), deadline: Instant) {
+    rec.stages.enter(SessionStage::Disconnect);
     let dpu =
         ironrdp_pdu::mcs::DisconnectProviderUltimatum::from_reason(ironrdp_pdu::mcs::DisconnectReason::UserRequested);
     let bytes = ironrdp_pdu::encode_vec(&ironrdp_pdu::x224::X224(dpu)).unwrap_or_default();
     let bye = deadline.min(Instant::now() + Duration::from_secs(2));
-    if write_all(&mut *io, &bytes, bye).await.is_ok() {
+    if write_all(io, &bytes, bye).await.is_ok() {
         let _ = tokio::time::timeout_at(bye.into(), io.shutdown()).await;
         rec.obs.disconnected_cleanly = true;
     }
     rec.stages.close(StageOutcome::Ok, None);
-    rec.finish(started)
 }
 
 /// One connector step: read the frame its hint asks for (recording it), step, write the answer.
 async fn step(
-    connector: &mut ClientConnector,
+    conn: &mut Conn,
     io: &mut (dyn Io + '_),
-    buf: &mut Vec<u8>,
-    out: &mut WriteBuf,
     rec: &mut Rec,
     deadline: Instant,
 ) -> Result<(), (SessionEnd, String)> {
+    let Conn { connector, buf, out } = conn;
     rec.stages.enter(stage_name(&connector.state));
     out.clear();
     let written = if let Some(hint) = connector.next_pdu_hint() {
@@ -562,14 +624,14 @@ async fn step(
         // multitransport wait for what comes next): name the stage by the PDU.
         let peek = classify_server_frame(&frame);
         match peek {
-            ServerFrame::License { .. } | ServerFrame::LicenseError { .. } => rec.stages.enter("licensing"),
+            ServerFrame::License { .. } | ServerFrame::LicenseError { .. } => rec.stages.enter(SessionStage::Licensing),
             // After Client Info the connector's auto-detect state hands anything else to licensing.
             ServerFrame::SetErrorInfo { .. } | ServerFrame::DisconnectUltimatum { .. }
-                if rec.stages.current() == "auto_detect" =>
+                if rec.stages.current() == SessionStage::AutoDetect =>
             {
-                rec.stages.enter("licensing")
+                rec.stages.enter(SessionStage::Licensing)
             }
-            ServerFrame::DemandActive => rec.stages.enter("capabilities"),
+            ServerFrame::DemandActive => rec.stages.enter(SessionStage::Capabilities),
             _ => {}
         }
         let class = rec.frame(&frame);

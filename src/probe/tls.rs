@@ -260,13 +260,13 @@ fn system_roots() -> Arc<rustls::RootCertStore> {
 /// SHA-256 thumbprint of a DER certificate, lowercase hex (what `--trust-cert` takes).
 pub fn sha256_thumbprint(der: &[u8]) -> String {
     use sha2::Digest;
-    super::hex_prefix(&sha2::Sha256::digest(der), usize::MAX)
+    hex::encode(sha2::Sha256::digest(der))
 }
 
 /// SHA-1 thumbprint, uppercase hex: what Windows shows and RDP-Tcp SSLCertificateSHA1Hash holds.
 pub fn sha1_thumbprint(der: &[u8]) -> String {
     use sha1::Digest;
-    sha1::Sha1::digest(der).iter().map(|b| format!("{b:02X}")).collect()
+    hex::encode_upper(sha1::Sha1::digest(der))
 }
 
 /// What an I/O error from the handshake says about the peer.

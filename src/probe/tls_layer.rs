@@ -12,7 +12,7 @@
 //! at most the layer's patience and never past the run's deadline. Nothing here judges a cause: the
 //! diagnosis does (`diagnose/tls.rs`).
 
-use super::network::{futures_join_all, ms_since};
+use super::network::ms_since;
 use super::tls::{self, HandshakeFailure};
 use super::tls_scan::{self, ConnOutcome, HelloSpec, ScanOptions, ServerHello, TlsScan};
 use super::x224::{self, NegRequest, PROTOCOL_HYBRID, PROTOCOL_HYBRID_EX, PROTOCOL_SSL, WINDOWS_CLIENT_REQUEST};
@@ -21,8 +21,10 @@ use crate::codec::x224::Protocol;
 use crate::knowledge::client_profiles::{self, ClientProfile, ProfileVerdict};
 use crate::knowledge::tls_suites::{self, TLS12};
 use crate::observations::{
-    ChainValidation, HandshakeObs, HandshakeOutcome, NegOutcome, NegRequestObs, NegotiationObs, TlsObs, TlsScanMode,
+    CertificateSource, ChainValidation, HandshakeObs, HandshakeOutcome, NegOutcome, NegRequestObs, NegotiationObs,
+    TlsObs, TlsScanMode,
 };
+use futures::future::join_all;
 use std::io;
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -405,8 +407,7 @@ pub async fn probe(
     // A real handshake on every selected path the first connection did not take.
     let done: Vec<&'static str> = first.iter().map(|(h, _)| h.path).collect();
     let other_paths: Vec<Path> = paths.iter().copied().filter(|p| !done.contains(&p.name)).collect();
-    let handshakes =
-        futures_join_all(other_paths.iter().map(|p| handshake_path(addr, *p, host, Priority::Judged, ctx)));
+    let handshakes = join_all(other_paths.iter().map(|p| handshake_path(addr, *p, host, Priority::Judged, ctx)));
 
     let first_stalled = first.as_ref().is_some_and(|(h, _)| h.outcome == HandshakeOutcome::Timeout);
     let mut early_mss = None;
@@ -430,7 +431,7 @@ pub async fn probe(
         // beside it say whether it is the path (large packets dropped) or the server.
         let questions =
             if first_stalled { vec![(Question::Version(TLS12), Priority::Judged)] } else { targeted_questions(plan) };
-        let asks = futures_join_all(questions.into_iter().map(|(q, prio)| ask(addr, q, prio, scan_req, host, ctx)));
+        let asks = join_all(questions.into_iter().map(|(q, prio)| ask(addr, q, prio, scan_req, host, ctx)));
         let early_retry = async { if first_stalled { small_mss(addr, host, scan_req, ctx).await } else { None } };
         let (h, answers, retry) = tokio::join!(handshakes, asks, early_retry);
         early_mss = retry;
@@ -474,12 +475,12 @@ pub async fn probe(
     for (_, c) in &handshakes {
         if chain.is_none() && c.is_some() {
             chain = c.clone();
-            source = Some("handshake");
+            source = Some(CertificateSource::Handshake);
         }
     }
     if chain.is_none() {
         chain = scan.certificate_chain_der.clone();
-        source = chain.as_ref().map(|_| "scan");
+        source = chain.as_ref().map(|_| CertificateSource::Scan);
     }
     let now = cert::unix_now();
     let parsed: Vec<_> = chain.iter().flatten().map(|der| cert::parse(der, now)).collect();

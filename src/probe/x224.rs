@@ -229,7 +229,7 @@ pub async fn probe_requests(
     ctx: &ProbeContext,
 ) -> Vec<NegRequestObs> {
     let tasks = planned.iter().map(|(req, prio)| async move { negotiate_with_permit(addr, req, *prio, ctx).await });
-    let mut requests = network::futures_join_all(tasks).await;
+    let mut requests = futures::future::join_all(tasks).await;
     let answered =
         |o: &NegRequestObs| matches!(o.outcome, NegOutcome::Selected | NegOutcome::Failure | NegOutcome::Legacy);
     if requests.iter().any(answered) {
@@ -247,7 +247,7 @@ pub async fn probe_requests(
             o.retried = true;
             o
         });
-        for ((i, _), o) in cut.iter().zip(network::futures_join_all(again).await) {
+        for ((i, _), o) in cut.iter().zip(futures::future::join_all(again).await) {
             if o.outcome != NegOutcome::NotChecked
                 && let Some(slot) = requests.get_mut(*i)
             {

@@ -195,14 +195,15 @@ fn render_unchecked(r: &Report, st: Style) -> String {
             }
         }
         for f in &sess.server_frames {
+            use crate::observations::FrameKind as K;
             if matches!(
                 f.kind,
-                "set_error_info"
-                    | "disconnect_provider_ultimatum"
-                    | "license_error"
-                    | "redirection"
-                    | "save_session_info"
-                    | "deactivate_all"
+                K::SetErrorInfo
+                    | K::DisconnectProviderUltimatum
+                    | K::LicenseError
+                    | K::Redirection
+                    | K::SaveSessionInfo
+                    | K::DeactivateAll
             ) {
                 let _ = writeln!(o, "  {} {:<28} {}", st.dim("←"), f.kind, f.summary);
             }
@@ -446,7 +447,11 @@ fn tls_section(o: &mut String, tls: &TlsObs, st: Style) {
         wrap_at(o, &format!("  {} ", st.dim(&format!("{v:<9}"))), 12, &list.join(", "));
     }
     if let Some(c) = &tls.certificate {
-        let src = if tls.certificate_source == Some("scan") { " (from the scan)" } else { "" };
+        let src = if tls.certificate_source == Some(crate::observations::CertificateSource::Scan) {
+            " (from the scan)"
+        } else {
+            ""
+        };
         wrap_at(
             o,
             &format!("  {} ", st.dim("certificate")),

@@ -2,6 +2,7 @@
 //! prometheus-client. Only what the report holds; nothing here probes or judges.
 
 use crate::diagnose::Verdict;
+use crate::knowledge::hex_code;
 use crate::observations::{HandshakeOutcome, NegOutcome};
 use crate::report::Report;
 use prometheus_client::metrics::family::Family;
@@ -40,25 +41,7 @@ fn l(pairs: &[(&str, &str)]) -> Labels {
 
 /// Seconds since the epoch of an RFC 3339 UTC time as `cert::rfc3339` writes it (YYYY-MM-DDTHH:MM:SSZ).
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z'
-    {
-        return None;
-    }
-    let n = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
-    let (y, m, d) = (n(0..4)?, n(5..7)?, n(8..10)?);
-    let (hh, mm, ss) = (n(11..13)?, n(14..16)?, n(17..19)?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
-        return None;
-    }
-    // Days from the civil date (Howard Hinnant's algorithm, proleptic Gregorian).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok().map(|t| t.unix_timestamp())
 }
 
 /// Connections the probe opened to the server (TCP connects that were accepted).
@@ -171,7 +154,7 @@ pub fn encode(r: &Report, probe_seconds: f64) -> String {
         "1 for the code pair the Windows client would show (hex)",
         r.predicted_client_error
             .iter()
-            .map(|c| (l(&[("code", &format!("0x{:X}", c.code)), ("extended", &format!("0x{:X}", c.extended))]), 1.0))
+            .map(|c| (l(&[("code", &hex_code(c.code)), ("extended", &hex_code(c.extended))]), 1.0))
             .collect(),
     );
     gauge(

@@ -7,6 +7,7 @@
 use crate::common;
 
 use rdp_doctor::diagnose::{Severity, Verdict};
+use rdp_doctor::observations::CertificateSource;
 use rdp_doctor::report::Report;
 use rdp_doctor::target::Target;
 use rdp_doctor::{Options, run_diagnosis};
@@ -49,7 +50,7 @@ async fn xrdp_tls10_only() {
     assert_eq!(t.versions, vec!["tls1.0"]);
     assert_eq!(ours(&r), sslscan("RDPD_XRDP_TLS10_PORT"));
     // rustls does not speak TLS 1.0: the certificate is read from the scan's Certificate message.
-    assert_eq!(t.certificate_source, Some("scan"));
+    assert_eq!(t.certificate_source, Some(CertificateSource::Scan));
     let f = r.findings.iter().find(|f| f.id == "tls-protocol-mismatch").expect("protocol mismatch");
     assert_eq!(f.severity, Severity::Error);
     assert!(f.evidence.iter().any(|e| e.contains("windows-11: protocol mismatch")));
@@ -90,7 +91,7 @@ async fn xrdp_expired_certificate() {
     assert_eq!(c.not_before, "2020-01-01T00:00:00Z");
     assert_eq!(c.not_after, "2021-01-01T00:00:00Z");
     assert!(c.days_left < -365);
-    assert_eq!(t.certificate_source, Some("handshake"));
+    assert_eq!(t.certificate_source, Some(CertificateSource::Handshake));
     assert_eq!(ours(&r), sslscan("RDPD_XRDP_EXPIRED_PORT"));
     let f = r.findings.iter().find(|f| f.id == "cert-expired").expect("cert-expired");
     assert!(f.summary.contains("2021-01-01T00:00:00Z"));

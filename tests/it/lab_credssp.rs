@@ -4,7 +4,7 @@
 use rdp_doctor::demo::diagnose_scenario;
 use rdp_doctor::diagnose::{Finding, Severity, Verdict};
 use rdp_doctor::lab::{self, credssp::LAB_PASSWORD};
-use rdp_doctor::observations::{AuthOutcome, CertTrustDecision, CredsspOutcome};
+use rdp_doctor::observations::{AuthOutcome, CertTrustDecision, CredsspOutcome, LogonMode, LogonStage};
 use rdp_doctor::report::Report;
 use rdp_doctor::{CertTrust, Credentials, Options};
 use std::time::Duration;
@@ -173,7 +173,7 @@ async fn status_case(scenario: &str, id: &str, quoted: &str, remedy: &str) {
     let r = run_with_password(scenario).await;
     let a = r.observations.authentication.as_ref().unwrap();
     assert_eq!(a.outcome, AuthOutcome::ErrorCode, "{scenario}");
-    assert_eq!(a.stage, "authenticate", "{scenario}");
+    assert_eq!(a.stage, LogonStage::Authenticate, "{scenario}");
     let f = finding(&r, id);
     assert_eq!(f.severity, Severity::Error);
     assert!(has(f, &format!("TSRequest errorCode {quoted}")), "{scenario}: {:?}", f.evidence);
@@ -305,9 +305,9 @@ async fn run_restricted_admin(name: &str) -> Report {
 async fn restricted_admin_accepted() {
     let r = run_restricted_admin("restricted-admin-ok").await;
     let a = r.observations.authentication.as_ref().unwrap();
-    assert_eq!(a.mode, "restricted_admin");
+    assert_eq!(a.mode, LogonMode::RestrictedAdmin);
     assert_eq!(a.outcome, AuthOutcome::Accepted);
-    assert_eq!(a.stage, "ts_credentials");
+    assert_eq!(a.stage, LogonStage::TsCredentials);
     let f = finding(&r, "restricted-admin-accepted");
     assert_eq!(f.severity, Severity::Info);
     assert!(has(f, "empty TSPasswordCreds"));
@@ -320,7 +320,7 @@ async fn restricted_admin_refused() {
     let r = run_restricted_admin("restricted-admin-denied").await;
     let a = r.observations.authentication.as_ref().unwrap();
     assert_eq!(a.outcome, AuthOutcome::ClosedAfterAuthenticate);
-    assert_eq!(a.stage, "ts_credentials");
+    assert_eq!(a.stage, LogonStage::TsCredentials);
     let f = finding(&r, "restricted-admin-refused");
     assert_eq!(f.severity, Severity::Warning);
     assert!(has(f, "closed the connection after the empty TSCredentials"), "{:?}", f.evidence);

@@ -5,7 +5,7 @@ use rdp_doctor::demo::{demo_options, diagnose_scenario};
 use rdp_doctor::diagnose::{Finding, Severity, Verdict};
 use rdp_doctor::knowledge::Basis;
 use rdp_doctor::lab;
-use rdp_doctor::observations::{SessionEnd, SessionObs, StageOutcome};
+use rdp_doctor::observations::{SessionEnd, SessionObs, SessionStage as S, StageOutcome};
 use rdp_doctor::report::Report;
 use std::time::{Duration, Instant};
 
@@ -52,7 +52,7 @@ async fn healthy_reaches_the_first_update_on_the_ssl_path() {
     assert!(s.first_update, "the lab sends a bitmap update after finalization");
     assert!(s.disconnected_cleanly);
     for name in
-        ["mcs_connect", "channel_join", "client_info", "licensing", "capabilities", "finalization", "first_update"]
+        [S::McsConnect, S::ChannelJoin, S::ClientInfo, S::Licensing, S::Capabilities, S::Finalization, S::FirstUpdate]
     {
         let st = s.stages.iter().find(|st| st.name == name).unwrap_or_else(|| panic!("no stage {name}: {s:#?}"));
         assert_eq!(st.outcome, StageOutcome::Ok, "{name}");
@@ -73,7 +73,7 @@ async fn server_denied_is_0x904_0x7_during_licensing() {
     assert_eq!(s.error_info, Some(0x7));
     assert_eq!(s.disconnect_reason, Some(3));
     assert_eq!(s.end, SessionEnd::ServerEnded);
-    assert_eq!(s.ended_in, Some("licensing"));
+    assert_eq!(s.ended_in, Some(S::Licensing));
     assert!(!s.credentials_sent);
     let f = finding(&r, "server-denied-connection");
     assert_eq!(f.severity, Severity::Error);
@@ -102,7 +102,7 @@ async fn no_license_server_is_a_licensing_failure() {
     let s = session(&r);
     let l = s.license_error.expect("licensing error recorded");
     assert_eq!((l.code, l.state_transition), (0x6, 0x1));
-    assert_eq!(s.ended_in, Some("licensing"));
+    assert_eq!(s.ended_in, Some(S::Licensing));
     let f = finding(&r, "licensing-failed");
     assert!(f.summary.contains("ERR_NO_LICENSE_SERVER"), "{}", f.summary);
     assert!(has(f, "dwErrorCode ERR_NO_LICENSE_SERVER (0x6)"), "{:?}", f.evidence);
@@ -227,7 +227,11 @@ async fn server_denied_fips_is_0x904_0x8() {
 async fn an_unreadable_pdu_mid_sequence_is_incomplete_not_a_server_verdict() {
     let r = run("garbage-mid-sequence").await;
     let s = session(&r);
-    assert!(s.server_frames.iter().any(|f| f.kind == "malformed"), "{:?}", s.server_frames);
+    assert!(
+        s.server_frames.iter().any(|f| f.kind == rdp_doctor::observations::FrameKind::Malformed),
+        "{:?}",
+        s.server_frames
+    );
     let f = finding(&r, "session-incomplete");
     assert!(has(f, "decode"), "{:?}", f.evidence);
     assert!(!r.findings.iter().any(|f| f.id == "disconnected-by-server" || f.id == "session-established"));
@@ -245,11 +249,11 @@ async fn nla_hybrid_ex_then_server_denied_is_0x904_0x7_after_nla() {
     assert_eq!(a.early_auth_result, Some(0), "Early User Authorization Result SUCCESS: {a:?}");
     let s = session(&r);
     assert_eq!(s.protocol, Some(rdp_doctor::observations::Protocol::HybridEx));
-    assert!(s.stages.iter().any(|st| st.name == "credssp" && st.outcome == StageOutcome::Ok), "{:?}", s.stages);
+    assert!(s.stages.iter().any(|st| st.name == S::Credssp && st.outcome == StageOutcome::Ok), "{:?}", s.stages);
     assert_eq!(s.error_info, Some(0x7));
     assert_eq!(s.disconnect_reason, Some(3));
     assert_eq!(s.end, SessionEnd::ServerEnded);
-    assert_eq!(s.ended_in, Some("licensing"));
+    assert_eq!(s.ended_in, Some(S::Licensing));
     let f = finding(&r, "server-denied-connection");
     assert_eq!(f.severity, Severity::Error);
     assert!(has(f, "ERRINFO_SERVER_DENIED_CONNECTION (0x7)"), "{:?}", f.evidence);

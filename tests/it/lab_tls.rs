@@ -5,7 +5,7 @@ use rdp_doctor::Options;
 use rdp_doctor::demo::{diagnose_scenario, lab_options};
 use rdp_doctor::diagnose::{Finding, Severity, Verdict};
 use rdp_doctor::lab;
-use rdp_doctor::observations::{HandshakeOutcome, TlsObs};
+use rdp_doctor::observations::{CertificateSource, HandshakeOutcome, TlsObs};
 use rdp_doctor::report::Report;
 use std::time::Duration;
 
@@ -60,7 +60,7 @@ async fn healthy_handshakes_on_both_paths_and_records_the_certificate() {
     assert!(t.handshakes.iter().all(|h| h.outcome == HandshakeOutcome::Completed));
     assert_eq!(t.versions, vec!["tls1.2", "tls1.3"]);
     assert_eq!(suite_ids(t, "tls1.3"), vec!["0x1301", "0x1302", "0x1303"]);
-    assert_eq!(t.certificate_source, Some("handshake"));
+    assert_eq!(t.certificate_source, Some(CertificateSource::Handshake));
     let c = t.certificate.as_ref().unwrap();
     assert!(c.self_signed && c.key_type == "EC" && c.sha1.len() == 40 && c.sha256.len() == 64);
     assert!(c.not_before.ends_with('Z') && c.not_after.starts_with("4096-01-01"));
@@ -171,7 +171,7 @@ async fn tls10_only_is_a_protocol_mismatch_for_windows_11() {
     assert_eq!(t.versions, vec!["tls1.0"]);
     assert_eq!(suite_ids(t, "tls1.0"), vec!["0x0035", "0x002F"]);
     // rustls cannot speak TLS 1.0: the certificate comes from the scan's Certificate message.
-    assert_eq!(t.certificate_source, Some("scan"));
+    assert_eq!(t.certificate_source, Some(CertificateSource::Scan));
     assert_eq!(t.certificate.as_ref().unwrap().key_bits, Some(2048));
     assert!(t.handshakes.iter().all(|h| h.outcome != HandshakeOutcome::Completed));
     let f = finding(&r, "tls-protocol-mismatch");

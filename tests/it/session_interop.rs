@@ -2,7 +2,7 @@
 //! which exports the ports and the test account). A missing variable fails the test: run scripts/test.sh.
 #![cfg(feature = "interop")] // needs xrdp and FreeRDP: `scripts/test.sh` runs it (`--features interop`)
 
-use rdp_doctor::observations::{SessionEnd, StageOutcome};
+use rdp_doctor::observations::{SessionEnd, SessionStage as S, StageOutcome};
 use rdp_doctor::report::Report;
 use rdp_doctor::target::Target;
 use rdp_doctor::{CertTrust, Credentials, Options};
@@ -26,7 +26,7 @@ async fn diagnose(port: &str, credentials: Option<Credentials>) -> Report {
 fn assert_established(r: &Report) {
     let s = r.observations.session.as_ref().expect("session observed");
     assert_eq!(s.end, SessionEnd::Established, "{s:#?}");
-    for name in ["x224", "tls", "mcs_connect", "channel_join", "client_info", "capabilities", "finalization"] {
+    for name in [S::X224, S::Tls, S::McsConnect, S::ChannelJoin, S::ClientInfo, S::Capabilities, S::Finalization] {
         let st = s.stages.iter().find(|st| st.name == name).unwrap_or_else(|| panic!("no stage {name}: {s:#?}"));
         assert_eq!(st.outcome, StageOutcome::Ok, "{name}");
         assert!(st.ms >= 0.0);
@@ -56,7 +56,7 @@ async fn freerdp_nla_with_the_right_password_is_established() {
     let s = r.observations.session.as_ref().unwrap();
     assert_eq!(s.protocol, Some(rdp_doctor::observations::Protocol::Hybrid));
     assert!(s.credentials_sent);
-    assert!(s.stages.iter().any(|st| st.name == "credssp" && st.outcome == StageOutcome::Ok));
+    assert!(s.stages.iter().any(|st| st.name == S::Credssp && st.outcome == StageOutcome::Ok));
     // The password never reaches the report.
     assert!(!r.to_json().contains(&env("RDPD_PASSWORD")));
 }
@@ -76,7 +76,7 @@ fn assert_established_without_requiring_an_update(r: &Report) {
     assert_established(r);
     let s = r.observations.session.as_ref().unwrap();
     assert_eq!(s.protocol, Some(rdp_doctor::observations::Protocol::Ssl));
-    let fu = s.stages.iter().find(|st| st.name == "first_update").expect("first_update stage");
+    let fu = s.stages.iter().find(|st| st.name == S::FirstUpdate).expect("first_update stage");
     assert_ne!(fu.outcome, StageOutcome::Failed, "{fu:?}");
     // Waited at most briefly for it.
     assert!(fu.ms < 1500.0, "{fu:?}");

@@ -7,11 +7,12 @@ use crate::diagnose::Verdict;
 use crate::knowledge::Layer;
 use crate::knowledge::folk_causes::FolkVerdict::{Fits, Possible, RuledOut};
 use crate::observations::ConnOutcome;
+use crate::observations::SessionStage;
 use crate::observations::{ConnectOutcome, CredsspOutcome, Observations, SessionEnd};
 
 /// 0x904 / 0x7 after NLA over HYBRID_EX, with `--user` accepted at NLA.
 fn denied_after_nla() -> Observations {
-    healthy().with(|o| error_info(o, "licensing", 0x7))
+    healthy().with(|o| error_info(o, SessionStage::Licensing, 0x7))
 }
 
 fn port_closed() -> Observations {
@@ -34,7 +35,7 @@ fn tls_stalls(retry: ConnOutcome) -> Observations {
         o.tls().small_mss_retry = Some(mss_retry(retry));
         credssp_ended(o, CredsspOutcome::Timeout);
         o.authentication = None;
-        session_ends(o, "tls", SessionEnd::Timeout);
+        session_ends(o, SessionStage::Tls, SessionEnd::Timeout);
     })
 }
 
@@ -80,13 +81,13 @@ cases! {
     /// STATUS_LOGON_FAILURE at NLA: the credentials cause fits.
     a_wrong_password_fits_the_credentials: given(healthy().with(|o| {
         logon_error(o, 0xC000_006D);
-        session_ends(o, "credssp", SessionEnd::CredsspFailed);
+        session_ends(o, SessionStage::Credssp, SessionEnd::CredsspFailed);
     }))
         .folk("credentials", Fits, "credentials-rejected");
     /// The run's deadline in the connection sequence: what it did not reach is "not tested", with a
     /// longer `--timeout` as the way to tell.
     the_deadline_leaves_causes_untested: given(healthy().with(|o| {
-        session_ends(o, "licensing", SessionEnd::Timeout);
+        session_ends(o, SessionStage::Licensing, SessionEnd::Timeout);
         deadline_cuts(o, Layer::Session);
     }))
         .verdict(Verdict::Incomplete)

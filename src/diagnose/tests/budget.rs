@@ -7,6 +7,7 @@ use super::given;
 use crate::diagnose::{Severity, Verdict};
 use crate::knowledge::Layer;
 use crate::observations::{ConnectOutcome, CredsspOutcome, HandshakeOutcome, NegOutcome, Observations, SessionEnd};
+use crate::observations::{LogonStage, SessionStage};
 
 /// Everything that rests on silence, which a deadline must never turn into a finding.
 const SILENCE: &[&str] = &[
@@ -23,7 +24,7 @@ const SILENCE: &[&str] = &[
 /// The connection sequence was waiting in licensing when `--timeout` ran out.
 fn session_cut() -> Observations {
     healthy().with(|o| {
-        session_ends(o, "licensing", SessionEnd::Timeout);
+        session_ends(o, SessionStage::Licensing, SessionEnd::Timeout);
         deadline_cuts(o, Layer::Session);
     })
 }
@@ -34,7 +35,7 @@ fn tls_cut() -> Observations {
         stalled(o);
         credssp_ended(o, CredsspOutcome::Timeout);
         o.authentication = None;
-        session_ends(o, "tls", SessionEnd::Timeout);
+        session_ends(o, SessionStage::Tls, SessionEnd::Timeout);
         deadline_cuts(o, Layer::Tls);
     })
 }
@@ -115,7 +116,7 @@ cases! {
     /// Near miss: the deadline cut the scan, but the server itself refused the connection with an
     /// errorInfo: that answer is not silence; it is kept and decides the verdict.
     the_servers_own_refusal_survives_the_deadline: given(healthy().with(|o| {
-        error_info(o, "licensing", 0x7);
+        error_info(o, SessionStage::Licensing, 0x7);
         deadline_cuts(o, Layer::Tls);
         if let Some(b) = o.budget.as_mut() {
             for l in &mut b.layers {
@@ -147,9 +148,9 @@ fn an_error_code_is_not_silence_even_when_the_logon_was_cut() {
         c.ntlm = None;
         let a = o.auth();
         a.outcome = crate::observations::AuthOutcome::Failed;
-        a.stage = "negotiate";
+        a.stage = LogonStage::Negotiate;
         a.detail = Some("the run's deadline passed".into());
-        session_ends(o, "credssp", SessionEnd::CredsspFailed);
+        session_ends(o, SessionStage::Credssp, SessionEnd::CredsspFailed);
         deadline_cuts(o, Layer::Credssp);
     }))
     .has(&["credssp-failed", "deadline-reached"])

@@ -242,7 +242,7 @@ pub fn healthy_tls() -> TlsObs {
             version("tls1.3", VersionOutcome::Accepted),
         ],
         suites: vec![suite("tls1.2", 0xC030, 1), suite("tls1.2", 0xC02F, 2), suite("tls1.3", 0x1302, 1)],
-        certificate_source: Some("handshake"),
+        certificate_source: Some(CertificateSource::Handshake),
         chain: vec![leaf.clone(), intermediate()],
         certificate: Some(leaf),
         validation: Some(ChainValidation { name: HOST.into(), name_matches: true, trusted: true, error: None }),
@@ -455,15 +455,15 @@ pub fn accepted_logon() -> AuthenticationObs {
     AuthenticationObs {
         user: "alice".into(),
         domain: Some("EXAMPLE".into()),
-        mode: "password",
-        package: "ntlm",
+        mode: LogonMode::Password,
+        package: SecurityPackage::Ntlm,
         selected: Some(Protocol::HybridEx),
         cert_sha256: Some("aa".repeat(32)),
         cert_trust: Some(CertTrustDecision::Verified),
         cert_verify_error: None,
         credentials_sent: true,
         outcome: AuthOutcome::Accepted,
-        stage: "early_user_authorization",
+        stage: LogonStage::EarlyUserAuthorization,
         server_version: Some(6),
         error_code: None,
         error_name: None,
@@ -478,7 +478,7 @@ pub fn accepted_logon() -> AuthenticationObs {
 pub fn logon_error(o: &mut Observations, code: u32) {
     let a = o.auth();
     a.outcome = AuthOutcome::ErrorCode;
-    a.stage = "authenticate";
+    a.stage = LogonStage::Authenticate;
     a.error_code = Some(format!("0x{code:08X}"));
     a.error_name = knowledge::lookup(TableId::NtStatus, code).map(|e| e.name);
     a.early_auth_result = None;
@@ -487,18 +487,18 @@ pub fn logon_error(o: &mut Observations, code: u32) {
 
 // --- session ---
 
-const STAGES: &[&str] = &[
-    "x224",
-    "tls",
-    "credssp",
-    "mcs_connect",
-    "channel_join",
-    "client_info",
-    "licensing",
-    "capabilities",
-    "finalization",
-    "first_update",
-    "disconnect",
+const STAGES: &[SessionStage] = &[
+    SessionStage::X224,
+    SessionStage::Tls,
+    SessionStage::Credssp,
+    SessionStage::McsConnect,
+    SessionStage::ChannelJoin,
+    SessionStage::ClientInfo,
+    SessionStage::Licensing,
+    SessionStage::Capabilities,
+    SessionStage::Finalization,
+    SessionStage::FirstUpdate,
+    SessionStage::Disconnect,
 ];
 
 /// The connection sequence over HYBRID_EX, completed up to the first update, then ended by us.
@@ -531,7 +531,7 @@ pub fn established() -> SessionObs {
 }
 
 /// The sequence ended in `stage` with `end`: the stages after it never ran.
-pub fn session_ends(o: &mut Observations, stage: &'static str, end: SessionEnd) {
+pub fn session_ends(o: &mut Observations, stage: SessionStage, end: SessionEnd) {
     let s = o.session();
     let at = s.stages.iter().position(|st| st.name == stage).expect("a stage of this sequence");
     s.stages.truncate(at + 1);
@@ -546,13 +546,13 @@ pub fn session_ends(o: &mut Observations, stage: &'static str, end: SessionEnd) 
 }
 
 /// The server sent Set Error Info `code` in `stage`, then closed.
-pub fn error_info(o: &mut Observations, stage: &'static str, code: u32) {
+pub fn error_info(o: &mut Observations, stage: SessionStage, code: u32) {
     session_ends(o, stage, SessionEnd::ServerEnded);
     let s = o.session();
     s.error_info = Some(code);
     s.server_frames.push(ServerFrameObs {
         stage,
-        kind: "set_error_info",
+        kind: FrameKind::SetErrorInfo,
         summary: format!("errorInfo 0x{code:X}"),
         len: 22,
         head: String::new(),
@@ -560,13 +560,12 @@ pub fn error_info(o: &mut Observations, stage: &'static str, code: u32) {
 }
 
 /// The session ran over `protocol`, with or without credentials sent (auto-logon for TLS).
-pub fn session_over(o: &mut Observations, protocol: &'static str, credentials_sent: bool) {
+pub fn session_over(o: &mut Observations, protocol: Protocol, credentials_sent: bool) {
     let s = o.session();
-    s.protocol =
-        crate::codec::x224::Protocol::WITH_BITS.into_iter().chain([Protocol::Rdp]).find(|p| p.name() == protocol);
+    s.protocol = Some(protocol);
     s.credentials_sent = credentials_sent;
-    if !matches!(protocol, "hybrid" | "hybrid_ex") {
-        s.stages.retain(|st| st.name != "credssp");
+    if !protocol.is_nla() {
+        s.stages.retain(|st| st.name != SessionStage::Credssp);
     }
 }
 

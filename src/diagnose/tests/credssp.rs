@@ -6,10 +6,11 @@ use super::given;
 use crate::codec::x224::Protocol;
 use crate::diagnose::{Severity, Verdict};
 use crate::observations::{AuthOutcome, CertTrustDecision, CredsspOutcome, HandshakeOutcome, Observations, SessionEnd};
+use crate::observations::{LogonMode, LogonStage, SessionStage};
 
 /// The connection sequence, run beside the logon, broke in CredSSP too.
 fn session_breaks_in_credssp(o: &mut Observations) {
-    session_ends(o, "credssp", SessionEnd::CredsspFailed);
+    session_ends(o, SessionStage::Credssp, SessionEnd::CredsspFailed);
 }
 
 /// The credential-less probe ended with `outcome`; no `--user`.
@@ -42,10 +43,10 @@ fn logon(outcome: AuthOutcome, restricted: bool) -> Observations {
         a.early_auth_result = None;
         a.early_auth_name = None;
         if restricted {
-            a.mode = "restricted_admin";
+            a.mode = LogonMode::RestrictedAdmin;
         }
         if outcome != AuthOutcome::Accepted {
-            a.stage = "authenticate";
+            a.stage = LogonStage::Authenticate;
             session_breaks_in_credssp(o);
         }
     })
@@ -60,7 +61,7 @@ fn withheld(trust: CertTrustDecision) -> Observations {
         a.credentials_sent = false;
         a.cert_trust = Some(trust);
         a.cert_verify_error = Some("invalid peer certificate: UnknownIssuer".into());
-        a.stage = "negotiate";
+        a.stage = LogonStage::Negotiate;
         a.early_auth_result = None;
         a.early_auth_name = None;
         let s = o.session();
@@ -83,7 +84,7 @@ fn no_nla_with_user() -> Observations {
         a.selected = Some(Protocol::Ssl);
         a.early_auth_result = None;
         a.early_auth_name = None;
-        session_over(o, "ssl", true);
+        session_over(o, Protocol::Ssl, true);
     })
 }
 

@@ -2,6 +2,7 @@
 
 use super::build::*;
 use super::given;
+use crate::codec::x224::Protocol;
 use crate::diagnose::{Severity, Verdict};
 use crate::observations::{HandshakeOutcome, NegOutcome, NegRequestObs, Observations};
 
@@ -46,7 +47,7 @@ fn without_nla() -> Observations {
         o.tls().handshakes = vec![handshake("ssl", WINDOWS, HandshakeOutcome::Completed)];
         o.credssp = None;
         o.authentication = None;
-        session_over(o, "ssl", false);
+        session_over(o, Protocol::Ssl, false);
     })
 }
 

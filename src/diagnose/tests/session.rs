@@ -5,20 +5,21 @@ use super::build::*;
 use super::given;
 use crate::codec::x224::Protocol;
 use crate::diagnose::{Severity, Verdict};
+use crate::observations::SessionStage;
 use crate::observations::{
     LicenseErrorObs, LogonErrorObs, Observations, RdpMethodObs, RdpSecurityObs, RedirectionObs, SessionEnd,
 };
 
 /// Set Error Info `code` in licensing, over `protocol` (credentials sent or not).
-fn denied(protocol: &'static str, credentials_sent: bool, code: u32) -> Observations {
+fn denied(protocol: Protocol, credentials_sent: bool, code: u32) -> Observations {
     healthy().with(|o| {
         session_over(o, protocol, credentials_sent);
-        error_info(o, "licensing", code);
+        error_info(o, SessionStage::Licensing, code);
     })
 }
 
 /// The sequence ended in `stage` with `end`, no PDU saying why.
-fn ends(stage: &'static str, end: SessionEnd) -> Observations {
+fn ends(stage: SessionStage, end: SessionEnd) -> Observations {
     healthy().with(|o| session_ends(o, stage, end))
 }
 
@@ -57,7 +58,7 @@ cases! {
         .says("session-established", "no session is left behind");
     /// The case the project exists for, on a modern Windows: HYBRID_EX selected, CredSSP succeeded,
     /// then ERRINFO_SERVER_DENIED_CONNECTION in licensing: the password was right (0x904 / 0x7).
-    denied_after_nla_over_hybrid_ex: given(denied("hybrid_ex", true, 0x7))
+    denied_after_nla_over_hybrid_ex: given(denied(Protocol::HybridEx, true, 0x7))
         .has(&["server-denied-connection"])
         .verdict(Verdict::Failing)
         .predicts(0x904, 0x7)
@@ -65,33 +66,33 @@ cases! {
         .never_says("server-denied-connection", "auto-logon")
         .says("server-denied-connection", "ERRINFO_SERVER_DENIED_CONNECTION (0x7)");
     /// The same over HYBRID (a server before Windows 10 / Server 2016).
-    denied_after_nla_over_hybrid: given(denied("hybrid", true, 0x7))
+    denied_after_nla_over_hybrid: given(denied(Protocol::Hybrid, true, 0x7))
         .has(&["server-denied-connection"])
         .predicts(0x904, 0x7)
         .says("server-denied-connection", "NLA (CredSSP) succeeded")
         .never_says("server-denied-connection", "auto-logon");
     /// TLS without NLA, credentials sent by auto-logon: a rejected logon is one cause.
-    denied_after_auto_logon_over_tls: given(denied("ssl", true, 0x7))
+    denied_after_auto_logon_over_tls: given(denied(Protocol::Ssl, true, 0x7))
         .predicts(0x904, 0x7)
         .says("server-denied-connection", "credentials were sent by auto-logon on a server without NLA")
         .never_says("server-denied-connection", "NLA (CredSSP) succeeded");
     /// No credentials at all: the refusal is about the connection.
-    denied_before_any_logon: given(denied("ssl", false, 0x7))
+    denied_before_any_logon: given(denied(Protocol::Ssl, false, 0x7))
         .predicts(0x904, 0x7)
         .says("server-denied-connection", "no credentials were sent")
         .never_says("server-denied-connection", "NLA (CredSSP) succeeded");
-    denied_for_fips: given(denied("hybrid_ex", true, 0x8))
+    denied_for_fips: given(denied(Protocol::HybridEx, true, 0x8))
         .has(&["server-denied-fips"])
         .verdict(Verdict::Failing)
         .predicts(0x904, 0x8);
-    insufficient_privileges: given(denied("hybrid_ex", true, 0x9))
+    insufficient_privileges: given(denied(Protocol::HybridEx, true, 0x9))
         .has(&["server-insufficient-privileges"])
         .predicts(0x904, 0x9);
-    fresh_credentials_required: given(denied("hybrid_ex", true, 0xA))
+    fresh_credentials_required: given(denied(Protocol::HybridEx, true, 0xA))
         .has(&["fresh-credentials-required"])
         .predicts(0x904, 0xA);
     /// An errorInfo of the licensing range.
-    licensing_error_info: given(denied("hybrid_ex", true, 0x100))
+    licensing_error_info: given(denied(Protocol::HybridEx, true, 0x100))
         .has(&["licensing-failed"])
         .lacks(&["server-denied-connection", "disconnected-by-server"])
         .verdict(Verdict::Failing)
@@ -99,7 +100,7 @@ cases! {
         .says("licensing-failed", "ERRINFO_LICENSE_INTERNAL (0x100)");
     /// A Licensing Error Message that is an error (not STATUS_VALID_CLIENT): 0x808.
     licensing_error_message: given(healthy().with(|o| {
-        session_ends(o, "licensing", SessionEnd::ServerEnded);
+        session_ends(o, SessionStage::Licensing, SessionEnd::ServerEnded);
         o.session().license_error = Some(LicenseErrorObs { code: 0x6, state_transition: 0x2 });
     }))
         .has(&["licensing-failed"])
@@ -107,35 +108,35 @@ cases! {
         .predicts(0x808, 0)
         .says("licensing-failed", "ERR_NO_LICENSE_SERVER (0x6)");
     /// An errorInfo without a finding of its own.
-    unknown_error_info: given(denied("hybrid_ex", true, 0x1234))
+    unknown_error_info: given(denied(Protocol::HybridEx, true, 0x1234))
         .has(&["disconnected-by-server"])
         .predicts(0x904, 0x1234)
         .says("disconnected-by-server", "an errorInfo this tool does not know");
     /// The server closed mid-sequence with no reason.
-    closed_mid_sequence: given(ends("mcs_connect", SessionEnd::Closed))
+    closed_mid_sequence: given(ends(SessionStage::McsConnect, SessionEnd::Closed))
         .has(&["disconnected-by-server"])
         .verdict(Verdict::Failing)
         .predicts(0x904, 0)
         .says("disconnected-by-server", "no reason given")
         .says("disconnected-by-server", "ended in stage mcs_connect (TCP closed)");
     /// An MCS Disconnect Provider Ultimatum with its reason.
-    disconnect_provider_ultimatum: given(ends("channel_join", SessionEnd::ServerEnded).with(|o| o.session().disconnect_reason = Some(3)))
+    disconnect_provider_ultimatum: given(ends(SessionStage::ChannelJoin, SessionEnd::ServerEnded).with(|o| o.session().disconnect_reason = Some(3)))
         .has(&["disconnected-by-server"])
         .says("disconnected-by-server", "rn-user-requested");
     /// The server stopped answering (its silence outlasted the patience, the run's deadline did not end).
-    stalled_in_licensing: given(ends("licensing", SessionEnd::Timeout))
+    stalled_in_licensing: given(ends(SessionStage::Licensing, SessionEnd::Timeout))
         .has(&["session-stalled"])
         .lacks(&["disconnected-by-server"])
         .verdict(Verdict::Failing)
         .predicts_nothing()
         .says("session-stalled", "stopped answering in stage licensing");
     /// The client side could not go on.
-    protocol_error_mid_sequence: given(ends("capabilities", SessionEnd::ProtocolError).with(|o| o.session().error = Some("unexpected PDU".into())))
+    protocol_error_mid_sequence: given(ends(SessionStage::Capabilities, SessionEnd::ProtocolError).with(|o| o.session().error = Some("unexpected PDU".into())))
         .has(&["session-incomplete"])
         .verdict(Verdict::Failing)
         .says("session-incomplete", "unexpected PDU");
     redirected_to_another_host: given(healthy().with(|o| {
-        session_ends(o, "finalization", SessionEnd::Redirected);
+        session_ends(o, SessionStage::Finalization, SessionEnd::Redirected);
         o.session().redirection = Some(RedirectionObs {
             session_id: 7,
             target: Some("10.0.0.9".into()),
@@ -150,8 +151,8 @@ cases! {
         .says("redirected", "target FQDN rdsh02.example.test");
     /// Auto-logon over TLS with a bad password: LOGON_FAILED_OTHER / LOGON_FAILED_BAD_PASSWORD.
     auto_logon_failed: given(healthy().with(|o| {
-        session_over(o, "ssl", true);
-        session_ends(o, "first_update", SessionEnd::ServerEnded);
+        session_over(o, Protocol::Ssl, true);
+        session_ends(o, SessionStage::FirstUpdate, SessionEnd::ServerEnded);
         o.session().logon_errors = vec![LogonErrorObs { notification_type: 0xFFFF_FFFF, notification_data: 0x0 }];
     }))
         .has(&["logon-failed"])
@@ -212,7 +213,7 @@ fn a_logon_warning_is_not_a_failed_logon() {
 #[test]
 fn a_logon_error_after_nla_is_not_blamed_on_auto_logon() {
     given(healthy().with(|o| {
-        session_ends(o, "first_update", SessionEnd::ServerEnded);
+        session_ends(o, SessionStage::FirstUpdate, SessionEnd::ServerEnded);
         o.session().logon_errors = vec![LogonErrorObs { notification_type: 0xFFFF_FFFA, notification_data: 0x0 }];
     }))
     .has(&["logon-failed"])
@@ -227,8 +228,8 @@ fn a_logon_error_after_nla_is_not_blamed_on_auto_logon() {
 #[test]
 fn the_logon_failed_summary_says_it_once() {
     given(healthy().with(|o| {
-        session_over(o, "ssl", true);
-        session_ends(o, "first_update", SessionEnd::ServerEnded);
+        session_over(o, Protocol::Ssl, true);
+        session_ends(o, SessionStage::FirstUpdate, SessionEnd::ServerEnded);
         o.session().logon_errors = vec![LogonErrorObs { notification_type: 0xFFFF_FFFF, notification_data: 0x0 }];
     }))
     .has(&["logon-failed"])

@@ -6,13 +6,14 @@ use super::{given, given_with};
 use crate::diagnose::{Settings, Severity, Verdict};
 use crate::knowledge::client_profiles::VerdictCause;
 use crate::observations::{CertObs, ChainValidation, CredsspOutcome, HandshakeOutcome, Observations, SessionEnd};
+use crate::observations::{CertificateSource, SessionStage};
 use crate::observations::{ConnOutcome, VersionOutcome};
 
 /// TLS broke: the CredSSP probe and the connection sequence, run beside it, broke in their TLS too.
 fn later_layers_break_in_tls(o: &mut Observations) {
     credssp_ended(o, CredsspOutcome::TlsFailed);
     o.authentication = None;
-    session_ends(o, "tls", SessionEnd::TlsFailed);
+    session_ends(o, SessionStage::Tls, SessionEnd::TlsFailed);
 }
 
 /// Every ClientHello (the scan's and the real handshake) got `how` and nothing else.
@@ -36,7 +37,7 @@ fn stall(retry: Option<crate::observations::SmallMssRetry>) -> Observations {
         o.tls().small_mss_retry = retry;
         credssp_ended(o, CredsspOutcome::Timeout);
         o.authentication = None;
-        session_ends(o, "tls", SessionEnd::Timeout);
+        session_ends(o, SessionStage::Tls, SessionEnd::Timeout);
     })
 }
 
@@ -283,7 +284,7 @@ cases! {
         let t = o.tls();
         t.handshakes[0].outcome = HandshakeOutcome::Failed;
         t.handshakes[0].detail = Some("invalid peer certificate: BadEncoding".into());
-        t.certificate_source = Some("scan");
+        t.certificate_source = Some(CertificateSource::Scan);
         if let Some(c) = t.certificate.as_mut() {
             c.parse_error = Some("unexpected end of DER".into());
         }

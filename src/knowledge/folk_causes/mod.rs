@@ -225,7 +225,7 @@ pub static CODE_FACTS: &[CodeFact] = &[
     },
     CodeFact {
         table: TableId::DiscReason,
-        value: 0x904,
+        value: super::disc_reason::DISC_SOCKET_CLOSED,
         reached: Stage::Network,
         proof: "0x904 is the close (FD_CLOSE) of a connected socket",
         basis: Basis::Documented,
@@ -419,7 +419,7 @@ fn judge_one(c: &FolkCause, ev: &CodeEvidence) -> Judged {
                 .produces
                 .iter()
                 .filter_map(|p| match p.link {
-                    CodeLink::ErrorInfo(v) => Some(format!("0x{v:X}")),
+                    CodeLink::ErrorInfo(v) => Some(super::hex_code(v)),
                     _ => None,
                 })
                 .collect();

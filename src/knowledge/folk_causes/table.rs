@@ -2,6 +2,7 @@
 //! produces (with their basis) and how it is checked.
 
 use super::*;
+use crate::knowledge::{disc_reason, errinfo, ntstatus};
 
 const fn pair(code: u32, extended: u32, basis: Basis, note: &'static str) -> Produces {
     Produces { link: CodeLink::Pair { code, extended }, basis, note }
@@ -36,8 +37,13 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         stages: &[Stage::Network],
         needs_user: false,
         produces: &[
-            pair(0x204, 0x0, Basis::Documented, MEANING),
-            pair(0x108, 0x0, Basis::Inferred, "a firewall that drops instead of rejecting makes the connect time out"),
+            pair(disc_reason::DISC_SOCKET_CONNECT_FAILED, 0x0, Basis::Documented, MEANING),
+            pair(
+                disc_reason::DISC_CONNECTION_TIMED_OUT,
+                0x0,
+                Basis::Inferred,
+                "a firewall that drops instead of rejecting makes the connect time out",
+            ),
             code(
                 TableId::GatewayHresult,
                 0x8007_59DD,
@@ -71,9 +77,9 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         stages: &[Stage::Network, Stage::Negotiation],
         needs_user: false,
         produces: &[
-            pair(0x204, 0x0, Basis::Documented, MEANING),
+            pair(disc_reason::DISC_SOCKET_CONNECT_FAILED, 0x0, Basis::Documented, MEANING),
             pair(
-                0x904,
+                disc_reason::DISC_SOCKET_CLOSED,
                 0x0,
                 Basis::Inferred,
                 "a listener that accepts and closes at once: the socket closes with no reason",
@@ -116,12 +122,17 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         needs_user: false,
         produces: &[
             pair(
-                0x904,
+                disc_reason::DISC_SOCKET_CLOSED,
                 0x0,
                 Basis::Inferred,
                 "the path drops the server's certificate flight; the connection is closed with no reason",
             ),
-            pair(0x108, 0x0, Basis::Inferred, "a tunnel that is down makes the connect time out"),
+            pair(
+                disc_reason::DISC_CONNECTION_TIMED_OUT,
+                0x0,
+                Basis::Inferred,
+                "a tunnel that is down makes the connect time out",
+            ),
         ],
         findings: &[FindingId::PathMtuBlackhole, FindingId::TlsHandshakeStalled, FindingId::TcpTimeout],
         absent_if: &[],
@@ -237,7 +248,12 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         stages: &[Stage::Tls],
         needs_user: false,
         produces: &[
-            pair(0x904, 0x0, Basis::Inferred, "the server resets the handshake; the socket closes with no reason"),
+            pair(
+                disc_reason::DISC_SOCKET_CLOSED,
+                0x0,
+                Basis::Inferred,
+                "the server resets the handshake; the socket closes with no reason",
+            ),
             code(TableId::SspiHresult, 0x8009_0331, Basis::Documented, "SEC_E_ALGORITHM_MISMATCH (Schannel)"),
             freerdp(0x08, Basis::Observed, "xfreerdp logs it when no TLS version or suite is common in our lab"),
         ],
@@ -264,7 +280,12 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         produces: &[
             code(TableId::NegFailure, SSL_CERT_NOT_ON_SERVER, Basis::Documented, "no certificate for the listener"),
             code(TableId::SspiHresult, 0x8009_0328, Basis::Documented, "SEC_E_CERT_EXPIRED"),
-            pair(0x904, 0x0, Basis::Inferred, "no usable certificate: the server closes the socket with no reason"),
+            pair(
+                disc_reason::DISC_SOCKET_CLOSED,
+                0x0,
+                Basis::Inferred,
+                "no usable certificate: the server closes the socket with no reason",
+            ),
         ],
         findings: &[
             FindingId::CertExpired,
@@ -293,7 +314,12 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         stages: &[Stage::Tls],
         needs_user: false,
         produces: &[
-            pair(0x904, 0x0, Basis::Inferred, "Schannel cannot sign with the key and resets the handshake"),
+            pair(
+                disc_reason::DISC_SOCKET_CLOSED,
+                0x0,
+                Basis::Inferred,
+                "Schannel cannot sign with the key and resets the handshake",
+            ),
             code(TableId::SspiHresult, 0x8009_030D, Basis::Documented, "SEC_E_UNKNOWN_CREDENTIALS in Schannel 36870"),
             freerdp(
                 0x08,
@@ -326,7 +352,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             ),
             code(
                 TableId::NtStatus,
-                0xC000_0224,
+                ntstatus::STATUS_PASSWORD_MUST_CHANGE,
                 Basis::Documented,
                 "STATUS_PASSWORD_MUST_CHANGE: NLA cannot change a password",
             ),
@@ -357,7 +383,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
             ),
             code(
                 TableId::NtStatus,
-                0xC000_0388,
+                ntstatus::STATUS_DOWNGRADE_DETECTED,
                 Basis::Inferred,
                 "STATUS_DOWNGRADE_DETECTED is how a patched side refuses an older CredSSP version",
             ),
@@ -382,9 +408,19 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         stages: &[Stage::Credssp, Stage::Session],
         needs_user: true,
         produces: &[
-            code(TableId::NtStatus, 0xC000_006D, Basis::Documented, "STATUS_LOGON_FAILURE in TSRequest.errorCode"),
-            code(TableId::NtStatus, 0xC000_0071, Basis::Documented, "STATUS_PASSWORD_EXPIRED"),
-            code(TableId::NtStatus, 0xC000_0234, Basis::Documented, "STATUS_ACCOUNT_LOCKED_OUT"),
+            code(
+                TableId::NtStatus,
+                ntstatus::STATUS_LOGON_FAILURE,
+                Basis::Documented,
+                "STATUS_LOGON_FAILURE in TSRequest.errorCode",
+            ),
+            code(TableId::NtStatus, ntstatus::STATUS_PASSWORD_EXPIRED, Basis::Documented, "STATUS_PASSWORD_EXPIRED"),
+            code(
+                TableId::NtStatus,
+                ntstatus::STATUS_ACCOUNT_LOCKED_OUT,
+                Basis::Documented,
+                "STATUS_ACCOUNT_LOCKED_OUT",
+            ),
             freerdp(0x14, Basis::Documented, "ERRCONNECT_LOGON_FAILURE when FreeRDP can read the status"),
             freerdp(
                 0x0D,
@@ -418,8 +454,8 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         needs_user: true,
         produces: &[
             pair(
-                0x904,
-                0x7,
+                disc_reason::DISC_SOCKET_CLOSED,
+                errinfo::ERRINFO_SERVER_DENIED_CONNECTION,
                 Basis::Inferred,
                 "Windows refuses a user without the right once the session is set up (ERRINFO_SERVER_DENIED_CONNECTION)",
             ),
@@ -433,7 +469,12 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
                 Basis::Observed,
                 "errorInfo 0x9: the server says the user lacks the privileges to connect; xfreerdp shows 0x00010009 in our lab",
             ),
-            code(TableId::NtStatus, 0xC000_015B, Basis::Documented, "STATUS_LOGON_TYPE_NOT_GRANTED"),
+            code(
+                TableId::NtStatus,
+                ntstatus::STATUS_LOGON_TYPE_NOT_GRANTED,
+                Basis::Documented,
+                "STATUS_LOGON_TYPE_NOT_GRANTED",
+            ),
         ],
         findings: &[
             FindingId::UserNotAuthorized,
@@ -462,8 +503,8 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         needs_user: true,
         produces: &[
             pair(
-                0x904,
-                0x7,
+                disc_reason::DISC_SOCKET_CLOSED,
+                errinfo::ERRINFO_SERVER_DENIED_CONNECTION,
                 Basis::Inferred,
                 "the server refuses a session over its limit (ERRINFO_SERVER_DENIED_CONNECTION)",
             ),
@@ -494,7 +535,7 @@ pub static FOLK_CAUSES: &[FolkCause] = &[
         stages: &[Stage::Session],
         needs_user: false,
         produces: &[
-            pair(0x808, 0x0, Basis::Documented, MEANING),
+            pair(disc_reason::DISC_LICENSING_FAILED, 0x0, Basis::Documented, MEANING),
             errinfo(0x100, Basis::Documented, "ERRINFO_LICENSE_INTERNAL"),
             errinfo(0x101, Basis::Documented, "ERRINFO_LICENSE_NO_LICENSE_SERVER"),
             errinfo(0x102, Basis::Documented, "ERRINFO_LICENSE_NO_LICENSE"),

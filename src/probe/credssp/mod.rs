@@ -17,7 +17,8 @@ use crate::codec::tsrequest::{self as codec, Frame, TsRequest};
 use crate::codec::x224::Protocol;
 use crate::knowledge::{self, TableId};
 use crate::observations::{
-    AuthOutcome, AuthenticationObs, CertTrustDecision, CredsspObs, CredsspOutcome, NtlmChallengeObs,
+    AuthOutcome, AuthenticationObs, CertTrustDecision, CredsspObs, CredsspOutcome, LogonMode, LogonStage,
+    NtlmChallengeObs, SecurityPackage,
 };
 use crate::{CertTrust, Credentials};
 use std::net::SocketAddr;
@@ -449,8 +450,8 @@ async fn run_exchange(
     };
     let mut incoming = sspi::credssp::TsRequest::default();
     // Client messages in order: NEGOTIATE, AUTHENTICATE (+pubKeyAuth), TSCredentials.
-    let stages = ["negotiate", "authenticate", "ts_credentials"];
-    for (step, stage) in stages.iter().enumerate() {
+    let stages = [LogonStage::Negotiate, LogonStage::Authenticate, LogonStage::TsCredentials];
+    for (step, stage) in stages.into_iter().enumerate() {
         obs.stage = stage;
         let state = match client.process(incoming).resolve_to_result() {
             Ok(s) => s,
@@ -484,7 +485,7 @@ async fn run_exchange(
             return;
         }
         if last {
-            obs.stage = "ts_credentials";
+            obs.stage = LogonStage::TsCredentials;
             finish(session, early_auth, input.restricted_admin, ctx, obs).await;
             return;
         }
@@ -522,7 +523,7 @@ async fn run_exchange(
             obs.error_name = ntstatus_name(code);
             return;
         }
-        obs.stage = if step == 0 { "challenge" } else { "pub_key_auth" };
+        obs.stage = if step == 0 { LogonStage::Challenge } else { LogonStage::PubKeyAuth };
         incoming = match sspi::credssp::TsRequest::from_buffer(&frame) {
             Ok(r) => r,
             Err(e) => {
@@ -555,7 +556,7 @@ async fn finish(
     obs: &mut AuthenticationObs,
 ) {
     if early_auth {
-        obs.stage = "early_user_authorization";
+        obs.stage = LogonStage::EarlyUserAuthorization;
         let mut b = [0u8; 4];
         match tokio::time::timeout_at(ctx.patient().into(), session.stream.read_exact(&mut b)).await {
             Ok(Ok(_)) => {
@@ -607,15 +608,15 @@ fn blank_authentication(creds: &Credentials, restricted_admin: bool) -> Authenti
     AuthenticationObs {
         user: creds.user.clone(),
         domain: creds.domain.clone(),
-        mode: if restricted_admin { "restricted_admin" } else { "password" },
-        package: "ntlm",
+        mode: if restricted_admin { LogonMode::RestrictedAdmin } else { LogonMode::Password },
+        package: SecurityPackage::Ntlm,
         selected: None,
         cert_sha256: None,
         cert_trust: None,
         cert_verify_error: None,
         credentials_sent: false,
         outcome: AuthOutcome::Failed,
-        stage: "negotiate",
+        stage: LogonStage::Negotiate,
         server_version: None,
         error_code: None,
         error_name: None,

@@ -227,7 +227,7 @@ async fn attempt(addr: SocketAddr, method: u32, ctx: &ProbeContext) -> Result<(u
 pub async fn enumerate(addr: SocketAddr, ctx: &ProbeContext) -> RdpSecurityObs {
     let tries = METHODS.iter().map(|&m| async move { (m, attempt(addr, m, ctx).await) });
     let mut obs = RdpSecurityObs { encryption_level: None, methods: Vec::new() };
-    for (offered, result) in crate::probe::network::futures_join_all(tries).await {
+    for (offered, result) in futures::future::join_all(tries).await {
         obs.methods.push(match result {
             Ok((selected, level)) => {
                 obs.encryption_level = obs.encryption_level.or(Some(level));

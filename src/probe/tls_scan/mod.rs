@@ -17,10 +17,8 @@
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::task::Poll;
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
@@ -84,10 +82,6 @@ impl ScanOptions {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    super::hex_prefix(bytes, usize::MAX)
-}
-
 /// Sends one hello on `stream` and reads the reply until it is complete, the peer closes, or the
 /// deadline passes. Returns the outcome and, for a ServerHello, the parsed hello.
 pub async fn exchange_hello(
@@ -137,7 +131,7 @@ pub async fn exchange_hello(
             Some(h),
         ),
         Ok(Reply::Alert { level, description }) => (ConnOutcome::Alert { level, description }, None),
-        Ok(Reply::NotTls { first_bytes }) => (ConnOutcome::NotTls { first_bytes: hex(&first_bytes) }, None),
+        Ok(Reply::NotTls { first_bytes }) => (ConnOutcome::NotTls { first_bytes: hex::encode(&first_bytes) }, None),
         Ok(Reply::Malformed { reason }) => (ConnOutcome::Malformed { reason }, None),
     }
 }
@@ -260,15 +254,10 @@ where
         }
     }
     dealt.retain(|d| !d.is_empty());
-    let results = join_all(
-        dealt
-            .into_iter()
-            .map(|d| {
-                let n = d.len();
-                chain(sh, version, d, n, false)
-            })
-            .collect(),
-    )
+    let results = futures::future::join_all(dealt.into_iter().map(|d| {
+        let n = d.len();
+        chain(sh, version, d, n, false)
+    }))
     .await;
     for r in &results {
         for s in &r.suites {
@@ -295,26 +284,6 @@ where
     merged
 }
 
-/// Polls all futures to completion, concurrently, in the calling task.
-async fn join_all<T, Fu: Future<Output = T>>(futs: Vec<Fu>) -> Vec<T> {
-    let mut futs: Vec<Pin<Box<Fu>>> = futs.into_iter().map(Box::pin).collect();
-    let mut out: Vec<Option<T>> = futs.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (f, slot) in futs.iter_mut().zip(out.iter_mut()) {
-            if slot.is_none() {
-                match f.as_mut().poll(cx) {
-                    Poll::Ready(v) => *slot = Some(v),
-                    Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending { Poll::Pending } else { Poll::Ready(()) }
-    })
-    .await;
-    out.into_iter().flatten().collect()
-}
-
 /// Enumerates versions and suites. `open` gives a fresh stream already past X.224 negotiation;
 /// versions are scanned concurrently, connection starts are paced by `opts.pace`.
 pub async fn scan<F, Fut>(open: F, opts: &ScanOptions) -> TlsScan
@@ -337,7 +306,7 @@ where
     let mut versions = opts.versions.clone();
     versions.sort_unstable();
     versions.dedup();
-    let results = join_all(versions.iter().map(|v| scan_version(&sh, *v)).collect()).await;
+    let results = futures::future::join_all(versions.iter().map(|v| scan_version(&sh, *v))).await;
 
     let mut scan = TlsScan::default();
     for r in &results {
@@ -367,7 +336,7 @@ where
     let log = sh.log.into_inner().unwrap_or_else(|e| e.into_inner());
     summarise_outcomes(&mut scan, &log.iter().collect::<Vec<_>>());
     if let Some((_, chain)) = sh.chain.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        scan.certificate_chain_sha256 = chain.iter().map(|c| hex(&Sha256::digest(c))).collect();
+        scan.certificate_chain_sha256 = chain.iter().map(|c| hex::encode(Sha256::digest(c))).collect();
         scan.certificate_chain_der = Some(chain);
     }
     scan.ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
