@@ -84,6 +84,58 @@ def nmap(link):
     return wall, link.count() - before, "ok" if "rdp-enum-encryption" in p.stdout else f"exit {p.returncode}"
 
 
+def server_pid(port):
+    """The pid listening on 127.0.0.1:port (ss -ltnp), or None."""
+    out = subprocess.run(["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True).stdout
+    for part in out.split("pid=")[1:]:
+        digits = part.split(",")[0]
+        if digits.isdigit():
+            return int(digits)
+    return None
+
+
+def server_cpu(pid):
+    """CPU seconds the server process and its reaped children used so far (utime+stime+cutime+cstime)."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def direct(port, runs):
+    """--full-scan and sslscan straight to the server on loopback (no link in between): wall time,
+    and the server's own CPU per run, which bounds how fast any scanner can go on this machine."""
+    pid = server_pid(port)
+    target = f"127.0.0.1:{port}"
+    rows = []
+
+    def ours():
+        c0 = server_cpu(pid)
+        wall, p = timed([BIN, "diagnose", target, "--json", "--full-scan", "--timeout", "120"])
+        try:
+            conns = json.loads(p.stdout)["observations"]["network"]["connections_opened"]
+        except (ValueError, KeyError, TypeError):
+            conns = -1
+        return wall, conns, server_cpu(pid) - c0
+
+    def theirs():
+        c0 = server_cpu(pid)
+        wall, p = timed(["sslscan", "--rdp", "--no-colour", "--no-heartbleed", "--no-renegotiation",
+                         "--no-compression", "--no-fallback", "--no-groups", "--no-check-certificate", target])
+        return wall, None, server_cpu(pid) - c0
+
+    for tool, f in (("rdp-doctor --full-scan", ours), ("sslscan --rdp", theirs)):
+        runs_ = [f() for _ in range(runs)]
+        walls = sorted(r[0] for r in runs_)
+        med = statistics.median(walls)
+        cpu = statistics.median(r[2] for r in runs_)
+        rows.append((tool, med, runs_[0][1], cpu, walls[0], walls[-1]))
+    return rows
+
+
 def median_of(n, f):
     runs = [f() for _ in range(n)]
     walls = [r[0] for r in runs]
@@ -105,6 +157,17 @@ def main():
         ("FreeRDP TLS", int(env["RDPD_FREERDP_TLS_PORT"])),
         ("FreeRDP NLA", int(env["RDPD_FREERDP_NLA_PORT"])),
     ]
+    print("loopback, direct (no link): --full-scan against sslscan --rdp; server CPU = what the server itself")
+    print("spent per run (the floor: no scanner finishes before the server has done that work on its cores)")
+    print(f"{'server':<15} {'tool':<28} {'wall (median)':>13} {'conns':>6} {'server CPU':>11}  [min-max]")
+    for name, port in servers[:2]:
+        rows = direct(port, a.runs)
+        for tool, med, conns, cpu, lo, hi in rows:
+            c = "-" if conns is None else str(conns)
+            print(f"{name:<15} {tool:<28} {med:>11.2f} s {c:>6} {cpu:>9.2f} s  [{lo:.2f}-{hi:.2f}]", flush=True)
+        ratio = rows[0][1] / rows[1][1] if rows[1][1] else 0
+        print(f"{name:<15} --full-scan / sslscan: {ratio:.2f}x (goal <= 0.1x)", flush=True)
+    print()
     paths = [(int(r), 0.0) for r in a.rtts.split(",")] + [(a.loss_rtt, a.loss)]
     user_env = dict(env, RDP_DOCTOR_PASSWORD=env.get("RDPD_PASSWORD", "Correct-Horse-1"))
     user = ["--user", env.get("RDPD_USER", "rdpdoctor"), "--insecure-trust-any-cert"]

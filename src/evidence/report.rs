@@ -15,6 +15,12 @@ pub fn render(r: &EvidenceReport, st: Style) -> String {
     crate::report::terminal::finish(&render_unchecked(r, st), st)
 }
 
+/// A value read from a file, on one line: `finish` keeps line breaks (the layout's own), so a break
+/// inside a value (an event's text, a registry string) is escaped here, with every other control.
+fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::report::terminal::neutralise(s)
+}
+
 fn render_unchecked(r: &EvidenceReport, st: Style) -> String {
     let mut o = String::new();
     let ev = &r.observations.evidence;
@@ -45,7 +51,7 @@ fn render_unchecked(r: &EvidenceReport, st: Style) -> String {
             FileKind::Reg => "reg ",
         };
         let range = match (&f.first, &f.last) {
-            (Some(a), Some(b)) => format!("  {a} .. {b}"),
+            (Some(a), Some(b)) => format!("  {} .. {}", one_line(a), one_line(b)),
             _ => String::new(),
         };
         let bad = if f.unreadable_records > 0 {
@@ -53,9 +59,10 @@ fn render_unchecked(r: &EvidenceReport, st: Style) -> String {
         } else {
             String::new()
         };
-        let _ = writeln!(o, "  {kind} {}  {} records{bad}, {} relevant{range}", f.path, f.records, f.relevant);
+        let _ =
+            writeln!(o, "  {kind} {}  {} records{bad}, {} relevant{range}", one_line(&f.path), f.records, f.relevant);
         if let Some(e) = &f.error {
-            let _ = writeln!(o, "       {} {e}", st.red("✗"));
+            let _ = writeln!(o, "       {} {}", st.red("✗"), one_line(e));
         }
     }
     if ev.events_dropped > 0 {
@@ -80,7 +87,7 @@ fn render_unchecked(r: &EvidenceReport, st: Style) -> String {
         counts.sort_by(|a, b| a.0.cmp(b.0).then(a.2.cmp(&b.2)));
         for (ch, pr, id, n) in counts {
             let meaning = crate::knowledge::events::event(ch, pr, u32::from(id)).map_or("", |d| d.meaning);
-            let name = format!("{} {} {id}", super::short_channel(ch), super::short_provider(pr));
+            let name = format!("{} {} {id}", one_line(super::short_channel(ch)), one_line(super::short_provider(pr)));
             let _ = writeln!(o, "  {name:<50} {n:>7}  {}", st.dim(meaning));
         }
     }
@@ -95,15 +102,15 @@ fn render_unchecked(r: &EvidenceReport, st: Style) -> String {
                 RegSource::Default => "default",
             };
             let both = match (&g.policy, &g.listener, g.effective_source) {
-                (Some(_), Some(l), RegSource::Policy) => format!("  (wins over RDP-Tcp {l})"),
+                (Some(_), Some(l), RegSource::Policy) => format!("  (wins over RDP-Tcp {})", one_line(l)),
                 _ => String::new(),
             };
             let meaning = g.meaning.as_deref().map(|m| format!("  {}", st.dim(m))).unwrap_or_default();
             let _ = writeln!(
                 o,
                 "  {:<30} {:<12} {:<12}{both}{meaning}",
-                g.name,
-                g.effective.as_deref().unwrap_or("-"),
+                one_line(&g.name),
+                one_line(g.effective.as_deref().unwrap_or("-")),
                 from
             );
         }
@@ -119,13 +126,15 @@ fn render_unchecked(r: &EvidenceReport, st: Style) -> String {
                 _ => st.dim(a.outcome.word()),
             };
             let cause = a.cause.map(|c| format!(": {c}")).unwrap_or_default();
-            let _ = writeln!(o, "  {}  {}  {}  {word}{cause}", a.start, a.computer, a.source.as_deref().unwrap_or("-"));
+            let source = a.source.as_deref().unwrap_or("-");
+            let _ =
+                writeln!(o, "  {}  {}  {}  {word}{cause}", one_line(&a.start), one_line(&a.computer), one_line(source));
             if a.outcome != Outcome::Event || a.events.len() > 1 {
                 for e in &a.events {
-                    let _ = writeln!(o, "      {}  {}", e.time, e.what);
+                    let _ = writeln!(o, "      {}  {}", one_line(&e.time), one_line(&e.what));
                 }
             } else if let Some(e) = a.events.first() {
-                let _ = writeln!(o, "      {}", e.what);
+                let _ = writeln!(o, "      {}", one_line(&e.what));
             }
         }
         if tl.len() > TIMELINE_ROWS {
@@ -161,5 +170,24 @@ mod tests {
         let colored = render(&report, Style::colored());
         assert!(!colored.contains("\x1b]0;") && !colored.contains("\x1b[2J"), "{colored}");
         assert!(colored.contains("\x1b["), "the painted colours are still there: {colored}");
+    }
+
+    #[test]
+    fn a_line_break_inside_a_value_stays_on_its_line() {
+        let rec = serde_json::json!({"Event": {"System": {
+            "Provider": {"#attributes": {"Name": "Microsoft-Windows-Security-Auditing"}},
+            "EventID": 4625, "Channel": "Security", "Computer": "HOST\nVerdict healthy",
+            "TimeCreated": {"#attributes": {"SystemTime": "2024-01-02T03:04:05.0000000Z"}}},
+            "EventData": {"LogonType": "10", "IpAddress": "10.0.0.1\r\n  forged line", "TargetUserName": "bob",
+                "Status": "0xc000006d", "SubStatus": "0xc000006a"}}});
+        let e = super::super::evtx::decode(&rec, 0, 1, 0).expect("a 4625 record");
+        let obs = super::super::EvidenceObs { events: vec![e], ..Default::default() };
+        let plain = render(&super::super::build_report(obs, true), Style::plain());
+        assert!(plain.contains("HOST\\nVerdict healthy"), "{plain}");
+        assert!(
+            !plain.lines().any(|l| l.starts_with("Verdict healthy") || l.trim_start().starts_with("forged line")),
+            "{plain}"
+        );
+        assert_eq!(plain.lines().filter(|l| l.starts_with("Verdict")).count(), 1, "{plain}");
     }
 }

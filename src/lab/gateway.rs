@@ -340,15 +340,21 @@ async fn serve(mut tls: Tls, gw: Gateway, backend: SocketAddr, pending: Pending)
                 return;
             }
             // The legacy OUT channel: 200, then a random seed body without a length ([MS-TSGU]
-            // 3.3.5.1), then the gateway's packets, raw, until the connection ends.
+            // 3.3.5.1), then the gateway's packets, raw, until the connection ends. It waits for its
+            // IN channel under the RDG-Connection-Id, registered before the 200 goes out: the client
+            // opens the IN channel once it has the 200, and must find it there.
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            pending.lock().unwrap_or_else(|e| e.into_inner()).insert(conn_id.clone(), tx);
             let mut resp = codec::encode_response(200, "OK", &[("Server", "Microsoft-HTTPAPI/2.0".into())]);
             resp.extend_from_slice(&[0x5A; 10]);
-            if tls.write_all(&resp).await.is_err() {
+            let paired = async {
+                tls.write_all(&resp).await.ok()?;
+                tokio::time::timeout(Duration::from_secs(15), rx).await.ok()?.ok()
+            };
+            let Some((in_tls, in_buf)) = paired.await else {
+                pending.lock().unwrap_or_else(|e| e.into_inner()).remove(&conn_id);
                 return;
-            }
-            let (tx, rx) = tokio::sync::oneshot::channel();
-            pending.lock().unwrap_or_else(|e| e.into_inner()).insert(conn_id, tx);
-            let Ok(Ok((in_tls, in_buf))) = tokio::time::timeout(Duration::from_secs(15), rx).await else { return };
+            };
             let (in_r, _in_w) = tokio::io::split(in_tls);
             let rx = ClientRx::new(in_r, Framing::Chunked, in_buf);
             tunnel(rx, ClientTx::Legacy(Box::new(tls)), gw, backend).await;

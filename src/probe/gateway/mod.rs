@@ -74,12 +74,13 @@ fn ms_since(t: Instant) -> f64 {
     (t.elapsed().as_secs_f64() * 10_000.0).round() / 10.0
 }
 
-/// A WebSocket mask (RFC 6455 5.3). Not a secret: it only keeps intermediaries from caching.
+/// Four random bytes from the crypto provider: a WebSocket mask (RFC 6455 5.3 asks for a strong
+/// source) and the parts of a channel's RDG-Connection-Id, which pairs its IN and OUT connections at
+/// the gateway and so must not repeat among the channels in flight (the time-and-counter mix this
+/// replaces was not guaranteed to).
 fn mask() -> [u8; 4] {
-    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0x9E37_79B9);
-    let nanos =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    (nanos ^ N.fetch_add(0x6D2B_79F5, std::sync::atomic::Ordering::Relaxed)).to_le_bytes()
+    let [a, b, c, d, ..] = crate::codec::tls::fresh_random();
+    [a, b, c, d]
 }
 
 /// A TLS connection to the gateway and the bytes read past the last HTTP head.
