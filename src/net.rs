@@ -11,7 +11,7 @@
 use std::future::Future;
 use std::io;
 use std::time::Duration;
-use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 /// The longest wait for our FIN (or TLS close_notify) to go out: a peer that stops reading fills the
@@ -26,6 +26,58 @@ pub fn listen(addr: std::net::SocketAddr, backlog: u32) -> io::Result<TcpListene
     socket.set_reuseaddr(true)?;
     socket.bind(addr)?;
     socket.listen(backlog)
+}
+
+/// Why [`read_frame`] ended without a frame.
+#[derive(Debug, thiserror::Error)]
+pub enum FrameError<E> {
+    #[error("no answer before the deadline")]
+    Timeout,
+    #[error("the peer closed the connection")]
+    Closed,
+    #[error(transparent)]
+    Io(io::Error),
+    /// The frame announced more than the cap (`Some(size)`), or the bytes buffered without a frame
+    /// grew past it (`None`).
+    #[error("oversized frame")]
+    Oversized(Option<usize>),
+    /// The sizing function did not recognise the bytes.
+    #[error("unrecognised bytes")]
+    Unrecognised(E),
+}
+
+/// Read one frame from `io`: `size` says how long the frame at the front of `buf` is (`Ok(None)`: not
+/// known yet), the frame is taken out of `buf` (bytes past it stay for the next call), never more
+/// than `max` bytes are buffered and no read waits past `deadline`. The one bounded frame reader of
+/// the probe and the lab; the sizing comes from the codec (TPKT, ironrdp's PDU hints).
+pub async fn read_frame<R, E>(
+    io: &mut R,
+    buf: &mut Vec<u8>,
+    size: impl Fn(&[u8]) -> Result<Option<usize>, E>,
+    max: usize,
+    deadline: tokio::time::Instant,
+) -> Result<Vec<u8>, FrameError<E>>
+where
+    R: AsyncRead + Unpin + ?Sized,
+{
+    let mut chunk = [0u8; 4096];
+    loop {
+        match size(buf).map_err(FrameError::Unrecognised)? {
+            Some(n) if n > max => return Err(FrameError::Oversized(Some(n))),
+            Some(n) if n > 0 && buf.len() >= n => return Ok(buf.drain(..n).collect()),
+            _ => {}
+        }
+        if buf.len() > max {
+            return Err(FrameError::Oversized(None));
+        }
+        let n = match tokio::time::timeout_at(deadline, io.read(&mut chunk)).await {
+            Err(_) => return Err(FrameError::Timeout),
+            Ok(Err(e)) => return Err(FrameError::Io(e)),
+            Ok(Ok(0)) => return Err(FrameError::Closed),
+            Ok(Ok(n)) => n,
+        };
+        buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
+    }
 }
 
 /// `shutdown()` under [`SHUTDOWN_WAIT`]; `TimedOut` when the peer held it.

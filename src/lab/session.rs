@@ -176,29 +176,21 @@ pub fn bitmap_update() -> Vec<u8> {
     out
 }
 
+/// One frame the hint can size (`net::read_frame`), within `READ_WAIT` and `MAX_FRAME`.
 async fn read_frame<S: AsyncRead + Unpin>(
     io: &mut S,
     buf: &mut Vec<u8>,
     hint: &dyn ironrdp_pdu::PduHint,
 ) -> io::Result<Vec<u8>> {
-    let mut chunk = [0u8; 4096];
-    loop {
-        match hint.find_size(buf).map_err(other)? {
-            Some((_, n)) if n > MAX_FRAME => return Err(other("oversized frame")),
-            Some((_, n)) if n > 0 && buf.len() >= n => return Ok(buf.drain(..n).collect()),
-            _ => {}
-        }
-        if buf.len() > MAX_FRAME {
-            return Err(other("oversized frame"));
-        }
-        let n = tokio::time::timeout(READ_WAIT, io.read(&mut chunk))
-            .await
-            .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "client silent"))??;
-        if n == 0 {
-            return Err(io::ErrorKind::UnexpectedEof.into());
-        }
-        buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
-    }
+    let size = |b: &[u8]| hint.find_size(b).map(|found| found.map(|(_, n)| n));
+    let deadline = tokio::time::Instant::now() + READ_WAIT;
+    crate::net::read_frame(io, buf, size, MAX_FRAME, deadline).await.map_err(|e| match e {
+        crate::net::FrameError::Timeout => io::Error::new(io::ErrorKind::TimedOut, "client silent"),
+        crate::net::FrameError::Closed => io::ErrorKind::UnexpectedEof.into(),
+        crate::net::FrameError::Io(e) => e,
+        crate::net::FrameError::Unrecognised(e) => other(e),
+        e @ crate::net::FrameError::Oversized(_) => other(e),
+    })
 }
 
 async fn end<S: AsyncWrite + Unpin>(io: &mut S, frames: &[Vec<u8>]) -> io::Result<()> {

@@ -17,6 +17,7 @@ use super::{ProbeContext, tls};
 use crate::Credentials;
 use crate::codec::session::{ServerFrame, classify_server_frame};
 use crate::codec::x224::Protocol;
+use crate::net::FrameError;
 use crate::observations::{
     LicenseErrorObs, LogonErrorObs, NegotiationObs, RedirectionObs, ServerFrameObs, SessionEnd, SessionObs,
     SessionStage, StageObs, StageOutcome,
@@ -30,7 +31,7 @@ use ironrdp_pdu::rdp::client_info::{PerformanceFlags, TimezoneInfo};
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 /// How many of the server's last frames are kept.
@@ -222,43 +223,26 @@ impl Rec {
     }
 }
 
-/// Read one frame the hint can size, within the deadline and `MAX_FRAME`.
+/// Read one frame the hint can size, within the deadline and `MAX_FRAME` (`net::read_frame`).
 async fn read_frame(
     io: &mut (dyn Io + '_),
     buf: &mut Vec<u8>,
     hint: &dyn ironrdp_pdu::PduHint,
     deadline: Instant,
 ) -> Result<Vec<u8>, (SessionEnd, String)> {
-    let mut chunk = vec![0u8; 8192];
-    loop {
-        match hint.find_size(buf) {
-            Ok(Some((_, n))) if n > MAX_FRAME => {
-                return Err((SessionEnd::ProtocolError, format!("frame of {n} bytes")));
-            }
-            Ok(Some((_, n))) if buf.len() >= n && n > 0 => return Ok(buf.drain(..n).collect()),
-            Ok(_) => {}
-            Err(e) => {
-                // Not something the hint knows: keep what arrived as a frame so it is classified.
-                let all = std::mem::take(buf);
-                return Err((
-                    SessionEnd::ProtocolError,
-                    format!("unexpected bytes ({e}): {}", crate::probe::hex_prefix(&all, 32)),
-                ));
-            }
+    let size = |b: &[u8]| hint.find_size(b).map(|found| found.map(|(_, n)| n));
+    crate::net::read_frame(io, buf, size, MAX_FRAME, deadline.into()).await.map_err(|e| match e {
+        FrameError::Oversized(Some(n)) => (SessionEnd::ProtocolError, format!("frame of {n} bytes")),
+        FrameError::Oversized(None) => (SessionEnd::ProtocolError, "oversized frame".into()),
+        FrameError::Unrecognised(e) => {
+            // Not something the hint knows: keep what arrived as a frame so it is classified.
+            let all = std::mem::take(buf);
+            (SessionEnd::ProtocolError, format!("unexpected bytes ({e}): {}", crate::probe::hex_prefix(&all, 32)))
         }
-        if buf.len() > MAX_FRAME {
-            return Err((SessionEnd::ProtocolError, "oversized frame".into()));
-        }
-        let n = match tokio::time::timeout_at(deadline.into(), io.read(&mut chunk)).await {
-            Err(_) => return Err((SessionEnd::Timeout, "no answer before the deadline".into())),
-            Ok(Err(e)) => return Err(io_end(&e)),
-            Ok(Ok(n)) => n,
-        };
-        if n == 0 {
-            return Err((SessionEnd::Closed, "the server closed the connection (FIN)".into()));
-        }
-        buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
-    }
+        FrameError::Timeout => (SessionEnd::Timeout, "no answer before the deadline".into()),
+        FrameError::Io(e) => io_end(&e),
+        FrameError::Closed => (SessionEnd::Closed, "the server closed the connection (FIN)".into()),
+    })
 }
 
 fn io_end(e: &std::io::Error) -> (SessionEnd, String) {

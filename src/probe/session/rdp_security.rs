@@ -5,6 +5,7 @@
 //! core, security and network data offering that one encryptionMethods bit (2.2.1.3, 2.2.1.3.3), then
 //! the Server Security Data of the Connect Response (2.2.1.4.3): encryptionMethod and encryptionLevel.
 
+use crate::net::FrameError;
 use crate::observations::{RdpMethodObs, RdpSecurityObs};
 use crate::probe::ProbeContext;
 use crate::probe::x224::{self, NegRequest, Reply};
@@ -20,7 +21,7 @@ use ironrdp_pdu::x224::{X224, X224Data};
 use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 
 /// encryptionMethods offered one at a time ([MS-RDPBCGR] 2.2.1.3.3): 40-bit, 56-bit, 128-bit RC4, FIPS.
 pub const METHODS: [u32; 4] = [0x01, 0x08, 0x02, 0x10];
@@ -152,34 +153,24 @@ pub fn decode_connect_response(frame: &[u8]) -> Result<(u32, u32), ConnectRespon
     }
 }
 
-/// Read one TPKT frame, bounded, by `until`.
+/// Read one TPKT frame ([T.123] 8: version 3, a 16-bit length), bounded, by `until`.
 async fn read_tpkt(s: &mut tokio::net::TcpStream, until: Instant) -> Result<Vec<u8>, AttemptError> {
+    let size = |buf: &[u8]| match *buf {
+        [version, ..] if version != 0x03 => Err(AttemptError::NotTpkt(crate::probe::hex_prefix(buf, 16))),
+        [_, _, hi, lo, ..] => match usize::from(u16::from_be_bytes([hi, lo])) {
+            n if n < 4 => Err(AttemptError::TpktLength(n)),
+            n => Ok(Some(n)),
+        },
+        _ => Ok(None),
+    };
     let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        if let [version, _, hi, lo, ..] = buf[..] {
-            if version != 0x03 {
-                return Err(AttemptError::NotTpkt(crate::probe::hex_prefix(&buf, 16)));
-            }
-            let n = usize::from(u16::from_be_bytes([hi, lo]));
-            if n < 4 {
-                return Err(AttemptError::TpktLength(n));
-            }
-            if buf.len() >= n {
-                buf.truncate(n);
-                return Ok(buf);
-            }
-        }
-        if buf.len() > MAX_FRAME {
-            return Err(AttemptError::Oversized);
-        }
-        match tokio::time::timeout_at(until.into(), s.read(&mut chunk)).await {
-            Err(_) => return Err(AttemptError::NoAnswer),
-            Ok(Err(e)) => return Err(AttemptError::Read(e)),
-            Ok(Ok(0)) => return Err(AttemptError::Closed),
-            Ok(Ok(n)) => buf.extend_from_slice(chunk.get(..n).unwrap_or_default()),
-        }
-    }
+    crate::net::read_frame(s, &mut buf, size, MAX_FRAME, until.into()).await.map_err(|e| match e {
+        FrameError::Unrecognised(e) => e,
+        FrameError::Oversized(_) => AttemptError::Oversized,
+        FrameError::Timeout => AttemptError::NoAnswer,
+        FrameError::Io(e) => AttemptError::Read(e),
+        FrameError::Closed => AttemptError::Closed,
+    })
 }
 
 async fn send(s: &mut tokio::net::TcpStream, bytes: &[u8], until: Instant) -> Result<(), AttemptError> {
