@@ -7,6 +7,7 @@
 //! Like a server that predates TLS 1.3, it ignores `supported_versions` and negotiates from the
 //! ClientHello's `client_version` ([RFC 5246] E.1).
 
+use crate::codec::tls::u16_at;
 use crate::knowledge::tls_suites;
 
 // Record content types and handshake types, [RFC 5246] 6.2.1 and 7.4.
@@ -38,10 +39,6 @@ pub enum HelloRead {
     Hello(ClientHello),
     /// Not a TLS handshake record, or not a ClientHello.
     Invalid,
-}
-
-fn u16_at(b: &[u8], i: usize) -> Option<u16> {
-    Some(u16::from_be_bytes([*b.get(i)?, *b.get(i + 1)?]))
 }
 
 /// Read a ClientHello from the bytes received so far (it may span several records).
