@@ -151,6 +151,48 @@ pub async fn accept_loop<L: Listen>(listener: L, mut on_accept: impl FnMut(TcpSt
 mod tests {
     use super::*;
 
+    /// TPKT sizing ([T.123] 8), as the probe's Standard RDP Security reader uses it.
+    fn tpkt(b: &[u8]) -> Result<Option<usize>, String> {
+        match *b {
+            [v, ..] if v != 3 => Err(format!("version {v}")),
+            [_, _, hi, lo, ..] => Ok(Some(usize::from(u16::from_be_bytes([hi, lo])))),
+            _ => Ok(None),
+        }
+    }
+
+    #[tokio::test]
+    async fn one_frame_at_a_time_bounded_and_by_the_deadline() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let peer = tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            // Two frames, the first split across writes, the second in the same write as its end.
+            s.write_all(&[3, 0, 0, 6, 0xAA]).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            s.write_all(&[0xBB, 3, 0, 0, 5, 0xCC]).await.unwrap();
+            // Then a frame that announces more than the cap, then silence.
+            s.write_all(&[3, 0, 0xFF, 0xFF]).await.unwrap();
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        });
+        let mut c = TcpStream::connect(addr).await.unwrap();
+        let mut buf = Vec::new();
+        let soon = || tokio::time::Instant::now() + Duration::from_secs(1);
+        let f1 = read_frame(&mut c, &mut buf, tpkt, 1024, soon()).await.unwrap();
+        assert_eq!(f1, [3, 0, 0, 6, 0xAA, 0xBB]);
+        let f2 = read_frame(&mut c, &mut buf, tpkt, 1024, soon()).await.unwrap();
+        assert_eq!(f2, [3, 0, 0, 5, 0xCC]);
+        let big = read_frame(&mut c, &mut buf, tpkt, 1024, soon()).await;
+        assert!(matches!(big, Err(FrameError::Oversized(Some(0xFFFF)))), "{big:?}");
+        buf.clear();
+        let silent = read_frame(&mut c, &mut buf, tpkt, 1024, soon()).await;
+        assert!(matches!(silent, Err(FrameError::Timeout)), "{silent:?}");
+        peer.abort();
+        let not_tpkt = read_frame(&mut &[0x16u8, 3, 1][..], &mut Vec::new(), tpkt, 1024, soon()).await;
+        assert!(matches!(not_tpkt, Err(FrameError::Unrecognised(ref e)) if e == "version 22"), "{not_tpkt:?}");
+        let closed = read_frame(&mut &[3u8, 0][..], &mut Vec::new(), tpkt, 1024, soon()).await;
+        assert!(matches!(closed, Err(FrameError::Closed)), "{closed:?}");
+    }
+
     #[test]
     fn backoff_doubles_to_one_second_and_resets() {
         let mut b = Backoff::new();
