@@ -120,8 +120,13 @@ pub async fn run_layers(
     let first = first_connection(addr, host, kept, &plan, ctx, req_tx, tls_tx);
 
     // The connection sequence starts as soon as what it depends on is known (see `session_inputs`):
-    // often on the first connection's answers alone, without waiting for the rest of the matrix.
-    let (session_tx, session_rx) = oneshot::channel::<Option<(NegotiationObs, bool)>>();
+    // often on the first request's answer alone, beside that connection's TLS handshake and the rest
+    // of the matrix. Whether that handshake broke the path comes separately (`broken`): a broken path
+    // drops the connection sequence, which would only fail again at TLS.
+    let (session_tx, session_rx) = oneshot::channel::<Option<NegotiationObs>>();
+    let (broken_tx, mut broken_rx) = oneshot::channel::<bool>();
+    let session_tx = std::sync::Mutex::new(Some(session_tx));
+    let take_session_tx = || session_tx.lock().ok().and_then(|mut t| t.take());
     let rest = async {
         // The light plan (through a gateway, where each connection repeats the gateway's
         // authentication): the Windows client's request only.
@@ -133,32 +138,25 @@ pub async fn run_layers(
         let first_in = async {
             let request =
                 req_rx.await.unwrap_or_else(|_| not_sent(&NegRequest { protocols: Some(WINDOWS_CLIENT_REQUEST) }));
+            if let Some(early) = session_inputs(addr, &request, &plan, ctx)
+                && let Some(tx) = take_session_tx()
+            {
+                let _ = tx.send(Some(early));
+            }
             // In the quick plan no handshake follows (`on_tls` hears None at once).
             let hs = tls_rx.await.unwrap_or(None);
             (request, hs)
         };
-        let matrix = x224::probe_requests(addr, &others, ctx);
-        tokio::pin!(first_in, matrix);
-        let mut session_tx = Some(session_tx);
-        let ((first_request, first_hs), mut requests) = tokio::select! {
-            biased;
-            first = &mut first_in => {
-                if let Some(early) = session_inputs(addr, &first.0, first.1.as_ref(), &plan, ctx)
-                    && let Some(tx) = session_tx.take()
-                {
-                    let _ = tx.send(Some(early));
-                }
-                (first, matrix.await)
-            }
-            requests = &mut matrix => (first_in.await, requests),
-        };
-        requests.insert(0, first_request);
-        let neg = x224::assemble(addr, requests, ms_since(started));
+        let ((first_request, first_hs), mut requests) =
+            tokio::join!(first_in, x224::probe_requests(addr, &others, ctx));
         // A path stops where it breaks: when the Windows client's TLS handshake failed, CredSSP and
         // the connection sequence would only fail again at TLS (the TLS findings say why).
         let tls_broken = first_hs.as_ref().is_some_and(|(h, _)| h.outcome != HandshakeOutcome::Completed);
-        if let Some(tx) = session_tx.take() {
-            let _ = tx.send((!plan.quick).then(|| (neg.clone(), tls_broken)));
+        let _ = broken_tx.send(tls_broken);
+        requests.insert(0, first_request);
+        let neg = x224::assemble(addr, requests, ms_since(started));
+        if let Some(tx) = take_session_tx() {
+            let _ = tx.send((!plan.quick).then(|| neg.clone()));
         }
         if plan.quick {
             return (neg, None, None, None);
@@ -171,8 +169,16 @@ pub async fn run_layers(
         (neg, tls, credssp_other, authentication)
     };
     let session = async {
-        let (neg, tls_broken) = session_rx.await.ok().flatten()?;
-        Later { addr, host, plan: &plan, ctx, tls_broken }.session(&neg).await
+        let neg = session_rx.await.ok().flatten()?;
+        let later = Later { addr, host, plan: &plan, ctx, tls_broken: false };
+        let run = later.session(&neg);
+        tokio::pin!(run);
+        let broken = tokio::select! {
+            biased;
+            b = &mut broken_rx => b.unwrap_or(false),
+            s = &mut run => return if (&mut broken_rx).await.unwrap_or(false) { None } else { s },
+        };
+        if broken { None } else { run.await }
     };
     let (first, (neg, tls, credssp_other, authentication), session) = tokio::join!(first, rest, session);
     obs.credssp = first.credssp.or(credssp_other);
@@ -183,18 +189,12 @@ pub async fn run_layers(
     obs
 }
 
-/// The negotiation the connection sequence needs, from the first connection alone, when the rest of
-/// the matrix cannot change what it does: the session layer reads only `supports` (`session::probe`),
-/// and the Windows client's request decides it when the server selected TLS and no credentials were
-/// given (TLS only), or CredSSP and credentials were given (CredSSP). Otherwise `None`: wait for the
-/// matrix. With it, whether the first TLS handshake broke the path.
-fn session_inputs(
-    addr: SocketAddr,
-    first: &NegRequestObs,
-    first_hs: Option<&FirstHandshake>,
-    plan: &Plan,
-    ctx: &ProbeContext,
-) -> Option<(NegotiationObs, bool)> {
+/// The negotiation the connection sequence needs, from the Windows client's request alone, when the
+/// rest of the matrix cannot change what it does: the session layer reads only `supports`
+/// (`session::probe`), and that request decides it when the server selected TLS and no credentials
+/// were given (TLS only), or CredSSP and credentials were given (CredSSP). Otherwise `None`: wait
+/// for the matrix.
+fn session_inputs(addr: SocketAddr, first: &NegRequestObs, plan: &Plan, ctx: &ProbeContext) -> Option<NegotiationObs> {
     if plan.quick || plan.no_session {
         return None;
     }
@@ -204,11 +204,7 @@ fn session_inputs(
         Protocol::Hybrid | Protocol::HybridEx => creds,
         _ => false,
     };
-    let (hs, _) = first_hs?;
-    decided.then(|| {
-        let neg = x224::assemble(addr, vec![first.clone()], first.ms);
-        (neg, hs.outcome != HandshakeOutcome::Completed)
-    })
+    decided.then(|| x224::assemble(addr, vec![first.clone()], first.ms))
 }
 
 fn finish_network(obs: &mut Observations, ctx: &ProbeContext, later_layers: bool) {
