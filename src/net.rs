@@ -151,12 +151,12 @@ pub async fn accept_loop<L: Listen>(listener: L, mut on_accept: impl FnMut(TcpSt
 mod tests {
     use super::*;
 
-    /// TPKT sizing ([T.123] 8), as the probe's Standard RDP Security reader uses it.
+    /// TPKT sizing from the codec, as the probe's Standard RDP Security reader uses it.
     fn tpkt(b: &[u8]) -> Result<Option<usize>, String> {
-        match *b {
-            [v, ..] if v != 3 => Err(format!("version {v}")),
-            [_, _, hi, lo, ..] => Ok(Some(usize::from(u16::from_be_bytes([hi, lo])))),
-            _ => Ok(None),
+        match crate::codec::x224::tpkt_header(b) {
+            crate::codec::x224::TpktHeader::NotTpkt => Err(format!("version {}", b.first().copied().unwrap_or(0))),
+            crate::codec::x224::TpktHeader::Length(n) => Ok(Some(n)),
+            crate::codec::x224::TpktHeader::NeedMore => Ok(None),
         }
     }
 

@@ -227,13 +227,36 @@ pub enum FrameStatus {
     BadLength(usize),
 }
 
+/// What a TPKT header ([T.123] 8: version 3, reserved, a 16-bit big-endian length) at the front of
+/// `buf` says, whatever the frame carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TpktHeader {
+    /// Fewer than the 4 header bytes (and the first, if any, is version 3).
+    NeedMore,
+    /// The first byte is not version 3.
+    NotTpkt,
+    /// The length the header announces, header included.
+    Length(usize),
+}
+
+pub fn tpkt_header(buf: &[u8]) -> TpktHeader {
+    match buf {
+        [v, ..] if *v != 0x03 => TpktHeader::NotTpkt,
+        [_, _, hi, lo, ..] => TpktHeader::Length(usize::from(u16::from_be_bytes([*hi, *lo]))),
+        _ => TpktHeader::NeedMore,
+    }
+}
+
 pub fn frame_status(buf: &[u8]) -> FrameStatus {
-    let len = match buf {
-        [] => return FrameStatus::NeedMore,
-        [v, ..] if *v != 0x03 => return FrameStatus::NotTpkt,
-        [_, r, ..] if *r != 0x00 => return FrameStatus::NotTpkt,
-        [_, _, hi, lo, ..] => usize::from(u16::from_be_bytes([*hi, *lo])),
-        _ => return FrameStatus::NeedMore,
+    if let [0x03, r, ..] = buf
+        && *r != 0x00
+    {
+        return FrameStatus::NotTpkt;
+    }
+    let len = match tpkt_header(buf) {
+        TpktHeader::NeedMore => return FrameStatus::NeedMore,
+        TpktHeader::NotTpkt => return FrameStatus::NotTpkt,
+        TpktHeader::Length(n) => n,
     };
     if !(7..=MAX_REPLY).contains(&len) {
         return FrameStatus::BadLength(len);

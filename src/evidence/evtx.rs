@@ -176,16 +176,7 @@ pub fn decode(data: &Value, epoch_ms: i64, record_id: u64, file: usize) -> Optio
 
 /// Reads one `.evtx` file, appending its relevant events within `window` to `out`.
 pub fn read_file(path: &Path, index: usize, window: Window, out: &mut Vec<EventObs>, dropped: &mut u64) -> FileObs {
-    let mut file = FileObs {
-        path: path.display().to_string(),
-        kind: FileKind::Evtx,
-        records: 0,
-        unreadable_records: 0,
-        relevant: 0,
-        first: None,
-        last: None,
-        error: None,
-    };
+    let mut file = FileObs::new(path.display().to_string(), FileKind::Evtx);
     // The parser is a third-party crate fed hostile bytes: a panic in it becomes this file's error.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         read_into(path, index, window, out, dropped, &mut file)
@@ -231,16 +222,7 @@ pub fn read_bytes(
     out: &mut Vec<EventObs>,
     dropped: &mut u64,
 ) -> FileObs {
-    let mut file = FileObs {
-        path: name.to_string(),
-        kind: FileKind::Evtx,
-        records: 0,
-        unreadable_records: 0,
-        relevant: 0,
-        first: None,
-        last: None,
-        error: None,
-    };
+    let mut file = FileObs::new(name.to_string(), FileKind::Evtx);
     let result =
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match ::evtx::EvtxParser::from_buffer(bytes) {
             Ok(parser) => read_records(parser, index, window, out, dropped, &mut file),

@@ -70,6 +70,13 @@ pub struct FileObs {
     pub error: Option<String>,
 }
 
+impl FileObs {
+    /// A file about to be read: nothing counted yet.
+    pub fn new(path: String, kind: FileKind) -> FileObs {
+        FileObs { path, kind, records: 0, unreadable_records: 0, relevant: 0, first: None, last: None, error: None }
+    }
+}
+
 /// One relevant event, decoded.
 #[derive(Debug, Clone, Serialize)]
 pub struct EventObs {

@@ -179,16 +179,7 @@ pub fn parse_text(text: &str, file: &str, out: &mut Vec<RegValue>) -> Result<(u6
 }
 
 pub fn read_file(path: &Path, out: &mut Vec<RegValue>) -> FileObs {
-    let mut file = FileObs {
-        path: path.display().to_string(),
-        kind: FileKind::Reg,
-        records: 0,
-        unreadable_records: 0,
-        relevant: 0,
-        first: None,
-        last: None,
-        error: None,
-    };
+    let mut file = FileObs::new(path.display().to_string(), FileKind::Reg);
     let bytes = match std::fs::File::open(path).and_then(|f| {
         let mut buf = Vec::new();
         f.take(MAX_REG_BYTES + 1).read_to_end(&mut buf).map(|_| buf)

@@ -5,6 +5,7 @@
 //! core, security and network data offering that one encryptionMethods bit (2.2.1.3, 2.2.1.3.3), then
 //! the Server Security Data of the Connect Response (2.2.1.4.3): encryptionMethod and encryptionLevel.
 
+use crate::codec::x224::TpktHeader;
 use crate::net::FrameError;
 use crate::observations::{RdpMethodObs, RdpSecurityObs};
 use crate::probe::ProbeContext;
@@ -155,13 +156,11 @@ pub fn decode_connect_response(frame: &[u8]) -> Result<(u32, u32), ConnectRespon
 
 /// Read one TPKT frame ([T.123] 8: version 3, a 16-bit length), bounded, by `until`.
 async fn read_tpkt(s: &mut tokio::net::TcpStream, until: Instant) -> Result<Vec<u8>, AttemptError> {
-    let size = |buf: &[u8]| match *buf {
-        [version, ..] if version != 0x03 => Err(AttemptError::NotTpkt(crate::probe::hex_prefix(buf, 16))),
-        [_, _, hi, lo, ..] => match usize::from(u16::from_be_bytes([hi, lo])) {
-            n if n < 4 => Err(AttemptError::TpktLength(n)),
-            n => Ok(Some(n)),
-        },
-        _ => Ok(None),
+    let size = |buf: &[u8]| match crate::codec::x224::tpkt_header(buf) {
+        TpktHeader::NotTpkt => Err(AttemptError::NotTpkt(crate::probe::hex_prefix(buf, 16))),
+        TpktHeader::Length(n) if n < 4 => Err(AttemptError::TpktLength(n)),
+        TpktHeader::Length(n) => Ok(Some(n)),
+        TpktHeader::NeedMore => Ok(None),
     };
     let mut buf = Vec::new();
     crate::net::read_frame(s, &mut buf, size, MAX_FRAME, until.into()).await.map_err(|e| match e {
