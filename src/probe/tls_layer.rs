@@ -277,6 +277,7 @@ async fn ask(addr: SocketAddr, q: Question, prio: Priority, req: NegRequest, hos
     let mut answer = Answer { question: q, offered: spec.suites, outcome: ConnOutcome::Skipped, hello: None };
     let Some(permit) = ctx.permit(prio).await else { return answer };
     let quiet = ProbeContext { trace: None, ..ctx.clone() };
+    let opened = Instant::now();
     let (neg, stream) = x224::negotiate(addr, &req, &quiet).await;
     let Some(mut stream) = stream else {
         if matches!(neg.outcome, NegOutcome::Closed | NegOutcome::Reset | NegOutcome::ConnectFailed) {
@@ -288,7 +289,16 @@ async fn ask(addr: SocketAddr, q: Question, prio: Priority, req: NegRequest, hos
     // The server took the connection and answered X.224: whatever it does with the hello is its TLS
     // behaviour (a reset there is a finding, not throttling).
     permit.answered();
+    let sent = Instant::now();
     let (outcome, hello) = tls_scan::exchange_hello(&mut stream, &bytes, ctx.patient().into()).await;
+    if ctx.trace.is_some() {
+        let what = match q {
+            Question::Version(v) => format!("TLS question: version {}", tls_suites::version_name(v).unwrap_or("?")),
+            Question::Profile(p) => format!("TLS question: client {}", p.name),
+            Question::Weak(c) => format!("TLS question: weak class {c:?}"),
+        };
+        ctx.trace(tls_scan::trace_line(&what, answer.offered.len(), &outcome, opened.into(), sent.into()));
+    }
     answer.outcome = outcome;
     answer.hello = hello;
     answer
@@ -423,6 +433,7 @@ pub async fn probe(
         opts.max_connections = MAX_SCAN_CONNECTIONS;
         opts.limiter = Some(ctx.limiter.clone());
         opts.parallel_chains = ctx.limiter.stats().max as usize;
+        opts.trace = ctx.trace.clone();
         let (h, scan) = tokio::join!(handshakes, tls_scan::scan(open, &opts));
         let profiles = client_profiles::evaluate_all(&scan.accepted_versions(), &scan.suites_by_version());
         (h, scan, profiles, TlsScanMode::Full)
@@ -433,9 +444,11 @@ pub async fn probe(
             if first_stalled { vec![(Question::Version(TLS12), Priority::Judged)] } else { targeted_questions(plan) };
         let asks = join_all(questions.into_iter().map(|(q, prio)| ask(addr, q, prio, scan_req, host, ctx)));
         let early_retry = async { if first_stalled { small_mss(addr, host, scan_req, ctx).await } else { None } };
+        let asked = Instant::now();
         let (h, answers, retry) = tokio::join!(handshakes, asks, early_retry);
         early_mss = retry;
-        let (scan, profiles) = gather(&answers);
+        let (mut scan, profiles) = gather(&answers);
+        scan.ms = u64::try_from(asked.elapsed().as_millis()).unwrap_or(u64::MAX);
         (h, scan, profiles, TlsScanMode::Targeted)
     };
     let mut handshakes: Vec<(HandshakeObs, Option<Vec<Vec<u8>>>)> = first.into_iter().collect();

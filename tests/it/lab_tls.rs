@@ -337,3 +337,28 @@ async fn targeted_questions_agree_with_the_full_enumeration() {
         assert!(opened <= 30, "{name}: {opened} connections for a default diagnosis");
     }
 }
+
+/// `-v` traces every hello: one line per hello connection the TLS layer counts, in the full scan and
+/// in the targeted questions alike, each saying what came back and how long X.224 and the hello took.
+#[tokio::test]
+async fn verbose_traces_every_hello_the_tls_layer_counts() {
+    for (full, prefix) in [(true, "TLS scan hello "), (false, "TLS question: ")] {
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let sink = lines.clone();
+        let mut opts = lab_options(Duration::from_secs(10));
+        opts.plan.full_scan = full;
+        opts.trace = Some(std::sync::Arc::new(move |l: &str| sink.lock().unwrap().push(l.to_string())));
+        let r = run_with("healthy", opts).await;
+        let hellos: Vec<String> = lines.lock().unwrap().iter().filter(|l| l.starts_with(prefix)).cloned().collect();
+        let t = tls(&r);
+        // The layer's count is the hellos, the real handshakes (traced on their own lines) and the
+        // small-MSS retry (none here).
+        let handshakes = t.handshakes.iter().filter(|h| h.outcome != HandshakeOutcome::NegotiationFailed).count();
+        assert!(t.small_mss_retry.is_none());
+        assert!(hellos.len() > 3, "{hellos:#?}");
+        assert_eq!(hellos.len() + handshakes, t.connections as usize, "full={full}: {hellos:#?}");
+        let accepted = hellos.iter().filter(|l| l.contains(": ServerHello tls1.")).count();
+        assert!(accepted >= 2, "{hellos:#?}");
+        assert!(hellos.iter().all(|l| l.contains(" ms of TCP and X.224)")), "{hellos:#?}");
+    }
+}

@@ -39,7 +39,7 @@ use crate::knowledge::tls_suites::{self, SUITES};
 // ---------------------------------------------------------------------------------------------
 
 /// How to scan.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ScanOptions {
     /// Nothing is waited for past this instant.
     pub deadline: Instant,
@@ -63,6 +63,8 @@ pub struct ScanOptions {
     /// The per-server connection limiter to share with the rest of the run; without one, the scan
     /// makes its own ([`super::limiter::DEFAULT_MAX_PARALLEL`] at once, `pace` apart).
     pub limiter: Option<super::Limiter>,
+    /// `-v`: one line per hello (what was offered, what came back, how long each part took).
+    pub trace: Option<crate::Trace>,
 }
 
 impl ScanOptions {
@@ -78,6 +80,7 @@ impl ScanOptions {
             detect_client_preference: true,
             parallel_chains: 1,
             limiter: None,
+            trace: None,
         }
     }
 }
@@ -161,6 +164,7 @@ where
     if now >= sh.opts.deadline {
         return ConnOutcome::Skipped;
     }
+    let opened = Instant::now();
     let mut stream = match tokio::time::timeout_at(conn_deadline, (sh.open)()).await {
         Err(_) => {
             return ConnOutcome::ConnectFailed { error: "connect/negotiation timed out".into() };
@@ -172,9 +176,14 @@ where
         Ok(Ok(s)) => s,
     };
     let hello = encode_client_hello(spec, &fresh_random());
-    let reply_deadline = sh.opts.deadline.min(Instant::now() + sh.opts.reply_timeout);
+    let sent = Instant::now();
+    let reply_deadline = sh.opts.deadline.min(sent + sh.opts.reply_timeout);
     let (outcome, hello_reply) = exchange_hello(&mut stream, &hello, reply_deadline).await;
     drop(stream);
+    if let Some(trace) = &sh.opts.trace {
+        let what = format!("TLS scan hello {}", tls_suites::version_name(spec.version).unwrap_or("?"));
+        trace(&trace_line(&what, spec.suites.len(), &outcome, opened, sent));
+    }
     // The server answered the hello (a ServerHello or an alert, the usual refusal of a suite): the
     // limiter may open one more connection at once.
     if matches!(outcome, ConnOutcome::ServerHello { .. } | ConnOutcome::Alert { .. }) {
@@ -193,6 +202,32 @@ where
     }
     sh.log.lock().unwrap_or_else(|e| e.into_inner()).push(outcome.clone());
     outcome
+}
+
+/// The `-v` line for one hello on its own connection: `what` was asked with `offered` suites, the
+/// connection was opened at `opened` and the hello sent at `sent` (X.224 in between).
+pub fn trace_line(what: &str, offered: usize, outcome: &ConnOutcome, opened: Instant, sent: Instant) -> String {
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    format!(
+        "{what} ({offered} suites): {} in {:.1} ms (after {:.1} ms of TCP and X.224)",
+        traced(outcome),
+        ms(sent.elapsed()),
+        ms(sent - opened)
+    )
+}
+
+/// The `-v` words for one hello's outcome: names where the codes have them.
+fn traced(outcome: &ConnOutcome) -> String {
+    match outcome {
+        ConnOutcome::ServerHello { version, suite, hello_retry_request } => format!(
+            "{} {} {}",
+            if *hello_retry_request { "HelloRetryRequest" } else { "ServerHello" },
+            tls_suites::version_name(*version).unwrap_or("?"),
+            tls_suites::suite_name(*suite)
+        ),
+        ConnOutcome::Alert { description, .. } => format!("alert {}", tls_suites::alert_name(*description)),
+        other => other.to_string(),
+    }
 }
 
 async fn scan_version<F, Fut>(sh: &Shared<'_, F>, version: u16) -> VersionEnumResult
