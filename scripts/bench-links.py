@@ -9,6 +9,7 @@ path and server: wall time (median of N runs), the same in round trips, connecti
 the link), and the verdict. Loopback only. Numbers, not a test.
 """
 import argparse
+import atexit
 import json
 import os
 import statistics
@@ -26,12 +27,26 @@ class Link:
         # 127.0.0.N:3389: nmap's rdp-enum-encryption runs only on port 3389 (or a detected RDP service).
         self.host = f"127.0.0.{n}"
         self.port = 3389
+        # The proxy delays lost data chunks; a lost SYN or SYN-ACK needs the kernel: iptables drops
+        # them at random on this link's own address only (root; skipped without iptables).
+        self.syn_rules = []
+        if loss > 0:
+            for rule in (["-d", self.host, "--dport", str(self.port), "--syn"],
+                         ["-s", self.host, "--sport", str(self.port), "--tcp-flags", "SYN,ACK", "SYN,ACK"]):
+                r = ["INPUT", "-p", "tcp"] + rule + ["-m", "statistic", "--mode", "random",
+                                                    "--probability", str(loss), "-j", "DROP"]
+                try:
+                    subprocess.run(["iptables", "-w", "-I"] + r, check=True, capture_output=True)
+                    self.syn_rules.append(r)
+                except (OSError, subprocess.CalledProcessError) as e:
+                    print(f"(no SYN loss on {self.host}: iptables: {e})", file=sys.stderr)
         listen_port = n
         self.log = open(f"/tmp/bench-link-{listen_port}.log", "w+")
         self.proc = subprocess.Popen(
             [BIN, "lab", "--link", f"127.0.0.1:{upstream_port}", "--listen", f"{self.host}:{self.port}",
              "--rtt-ms", str(rtt_ms), "--loss", str(loss)],
             stdout=self.log, stderr=subprocess.DEVNULL)
+        atexit.register(self.close)  # the iptables rules go even when the run is interrupted
         time.sleep(0.3)
 
     def count(self):
@@ -44,9 +59,13 @@ class Link:
         return n
 
     def close(self):
-        self.proc.terminate()
-        self.proc.wait()
-        self.log.close()
+        for r in self.syn_rules:
+            subprocess.run(["iptables", "-w", "-D"] + r, capture_output=True)
+        self.syn_rules = []
+        if not self.log.closed:
+            self.proc.terminate()
+            self.proc.wait()
+            self.log.close()
 
 
 def timed(cmd, env=None, timeout=900):

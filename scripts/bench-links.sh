@@ -3,7 +3,9 @@
 # --full-scan and --user at 0, 20, 50, 150 and 300 ms of round-trip time and on a lossy path, against
 # the real xrdp (negotiate, 49 TLS 1.2 + 3 TLS 1.3 suites), FreeRDP TLS and FreeRDP NLA servers, side by
 # side with sslscan --rdp and nmap's rdp-enum-encryption in one run. The RTT and loss come from
-# `rdp-doctor lab --link` (a loopback proxy: this kernel has no sch_netem); the link also counts the
+# `rdp-doctor lab --link` (a loopback proxy: this kernel has no sch_netem; a lost data chunk waits one
+# retransmission timeout), and on the lossy path iptables drops SYNs and SYN-ACKs at random on the
+# link's own loopback address (needs root; removed when the run ends). The link also counts the
 # connections each tool opens.
 #
 #   scripts/bench-links.sh [--runs N] [--rtts 0,20,50,150,300] [--anchor-max-rtt MS] [--loss P]
@@ -16,7 +18,7 @@ SCRIPT_NAME=bench-links
 STATE=${TMPDIR:-/tmp}
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
-ensure_packages sslscan nmap
+ensure_packages sslscan nmap iptables
 cargo build --release --quiet
 started=""
 if [ -z "${RDPD_XRDP_TLS_PORT:-}" ]; then

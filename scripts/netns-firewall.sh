@@ -11,6 +11,7 @@
 #     tcp/3389  SYN silently dropped                 -> client connect times out
 #     tcp/3390  REJECT --reject-with icmp-host-unreachable -> EHOSTUNREACH
 #     tcp/3391  nothing listens                      -> RST, ECONNREFUSED
+#     tcp/3392  every other SYN silently dropped     -> a lossy path (a test's own server listens)
 #
 # The 10.203.0.0/30 addresses exist only inside these two namespaces; no
 # traffic leaves them. Needs root (ip netns, iptables).
@@ -86,6 +87,7 @@ up() {
     ip -n $NS_S link set rdpd-s0 up
     ip netns exec $NS_S iptables -w -A INPUT -p tcp --dport 3389 --syn -j DROP
     ip netns exec $NS_S iptables -w -A INPUT -p tcp --dport 3390 -j REJECT --reject-with icmp-host-unreachable
+    ip netns exec $NS_S iptables -w -A INPUT -p tcp --dport 3392 --syn -m statistic --mode nth --every 2 --packet 0 -j DROP
 
     # the veth link needs a moment (DAD is not involved for IPv4, but the
     # first ARP may be slow); wait until the closed port answers with RST
@@ -106,6 +108,7 @@ export RDPD_NETNS_SERVER=$NS_S
 export RDPD_NETNS_DROP_TARGET=$IP_S:3389
 export RDPD_NETNS_REJECT_TARGET=$IP_S:3390
 export RDPD_NETNS_CLOSED_TARGET=$IP_S:3391
+export RDPD_NETNS_SYN_LOSS_LISTEN=$IP_S:3392
 EOF
     log "namespaces up; run a client with: ip netns exec $NS_C CMD"
 }

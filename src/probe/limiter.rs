@@ -43,6 +43,13 @@ pub const SILENT_RELEASE: Duration = Duration::from_millis(500);
 /// The first SYN retransmission timeout (RFC 6298 2.1: 1 s): a connect at least this slow lost its SYN.
 pub const SYN_RETRANSMIT: Duration = Duration::from_millis(900);
 
+/// The least wait for a SYN-ACK before a connect sends its SYN again on a fresh socket, once a
+/// handshake to this server has been timed: Linux's least retransmission timeout (TCP_RTO_MIN).
+pub const SYN_RTO_MIN: Duration = Duration::from_millis(200);
+/// A SYN-ACK later than this many fastest handshakes is taken as lost (RFC 6298 2.3 sets RTO to
+/// SRTT + 4 RTTVAR; with one sample, SRTT = R and RTTVAR = R/2, 3 R).
+pub const SYN_RTO_RTTS: u32 = 3;
+
 /// Who goes first when connections wait for a permit: lower first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Priority {
@@ -72,6 +79,8 @@ struct State {
     peak: u32,
     /// How often the limit was halved.
     halvings: u32,
+    /// SYNs sent again by a connect's own early retry.
+    syns_resent: u32,
     /// The fastest TCP handshake seen (about one round trip).
     fastest_connect: Option<Duration>,
     /// Answers since the limit last grew.
@@ -138,6 +147,7 @@ impl Limiter {
                 halvings_in_a_row: 0,
                 peak: 0,
                 halvings: 0,
+                syns_resent: 0,
                 fastest_connect: None,
                 credit: 0,
                 slow_start: true,
@@ -202,10 +212,7 @@ impl Limiter {
     /// The server refused or reset a connection: halve the limit and hold new starts back a little.
     pub fn refused(&self) {
         let mut s = self.lock();
-        s.credit = 0;
-        s.slow_start = false;
-        s.limit = (s.limit / 2).max(1);
-        s.halvings += 1;
+        Self::halve(&mut s);
         s.halvings_in_a_row += 1;
         let hold = BACKOFF_STEP * s.halvings_in_a_row.min(8);
         let until = Instant::now() + hold;
@@ -227,10 +234,36 @@ impl Limiter {
         }
     }
 
+    /// How long a connect to this server waits for its SYN-ACK before sending the SYN again itself,
+    /// when a handshake was already timed and that wait is shorter than the kernel's own first
+    /// retransmission (1 s, RFC 6298 2.1): the first connect has no round trip to go by, and a lost
+    /// SYN then costs a second, twenty round trips of a 50 ms VPN.
+    pub fn syn_timeout(&self) -> Option<Duration> {
+        let fastest = self.lock().fastest_connect?;
+        Some((fastest * SYN_RTO_RTTS).max(SYN_RTO_MIN)).filter(|t| *t < SYN_RETRANSMIT)
+    }
+
+    /// A connect had to send its SYN again (its own early retry): a SYN or its SYN-ACK was lost,
+    /// on the path or at a full accept queue. As TCP halves its window on a loss, so does this.
+    /// No hold: the SYN already waited its round trips, and on a lossy path a hold per loss would
+    /// stall every connection behind it.
+    pub fn syn_lost(&self) {
+        let mut s = self.lock();
+        s.syns_resent += 1;
+        Self::halve(&mut s);
+    }
+
+    fn halve(s: &mut State) {
+        s.credit = 0;
+        s.slow_start = false;
+        s.limit = (s.limit / 2).max(1);
+        s.halvings += 1;
+    }
+
     /// The limit now, the most in flight at once so far, and how often the limit was halved.
     pub fn stats(&self) -> PolitenessObs {
         let s = self.lock();
-        PolitenessObs { limit: s.limit, max: s.max, peak: s.peak, halvings: s.halvings }
+        PolitenessObs { limit: s.limit, max: s.max, peak: s.peak, halvings: s.halvings, syns_resent: s.syns_resent }
     }
 }
 
@@ -321,5 +354,22 @@ mod tests {
         far.connected(Duration::from_millis(400));
         far.connected(Duration::from_millis(1100));
         assert_eq!(far.stats().limit, INITIAL_WINDOW);
+    }
+
+    #[test]
+    fn the_syn_timeout_comes_from_the_fastest_handshake_and_never_beats_the_kernel_late() {
+        let l = Limiter::new(8, Duration::ZERO);
+        assert_eq!(l.syn_timeout(), None, "no handshake timed yet: the kernel's own timers");
+        l.connected(Duration::from_micros(100));
+        assert_eq!(l.syn_timeout(), Some(SYN_RTO_MIN), "loopback: the floor");
+        let wan = Limiter::new(8, Duration::ZERO);
+        wan.connected(Duration::from_millis(150));
+        assert_eq!(wan.syn_timeout(), Some(Duration::from_millis(450)), "three round trips");
+        let far = Limiter::new(8, Duration::ZERO);
+        far.connected(Duration::from_millis(300));
+        assert_eq!(far.syn_timeout(), None, "900 ms is no sooner than the kernel's retransmission");
+        l.syn_lost();
+        assert_eq!(l.stats().limit, INITIAL_WINDOW / 2, "a lost SYN halves the window");
+        assert_eq!(l.stats().syns_resent, 1);
     }
 }

@@ -1,7 +1,7 @@
 //! Network layer probe: name resolution (A and AAAA) and one TCP connect per address.
 //! Records what happened; deciding why is the diagnosis's job.
 
-use super::ProbeContext;
+use super::{ProbeContext, limiter};
 use crate::observations::{ConnectAttempt, ConnectOutcome, NetworkObs, ResolveObs};
 use std::io;
 use std::net::{IpAddr, SocketAddr};
@@ -40,16 +40,38 @@ pub async fn resolve(host: &str, port: u16, ctx: &ProbeContext) -> ResolveObs {
 }
 
 /// Connect to one address within the deadline, and classify the result.
+///
+/// Once a handshake to this server was timed, a SYN unanswered for a few of those round trips
+/// ([`super::Limiter::syn_timeout`]) is sent again on a fresh socket, the wait doubling each time
+/// (RFC 6298 5.5), until the wait reaches the kernel's own first retransmission, which then takes
+/// over. A lost SYN costs a few round trips instead of a second. The abandoned socket never made a
+/// connection (its SYN-ACK, if one comes late, meets a reset), so it is counted once.
 pub async fn connect(addr: SocketAddr, ctx: &ProbeContext) -> (ConnectAttempt, Option<TcpStream>) {
     let started = Instant::now();
     let limit = ctx.deadline.min(started + CONNECT_TIMEOUT);
     ctx.opened();
-    let result = tokio::time::timeout_at(limit.into(), TcpStream::connect(addr)).await;
+    let mut wait = ctx.limiter.syn_timeout();
+    let (result, attempt_started) = loop {
+        let attempt_started = Instant::now();
+        let attempt_end = wait.map_or(limit, |w| limit.min(attempt_started + w));
+        match tokio::time::timeout_at(attempt_end.into(), TcpStream::connect(addr)).await {
+            Err(_) if attempt_end < limit => {
+                ctx.trace(format!(
+                    "tcp connect {addr}: no SYN-ACK in {:.0} ms, SYN again",
+                    wait.unwrap_or_default().as_secs_f64() * 1000.0
+                ));
+                ctx.limiter.syn_lost();
+                wait = wait.map(|w| w * 2).filter(|w| *w < limiter::SYN_RETRANSMIT);
+            }
+            other => break (other, attempt_started),
+        }
+    };
     let ms = ms_since(started);
     let (outcome, error, stream) = match result {
         Ok(Ok(s)) => {
             let _ = s.set_nodelay(true);
-            ctx.limiter.connected(started.elapsed());
+            // The last attempt's own handshake time (the abandoned SYNs were counted as lost).
+            ctx.limiter.connected(attempt_started.elapsed());
             (ConnectOutcome::Accepted, None, Some(s))
         }
         Ok(Err(e)) => (classify_connect_error(&e), Some(e.to_string()), None),

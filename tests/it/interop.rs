@@ -631,3 +631,72 @@ fn fixtures_are_complete_tpkts_and_documented() {
     }
     assert_eq!(n, 8 * 8, "expected 8 servers x 8 requests");
 }
+
+/// A lossy path: the server's namespace drops every other SYN to this port (`scripts/netns-firewall.sh`).
+/// Once a handshake to the server has been timed, a connect whose SYN goes unanswered for a few round
+/// trips sends it again itself, instead of waiting for the kernel's retransmission a second later; the
+/// verdict is the one of a clean path, the abandoned SYNs (which never made a connection) are not
+/// counted as connections, and each loss halves the window as TCP's would.
+#[test]
+fn netns_lost_syns_are_sent_again_early_and_the_verdict_holds() {
+    use std::io::{BufRead, BufReader};
+    let ns_server = env_var("RDPD_NETNS_SERVER");
+    let ns_client = env_var("RDPD_NETNS_CLIENT");
+    let listen = env_var("RDPD_NETNS_SYN_LOSS_LISTEN");
+    let mut lab = Command::new("ip")
+        .args(["netns", "exec", &ns_server, BIN, "lab", "--scenario", "healthy", "--listen", &listen])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the lab runs in the server namespace");
+    let mut line = String::new();
+    BufReader::new(lab.stdout.take().expect("stdout")).read_line(&mut line).expect("the lab says where it listens");
+    assert!(line.contains(&listen), "{line}");
+    let out = Command::new("ip")
+        .args(["netns", "exec", &ns_client, BIN, "diagnose", &listen, "--json", "-v", "--timeout", "30"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("diagnose runs in the client namespace");
+    let text = Command::new("ip")
+        .args(["netns", "exec", &ns_client, BIN, "diagnose", &listen, "--timeout", "30"])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("diagnose");
+    let _ = lab.kill();
+    let _ = lab.wait();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}\n{stderr}"));
+    let ids: Vec<&str> = v["findings"].as_array().unwrap().iter().filter_map(|f| f["id"].as_str()).collect();
+    assert!(matches!(v["verdict"].as_str(), Some("healthy" | "degraded")), "{} {ids:?}\n{stderr}", v["verdict"]);
+    assert!(!ids.iter().any(|id| id.starts_with("tcp-") || *id == "deadline-reached"), "{ids:?}");
+    let network = &v["observations"]["network"];
+    let politeness = &network["politeness"];
+    let resent = politeness["syns_resent"].as_u64().unwrap();
+    assert!(resent >= 3, "half the SYNs are dropped: the connects after the first send theirs again\n{stderr}");
+    assert!(stderr.contains("no SYN-ACK in 200 ms, SYN again"), "the -v trace says so\n{stderr}");
+    assert!(politeness["halvings"].as_u64().unwrap() >= 1, "{politeness}");
+    // The server saw as many connections as the report counts: the same diagnosis on a clean path.
+    let clean = loopback_lab_connections();
+    let opened = network["connections_opened"].as_u64().unwrap();
+    assert!(opened <= 30 && opened.abs_diff(clean) <= 2, "{opened} connections here, {clean} on a clean path");
+    let text = String::from_utf8_lossy(&text.stdout);
+    // (A second run: the namespace's every-other count goes on, so its number may differ by one or two.)
+    assert!(text.contains(" SYNs lost and sent again)"), "the footer says so:\n{text}");
+}
+
+/// How many connections a default diagnosis of the lab's healthy scenario opens over loopback.
+fn loopback_lab_connections() -> u64 {
+    use std::io::{BufRead, BufReader};
+    let mut lab = Command::new(BIN)
+        .args(["lab", "--scenario", "healthy", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("lab");
+    let mut line = String::new();
+    BufReader::new(lab.stdout.take().expect("stdout")).read_line(&mut line).expect("listening line");
+    let addr = line.split_whitespace().find(|w| w.starts_with("127.0.0.1:")).expect("address").to_string();
+    let r = run(&[], &addr, 10);
+    let _ = lab.kill();
+    let _ = lab.wait();
+    r.json["observations"]["network"]["connections_opened"].as_u64().unwrap()
+}
