@@ -10,6 +10,8 @@ the link), and the verdict. Loopback only. Numbers, not a test.
 """
 import argparse
 import atexit
+import shlex
+import signal
 import json
 import os
 import statistics
@@ -18,6 +20,19 @@ import sys
 import time
 
 BIN = os.environ.get("RDPD_BIN", "target/release/rdp-doctor")
+# Every iptables rule the lossy link adds carries this comment; purge_rules() removes them all.
+RULE_TAG = "rdpd-bench-links"
+
+
+def purge_rules():
+    """Removes every rule tagged RULE_TAG (from this run or an interrupted one)."""
+    try:
+        rules = subprocess.run(["iptables", "-w", "-S", "INPUT"], capture_output=True, text=True).stdout
+    except OSError:
+        return
+    for line in rules.splitlines():
+        if RULE_TAG in line and line.startswith("-A "):
+            subprocess.run(["iptables", "-w", "-D"] + shlex.split(line)[1:], capture_output=True)
 
 
 class Link:
@@ -34,7 +49,8 @@ class Link:
             for rule in (["-d", self.host, "--dport", str(self.port), "--syn"],
                          ["-s", self.host, "--sport", str(self.port), "--tcp-flags", "SYN,ACK", "SYN,ACK"]):
                 r = ["INPUT", "-p", "tcp"] + rule + ["-m", "statistic", "--mode", "random",
-                                                    "--probability", str(loss), "-j", "DROP"]
+                                                    "--probability", str(loss), "-m", "comment",
+                                                    "--comment", RULE_TAG, "-j", "DROP"]
                 try:
                     subprocess.run(["iptables", "-w", "-I"] + r, check=True, capture_output=True)
                     self.syn_rules.append(r)
@@ -178,6 +194,9 @@ def median_of(n, f):
 
 
 def main():
+    purge_rules()
+    atexit.register(purge_rules)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that atexit runs
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--rtts", default="0,20,50,150,300")

@@ -28,7 +28,15 @@ if [ -z "${RDPD_XRDP_TLS_PORT:-}" ]; then
     # shellcheck disable=SC1091
     source "$RDPD_STATE/servers.env"
 fi
-cleanup() { [ -n "$started" ] && scripts/interop-servers.sh stop >/dev/null 2>&1 || true; }
+cleanup() {
+    # the lossy link's SYN-loss rules (tagged), should the Python side have been killed
+    if command -v iptables >/dev/null; then
+        iptables -w -S INPUT 2>/dev/null | grep rdpd-bench-links | sed 's/^-A //' | while read -r rule; do
+            eval "iptables -w -D $rule" || true
+        done
+    fi
+    [ -n "$started" ] && scripts/interop-servers.sh stop >/dev/null 2>&1 || true
+}
 trap cleanup EXIT
 echo "rdp-doctor $(target/release/rdp-doctor --version | cut -d' ' -f2), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 scripts/bench-links.py "$@"

@@ -48,8 +48,8 @@ pub struct PolitenessObs {
     pub peak: u32,
     /// How often the server's refusals or resets halved the limit.
     pub halvings: u32,
-    /// SYNs that went unanswered for a few round trips and were sent again (a lost SYN or SYN-ACK:
-    /// a lossy path, or a full accept queue at the server).
+    /// SYNs sent again on fresh sockets because the first went unanswered for a few round trips
+    /// (a lost SYN or SYN-ACK: a lossy path, or a full accept queue at the server).
     pub syns_resent: u32,
 }
 

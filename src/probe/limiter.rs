@@ -13,6 +13,7 @@
 
 use crate::observations::PolitenessObs;
 use std::collections::BTreeMap;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::oneshot;
@@ -81,8 +82,15 @@ struct State {
     halvings: u32,
     /// SYNs sent again by a connect's own early retry.
     syns_resent: u32,
-    /// The fastest TCP handshake seen (about one round trip).
-    fastest_connect: Option<Duration>,
+    /// The fastest TCP handshake seen, per address (about one round trip to it; through an RD
+    /// Gateway the layers' connections go to a loopback forwarder and the forwarder's to the
+    /// gateway, under one limiter).
+    fastest_connect: BTreeMap<IpAddr, Duration>,
+    /// When the window was last halved for a lost SYN: one halving per loss event, as TCP's.
+    last_loss_halving: Option<Instant>,
+    /// A connect went unanswered to its end although it sent its SYN again: the path (or an IPS)
+    /// drops everything, and sending more SYNs earlier would only add to it.
+    early_syn_off: bool,
     /// Answers since the limit last grew.
     credit: u32,
     /// Slow start until the first refusal, then congestion avoidance.
@@ -148,7 +156,9 @@ impl Limiter {
                 peak: 0,
                 halvings: 0,
                 syns_resent: 0,
-                fastest_connect: None,
+                fastest_connect: BTreeMap::new(),
+                last_loss_halving: None,
+                early_syn_off: false,
                 credit: 0,
                 slow_start: true,
             })),
@@ -219,14 +229,15 @@ impl Limiter {
         s.hold_until = Some(s.hold_until.map_or(until, |t| t.max(until)));
     }
 
-    /// A TCP handshake took `took`. One far slower than the fastest (a second or more, when the
-    /// fastest took a third of that or less) means a SYN was dropped and sent again: the server's
-    /// accept queue overflowed (xrdp listens with a backlog of 2), which is a refusal in disguise.
-    pub fn connected(&self, took: Duration) {
+    /// A TCP handshake to `ip` took `took`. One far slower than the fastest to the same address (a
+    /// second or more, when the fastest took a third of that or less) means a SYN was dropped and
+    /// sent again by the kernel: the server's accept queue overflowed (xrdp listens with a backlog
+    /// of 2), which is a refusal in disguise.
+    pub fn connected(&self, ip: IpAddr, took: Duration) {
         let slow = {
             let mut s = self.lock();
-            let fastest = s.fastest_connect.map_or(took, |f| f.min(took));
-            s.fastest_connect = Some(fastest);
+            let fastest = s.fastest_connect.get(&ip).map_or(took, |f| (*f).min(took));
+            s.fastest_connect.insert(ip, fastest);
             took >= SYN_RETRANSMIT && took >= fastest * 3
         };
         if slow {
@@ -234,23 +245,37 @@ impl Limiter {
         }
     }
 
-    /// How long a connect to this server waits for its SYN-ACK before sending the SYN again itself,
-    /// when a handshake was already timed and that wait is shorter than the kernel's own first
-    /// retransmission (1 s, RFC 6298 2.1): the first connect has no round trip to go by, and a lost
-    /// SYN then costs a second, twenty round trips of a 50 ms VPN.
-    pub fn syn_timeout(&self) -> Option<Duration> {
-        let fastest = self.lock().fastest_connect?;
+    /// How long a connect to `ip` waits for its SYN-ACK before sending a SYN again on a fresh
+    /// socket (racing the first), when a handshake to that address was already timed and the wait
+    /// is shorter than the kernel's own first retransmission (1 s, RFC 6298 2.1): the first connect
+    /// has no round trip to go by, and a lost SYN then costs a second, twenty round trips of a 50 ms
+    /// VPN. None once a connect went unanswered to its end despite the early SYN.
+    pub fn syn_timeout(&self, ip: IpAddr) -> Option<Duration> {
+        let s = self.lock();
+        if s.early_syn_off {
+            return None;
+        }
+        let fastest = *s.fastest_connect.get(&ip)?;
         Some((fastest * SYN_RTO_RTTS).max(SYN_RTO_MIN)).filter(|t| *t < SYN_RETRANSMIT)
     }
 
-    /// A connect had to send its SYN again (its own early retry): a SYN or its SYN-ACK was lost,
-    /// on the path or at a full accept queue. As TCP halves its window on a loss, so does this.
-    /// No hold: the SYN already waited its round trips, and on a lossy path a hold per loss would
-    /// stall every connection behind it.
-    pub fn syn_lost(&self) {
+    /// A connect started at `started` sent `resent` SYNs again; `lost` when one of those, not the
+    /// first, made the connection (the first SYN or its SYN-ACK was lost, on the path or at a full
+    /// accept queue). As TCP halves its window once per loss event, a loss halves the window once
+    /// for every connect that started after the last such halving; no hold, the SYN already
+    /// waited its round trips.
+    pub fn syns_resent(&self, started: Instant, resent: u32, lost: bool) {
         let mut s = self.lock();
-        s.syns_resent += 1;
-        Self::halve(&mut s);
+        s.syns_resent += resent;
+        if lost && s.last_loss_halving.is_none_or(|t| started > t) {
+            Self::halve(&mut s);
+            s.last_loss_halving = Some(Instant::now());
+        }
+    }
+
+    /// A connect that had sent its SYN again still went unanswered: no more early SYNs this run.
+    pub fn early_syn_unanswered(&self) {
+        self.lock().early_syn_off = true;
     }
 
     fn halve(s: &mut State) {
@@ -270,6 +295,8 @@ impl Limiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const IP: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
 
     #[tokio::test]
     async fn never_more_than_the_limit_and_priority_first() {
@@ -344,32 +371,53 @@ mod tests {
     #[test]
     fn a_connect_a_syn_retransmission_slower_is_a_refusal() {
         let l = Limiter::new(8, Duration::ZERO);
-        l.connected(Duration::from_millis(2));
-        l.connected(Duration::from_millis(40));
+        l.connected(IP, Duration::from_millis(2));
+        l.connected(IP, Duration::from_millis(40));
         assert_eq!(l.stats().limit, INITIAL_WINDOW, "jitter is not a refusal");
-        l.connected(Duration::from_millis(1003));
+        l.connected(IP, Duration::from_millis(1003));
         assert_eq!(l.stats().limit, INITIAL_WINDOW / 2, "a dropped SYN, sent again after 1 s");
         // On a 400 ms path a 1.2 s connect is three round trips: not proof of a drop.
         let far = Limiter::new(8, Duration::ZERO);
-        far.connected(Duration::from_millis(400));
-        far.connected(Duration::from_millis(1100));
+        far.connected(IP, Duration::from_millis(400));
+        far.connected(IP, Duration::from_millis(1100));
         assert_eq!(far.stats().limit, INITIAL_WINDOW);
     }
 
     #[test]
-    fn the_syn_timeout_comes_from_the_fastest_handshake_and_never_beats_the_kernel_late() {
+    fn the_syn_timeout_comes_from_the_fastest_handshake_to_that_address() {
         let l = Limiter::new(8, Duration::ZERO);
-        assert_eq!(l.syn_timeout(), None, "no handshake timed yet: the kernel's own timers");
-        l.connected(Duration::from_micros(100));
-        assert_eq!(l.syn_timeout(), Some(SYN_RTO_MIN), "loopback: the floor");
+        assert_eq!(l.syn_timeout(IP), None, "no handshake timed yet: the kernel's own timers");
+        l.connected(IP, Duration::from_micros(100));
+        assert_eq!(l.syn_timeout(IP), Some(SYN_RTO_MIN), "loopback: the floor");
+        // Through a gateway: the forwarder on loopback is fast, the gateway is not.
+        let gateway: IpAddr = "192.0.2.7".parse().unwrap();
+        assert_eq!(l.syn_timeout(gateway), None, "another address: nothing to go by");
+        l.connected(gateway, Duration::from_millis(400));
+        assert_eq!(l.syn_timeout(gateway), None, "1.2 s: the kernel's own retransmission comes first");
+        l.connected(gateway, Duration::from_millis(1100));
+        assert_eq!(l.stats().limit, INITIAL_WINDOW, "three round trips to the gateway, not a lost SYN");
         let wan = Limiter::new(8, Duration::ZERO);
-        wan.connected(Duration::from_millis(150));
-        assert_eq!(wan.syn_timeout(), Some(Duration::from_millis(450)), "three round trips");
+        wan.connected(gateway, Duration::from_millis(150));
+        assert_eq!(wan.syn_timeout(gateway), Some(Duration::from_millis(450)), "three round trips");
         let far = Limiter::new(8, Duration::ZERO);
-        far.connected(Duration::from_millis(300));
-        assert_eq!(far.syn_timeout(), None, "900 ms is no sooner than the kernel's retransmission");
-        l.syn_lost();
-        assert_eq!(l.stats().limit, INITIAL_WINDOW / 2, "a lost SYN halves the window");
-        assert_eq!(l.stats().syns_resent, 1);
+        far.connected(IP, Duration::from_millis(300));
+        assert_eq!(far.syn_timeout(IP), None, "900 ms is no sooner than the kernel's retransmission");
+    }
+
+    #[test]
+    fn a_lost_syn_halves_once_per_loss_event_and_an_unanswered_one_stops_early_syns() {
+        let l = Limiter::new(8, Duration::ZERO);
+        l.connected(IP, Duration::from_micros(100));
+        let burst = Instant::now();
+        l.syns_resent(burst, 1, false);
+        assert_eq!(l.stats().limit, INITIAL_WINDOW, "the first SYN won after all: nothing was lost");
+        l.syns_resent(burst, 1, true);
+        l.syns_resent(burst, 2, true);
+        assert_eq!(l.stats().limit, INITIAL_WINDOW / 2, "one burst's losses: one halving");
+        assert_eq!(l.stats().syns_resent, 4);
+        l.syns_resent(Instant::now(), 1, true);
+        assert_eq!(l.stats().limit, INITIAL_WINDOW / 4, "a connect started after it: a new loss event");
+        l.early_syn_unanswered();
+        assert_eq!(l.syn_timeout(IP), None, "a path that drops everything gets no more early SYNs");
     }
 }

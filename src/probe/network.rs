@@ -41,45 +41,75 @@ pub async fn resolve(host: &str, port: u16, ctx: &ProbeContext) -> ResolveObs {
 
 /// Connect to one address within the deadline, and classify the result.
 ///
-/// Once a handshake to this server was timed, a SYN unanswered for a few of those round trips
-/// ([`super::Limiter::syn_timeout`]) is sent again on a fresh socket, the wait doubling each time
-/// (RFC 6298 5.5), until the wait reaches the kernel's own first retransmission, which then takes
-/// over. A lost SYN costs a few round trips instead of a second. The abandoned socket never made a
-/// connection (its SYN-ACK, if one comes late, meets a reset), so it is counted once.
+/// Once a handshake to this address was timed, a SYN unanswered for a few of those round trips
+/// ([`super::Limiter::syn_timeout`]) is sent again on a fresh socket that races the first (at most
+/// [`EARLY_SYNS`] more, the wait doubling as RFC 6298 5.5 doubles a timer): the first handshake to
+/// complete is the connection, and the others, still waiting for their SYN-ACK, are dropped (a late
+/// SYN-ACK meets a reset). A lost SYN then costs a few round trips instead of the kernel's second.
+/// The server sees one connection, and it is counted once.
 pub async fn connect(addr: SocketAddr, ctx: &ProbeContext) -> (ConnectAttempt, Option<TcpStream>) {
+    use futures::StreamExt;
     let started = Instant::now();
-    let limit = ctx.deadline.min(started + CONNECT_TIMEOUT);
+    let limit: tokio::time::Instant = ctx.deadline.min(started + CONNECT_TIMEOUT).into();
     ctx.opened();
-    let mut wait = ctx.limiter.syn_timeout();
-    let (result, attempt_started) = loop {
-        let attempt_started = Instant::now();
-        let attempt_end = wait.map_or(limit, |w| limit.min(attempt_started + w));
-        match tokio::time::timeout_at(attempt_end.into(), TcpStream::connect(addr)).await {
-            Err(_) if attempt_end < limit => {
-                ctx.trace(format!(
-                    "tcp connect {addr}: no SYN-ACK in {:.0} ms, SYN again",
-                    wait.unwrap_or_default().as_secs_f64() * 1000.0
-                ));
-                ctx.limiter.syn_lost();
-                wait = wait.map(|w| w * 2).filter(|w| *w < limiter::SYN_RETRANSMIT);
+    let attempt = |n: u32| async move { (n, Instant::now(), TcpStream::connect(addr).await) };
+    let mut racing = futures::stream::FuturesUnordered::new();
+    racing.push(attempt(0));
+    let mut wait = ctx.limiter.syn_timeout(addr.ip());
+    let mut next_syn = wait.map(|w| tokio::time::Instant::from_std(started) + w).filter(|t| *t < limit);
+    let mut resent = 0u32;
+    let result = loop {
+        let early = async {
+            match next_syn {
+                Some(t) => tokio::time::sleep_until(t).await,
+                None => std::future::pending().await,
             }
-            other => break (other, attempt_started),
+        };
+        tokio::select! {
+            Some(done) = racing.next() => break Some(done),
+            () = early => {
+                resent += 1;
+                ctx.trace(format!(
+                    "tcp connect {addr}: no SYN-ACK in {:.0} ms, a SYN again on a fresh socket",
+                    started.elapsed().as_secs_f64() * 1000.0
+                ));
+                racing.push(attempt(resent));
+                wait = wait.map(|w| w * 2).filter(|w| *w < limiter::SYN_RETRANSMIT);
+                next_syn = match (wait, resent < EARLY_SYNS) {
+                    (Some(w), true) => Some(tokio::time::Instant::now() + w).filter(|t| *t < limit),
+                    _ => None,
+                };
+            }
+            () = tokio::time::sleep_until(limit) => break None,
         }
     };
+    drop(racing);
     let ms = ms_since(started);
     let (outcome, error, stream) = match result {
-        Ok(Ok(s)) => {
+        Some((n, began, Ok(s))) => {
             let _ = s.set_nodelay(true);
-            // The last attempt's own handshake time (the abandoned SYNs were counted as lost).
-            ctx.limiter.connected(attempt_started.elapsed());
+            // The winner's own handshake time; a later SYN that won says the first was lost.
+            ctx.limiter.connected(addr.ip(), began.elapsed());
+            if resent > 0 {
+                ctx.limiter.syns_resent(started.into(), resent, n > 0);
+            }
             (ConnectOutcome::Accepted, None, Some(s))
         }
-        Ok(Err(e)) => (classify_connect_error(&e), Some(e.to_string()), None),
-        Err(_) => (ConnectOutcome::Timeout, None, None),
+        Some((_, _, Err(e))) => (classify_connect_error(&e), Some(e.to_string()), None),
+        None => {
+            if resent > 0 {
+                ctx.limiter.syns_resent(started.into(), resent, false);
+                ctx.limiter.early_syn_unanswered();
+            }
+            (ConnectOutcome::Timeout, None, None)
+        }
     };
     ctx.trace(format!("tcp connect {addr}: {outcome} in {ms:.1} ms"));
     (ConnectAttempt { address: addr, outcome, ms, error }, stream)
 }
+
+/// SYNs a connect may send on fresh sockets beside its first (see [`connect`]).
+pub const EARLY_SYNS: u32 = 2;
 
 /// Resolve, then connect to every address concurrently; the first accepted one in the
 /// system's order of preference is the one later layers use.

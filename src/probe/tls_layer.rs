@@ -442,13 +442,17 @@ pub async fn probe(
         // beside it say whether it is the path (large packets dropped) or the server.
         let questions =
             if first_stalled { vec![(Question::Version(TLS12), Priority::Judged)] } else { targeted_questions(plan) };
-        let asks = join_all(questions.into_iter().map(|(q, prio)| ask(addr, q, prio, scan_req, host, ctx)));
+        let asks = async {
+            let asked = Instant::now();
+            let answers =
+                join_all(questions.into_iter().map(|(q, prio)| ask(addr, q, prio, scan_req, host, ctx))).await;
+            (answers, u64::try_from(asked.elapsed().as_millis()).unwrap_or(u64::MAX))
+        };
         let early_retry = async { if first_stalled { small_mss(addr, host, scan_req, ctx).await } else { None } };
-        let asked = Instant::now();
-        let (h, answers, retry) = tokio::join!(handshakes, asks, early_retry);
+        let (h, (answers, asked_ms), retry) = tokio::join!(handshakes, asks, early_retry);
         early_mss = retry;
         let (mut scan, profiles) = gather(&answers);
-        scan.ms = u64::try_from(asked.elapsed().as_millis()).unwrap_or(u64::MAX);
+        scan.ms = asked_ms;
         (h, scan, profiles, TlsScanMode::Targeted)
     };
     let mut handshakes: Vec<(HandshakeObs, Option<Vec<Vec<u8>>>)> = first.into_iter().collect();

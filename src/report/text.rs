@@ -244,8 +244,8 @@ fn render_unchecked(r: &Report, st: Style) -> String {
             if r.observations.network.as_ref().map_or(0, |n| n.connections_opened) == 1 { "" } else { "s" },
             match r.observations.network.as_ref().and_then(|n| n.politeness.as_ref()).map_or(0, |p| p.syns_resent) {
                 0 => String::new(),
-                1 => ", 1 SYN lost and sent again".to_string(),
-                n => format!(", {n} SYNs lost and sent again"),
+                1 => ", 1 SYN sent again".to_string(),
+                n => format!(", {n} SYNs sent again"),
             }
         ))
     );
