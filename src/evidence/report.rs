@@ -153,17 +153,21 @@ mod tests {
 
     /// A hostile event log cannot drive the terminal: a computer name that retitles the window and
     /// fields that clear the screen are shown escaped, with or without colour.
-    #[test]
-    fn escape_sequences_from_records_are_shown_escaped() {
+    /// The evidence report of one Security 4625 (a failed RDP logon) whose fields a hostile log chose.
+    fn report_of_4625(computer: &str, ip: &str, user: &str) -> super::super::EvidenceReport {
         let rec = serde_json::json!({"Event": {"System": {
             "Provider": {"#attributes": {"Name": "Microsoft-Windows-Security-Auditing"}},
-            "EventID": 4625, "Channel": "Security", "Computer": "H\u{1b}]0;pwned\u{7}",
+            "EventID": 4625, "Channel": "Security", "Computer": computer,
             "TimeCreated": {"#attributes": {"SystemTime": "2024-01-02T03:04:05.0000000Z"}}},
-            "EventData": {"LogonType": "10", "IpAddress": "10.0.0.1\u{1b}[2J", "TargetUserName": "bob\u{1b}[2J",
+            "EventData": {"LogonType": "10", "IpAddress": ip, "TargetUserName": user,
                 "Status": "0xc000006d", "SubStatus": "0xc000006a"}}});
         let e = super::super::evtx::decode(&rec, 0, 1, 0).expect("a 4625 record");
-        let obs = super::super::EvidenceObs { events: vec![e], ..Default::default() };
-        let report = super::super::build_report(obs, true);
+        super::super::build_report(super::super::EvidenceObs { events: vec![e], ..Default::default() }, true)
+    }
+
+    #[test]
+    fn escape_sequences_from_records_are_shown_escaped() {
+        let report = report_of_4625("H\u{1b}]0;pwned\u{7}", "10.0.0.1\u{1b}[2J", "bob\u{1b}[2J");
         let plain = render(&report, Style::plain());
         assert!(!plain.contains('\x1b') && !plain.contains('\x07'), "{plain}");
         assert!(plain.contains("H\\x1b]0;pwned\\x07") && plain.contains("10.0.0.1\\x1b[2J"), "{plain}");
@@ -174,15 +178,8 @@ mod tests {
 
     #[test]
     fn a_line_break_inside_a_value_stays_on_its_line() {
-        let rec = serde_json::json!({"Event": {"System": {
-            "Provider": {"#attributes": {"Name": "Microsoft-Windows-Security-Auditing"}},
-            "EventID": 4625, "Channel": "Security", "Computer": "HOST\nVerdict healthy",
-            "TimeCreated": {"#attributes": {"SystemTime": "2024-01-02T03:04:05.0000000Z"}}},
-            "EventData": {"LogonType": "10", "IpAddress": "10.0.0.1\r\n  forged line", "TargetUserName": "bob",
-                "Status": "0xc000006d", "SubStatus": "0xc000006a"}}});
-        let e = super::super::evtx::decode(&rec, 0, 1, 0).expect("a 4625 record");
-        let obs = super::super::EvidenceObs { events: vec![e], ..Default::default() };
-        let plain = render(&super::super::build_report(obs, true), Style::plain());
+        let report = report_of_4625("HOST\nVerdict healthy", "10.0.0.1\r\n  forged line", "bob");
+        let plain = render(&report, Style::plain());
         assert!(plain.contains("HOST\\nVerdict healthy"), "{plain}");
         assert!(
             !plain.lines().any(|l| l.starts_with("Verdict healthy") || l.trim_start().starts_with("forged line")),

@@ -46,6 +46,12 @@ pub fn version_name(code: u16) -> Option<&'static str> {
     version(code).map(|v| v.name)
 }
 
+/// A version as the report writes it: its name (`"tls1.2"`), or the code point (`"0x0305"`) when
+/// the table does not know it.
+pub fn version_label(code: u16) -> String {
+    version_name(code).map_or_else(|| format!("0x{code:04X}"), str::to_string)
+}
+
 /// The version code for a report name (`"tls1.2"` -> 0x0303).
 pub fn version_code(name: &str) -> Option<u16> {
     VERSIONS.iter().find(|v| v.name == name).map(|v| v.code)

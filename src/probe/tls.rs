@@ -199,7 +199,11 @@ pub async fn handshake(
     // The suite's IANA name as rustls spells it (its code in hex when rustls has no name).
     let suite = conn
         .negotiated_cipher_suite()
-        .map(|s| s.suite().as_str().map_or_else(|| format!("0x{:04X}", u16::from(s.suite())), str::to_string))
+        .map(|s| {
+            s.suite()
+                .as_str()
+                .map_or_else(|| crate::knowledge::tls_suites::hex_id(u16::from(s.suite())), str::to_string)
+        })
         .unwrap_or_default();
     let suite_id = conn.negotiated_cipher_suite().map(|s| u16::from(s.suite())).unwrap_or(0);
     let chain = recorder.chain.lock().map(|c| c.clone()).unwrap_or_default();

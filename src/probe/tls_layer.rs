@@ -293,7 +293,7 @@ async fn ask(addr: SocketAddr, q: Question, prio: Priority, req: NegRequest, hos
     let (outcome, hello) = tls_scan::exchange_hello(&mut stream, &bytes, ctx.patient().into()).await;
     if ctx.trace.is_some() {
         let what = match q {
-            Question::Version(v) => format!("TLS question: version {}", tls_suites::version_name(v).unwrap_or("?")),
+            Question::Version(v) => format!("TLS question: version {}", tls_suites::version_label(v)),
             Question::Profile(p) => format!("TLS question: client {}", p.name),
             Question::Weak(c) => format!("TLS question: weak class {c:?}"),
         };
@@ -315,7 +315,7 @@ fn gather(answers: &[Answer]) -> (TlsScan, Vec<ProfileVerdict>) {
             let mut en = tls_scan::VersionEnumerator::new(v, a.offered.clone(), a.offered.len().max(1), false);
             en.record(&a.offered, &a.outcome);
             let r = en.result();
-            let vname = tls_suites::version_name(v).map_or_else(|| format!("0x{v:04X}"), str::to_string);
+            let vname = tls_suites::version_label(v);
             if r.outcome == tls_scan::VersionOutcome::Accepted {
                 accepted.push(v);
             }
@@ -350,7 +350,7 @@ fn gather(answers: &[Answer]) -> (TlsScan, Vec<ProfileVerdict>) {
         }
     }
     for v in &accepted {
-        let name = tls_suites::version_name(*v).map_or_else(|| format!("0x{v:04X}"), str::to_string);
+        let name = tls_suites::version_label(*v);
         scan.versions.push(name.clone());
         for (rank, (_, id)) in seen.iter().filter(|(sv, _)| sv == v).enumerate() {
             scan.suites.push(tls_scan::SuiteObs {

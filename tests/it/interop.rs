@@ -640,19 +640,11 @@ fn fixtures_are_complete_tpkts_and_documented() {
 /// no connection and are not counted; losses halve the window as TCP's would.
 #[test]
 fn netns_lost_syns_are_sent_again_early_and_the_verdict_holds() {
-    use std::io::{BufRead, BufReader};
     let ns_server = env_var("RDPD_NETNS_SERVER");
     let ns_client = env_var("RDPD_NETNS_CLIENT");
     let listen = env_var("RDPD_NETNS_SYN_LOSS_LISTEN");
-    let mut lab = Command::new("ip")
-        .args(["netns", "exec", &ns_server, BIN, "lab", "--scenario", "healthy", "--listen", &listen])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the lab runs in the server namespace");
-    let mut line = String::new();
-    BufReader::new(lab.stdout.take().expect("stdout")).read_line(&mut line).expect("the lab says where it listens");
-    assert!(line.contains(&listen), "{line}");
+    let lab = Lab::start(&["ip", "netns", "exec", &ns_server], "healthy", &listen);
+    assert_eq!(lab.addr, listen);
     let out = Command::new("ip")
         // The default --timeout (15 s): leaving each lost SYN to the kernel's second took 16 s here.
         .args(["netns", "exec", &ns_client, BIN, "diagnose", &listen, "--json", "-v"])
@@ -664,8 +656,7 @@ fn netns_lost_syns_are_sent_again_early_and_the_verdict_holds() {
         .env("NO_COLOR", "1")
         .output()
         .expect("diagnose");
-    let _ = lab.kill();
-    let _ = lab.wait();
+    drop(lab);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}\n{stderr}"));
     let ids: Vec<&str> = v["findings"].as_array().unwrap().iter().filter_map(|f| f["id"].as_str()).collect();
@@ -688,17 +679,42 @@ fn netns_lost_syns_are_sent_again_early_and_the_verdict_holds() {
 
 /// How many connections a default diagnosis of the lab's healthy scenario opens over loopback.
 fn loopback_lab_connections() -> u64 {
-    use std::io::{BufRead, BufReader};
-    let mut lab = Command::new(BIN)
-        .args(["lab", "--scenario", "healthy", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("lab");
-    let mut line = String::new();
-    BufReader::new(lab.stdout.take().expect("stdout")).read_line(&mut line).expect("listening line");
-    let addr = line.split_whitespace().find(|w| w.starts_with("127.0.0.1:")).expect("address").to_string();
-    let r = run(&[], &addr, 10);
-    let _ = lab.kill();
-    let _ = lab.wait();
+    let lab = Lab::start(&[], "healthy", "127.0.0.1:0");
+    let r = run(&[], &lab.addr, 10);
     r.json["observations"]["network"]["connections_opened"].as_u64().unwrap()
+}
+
+/// `rdp-doctor lab --scenario SCENARIO --listen LISTEN`, run under `prefix` (`ip netns exec NS`, or
+/// nothing), stopped when dropped, also when an assertion fails first.
+struct Lab {
+    child: std::process::Child,
+    /// Where the lab says it listens.
+    addr: String,
+}
+
+impl Lab {
+    fn start(prefix: &[&str], scenario: &str, listen: &str) -> Lab {
+        use std::io::{BufRead, BufReader};
+        let mut args: Vec<&str> = prefix.to_vec();
+        args.extend([BIN, "lab", "--scenario", scenario, "--listen", listen]);
+        let mut child = Command::new(args[0])
+            .args(&args[1..])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run {args:?}: {e}"));
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("the lab's first line");
+        // "lab scenario NAME listening on ADDR  (Ctrl-C stops it)"
+        let addr = line.split_whitespace().skip_while(|w| *w != "on").nth(1).unwrap_or_default().to_string();
+        assert!(!addr.is_empty(), "the lab did not say where it listens: {line:?}");
+        Lab { child, addr }
+    }
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

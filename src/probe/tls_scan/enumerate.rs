@@ -271,9 +271,7 @@ impl VersionEnumerator {
         let outcome = if !suites.is_empty() {
             VersionOutcome::Accepted
         } else if let Some(v) = self.downgraded_to {
-            VersionOutcome::DowngradedTo {
-                to: tls_suites::version_name(v).map_or_else(|| format!("0x{v:04X}"), str::to_string),
-            }
+            VersionOutcome::DowngradedTo { to: tls_suites::version_label(v) }
         } else if let Some(d) = self.first_alert {
             VersionOutcome::RejectedAlert { description: d, name: tls_suites::alert_name(d) }
         } else {

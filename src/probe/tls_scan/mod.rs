@@ -181,7 +181,7 @@ where
     let (outcome, hello_reply) = exchange_hello(&mut stream, &hello, reply_deadline).await;
     drop(stream);
     if let Some(trace) = &sh.opts.trace {
-        let what = format!("TLS scan hello {}", tls_suites::version_name(spec.version).unwrap_or("?"));
+        let what = format!("TLS scan hello {}", tls_suites::version_label(spec.version));
         trace(&trace_line(&what, spec.suites.len(), &outcome, opened, sent));
     }
     // The server answered the hello (a ServerHello or an alert, the usual refusal of a suite): the
@@ -222,7 +222,7 @@ fn traced(outcome: &ConnOutcome) -> String {
         ConnOutcome::ServerHello { version, suite, hello_retry_request } => format!(
             "{} {} {}",
             if *hello_retry_request { "HelloRetryRequest" } else { "ServerHello" },
-            tls_suites::version_name(*version).unwrap_or("?"),
+            tls_suites::version_label(*version),
             tls_suites::suite_name(*suite)
         ),
         ConnOutcome::Alert { description, .. } => format!("alert {}", tls_suites::alert_name(*description)),
@@ -345,7 +345,7 @@ where
 
     let mut scan = TlsScan::default();
     for r in &results {
-        let vname = tls_suites::version_name(r.version).map_or_else(|| format!("0x{:04X}", r.version), str::to_string);
+        let vname = tls_suites::version_label(r.version);
         if r.outcome == VersionOutcome::Accepted {
             scan.versions.push(vname.clone());
         }
